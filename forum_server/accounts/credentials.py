@@ -1,0 +1,147 @@
+"""Opaque secrets handed to clients: browser sign-in tokens and API tokens.
+
+Clients get a random token once; we store only its SHA-256, so the table is
+useless to a thief, and a lookup by hash is an ordinary index hit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from forum_server.accounts.models import ApiToken, LoginSession, User
+from forum_server.db import Database, UnitOfWork
+from forum_server.orm import utcnow
+from forum_server.policy import Actor
+
+API_TOKEN_PREFIX = "fst_"
+# Touch last_seen at most this often, so reads don't all turn into writes.
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token(prefix: str = "") -> tuple[str, str]:
+    """A fresh (token, hash) pair."""
+    token = prefix + secrets.token_urlsafe(32)
+    return token, _digest(token)
+
+
+async def start_login_session(
+    uow: UnitOfWork, user_id: int, *, days: int, user_agent: str | None = None
+) -> str:
+    """A new browser sign-in for the user; returns the cookie value.
+
+    Always a new token, never one the browser brought along (no session fixation).
+    """
+    token, digest = new_token()
+    now = utcnow()
+    uow.session.add(
+        LoginSession(
+            token_hash=digest,
+            user_id=user_id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=days),
+            user_agent=(user_agent or "")[:200] or None,
+        )
+    )
+    await uow.flush()
+    return token
+
+
+async def end_login_session(uow: UnitOfWork, token: str) -> None:
+    await uow.session.execute(
+        update(LoginSession)
+        .where(LoginSession.token_hash == _digest(token), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+async def end_all_login_sessions(uow: UnitOfWork, user_id: int) -> None:
+    """Signs the user out everywhere (password change, suspension, deactivation)."""
+    await uow.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+async def create_api_token(uow: UnitOfWork, user_id: int, name: str | None) -> str:
+    token, digest = new_token(API_TOKEN_PREFIX)
+    uow.session.add(ApiToken(token_hash=digest, user_id=user_id, name=name or "api"))
+    await uow.flush()
+    return token
+
+
+async def revoke_api_token(uow: UnitOfWork, token: str) -> None:
+    await uow.session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def _actor(user: User) -> Actor:
+    return Actor(
+        user_id=user.id, display_name=user.display_name, is_secretariat=user.is_secretariat
+    )
+
+
+async def actor_for_login_session(db: Database, token: str, *, days: int) -> Actor | None:
+    """The signed-in user behind a cookie, or None if it is unknown, expired or revoked.
+
+    Sliding expiry: a sign-in in use stays alive; one left alone for `days` ends.
+    The write that slides it happens at most every few minutes, not on every request.
+    """
+    now = utcnow()
+    async with db.read() as session:
+        row = (
+            await session.execute(
+                select(LoginSession, User)
+                .join(User, User.id == LoginSession.user_id)
+                .where(LoginSession.token_hash == _digest(token))
+            )
+        ).first()
+    if row is None:
+        return None
+    login, user = row
+    if login.revoked_at is not None or login.expires_at <= now or not user.is_active:
+        return None
+    if now - login.last_seen_at > _TOUCH_EVERY:
+        async with db.write() as uow:
+            await uow.session.execute(
+                update(LoginSession)
+                .where(LoginSession.id == login.id)
+                .values(last_seen_at=now, expires_at=now + timedelta(days=days))
+            )
+    return _actor(user)
+
+
+async def actor_for_api_token(db: Database, token: str) -> Actor | None:
+    now = utcnow()
+    async with db.read() as session:
+        row = (
+            await session.execute(
+                select(ApiToken, User)
+                .join(User, User.id == ApiToken.user_id)
+                .where(ApiToken.token_hash == _digest(token))
+            )
+        ).first()
+    if row is None:
+        return None
+    api_token, user = row
+    expired = api_token.expires_at is not None and api_token.expires_at <= now
+    if api_token.revoked_at is not None or expired or not user.is_active:
+        return None
+    if api_token.last_used_at is None or now - api_token.last_used_at > _TOUCH_EVERY:
+        async with db.write() as uow:
+            await uow.session.execute(
+                update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now)
+            )
+    return _actor(user)

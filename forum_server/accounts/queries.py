@@ -1,0 +1,67 @@
+"""Reads about accounts, returning plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forum_server.accounts.models import User
+from forum_server.errors import NotFound
+
+
+@dataclass(frozen=True)
+class UserView:
+    id: int
+    email: str
+    display_name: str
+    country: str | None
+    region: str | None
+    organization: str | None
+    affiliation: str | None
+    gender: str | None
+    is_secretariat: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        return cls(
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            country=user.country,
+            region=user.region,
+            organization=user.organization,
+            affiliation=user.affiliation,
+            gender=user.gender,
+            is_secretariat=user.is_secretariat,
+            created_at=user.created_at,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The user as API.md describes it. Gender is personal: shown to its owner only."""
+        return {
+            "id": self.id,
+            "email": self.email,
+            "display_name": self.display_name,
+            "country": self.country,
+            "region": self.region,
+            "organization": self.organization,
+            "affiliation": self.affiliation,
+            "gender": self.gender,
+            "is_secretariat": self.is_secretariat,
+        }
+
+
+async def get_user(db: AsyncSession, user_id: int) -> UserView:
+    user = await db.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound("No such user.")
+    return UserView.of(user)
+
+
+async def find_user_by_email(db: AsyncSession, email: str) -> User | None:
+    return await db.scalar(select(User).where(User.email == email.strip().lower()))

@@ -1,0 +1,82 @@
+"""Validated input for account changes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import EmailStr, Field, field_validator
+
+from forum_server.accounts.countries import normalize_country
+from forum_server.schemas import Input
+from forum_server.text import clean_line
+
+Affiliation = Literal["party", "other_government", "igo", "ngo", "industry", "academia", "other"]
+Gender = Literal["female", "male", "other", "prefer_not_to_say"]
+
+AFFILIATION_LABELS: dict[str, str] = {
+    "party": "Party to the Protocol",
+    "other_government": "Other government",
+    "igo": "Intergovernmental organization",
+    "ngo": "Non-governmental organization",
+    "industry": "Industry",
+    "academia": "Academia or research",
+    "other": "Other",
+}
+GENDER_LABELS: dict[str, str] = {
+    "female": "Female",
+    "male": "Male",
+    "other": "Other",
+    "prefer_not_to_say": "Prefer not to say",
+}
+
+
+class ProfileFields(Input):
+    country: str | None = None
+    organization: str | None = Field(default=None, max_length=200)
+    affiliation: Affiliation | None = None
+    gender: Gender | None = None
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        return normalize_country(value) if value else None
+
+    @field_validator("organization")
+    @classmethod
+    def _organization(cls, value: str | None) -> str | None:
+        return clean_line(value, max_length=200) if value else None
+
+
+def _display_name(value: str) -> str:
+    return clean_line(value, max_length=80)
+
+
+class UserCreate(ProfileFields):
+    email: EmailStr = Field(max_length=254)
+    password: str
+    display_name: str
+    is_secretariat: bool = False
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return value.lower()
+
+    _name = field_validator("display_name")(_display_name)
+
+
+class ProfileUpdate(ProfileFields):
+    display_name: str
+
+    _name = field_validator("display_name")(_display_name)
+
+
+class PasswordChange(Input):
+    current_password: str
+    new_password: str
+
+
+class TokenCreate(Input):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1024)
+    name: str | None = Field(default=None, max_length=80)

@@ -1,0 +1,106 @@
+"""The write path for accounts: creating people, signing them in, editing profiles."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from forum_server.accounts import credentials, throttle
+from forum_server.accounts.countries import region_for
+from forum_server.accounts.models import User
+from forum_server.accounts.passwords import hash_password, password_problem, verify_password
+from forum_server.accounts.queries import UserView, find_user_by_email
+from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
+from forum_server.db import Database, UnitOfWork
+from forum_server.errors import Conflict, Invalid, NotFound, Unauthorized
+from forum_server.orm import utcnow
+from forum_server.policy import Actor, check_can_create_user, require_signed_in
+
+
+def _check_new_password(password: str, email: str, field: str = "password") -> None:
+    problem = password_problem(password, email=email)
+    if problem:
+        raise Invalid(f"The password {problem}.", field=field)
+
+
+async def create_user(
+    uow: UnitOfWork, actor: Actor, data: UserCreate, *, registration_open: bool
+) -> UserView:
+    """Creates an account. Raises Forbidden/Unauthorized, Invalid (password) or
+    Conflict `email_taken`."""
+    check_can_create_user(
+        actor, registration_open=registration_open, as_secretariat=data.is_secretariat
+    )
+    _check_new_password(data.password, data.email)
+    existing = await uow.session.scalar(select(User.id).where(User.email == data.email))
+    if existing is not None:
+        raise Conflict("An account with this e-mail address exists.", code="email_taken")
+    user = User(
+        email=data.email,
+        password_hash=await hash_password(data.password),
+        display_name=data.display_name,
+        country=data.country,
+        region=region_for(data.country),
+        organization=data.organization,
+        affiliation=data.affiliation,
+        gender=data.gender,
+        is_secretariat=data.is_secretariat,
+    )
+    uow.session.add(user)
+    try:
+        await uow.flush()
+    except IntegrityError:
+        # Lost a race with another request for the same address.
+        raise Conflict("An account with this e-mail address exists.", code="email_taken") from None
+    return UserView.of(user)
+
+
+async def authenticate(
+    db: Database, email: str, password: str, *, client: str, max_failures: int
+) -> UserView:
+    """The user with these credentials. The same answer, after the same work, whether
+    the address is unknown or the password wrong; repeated failures raise RateLimited."""
+    keys = [f"client:{client}", f"email:{email.strip().lower()}"]
+    await throttle.check_not_throttled(db, keys, limit=max_failures)
+    async with db.read() as session:
+        user = await find_user_by_email(session, email)
+    usable = user is not None and user.is_active
+    password_hash = user.password_hash if user is not None and usable else None
+    if not await verify_password(password_hash, password) or user is None:
+        await throttle.record_failure(db, keys)
+        raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
+    await throttle.clear_failures(db, keys[1:])
+    return UserView.of(user)
+
+
+async def update_profile(uow: UnitOfWork, actor: Actor, data: ProfileUpdate) -> UserView:
+    user = await _own_user(uow, actor)
+    user.display_name = data.display_name
+    user.country = data.country
+    user.region = region_for(data.country)
+    user.organization = data.organization
+    user.affiliation = data.affiliation
+    user.gender = data.gender
+    await uow.flush()
+    return UserView.of(user)
+
+
+async def change_password(uow: UnitOfWork, actor: Actor, data: PasswordChange) -> UserView:
+    """Sets a new password and ends every sign-in of the user, this one included;
+    the caller starts a fresh one."""
+    user = await _own_user(uow, actor)
+    if not await verify_password(user.password_hash, data.current_password):
+        raise Invalid("The current password is wrong.", field="current_password")
+    _check_new_password(data.new_password, user.email, field="new_password")
+    user.password_hash = await hash_password(data.new_password)
+    user.password_changed_at = utcnow()
+    await credentials.end_all_login_sessions(uow, user.id)
+    await uow.flush()
+    return UserView.of(user)
+
+
+async def _own_user(uow: UnitOfWork, actor: Actor) -> User:
+    user = await uow.session.get(User, require_signed_in(actor))
+    if user is None or not user.is_active:
+        raise NotFound("No such user.")
+    return user

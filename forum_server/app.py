@@ -1,0 +1,97 @@
+"""The application factory: routes, middleware, error mapping and the lifespan that
+owns the database and the other shared resources. Nothing is built at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from forum_server.accounts import pages as account_pages
+from forum_server.accounts import views as account_api
+from forum_server.db import Database
+from forum_server.errors import DomainError
+from forum_server.settings import Settings
+from forum_server.web import errors as web_errors
+from forum_server.web import pages as site_pages
+from forum_server.web.api import ApiRouter
+from forum_server.web.context import AppContext
+from forum_server.web.csrf import CsrfMiddleware
+from forum_server.web.middleware import (
+    BodyLimitMiddleware,
+    RequestLogMiddleware,
+    SecurityHeadersMiddleware,
+)
+from forum_server.web.openapi import build_openapi
+from forum_server.web.templates import STATIC_DIR, Templates
+
+log = logging.getLogger(__name__)
+
+API_ROUTERS: tuple[ApiRouter, ...] = (account_api.api,)
+
+
+def package_version() -> str:
+    try:
+        return version("forum-server")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+meta_api = ApiRouter()
+
+
+@meta_api.route("GET", "/openapi.json", summary="This API described in OpenAPI 3.1", auth="none")
+async def openapi(request: Request) -> Response:
+    operations = [op for router in (*API_ROUTERS, meta_api) for op in router.operations]
+    return JSONResponse(build_openapi(operations, version=package_version()))
+
+
+def all_api_routers() -> tuple[ApiRouter, ...]:
+    return (*API_ROUTERS, meta_api)
+
+
+def create_app(settings: Settings) -> Starlette:
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        db = Database(settings.database_url)
+        app.state.ctx = AppContext(settings=settings, db=db, templates=Templates(settings))
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    routes: list[BaseRoute] = [
+        *site_pages.routes,
+        *account_pages.routes,
+        *(route for router in all_api_routers() for route in router.routes()),
+        Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
+    ]
+    middleware = [
+        Middleware(RequestLogMiddleware),
+        Middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://")),
+        Middleware(GZipMiddleware, minimum_size=600),
+        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(CsrfMiddleware, settings=settings),
+    ]
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={
+            DomainError: web_errors.on_domain_error,
+            ValidationError: web_errors.on_validation_error,
+            HTTPException: web_errors.on_http_exception,
+            Exception: web_errors.on_unexpected,
+        },
+    )

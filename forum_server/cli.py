@@ -1,0 +1,127 @@
+"""`forum-server` (and `python -m forum_server`): serve, migrate, create-admin."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from forum_server.settings import SETTINGS, Settings, SettingsError, load_settings
+
+EXIT_INVALID = 2
+EXIT_FAILED = 1
+
+
+def _settings_help() -> str:
+    lines = ["configuration (environment variables):"]
+    for setting in SETTINGS:
+        default = setting.default or "(empty)"
+        lines.append(f"  {setting.env:<28} default {default}\n      {setting.help}")
+    return "\n".join(lines)
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def _fail(message: str, code: int = EXIT_INVALID) -> int:
+    print(f"forum-server: error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    from forum_server.migrate import migrate
+
+    asyncio.run(migrate(settings.database_url))
+    print("database schema is up to date")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from forum_server.app import create_app
+    from forum_server.migrate import migrate
+
+    asyncio.run(migrate(settings.database_url))
+    print(f"forum_server listening on http://{args.host}:{args.port}/", flush=True)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        ws_max_size=64 * 1024,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        proxy_headers=settings.trust_proxy_headers,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    from forum_server.accounts.admin import create_admin
+    from forum_server.errors import DomainError
+
+    password = args.password
+    if password is None:
+        if not sys.stdin.isatty():
+            return _fail("--password is required when not run interactively")
+        password = getpass.getpass("Password for the new secretariat account: ")
+    try:
+        user = asyncio.run(create_admin(settings, args.email, password, args.name))
+    except DomainError as error:
+        where = f"{error.field}: " if error.field and error.field not in error.message else ""
+        return _fail(f"{where}{error.message} ({error.code})")
+    print(f"created secretariat account {user.email} (id {user.id})")
+    return 0
+
+
+Command = Callable[[Settings, argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="forum-server",
+        description="Time-boxed online forums and restricted workspaces.",
+        epilog=_settings_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="migrate the database if needed and serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    admin = commands.add_parser("create-admin", help="create a secretariat account")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password", help="asked for when omitted and run in a terminal")
+    admin.add_argument("--name", default="Secretariat", help="display name")
+    admin.set_defaults(handler=cmd_create_admin)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        return _fail(str(error))
+    _configure_logging(settings)
+    handler: Command = args.handler
+    return handler(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Engines, sessions and the unit of work.
+
+SQLite has one writer: concurrent writer connections to one file collapse to a
+few dozen commits per second. So every write goes through a dedicated engine
+with a single connection (callers queue for it), and each write transaction
+starts with BEGIN IMMEDIATE so that a second process sharing the file waits for
+the lock up front instead of failing halfway. Reads use their own pool beside it.
+PostgreSQL needs none of this and gets ordinary pools.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from forum_server.errors import Unavailable
+from forum_server.events import Event, EventRecord, new_event_record
+
+log = logging.getLogger(__name__)
+
+PublishHook = Callable[[Sequence[Event]], Awaitable[None]]
+
+SQLITE_PRAGMAS = (
+    "journal_mode=WAL",
+    "foreign_keys=ON",
+    "busy_timeout=5000",
+    # WAL + NORMAL keeps every committed post through a process crash; see docs/operations.md.
+    "synchronous=NORMAL",
+)
+
+
+def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
+    options: dict[str, Any] = {"connect_args": {"timeout": 5}}
+    if writer:
+        options.update(pool_size=1, max_overflow=0, pool_timeout=30)
+    engine = create_async_engine(url, **options)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _configure(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from the driver so BEGIN is ours to choose.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+    return engine
+
+
+class UnitOfWork:
+    """One write transaction: the session, plus the events it will publish on commit."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._events: list[EventRecord] = []
+
+    def emit(
+        self,
+        type: str,
+        data: dict[str, Any],
+        *,
+        space_id: int | None = None,
+        session_id: int | None = None,
+        thread_id: int | None = None,
+    ) -> None:
+        record = new_event_record(
+            type, data, space_id=space_id, session_id=session_id, thread_id=thread_id
+        )
+        self.session.add(record)
+        self._events.append(record)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    @property
+    def pending_events(self) -> list[EventRecord]:
+        return list(self._events)
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(url, writer=False)
+            self.write_engine = _sqlite_engine(url, writer=True)
+        else:
+            self.engine = create_async_engine(
+                url, pool_size=10, max_overflow=10, pool_pre_ping=True
+            )
+            self.write_engine = self.engine
+        self._reader = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
+        self._writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
+        self.publish: PublishHook | None = None
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads; nothing it does is committed."""
+        async with self._reader() as session:
+            try:
+                yield session
+            except OperationalError as exc:
+                _raise_if_busy(exc)
+                raise
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[UnitOfWork]:
+        """A write transaction: commits on success, rolls back on any error, then publishes."""
+        try:
+            async with self._writer() as session, session.begin():
+                uow = UnitOfWork(session)
+                yield uow
+                await session.flush()
+                events = [Event.from_record(record) for record in uow.pending_events]
+        except OperationalError as exc:
+            _raise_if_busy(exc)
+            raise
+        if events and self.publish is not None:
+            # After the commit, outside the transaction: the database already has the
+            # events, so a failed publish only delays delivery until the next poll.
+            try:
+                await self.publish(events)
+            except Exception:
+                log.exception("publishing %d events failed", len(events))
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+        if self.write_engine is not self.engine:
+            await self.write_engine.dispose()
+
+
+def _raise_if_busy(exc: OperationalError) -> None:
+    """A lock held past busy_timeout becomes a clean 503, never a traceback."""
+    text = str(exc.orig if exc.orig is not None else exc).lower()
+    if "locked" in text or "busy" in text:
+        raise Unavailable("The database is busy; try again shortly.", retry_after=2) from exc

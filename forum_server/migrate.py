@@ -1,0 +1,46 @@
+"""Bringing a database's schema up to date with Alembic, from code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+# Any fixed number: several processes starting at once on PostgreSQL take turns.
+_PG_LOCK = 7_301_994
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url)
+    return config
+
+
+async def migrate(database_url: str) -> None:
+    """Upgrade to the newest revision; harmless when already there."""
+    config = alembic_config(database_url)
+
+    def upgrade(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            postgres = connection.dialect.name == "postgresql"
+            if postgres:
+                await connection.execute(text(f"SELECT pg_advisory_lock({_PG_LOCK})"))
+                await connection.commit()
+            await connection.run_sync(upgrade)
+            await connection.commit()
+            if postgres:
+                await connection.execute(text(f"SELECT pg_advisory_unlock({_PG_LOCK})"))
+    finally:
+        await engine.dispose()

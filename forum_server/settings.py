@@ -1,0 +1,229 @@
+"""Every FORUM_ setting, declared once: name, default, help and how to parse it.
+
+The README's configuration table, `forum-server --help` and validation all read
+`SETTINGS`; `load_settings()` turns the environment into one frozen `Settings`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(ValueError):
+    """A FORUM_ variable holds a value the server cannot use."""
+
+
+def _choice(*allowed: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        value = value.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError("expected a positive whole number")
+    return number
+
+
+def _url_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true or false")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str  # attribute on Settings; the variable is FORUM_<NAME>
+    default: str
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env(self) -> str:
+        return f"FORUM_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "data_dir",
+        "./forum-data",
+        "Folder for the SQLite file, the generated secret key, uploads and outgoing mail.",
+    ),
+    Setting(
+        "database_url",
+        "",
+        "SQLAlchemy URL: sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db. "
+        "Empty means forum.db in the data folder.",
+    ),
+    Setting(
+        "broker_url",
+        "memory://",
+        "Carries new events between server processes: memory:// (one process) or redis://host:6379/0.",
+    ),
+    Setting(
+        "secret_key",
+        "",
+        "Signs CSRF tokens and invitation links; empty: generated and kept in the data folder.",
+    ),
+    Setting(
+        "base_url",
+        "http://127.0.0.1:8000",
+        "Public address of the site: links in e-mail, and the trusted browser origin.",
+    ),
+    Setting(
+        "registration",
+        "closed",
+        "open lets anyone create an account; closed leaves it to the secretariat and invitations.",
+        _choice("open", "closed"),
+    ),
+    Setting(
+        "allowed_origins",
+        "",
+        "Extra origins (comma-separated) allowed for cookie-authenticated changes and WebSockets.",
+        _url_list,
+    ),
+    Setting(
+        "secure_cookies",
+        "auto",
+        "Mark cookies Secure: auto (when base_url is https), true or false.",
+        _choice("auto", "true", "false"),
+    ),
+    Setting(
+        "session_days",
+        "14",
+        "Days a browser sign-in lasts without being used.",
+        _positive_int,
+    ),
+    Setting(
+        "edit_window_minutes",
+        "30",
+        "Minutes during which authors may edit their own posts.",
+        _positive_int,
+    ),
+    Setting(
+        "max_body_bytes",
+        "1048576",
+        "Largest request body accepted, in bytes (answers 413 above it).",
+        _positive_int,
+    ),
+    Setting(
+        "login_attempts",
+        "10",
+        "Failed sign-ins allowed per address or account within fifteen minutes before 429.",
+        _positive_int,
+    ),
+    Setting(
+        "trust_proxy_headers",
+        "false",
+        "Take the client address from X-Forwarded-For (only behind a reverse proxy you run).",
+        _bool,
+    ),
+    Setting(
+        "log_level",
+        "info",
+        "Logging level: debug, info, warning or error.",
+        _choice("debug", "info", "warning", "error"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    broker_url: str
+    secret_key: str
+    base_url: str
+    registration: str
+    allowed_origins: tuple[str, ...] = ()
+    secure_cookies: str = "auto"
+    session_days: int = 14
+    edit_window_minutes: int = 30
+    max_body_bytes: int = 1_048_576
+    login_attempts: int = 10
+    trust_proxy_headers: bool = False
+    log_level: str = "info"
+
+    @property
+    def registration_open(self) -> bool:
+        return self.registration == "open"
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies == "auto":
+            return self.base_url.startswith("https://")
+        return self.secure_cookies == "true"
+
+    @property
+    def origins(self) -> frozenset[str]:
+        """Origins trusted for cookie-authenticated changes and WebSocket handshakes."""
+        return frozenset((self.base_url.rstrip("/"), *self.allowed_origins))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build Settings from FORUM_ variables; `overrides` win (used by tests and the CLI)."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = env.get(setting.env, setting.default)
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{setting.env}={raw!r}: {exc}") from None
+    values.update(overrides)
+    data_dir = Path(values["data_dir"]).expanduser().resolve()
+    values["data_dir"] = data_dir
+    if not values["database_url"]:
+        values["database_url"] = f"sqlite+aiosqlite:///{data_dir / 'forum.db'}"
+    if not values["secret_key"]:
+        values["secret_key"] = _stored_secret_key(data_dir)
+    values["base_url"] = str(values["base_url"]).rstrip("/")
+    known = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in known})
+
+
+def _stored_secret_key(data_dir: Path) -> str:
+    """Generate the key on first run and keep it, so sign-ins survive restarts."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting together agree on whichever key landed first.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def settings_table_markdown() -> str:
+    """The configuration table as the README shows it (a test keeps them equal)."""
+    lines = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for setting in SETTINGS:
+        default = f"`{setting.default}`" if setting.default else "(empty)"
+        lines.append(f"| `{setting.env}` | {default} | {setting.help} |")
+    return "\n".join(lines)

@@ -1,0 +1,12 @@
+"""Every table, imported in one place so `Base.metadata` describes the whole schema
+(for Alembic and for the test that compares migrations with the models)."""
+
+from __future__ import annotations
+
+from forum_server.accounts import models as accounts_models
+from forum_server.events import EventRecord
+from forum_server.orm import Base
+
+metadata = Base.metadata
+
+__all__ = ["EventRecord", "accounts_models", "metadata"]

@@ -1,0 +1,102 @@
+"""JSON API plumbing: route declarations that also describe themselves in OpenAPI,
+strict body parsing, and JSON responses."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from forum_server.errors import BadRequest, Invalid
+from forum_server.schemas import validate
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ApiOperation:
+    path: str
+    method: str
+    endpoint: Endpoint
+    summary: str
+    body: type[BaseModel] | None
+    status: int
+    auth: str  # "none", "optional", "required"
+    query: tuple[str, ...] = ()
+
+
+@dataclass
+class ApiRouter:
+    """Collects a module's API routes; `routes()` gives Starlette routes and
+    `operations` feeds the OpenAPI document, so the two cannot drift apart."""
+
+    prefix: str = "/api/v1"
+    operations: list[ApiOperation] = field(default_factory=list)
+
+    def route(
+        self,
+        method: str,
+        path: str,
+        *,
+        summary: str,
+        body: type[BaseModel] | None = None,
+        status: int = 200,
+        auth: str = "required",
+        query: tuple[str, ...] = (),
+    ) -> Callable[[Endpoint], Endpoint]:
+        def register(endpoint: Endpoint) -> Endpoint:
+            self.operations.append(
+                ApiOperation(
+                    self.prefix + path, method.upper(), endpoint, summary, body, status, auth, query
+                )
+            )
+            return endpoint
+
+        return register
+
+    def routes(self) -> list[Route]:
+        by_path: dict[str, dict[str, Endpoint]] = {}
+        for op in self.operations:
+            by_path.setdefault(op.path, {})[op.method] = op.endpoint
+        return [
+            Route(path, _dispatch(methods), methods=list(methods))
+            for path, methods in by_path.items()
+        ]
+
+
+def _dispatch(methods: dict[str, Endpoint]) -> Endpoint:
+    async def endpoint(request: Request) -> Response:
+        return await methods[request.method](request)
+
+    return endpoint
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(data, status_code=status, headers=headers)
+
+
+async def parse_body(request: Request, model: type[ModelT]) -> ModelT:
+    """The request's JSON body validated against `model`; 400 for malformed JSON,
+    422 naming the field for anything the model refuses."""
+    raw = await request.body()
+    try:
+        data = json.loads(raw or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise BadRequest("The body is not valid JSON.", code="malformed_json") from None
+    if not isinstance(data, dict):
+        raise BadRequest("The body must be a JSON object.", code="malformed_json")
+    return validate(model, data)
+
+
+def path_int(request: Request, name: str) -> int:
+    try:
+        return int(request.path_params[name])
+    except (KeyError, ValueError):
+        raise Invalid(f"{name} must be a whole number.", field=name) from None

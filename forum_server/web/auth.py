@@ -1,0 +1,72 @@
+"""Who is calling: a bearer token, a sign-in cookie, or nobody."""
+
+from __future__ import annotations
+
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+
+from forum_server.accounts import credentials
+from forum_server.errors import Unauthorized
+from forum_server.policy import ANONYMOUS, Actor
+from forum_server.settings import Settings
+from forum_server.web.context import app_context
+
+SESSION_COOKIE = "forum_session"
+
+
+def bearer_token(conn: HTTPConnection) -> str | None:
+    header = conn.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or ""
+
+
+async def actor_of(conn: HTTPConnection) -> Actor:
+    """The caller, resolved once per request. A bearer token that is wrong, expired or
+    revoked is an error (401), not a silent fall back to anonymous."""
+    cached: Actor | None = getattr(conn.state, "actor", None)
+    if cached is not None:
+        return cached
+    ctx = app_context(conn)
+    actor: Actor | None = ANONYMOUS
+    token = bearer_token(conn)
+    if token is not None:
+        actor = await credentials.actor_for_api_token(ctx.db, token) if token else None
+        if actor is None:
+            raise Unauthorized("The API token is not valid.", code="invalid_token")
+        conn.state.auth = "bearer"
+    elif cookie := conn.cookies.get(SESSION_COOKIE):
+        actor = await credentials.actor_for_login_session(
+            ctx.db, cookie, days=ctx.settings.session_days
+        )
+        conn.state.auth = "cookie" if actor else None
+    actor = actor or ANONYMOUS
+    conn.state.actor = actor
+    return actor
+
+
+def set_session_cookie(response: Response, settings: Settings, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        secure=settings.cookies_secure,
+        samesite="lax",
+    )
+
+
+def clear_session_cookie(response: Response, settings: Settings) -> None:
+    response.delete_cookie(
+        SESSION_COOKIE, httponly=True, secure=settings.cookies_secure, samesite="lax"
+    )
+
+
+def client_address(conn: HTTPConnection, settings: Settings) -> str:
+    if settings.trust_proxy_headers:
+        forwarded = conn.headers.get("x-forwarded-for", "")
+        if forwarded:
+            # The last hop is the one our own proxy appended; earlier ones are hearsay.
+            return forwarded.split(",")[-1].strip()
+    return conn.client.host if conn.client else "unknown"

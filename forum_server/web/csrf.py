@@ -1,0 +1,141 @@
+"""Cross-site request forgery protection for cookie-authenticated changes.
+
+A browser sends our cookies with any cross-site form or fetch, so every unsafe
+request that comes from a browser must carry a token that only our own pages
+know: `csrf_token` in a form, or the `X-CSRF-Token` header from JavaScript. The
+token is an HMAC of a random `forum_csrf` cookie, so it cannot be guessed and
+needs no server-side storage. Requests with a foreign `Origin` are refused
+outright. Bearer-token requests carry no ambient credentials and need neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from forum_server.settings import Settings
+from forum_server.web.auth import SESSION_COOKIE
+from forum_server.web.middleware import send_error
+
+CSRF_COOKIE = "forum_csrf"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+_SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+_SCOPE_KEY = "forum.csrf_cookie"
+
+
+def token_for(secret: str, cookie_value: str) -> str:
+    return hmac.new(secret.encode(), b"csrf:" + cookie_value.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_token(conn: HTTPConnection, secret: str) -> str:
+    """The token to embed in this response's forms."""
+    cookie = conn.scope.get(_SCOPE_KEY) or conn.cookies.get(CSRF_COOKIE, "")
+    return token_for(secret, cookie)
+
+
+def _cookies(headers: Headers) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(headers.get("cookie", ""))
+    except Exception:  # a malformed Cookie header is treated as no cookies
+        return {}
+    return {key: morsel.value for key, morsel in jar.items()}
+
+
+class CsrfMiddleware:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookies = _cookies(headers)
+        if not cookies.get(CSRF_COOKIE):
+            # Give every browser a CSRF cookie on its first visit, so the forms on the
+            # page it is about to get carry a token that will verify.
+            scope[_SCOPE_KEY] = secrets.token_urlsafe(24)
+            send = self._setting_cookie(send, scope[_SCOPE_KEY])
+        if scope["method"] in _SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if headers.get("authorization", "").lower().startswith("bearer "):
+            await self.app(scope, receive, send)
+            return
+        origin = headers.get("origin")
+        if origin is not None and origin.rstrip("/") not in self.settings.origins:
+            await _refuse(scope, send, "The request came from another site.")
+            return
+        content_type = headers.get("content-type", "").split(";")[0].strip().lower()
+        is_form = content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}
+        if not is_form and not cookies.get(SESSION_COOKIE):
+            # No ambient credentials and not a browser form: nothing to forge.
+            await self.app(scope, receive, send)
+            return
+        submitted = headers.get(CSRF_HEADER)
+        if submitted is None and content_type == "application/x-www-form-urlencoded":
+            body, receive = await _buffer(receive)
+            values = parse_qs(body.decode("latin-1"), max_num_fields=1000).get(CSRF_FIELD)
+            submitted = values[0] if values else None
+        elif submitted is None and content_type == "multipart/form-data":
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            submitted = (query.get(CSRF_FIELD) or [None])[0]
+        expected = token_for(self.settings.secret_key, cookies.get(CSRF_COOKIE, ""))
+        if (
+            not cookies.get(CSRF_COOKIE)
+            or not submitted
+            or not hmac.compare_digest(submitted, expected)
+        ):
+            await _refuse(
+                scope, send, "The form has expired or did not come from this site; reload it."
+            )
+            return
+        await self.app(scope, receive, send)
+
+    def _setting_cookie(self, send: Send, value: str) -> Send:
+        secure = "; Secure" if self.settings.cookies_secure else ""
+        cookie = f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("set-cookie", cookie)
+            await send(message)
+
+        return wrapped
+
+
+async def _buffer(receive: Receive) -> tuple[bytes, Receive]:
+    """Read the whole (already size-limited) body, and a receive that replays it."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, replay
+
+
+async def _refuse(scope: Scope, send: Send, message: str) -> None:
+    await send_error(scope, send, 403, "csrf_failed", message)

@@ -1,0 +1,85 @@
+"""The one mapping from errors to responses: JSON for the API, pages for browsers."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from forum_server.errors import DomainError, Unauthorized
+from forum_server.policy import ANONYMOUS
+from forum_server.schemas import invalid_from
+from forum_server.web.context import app_context
+
+log = logging.getLogger(__name__)
+
+_TITLES = {
+    400: "Bad request",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "Conflict",
+    413: "Too large",
+    422: "Check your input",
+    429: "Too many requests",
+    500: "Something went wrong",
+    503: "Busy",
+}
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+async def error_response(request: Request, error: DomainError) -> Response:
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+    if wants_json(request):
+        return JSONResponse({"error": error.as_dict()}, status_code=error.status, headers=headers)
+    if isinstance(error, Unauthorized) and request.method == "GET":
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    templates = app_context(request).templates
+    context = {
+        "status": error.status,
+        "title": _TITLES.get(error.status, "Error"),
+        "message": error.message,
+    }
+    try:
+        return await templates.page(
+            request, "error.html", context, status=error.status, headers=headers
+        )
+    except DomainError:
+        # The error page itself could not find the caller (e.g. a bad token): keep it plain.
+        html = templates.render_string(
+            "error.html", {**context, "actor": ANONYMOUS, "csrf_token": ""}
+        )
+        return HTMLResponse(html, status_code=error.status, headers=headers)
+
+
+async def on_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    return await error_response(request, exc)
+
+
+async def on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ValidationError)
+    return await error_response(request, invalid_from(exc))
+
+
+async def on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    error = DomainError(exc.detail, code=_HTTP_CODES.get(exc.status_code, "http_error"))
+    error.status = exc.status_code
+    return await error_response(request, error)
+
+
+async def on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    error = DomainError("Something went wrong on our side; it has been logged.", code="internal")
+    error.status = 500
+    return await error_response(request, error)

@@ -1,0 +1,144 @@
+"""The fixture ladder: database → settings → app → client → factories.
+
+Every test that touches the database gets its own: a copy of a migrated SQLite
+file, and, when FORUM_TEST_POSTGRES_URL is set, the same test again on PostgreSQL
+(tables emptied between tests). A PostgreSQL URL that is set but unreachable fails
+the run instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+from starlette.applications import Starlette
+
+from forum_server.accounts import service as accounts
+from forum_server.accounts.passwords import use_hasher
+from forum_server.accounts.queries import UserView
+from forum_server.accounts.schemas import UserCreate
+from forum_server.app import create_app
+from forum_server.db import Database
+from forum_server.migrate import migrate
+from forum_server.policy import Actor
+from forum_server.settings import Settings
+from forum_server.tables import metadata
+from tests.helpers import PASSWORD, client_for, make_settings
+
+POSTGRES_URL = os.environ.get("FORUM_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+SECRETARIAT = Actor(user_id=None, display_name="tests", is_secretariat=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> None:
+    # The real parameters cost ~50 ms a hash on purpose; tests hash hundreds.
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "forum.db"
+    asyncio.run(migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await engine.dispose()
+    await migrate(url)
+
+
+async def _truncate_postgres(url: str) -> None:
+    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    if not POSTGRES_URL:
+        pytest.skip("FORUM_TEST_POSTGRES_URL is not set")
+    try:
+        asyncio.run(_reset_postgres(POSTGRES_URL))
+    except Exception as exc:  # set but unusable: fail loudly, never skip
+        pytest.fail(f"FORUM_TEST_POSTGRES_URL is set but unusable: {exc}", pytrace=False)
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "forum.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite+aiosqlite:///{path}"
+    url: str = request.getfixturevalue("postgres_url")
+    asyncio.run(_truncate_postgres(url))
+    return url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return make_settings(tmp_path, database_url)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app) as http:
+        yield http
+
+
+@pytest.fixture
+def db(app: Starlette) -> Database:
+    database: Database = app.state.ctx.db
+    return database
+
+
+MakeUser = Callable[..., Awaitable[UserView]]
+
+
+@pytest.fixture
+def make_user(db: Database) -> MakeUser:
+    counter = iter(range(1, 10_000))
+
+    async def make(**fields: Any) -> UserView:
+        n = next(counter)
+        data = {
+            "email": f"user{n}@example.org",
+            "password": PASSWORD,
+            "display_name": f"User {n}",
+            "country": "KE",
+        }
+        data.update(fields)
+        async with db.write() as uow:
+            return await accounts.create_user(
+                uow, SECRETARIAT, UserCreate.model_validate(data), registration_open=True
+            )
+
+    return make
