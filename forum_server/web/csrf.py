@@ -29,6 +29,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _SCOPE_KEY = "forum.csrf_cookie"
+_MAX_FORM_FIELDS = 100
 
 
 def token_for(secret: str, cookie_value: str) -> str:
@@ -85,8 +86,12 @@ class CsrfMiddleware:
         submitted = headers.get(CSRF_HEADER)
         if submitted is None and content_type == "application/x-www-form-urlencoded":
             body, receive = await _buffer(receive)
-            values = parse_qs(body.decode("latin-1"), max_num_fields=1000).get(CSRF_FIELD)
-            submitted = values[0] if values else None
+            try:
+                fields = parse_qs(body.decode("latin-1"), max_num_fields=_MAX_FORM_FIELDS)
+            except ValueError:
+                await send_error(scope, send, 400, "bad_request", "The form has too many fields.")
+                return
+            submitted = next(iter(fields.get(CSRF_FIELD, [])), None)
         elif submitted is None and content_type == "multipart/form-data":
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             submitted = (query.get(CSRF_FIELD) or [None])[0]

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Set-up and everyday commands. Each one creates ./.venv and installs the project
+# into it first when needed, so a fresh machine needs only Python 3.11.
+#
+#   ./dev.sh serve [--host H] [--port P]   serve on the embedded defaults
+#   ./dev.sh test [pytest arguments]       lint, then the whole test suite
+#   ./dev.sh cli ARGS...                   any forum-server command
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+        echo "dev.sh: need root to run: $*" >&2; return 1; fi
+}
+
+apt_install() {
+    # Debian packages some steps need (python3-venv, chromium for browser tests).
+    command -v apt-get >/dev/null || { echo "dev.sh: please install: $*" >&2; return 1; }
+    if [ ! -f /tmp/.forum-apt-updated ]; then
+        as_root apt-get update -qq && touch /tmp/.forum-apt-updated
+    fi
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_venv() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        if ! "$PYTHON" -m venv "$VENV" 2>/dev/null; then
+            rm -rf "$VENV"
+            apt_install python3-venv
+            "$PYTHON" -m venv "$VENV"
+        fi
+    fi
+    # Reinstall whenever pyproject.toml changed since the last install.
+    if [ ! -f "$VENV/.installed" ] || [ pyproject.toml -nt "$VENV/.installed" ]; then
+        "$VENV/bin/python" -m pip install -q --upgrade pip
+        "$VENV/bin/python" -m pip install -q -e '.[test]'
+        touch "$VENV/.installed"
+    fi
+}
+
+command=${1:-help}
+shift || true
+case "$command" in
+    serve)
+        ensure_venv
+        exec "$VENV/bin/forum-server" serve "$@"
+        ;;
+    test)
+        ensure_venv
+        "$VENV/bin/ruff" check .
+        "$VENV/bin/ruff" format --check .
+        exec "$VENV/bin/pytest" "$@"
+        ;;
+    cli)
+        ensure_venv
+        exec "$VENV/bin/forum-server" "$@"
+        ;;
+    *)
+        sed -n '2,8p' "$0"
+        ;;
+esac

@@ -1,0 +1,342 @@
+"""The one renderer of user-supplied Markdown (posts, comments, replies).
+
+Pipeline (see SECURITY.md):
+
+1. ``markdown-it-py`` with the ``js-default`` preset: raw HTML is OFF (``<b>`` in the
+   source comes out as ``&lt;b&gt;``) and link URLs go through ``validateLink`` (no
+   ``javascript:``/``vbscript:``/``file:``/non-image ``data:``).  Linkify, tables and
+   strikethrough are enabled; the typographer is off.  ``maxNesting`` is lowered
+   from the preset's 100 to ``_MAX_NESTING`` (see there).
+2. ``nh3`` (ammonia) as defence in depth, with an explicit allow-list of tags,
+   attributes and URL schemes, adding ``rel="nofollow ugc noopener"`` to every link.
+
+Never render user Markdown any other way, and never mark the output of anything else
+as safe in templates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from html.parser import HTMLParser
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.linkify import SCHEME_RE
+from markdown_it.token import Token
+
+__all__ = [
+    "MAX_SOURCE_CHARS",
+    "render_markdown",
+    "render_markdown_off_loop",
+    "render_plain_text_excerpt",
+]
+
+MAX_SOURCE_CHARS = 20_000
+"""Longest accepted Markdown source, in characters (code points), not bytes."""
+
+_ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "strong",
+        "em",
+        "del",
+        "s",  # markdown-it renders ~~strikethrough~~ as <s>, not <del>
+        "code",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        # Deliberately NO <img>: third-party images leak every reader's IP address (and
+        # the fact that they are reading) to whoever hosts the image, and cost bandwidth
+        # for delegates on slow or metered links.  ``![alt](url)`` is turned into a plain
+        # link by ``_images_to_links`` below, so readers can choose to open it.
+    }
+)
+
+# Table cells lose markdown-it's ``style="text-align:..."`` (no style attributes at all);
+# fenced-code ``class="language-..."`` is dropped too (no highlighter uses it).
+_ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+}
+
+_ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+
+_LINK_REL = "nofollow ugc noopener"
+
+_SANITIZER = nh3.Cleaner(
+    tags=set(_ALLOWED_TAGS),
+    attributes=_ALLOWED_ATTRIBUTES,
+    url_schemes=set(_ALLOWED_URL_SCHEMES),
+    link_rel=_LINK_REL,
+    strip_comments=True,
+    # Relative URLs (``/rooms/3``, ``#post-12``) are kept as they are.
+    url_relative="pass_through",
+)
+
+
+_URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def _is_allowed_url(url: str) -> bool:
+    """True for http(s)/mailto URLs and relative ones (the sanitizer re-checks)."""
+    if not url:
+        return False
+    match = _URL_SCHEME.match(url)
+    return match is None or match.group(1).lower() in _ALLOWED_URL_SCHEMES
+
+
+def _alt_text(tokens: Sequence[Token] | None) -> str:
+    """Plain text of an image description (its inline children), like ``alt``."""
+    parts: list[str] = []
+    for token in tokens or ():
+        if token.type in ("text", "text_special", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif token.type == "image":
+            parts.append(_alt_text(token.children))
+    return "".join(parts).strip()
+
+
+def _images_to_links(state: StateCore) -> None:
+    """Core rule: replace every image token with a link to it (or just its alt text).
+
+    ``![alt](url "title")`` becomes ``<a href="url" title="title">alt</a>`` (the URL is
+    the link text when alt is empty).  Inside a link (``[![badge](img)](target)``) the
+    image becomes its alt text only, so we never emit nested ``<a>`` elements; so does an
+    image whose URL the sanitizer would strip anyway (``data:image/...``, which
+    markdown-it's ``validateLink`` lets through for images).
+    Done on the token stream in one linear pass, before rendering.
+    """
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        if not any(child.type == "image" for child in block.children):
+            continue
+        new_children: list[Token] = []
+        link_depth = 0
+        for child in block.children:
+            if child.type == "link_open":
+                link_depth += 1
+            elif child.type == "link_close":
+                link_depth = max(0, link_depth - 1)
+            if child.type != "image":
+                new_children.append(child)
+                continue
+
+            alt = _alt_text(child.children)
+            src = str(child.attrGet("src") or "")
+            if link_depth > 0 or not _is_allowed_url(src):
+                if alt:
+                    text = Token("text", "", 0)
+                    text.content = alt
+                    new_children.append(text)
+                continue
+
+            link_open = Token("link_open", "a", 1)
+            link_open.attrSet("href", src)
+            title = child.attrGet("title")
+            if title:
+                link_open.attrSet("title", str(title))
+            text = Token("text", "", 0)
+            text.content = alt or src
+            new_children.extend([link_open, text, Token("link_close", "a", -1)])
+        block.children = new_children
+
+
+# Caps block and inline nesting (blockquotes, lists, links inside emphasis, ...).
+# markdown-it's cost on unclosed brackets ("[" * 20_000, "![" * 10_000) is about
+# O(len(source) * maxNesting): with the preset's 100 such a post took ~1.5-2 s of CPU, with
+# 20 it takes a fraction of that.  Twenty levels is far more than any real post needs.
+_MAX_NESTING = 20
+
+
+# Longest URL scheme the inline linkify rule looks back for (linkify-it only knows
+# http:, https:, ftp:, mailto: and //).
+_MAX_SCHEME_CHARS = 32
+
+
+def _bounded_inline_linkify(state: StateInline, silent: bool) -> bool:
+    """markdown-it-py's inline ``linkify`` rule, with its scheme look-back bounded.
+
+    Copied from ``markdown_it.rules_inline.linkify.linkify`` (markdown-it-py 4.x) with
+    one change: upstream runs ``SCHEME_RE.search(state.pending)`` at every ``://``, and
+    ``state.pending`` is all the plain text seen so far in the paragraph, so
+    ``"://" * 6_666`` cost ~2.5 s (quadratic).  Here only the last
+    ``_MAX_SCHEME_CHARS + 1`` characters are searched.  That gives exactly upstream's
+    result: the scheme is the maximal trailing run of scheme characters, so a match that
+    starts after the first character of the tail is the same match, and a run longer than
+    ``_MAX_SCHEME_CHARS`` is no scheme linkify-it knows (upstream fails on it too).
+    """
+    if not state.md.options.linkify or state.linkLevel > 0:
+        return False
+    linkify = state.md.linkify
+    if linkify is None:
+        raise ModuleNotFoundError("Linkify enabled but not installed.")
+
+    pos = state.pos
+    if pos + 3 > state.posMax or state.src[pos : pos + 3] != "://":
+        return False
+
+    match = SCHEME_RE.search(state.pending[-(_MAX_SCHEME_CHARS + 1) :])
+    if match is None or len(match.group(1)) > _MAX_SCHEME_CHARS:
+        return False
+    proto = match.group(1)
+
+    link = linkify.match_at_start(state.src[pos - len(proto) :])
+    if not link:
+        return False
+    # disallow '*' at the end of the link (conflicts with emphasis)
+    url: str = link.url.rstrip("*")
+
+    full_url = state.md.normalizeLink(url)
+    if not state.md.validateLink(full_url):
+        return False
+
+    if not silent:
+        state.pending = state.pending[: -len(proto)]
+
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": full_url}
+        token.markup = "linkify"
+        token.info = "auto"
+
+        token = state.push("text", "", 0)
+        token.content = state.md.normalizeLinkText(url)
+
+        token = state.push("link_close", "a", -1)
+        token.markup = "linkify"
+        token.info = "auto"
+
+    state.pos += len(url) - len(proto)
+    return True
+
+
+def _build_markdown_it() -> MarkdownIt:
+    # "js-default", NOT MarkdownIt()/"commonmark": those have raw HTML enabled.
+    md = MarkdownIt(
+        "js-default",
+        {"linkify": True, "typographer": False, "maxNesting": _MAX_NESTING},
+    )
+    md.enable(["linkify", "table", "strikethrough"])
+    md.inline.ruler.at("linkify", _bounded_inline_linkify)
+    md.core.ruler.push("images_to_links", _images_to_links)
+    return md
+
+
+# Built once: rendering creates fresh state per call, so the instance is reusable and
+# safe to share between worker threads.
+_MD = _build_markdown_it()
+
+
+def render_markdown(source: str) -> str:
+    """Render post Markdown to sanitized HTML. The only renderer of user Markdown.
+
+    Raises ``ValueError`` if ``source`` is longer than ``MAX_SOURCE_CHARS`` characters.
+    """
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ValueError(
+            f"Markdown source is too long: {len(source):,} characters "
+            f"(the limit is {MAX_SOURCE_CHARS:,})."
+        )
+    return _SANITIZER.clean(_MD.render(source))
+
+
+async def render_markdown_off_loop(source: str) -> str:
+    """The same, run in a worker thread (asyncio.to_thread) so hostile input cannot
+    block the event loop."""
+    return await asyncio.to_thread(render_markdown, source)
+
+
+# Elements after which text from the next element must not run on without a space.
+_BLOCK_TAGS: frozenset[str] = frozenset(
+    {
+        "p",
+        "br",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "pre",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "div",
+    }
+)
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def render_plain_text_excerpt(html: str, limit: int = 200) -> str:
+    """Text-only excerpt of rendered HTML, for notifications and snippets.
+
+    Tags are dropped, entities decoded and whitespace collapsed.  If the text is longer
+    than ``limit`` characters it is cut at a word boundary and ends with "…" (the result,
+    ellipsis included, is at most ``limit`` characters).  The result is plain text:
+    escape it (e.g. Jinja autoescape) before putting it into HTML.
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    text = _WHITESPACE.sub(" ", "".join(extractor.parts)).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace():
+        # The cut falls inside a word: back up to the last space, unless that would
+        # leave nothing (a single enormous "word", e.g. a URL).
+        head, space, _ = cut.rpartition(" ")
+        if space and head.strip():
+            cut = head
+    return cut.rstrip() + "…"

@@ -1,0 +1,1 @@
+// Live updates and posting without reload are added by the live-delivery layer.

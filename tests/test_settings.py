@@ -1,0 +1,51 @@
+"""Settings: declared once, parsed strictly, documented in the README."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from forum_server.settings import SETTINGS, SettingsError, load_settings, settings_table_markdown
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_configuration_table_matches_the_declaration():
+    assert settings_table_markdown() in README.read_text()
+
+
+def test_every_setting_is_documented_in_api_names():
+    names = {setting.env for setting in SETTINGS}
+    for required in (
+        "FORUM_DATA_DIR",
+        "FORUM_DATABASE_URL",
+        "FORUM_BROKER_URL",
+        "FORUM_SECRET_KEY",
+        "FORUM_BASE_URL",
+        "FORUM_REGISTRATION",
+    ):
+        assert required in names
+
+
+def test_defaults_give_an_embedded_setup(tmp_path: Path):
+    settings = load_settings(environ={"FORUM_DATA_DIR": str(tmp_path / "d")})
+    assert settings.database_url == f"sqlite+aiosqlite:///{tmp_path / 'd' / 'forum.db'}"
+    assert settings.broker_url == "memory://"
+    assert settings.registration == "closed"
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path):
+    first = load_settings(environ={"FORUM_DATA_DIR": str(tmp_path)}).secret_key
+    second = load_settings(environ={"FORUM_DATA_DIR": str(tmp_path)}).secret_key
+    assert first == second and len(first) >= 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("FORUM_REGISTRATION", "maybe"), ("FORUM_SESSION_DAYS", "-3"), ("FORUM_MAX_BODY_BYTES", "x")],
+)
+def test_bad_values_are_refused_with_the_variable_named(tmp_path: Path, name: str, value: str):
+    with pytest.raises(SettingsError, match=name):
+        load_settings(environ={"FORUM_DATA_DIR": str(tmp_path), name: value})
