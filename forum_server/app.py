@@ -3,6 +3,7 @@ owns the database and the other shared resources. Nothing is built at import."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,8 @@ from forum_server.accounts import pages as account_pages
 from forum_server.accounts import views as account_api
 from forum_server.db import Database
 from forum_server.errors import DomainError
+from forum_server.rooms import views as rooms_api
+from forum_server.rooms.scheduler import run_scheduler
 from forum_server.settings import Settings
 from forum_server.web import errors as web_errors
 from forum_server.web import pages as site_pages
@@ -38,7 +41,7 @@ from forum_server.web.templates import STATIC_DIR, Templates
 
 log = logging.getLogger(__name__)
 
-API_ROUTERS: tuple[ApiRouter, ...] = (account_api.api,)
+API_ROUTERS: tuple[ApiRouter, ...] = (account_api.api, rooms_api.api)
 
 
 def package_version() -> str:
@@ -66,9 +69,13 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         app.state.ctx = AppContext(settings=settings, db=db, templates=Templates(settings))
+        stop = asyncio.Event()
+        scheduler = asyncio.create_task(run_scheduler(db, stop), name="session-scheduler")
         try:
             yield
         finally:
+            stop.set()
+            await scheduler
             await db.dispose()
 
     routes: list[BaseRoute] = [

@@ -32,9 +32,10 @@ log = logging.getLogger(__name__)
 PublishHook = Callable[[Sequence[Event]], Awaitable[None]]
 
 SQLITE_PRAGMAS = (
+    # busy_timeout first: switching to WAL needs a lock another connection may hold.
+    "busy_timeout=5000",
     "journal_mode=WAL",
     "foreign_keys=ON",
-    "busy_timeout=5000",
     # WAL + NORMAL keeps every committed post through a process crash; see docs/operations.md.
     "synchronous=NORMAL",
 )
@@ -65,8 +66,9 @@ def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
 class UnitOfWork:
     """One write transaction: the session, plus the events it will publish on commit."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
         self.session = session
+        self.dialect = dialect
         self._events: list[EventRecord] = []
 
     def emit(
@@ -123,7 +125,7 @@ class Database:
         """A write transaction: commits on success, rolls back on any error, then publishes."""
         try:
             async with self._writer() as session, session.begin():
-                uow = UnitOfWork(session)
+                uow = UnitOfWork(session, self.write_engine.dialect.name)
                 yield uow
                 await session.flush()
                 events = [Event.from_record(record) for record in uow.pending_events]

@@ -34,6 +34,9 @@ async def migrate(database_url: str) -> None:
     engine = create_async_engine(database_url, poolclass=NullPool)
     try:
         async with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":
+                # WAL from the first write on, so readers never block the writer.
+                await connection.exec_driver_sql("PRAGMA journal_mode=WAL")
             postgres = connection.dialect.name == "postgresql"
             if postgres:
                 await connection.execute(text(f"SELECT pg_advisory_lock({_PG_LOCK})"))

@@ -8,8 +8,20 @@ and e-mail alike. A caller that may not see something is told it does not exist.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from forum_server.errors import Forbidden, Unauthorized
+from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forum_server.errors import Forbidden, NotFound, Unauthorized
+from forum_server.rooms.models import (
+    ForumSession,
+    Membership,
+    Post,
+    SessionModerator,
+    Space,
+    Thread,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,8 @@ def require_signed_in(actor: Actor) -> int:
 
 
 def require_secretariat(actor: Actor) -> None:
+    if actor.is_secretariat:  # the command line acts as the secretariat without a user id
+        return
     require_signed_in(actor)
     if not actor.is_secretariat:
         raise Forbidden("Only the secretariat can do this.")
@@ -51,3 +65,175 @@ def check_can_create_user(actor: Actor, *, registration_open: bool, as_secretari
         if actor.signed_in:
             raise Forbidden("Registration is closed; the secretariat creates accounts.")
         raise Unauthorized("Registration is closed; the secretariat creates accounts.")
+
+
+# --- spaces, sessions, threads, posts -------------------------------------------------
+
+OWNER, MODERATOR, MEMBER = "owner", "moderator", "member"
+
+
+@dataclass(frozen=True)
+class SpaceAccess:
+    """What one actor may do in one space they may see."""
+
+    actor: Actor
+    space_id: int
+    visibility: str
+    role: str | None  # their membership role, if any
+
+    @property
+    def is_member(self) -> bool:
+        return self.role is not None
+
+    @property
+    def can_manage(self) -> bool:
+        """Create sessions, manage members: owners and the secretariat."""
+        return self.actor.is_secretariat or self.role == OWNER
+
+    @property
+    def can_moderate_space(self) -> bool:
+        return self.actor.is_secretariat or self.role in {OWNER, MODERATOR}
+
+
+def may_see_space(actor: Actor, visibility: str, role: str | None) -> bool:
+    return visibility == "public" or actor.is_secretariat or role is not None
+
+
+@dataclass(frozen=True)
+class SessionAccess:
+    space: SpaceAccess
+    session_id: int
+    moderator_ids: frozenset[int]
+    posting: str  # signed_in | members
+
+    @property
+    def actor(self) -> Actor:
+        return self.space.actor
+
+    @property
+    def can_moderate(self) -> bool:
+        """Open, close, re-open, add questions, moderate posts: the session's moderators,
+        the space's owners and moderators, and the secretariat."""
+        return self.space.can_moderate_space or self.actor.user_id in self.moderator_ids
+
+    def require_moderator(self) -> None:
+        if not self.can_moderate:
+            raise Forbidden("Only this session's moderators can do this.")
+
+    def check_may_post(self) -> None:
+        """Raises unless the actor has the right to post here (state is checked apart)."""
+        require_signed_in(self.actor)
+        if self.can_moderate:
+            return
+        if self.posting == "members" and not self.space.is_member:
+            raise Forbidden("Only members of this space may post in this session.")
+
+
+def may_see_post(access: SessionAccess, status: str, author_id: int | None) -> bool:
+    """Published and hidden posts (as a placeholder) are for all who see the session;
+    pending ones for their author and moderators; rejected ones for moderators."""
+    if status in {"published", "hidden"}:
+        return True
+    if access.can_moderate:
+        return True
+    return status == "pending" and author_id is not None and author_id == access.actor.user_id
+
+
+# --- loading protected things: every read of a space's content starts here ------------
+
+
+def visible_spaces_clause(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on Space selecting the spaces the actor may see."""
+    if actor.is_secretariat:
+        return true()
+    if actor.user_id is None:
+        return Space.visibility == "public"
+    member_of = select(Membership.space_id).where(Membership.user_id == actor.user_id)
+    return or_(Space.visibility == "public", Space.id.in_(member_of))
+
+
+async def _role(db: AsyncSession, actor: Actor, space_id: int) -> str | None:
+    if actor.user_id is None:
+        return None
+    role: str | None = await db.scalar(
+        select(Membership.role).where(
+            Membership.space_id == space_id, Membership.user_id == actor.user_id
+        )
+    )
+    return role
+
+
+async def load_space(db: AsyncSession, actor: Actor, slug: str) -> tuple[Space, SpaceAccess]:
+    """The space and the actor's access to it; NotFound if missing or not visible."""
+    space = await db.scalar(select(Space).where(Space.slug == slug))
+    access = await _space_access(db, actor, space)
+    assert space is not None  # _space_access raised NotFound otherwise
+    return space, access
+
+
+async def _space_access(db: AsyncSession, actor: Actor, space: Space | None) -> SpaceAccess:
+    if space is None:
+        raise NotFound("No such space.")
+    role = await _role(db, actor, space.id)
+    if not may_see_space(actor, space.visibility, role):
+        raise NotFound("No such space.")
+    return SpaceAccess(actor=actor, space_id=space.id, visibility=space.visibility, role=role)
+
+
+async def load_session(
+    db: AsyncSession, actor: Actor, session_id: int
+) -> tuple[ForumSession, SessionAccess]:
+    forum_session = await db.get(ForumSession, session_id)
+    if forum_session is None:
+        raise NotFound("No such session.")
+    space = await db.get(Space, forum_session.space_id)
+    try:
+        space_access = await _space_access(db, actor, space)
+    except NotFound:
+        raise NotFound("No such session.") from None
+    moderators = await db.scalars(
+        select(SessionModerator.user_id).where(SessionModerator.session_id == session_id)
+    )
+    access = SessionAccess(
+        space=space_access,
+        session_id=session_id,
+        moderator_ids=frozenset(moderators),
+        posting=forum_session.posting,
+    )
+    return forum_session, access
+
+
+async def load_thread(
+    db: AsyncSession, actor: Actor, thread_id: int
+) -> tuple[Thread, SessionAccess]:
+    thread = await db.get(Thread, thread_id)
+    if thread is None:
+        raise NotFound("No such thread.")
+    try:
+        _, access = await load_session(db, actor, thread.session_id)
+    except NotFound:
+        raise NotFound("No such thread.") from None
+    return thread, access
+
+
+async def load_post(db: AsyncSession, actor: Actor, post_id: int) -> tuple[Post, SessionAccess]:
+    post = await db.get(Post, post_id)
+    if post is None:
+        raise NotFound("No such post.")
+    try:
+        _, access = await load_session(db, actor, post.session_id)
+    except NotFound:
+        raise NotFound("No such post.") from None
+    if not may_see_post(access, post.status, post.author_id):
+        raise NotFound("No such post.")
+    return post, access
+
+
+def visible_posts_clause(access: SessionAccess) -> ColumnElement[bool]:
+    """SQL condition on Post matching may_see_post, for listings."""
+    if access.can_moderate:
+        return true()
+    shown: list[Any] = [Post.status.in_(("published", "hidden"))]
+    if access.actor.user_id is not None:
+        shown.append((Post.status == "pending") & (Post.author_id == access.actor.user_id))
+    return or_(*shown)

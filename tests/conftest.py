@@ -142,3 +142,59 @@ def make_user(db: Database) -> MakeUser:
             )
 
     return make
+
+
+@pytest.fixture
+def make_space(db: Database) -> Callable[..., Awaitable[str]]:
+    from forum_server.rooms import spaces
+    from forum_server.rooms.schemas import SpaceCreate
+
+    counter = iter(range(1, 10_000))
+
+    async def make(**fields: Any) -> str:
+        data = {"slug": f"space-{next(counter)}", "title": "Online forum", **fields}
+        async with db.write() as uow:
+            space = await spaces.create_space(uow, SECRETARIAT, SpaceCreate.model_validate(data))
+            return space.slug
+
+    return make
+
+
+@pytest.fixture
+def make_session(db: Database) -> Callable[..., Awaitable[int]]:
+    """A session in a space; open now for a day unless told otherwise."""
+    from datetime import timedelta
+
+    from forum_server.orm import utcnow
+    from forum_server.policy import load_space
+    from forum_server.rooms import sessions
+    from forum_server.rooms.schemas import SessionCreate
+
+    async def make(slug: str, **fields: Any) -> int:
+        now = utcnow()
+        data: dict[str, Any] = {
+            "title": "Strategic approaches to capacity-building",
+            "opens_at": now - timedelta(minutes=1),
+            "closes_at": now + timedelta(days=1),
+            "questions": ["What has worked?", "What should change?"],
+        }
+        data.update(fields)
+        async with db.write() as uow:
+            _, access = await load_space(uow.session, SECRETARIAT, slug)
+            return await sessions.create_session(uow, access, SessionCreate.model_validate(data))
+
+    return make
+
+
+@pytest.fixture
+def add_member(db: Database) -> Callable[..., Awaitable[None]]:
+    from sqlalchemy import select
+
+    from forum_server.rooms.models import Membership, Space
+
+    async def add(slug: str, user_id: int, role: str = "member") -> None:
+        async with db.write() as uow:
+            space_id = await uow.session.scalar(select(Space.id).where(Space.slug == slug))
+            uow.session.add(Membership(space_id=space_id, user_id=user_id, role=role))
+
+    return add

@@ -1,0 +1,187 @@
+"""The write path for threads and posts.
+
+Markdown is rendered before the write transaction opens (it can take a while on
+hostile input, and SQLite has one writer); every rule that depends on state — the
+session is open, the thread unlocked, the right to post — is checked inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from forum_server.accounts.models import User
+from forum_server.db import Database, UnitOfWork
+from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
+from forum_server.orm import utcnow
+from forum_server.policy import Actor, SessionAccess, load_post, load_session, load_thread
+from forum_server.rooms.markdown import render_markdown_off_loop
+from forum_server.rooms.models import ForumSession, Post, PostVersion, Thread
+from forum_server.rooms.posts_view import PostView, post_view
+from forum_server.rooms.schemas import PostCreate, PostEdit, ThreadCreate
+from forum_server.rooms.sessions import lock_session, periods_of, state_of
+from forum_server.rooms.state import CLOSED, OPEN
+
+
+@dataclass(frozen=True)
+class Posted:
+    post: PostView
+    created: bool  # False when a retry found the original
+
+
+async def _check_open(uow: UnitOfWork, session_id: int) -> None:
+    await lock_session(uow, session_id)
+    state = state_of(await periods_of(uow, session_id), utcnow())
+    if state == CLOSED:
+        raise Conflict("The session is closed: no more contributions.", code="session_closed")
+    if state != OPEN:
+        raise Conflict("The session is not open yet.", code="session_not_open")
+
+
+async def _existing(uow: UnitOfWork, actor: Actor, client_id: str | None) -> Post | None:
+    if client_id is None or actor.user_id is None:
+        return None
+    post: Post | None = await uow.session.scalar(
+        select(Post).where(Post.author_id == actor.user_id, Post.client_id == client_id)
+    )
+    return post
+
+
+async def create_post(db: Database, actor: Actor, thread_id: int, data: PostCreate) -> Posted:
+    """A post (or reply) in a thread. Raises NotFound, Unauthorized/Forbidden,
+    Conflict session_closed / session_not_open / thread_locked, Invalid parent_id.
+    A retry with the same client_id returns the original post."""
+    html = await render_markdown_off_loop(data.body)
+    try:
+        async with db.write() as uow:
+            return await _create_post(uow, actor, thread_id, data, html)
+    except IntegrityError:
+        # Two retries raced past the lookup; the unique (author, client_id) kept one.
+        async with db.write() as uow:
+            return await _create_post(uow, actor, thread_id, data, html)
+
+
+async def _create_post(
+    uow: UnitOfWork, actor: Actor, thread_id: int, data: PostCreate, html: str
+) -> Posted:
+    thread, access = await load_thread(uow.session, actor, thread_id)
+    access.check_may_post()
+    existing = await _existing(uow, actor, data.client_id)
+    if existing is not None:
+        if existing.thread_id != thread_id:
+            raise Conflict("This client_id was used for another post.", code="client_id_reused")
+        return Posted(await _view(uow, existing, access), created=False)
+    await _check_open(uow, thread.session_id)
+    if thread.locked:
+        raise Conflict("The thread is locked.", code="thread_locked")
+    depth = 0
+    if data.parent_id is not None:
+        parent = await uow.session.get(Post, data.parent_id)
+        if parent is None or parent.thread_id != thread_id or parent.status != "published":
+            raise Invalid("parent_id: no such post in this thread.", field="parent_id")
+        depth = parent.depth + 1
+    now = utcnow()
+    post = Post(
+        thread_id=thread_id,
+        session_id=thread.session_id,
+        parent_id=data.parent_id,
+        depth=depth,
+        author_id=actor.user_id,
+        body=data.body,
+        html=html,
+        status="published",
+        client_id=data.client_id,
+        created_at=now,
+    )
+    uow.session.add(post)
+    thread.post_count += 1
+    thread.last_post_at = now
+    await uow.flush()
+    view = await _view(uow, post, access)
+    await _emit_post(uow, "post.created", post)
+    return Posted(view, created=True)
+
+
+async def _view(uow: UnitOfWork, post: Post, access: SessionAccess) -> PostView:
+    user = await uow.session.get(User, post.author_id) if post.author_id else None
+    return post_view(post, user, moderator=access.can_moderate)
+
+
+async def _emit_post(uow: UnitOfWork, type: str, post: Post) -> None:
+    """The event carries the post as every reader sees it (never a moderator's view)."""
+    forum_session = await uow.session.get(ForumSession, post.session_id)
+    user = await uow.session.get(User, post.author_id) if post.author_id else None
+    uow.emit(
+        type,
+        post_view(post, user).as_json(),
+        space_id=forum_session.space_id if forum_session else None,
+        session_id=post.session_id,
+        thread_id=post.thread_id,
+    )
+
+
+async def create_thread(
+    db: Database, actor: Actor, session_id: int, data: ThreadCreate
+) -> tuple[int, Posted]:
+    """A participant's own topic, where the session allows it: the thread and its
+    first post, in one transaction."""
+    html = await render_markdown_off_loop(data.body)
+    async with db.write() as uow:
+        forum_session, access = await load_session(uow.session, actor, session_id)
+        access.check_may_post()
+        if not forum_session.participant_topics and not access.can_moderate:
+            raise Forbidden("This session does not take new topics from participants.")
+        await _check_open(uow, session_id)
+        thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
+        uow.session.add(thread)
+        await uow.flush()
+        uow.emit(
+            "thread.created",
+            {"id": thread.id, "title": thread.title, "session_id": session_id},
+            space_id=forum_session.space_id,
+            session_id=session_id,
+            thread_id=thread.id,
+        )
+        first = PostCreate(body=data.body, client_id=data.client_id)
+        posted = await _create_post(uow, actor, thread.id, first, html)
+        return thread.id, posted
+
+
+async def edit_post(
+    db: Database, actor: Actor, post_id: int, data: PostEdit, *, edit_window: timedelta
+) -> PostView:
+    """A new text for a post: its author within the edit window, or a moderator.
+    The earlier text is kept as a version for moderators."""
+    html = await render_markdown_off_loop(data.body)
+    async with db.write() as uow:
+        post, access = await load_post(uow.session, actor, post_id)
+        is_author = actor.user_id is not None and post.author_id == actor.user_id
+        if not access.can_moderate:
+            if not is_author:
+                raise Forbidden("Only the author or a moderator can edit this post.")
+            if utcnow() - post.created_at > edit_window:
+                raise Conflict(
+                    "The time for editing this post has passed.", code="edit_window_closed"
+                )
+            if post.status == "hidden":
+                raise Forbidden("A hidden post cannot be edited.")
+            await _check_open(uow, post.session_id)
+        if post.status == "rejected":
+            raise NotFound("No such post.")
+        uow.session.add(
+            PostVersion(
+                post_id=post.id,
+                body=post.body,
+                html=post.html,
+                replaced_by=actor.user_id,
+                note=data.note,
+            )
+        )
+        post.body, post.html, post.edited_at = data.body, html, utcnow()
+        await uow.flush()
+        view = await _view(uow, post, access)
+        await _emit_post(uow, "post.edited", post)
+        return view

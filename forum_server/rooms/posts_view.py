@@ -1,0 +1,93 @@
+"""Posts as readers see them: one shape for the API, the pages and live events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from forum_server.accounts.models import User
+from forum_server.rooms.models import Post
+
+HIDDEN_HTML = "<p><em>This contribution was hidden by a moderator.</em></p>"
+
+
+@dataclass(frozen=True)
+class Author:
+    id: int | None
+    display_name: str
+    country: str | None
+    organization: str | None
+    guest: bool
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "display_name": self.display_name,
+            "country": self.country,
+            "organization": self.organization,
+            "guest": self.guest,
+        }
+        if self.id is not None:
+            data["id"] = self.id
+        return data
+
+
+@dataclass(frozen=True)
+class PostView:
+    id: int
+    thread_id: int
+    session_id: int
+    parent_id: int | None
+    depth: int
+    author: Author
+    body: str
+    html: str
+    status: str
+    created_at: datetime
+    edited_at: datetime | None
+    highlighted: bool
+    moderation_reason: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "thread_id": self.thread_id,
+            "parent_id": self.parent_id,
+            "depth": self.depth,
+            "author": self.author.as_json(),
+            "body": self.body,
+            "html": self.html,
+            "status": self.status,
+            "created_at": self.created_at.isoformat(),
+            "edited_at": self.edited_at.isoformat() if self.edited_at else None,
+            "highlighted": self.highlighted,
+        }
+
+
+def author_of(post: Post, user: User | None) -> Author:
+    if user is None:
+        return Author(None, post.guest_name or "Guest", None, None, guest=True)
+    return Author(user.id, user.display_name, user.country, user.organization, guest=False)
+
+
+def post_view(post: Post, user: User | None, *, moderator: bool = False) -> PostView:
+    """The post for one reader. A hidden post's text is kept from everyone but moderators:
+    readers get a placeholder with the reason."""
+    body, html = post.body, post.html
+    if post.status == "hidden" and not moderator:
+        body, html = "", HIDDEN_HTML
+    return PostView(
+        id=post.id,
+        thread_id=post.thread_id,
+        session_id=post.session_id,
+        parent_id=post.parent_id,
+        depth=post.depth,
+        author=author_of(post, user),
+        body=body,
+        html=html,
+        status=post.status,
+        created_at=post.created_at,
+        edited_at=post.edited_at,
+        highlighted=post.highlighted,
+        moderation_reason=post.moderation_reason,
+    )

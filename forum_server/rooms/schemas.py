@@ -1,0 +1,144 @@
+"""Validated input for spaces, sessions, questions, threads and posts."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, Strict, field_validator, model_validator
+
+from forum_server.rooms.markdown import MAX_SOURCE_CHARS
+from forum_server.schemas import Input
+from forum_server.text import clean_line
+
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+MAX_DESCRIPTION_CHARS = 20_000
+MAX_QUESTION_CHARS = 2_000
+
+# Times arrive as ISO 8601 strings in JSON, so this one field type parses strings.
+Timestamp = Annotated[datetime, Strict(False)]
+
+
+def _title(value: str) -> str:
+    return clean_line(value, max_length=200)
+
+
+def _optional_title(value: str | None) -> str | None:
+    return _title(value) if value is not None else None
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("must include a time zone offset, e.g. 2026-03-01T09:00:00+00:00")
+    return value.astimezone(UTC)
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _question(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    if len(value) > MAX_QUESTION_CHARS:
+        raise ValueError(f"must be at most {MAX_QUESTION_CHARS} characters")
+    return value
+
+
+class SpaceCreate(Input):
+    slug: str
+    title: str
+    description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
+    visibility: Literal["public", "members"] = "public"
+    guest_posting: bool = False
+    composition: Literal["liaison_group"] | None = None
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not _SLUG.match(value):
+            raise ValueError("use 1-64 lower-case letters, digits and hyphens, e.g. 'online-forum'")
+        return value
+
+    _title = field_validator("title")(_title)
+
+
+class SessionCreate(Input):
+    title: str
+    description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
+    opens_at: Timestamp | None = None
+    closes_at: Timestamp | None = None
+    moderator_ids: list[int] = Field(default_factory=list, max_length=50)
+    questions: list[str] = Field(default_factory=list, max_length=50)
+    participant_topics: bool = False
+    posting: Literal["signed_in", "members"] = "signed_in"
+
+    _title = field_validator("title")(_title)
+    _times = field_validator("opens_at", "closes_at")(_aware)
+
+    @field_validator("questions")
+    @classmethod
+    def _questions(cls, value: list[str]) -> list[str]:
+        return [_question(text) for text in value]
+
+    @model_validator(mode="after")
+    def _period(self) -> SessionCreate:
+        if self.closes_at is not None and self.opens_at is None:
+            raise ValueError("closes_at needs opens_at")
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValueError("closes_at must be after opens_at")
+        return self
+
+
+class SessionUpdate(Input):
+    title: str | None = None
+    description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS)
+    closes_at: Timestamp | None = None
+    participant_topics: bool | None = None
+    posting: Literal["signed_in", "members"] | None = None
+
+    _title = field_validator("title")(_optional_title)
+    _times = field_validator("closes_at")(_aware)
+
+
+class Reopen(Input):
+    closes_at: Timestamp | None = None
+
+    _times = field_validator("closes_at")(_aware)
+
+
+class QuestionCreate(Input):
+    text: str
+
+    _text = field_validator("text")(_question)
+
+
+class ThreadCreate(Input):
+    title: str
+    body: str = Field(max_length=MAX_SOURCE_CHARS)
+    client_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+    _title = field_validator("title")(_title)
+
+
+class PostCreate(Input):
+    body: str = Field(max_length=MAX_SOURCE_CHARS)
+    parent_id: int | None = None
+    client_id: str | None = Field(default=None, min_length=1, max_length=64)
+    guest_name: str | None = None
+    guest_email: str | None = Field(default=None, max_length=254)
+
+    _body = field_validator("body")(_nonblank)
+
+
+class PostEdit(Input):
+    body: str = Field(max_length=MAX_SOURCE_CHARS)
+    note: str | None = Field(default=None, max_length=500)
+
+    _body = field_validator("body")(_nonblank)

@@ -1,0 +1,314 @@
+"""The write path for sessions: creating them, opening and closing by hand or by the
+clock, re-opening for a new period, and their guiding questions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forum_server.accounts.models import User
+from forum_server.db import UnitOfWork
+from forum_server.errors import Conflict, Forbidden, Invalid
+from forum_server.orm import utcnow
+from forum_server.policy import SessionAccess, SpaceAccess
+from forum_server.rooms.markdown import render_markdown_off_loop
+from forum_server.rooms.models import (
+    ForumSession,
+    Question,
+    SessionModerator,
+    SessionPeriod,
+    Thread,
+)
+from forum_server.rooms.schemas import Reopen, SessionCreate, SessionUpdate
+from forum_server.rooms.state import CLOSED, OPEN, Period, session_state
+
+
+async def periods_of(uow: UnitOfWork, session_id: int) -> list[SessionPeriod]:
+    rows = await uow.session.scalars(
+        select(SessionPeriod)
+        .where(SessionPeriod.session_id == session_id)
+        .order_by(SessionPeriod.id)
+    )
+    return list(rows)
+
+
+def state_of(periods: list[SessionPeriod], now: datetime) -> str:
+    return session_state([Period(p.opens_at, p.closes_at) for p in periods], now)
+
+
+async def lock_session(uow: UnitOfWork, session_id: int) -> None:
+    """Serialize writers on one session (PostgreSQL; SQLite already has one writer),
+    so state checks and the changes that depend on them see the same rows."""
+    if uow.dialect == "postgresql":
+        await uow.session.execute(
+            select(ForumSession.id).where(ForumSession.id == session_id).with_for_update()
+        )
+
+
+async def create_session(uow: UnitOfWork, access: SpaceAccess, data: SessionCreate) -> int:
+    """A new session with its moderators and numbered guiding questions. Without
+    `opens_at` it is a draft. Owners of the space and the secretariat only."""
+    if not access.can_manage:
+        raise Forbidden("Only the space's owners and the secretariat create sessions.")
+    moderator_ids = sorted(set(data.moderator_ids))
+    if moderator_ids:
+        found = set(await uow.session.scalars(select(User.id).where(User.id.in_(moderator_ids))))
+        missing = [uid for uid in moderator_ids if uid not in found]
+        if missing:
+            raise Invalid(f"No user with id {missing[0]}.", field="moderator_ids")
+    forum_session = ForumSession(
+        space_id=access.space_id,
+        title=data.title,
+        description=data.description,
+        description_html=await render_markdown_off_loop(data.description),
+        participant_topics=data.participant_topics,
+        posting=data.posting,
+        created_by=access.actor.user_id,
+    )
+    uow.session.add(forum_session)
+    await uow.flush()
+    uow.session.add_all(
+        SessionModerator(session_id=forum_session.id, user_id=uid) for uid in moderator_ids
+    )
+    if data.opens_at is not None:
+        uow.session.add(
+            SessionPeriod(
+                session_id=forum_session.id, opens_at=data.opens_at, closes_at=data.closes_at
+            )
+        )
+    for text in data.questions:
+        await _add_question(uow, forum_session, text)
+    _emit(uow, forum_session, "session.created", {"title": forum_session.title})
+    return forum_session.id
+
+
+async def _add_question(uow: UnitOfWork, forum_session: ForumSession, text: str) -> Question:
+    number = (
+        await uow.session.scalar(
+            select(func.coalesce(func.max(Question.number), 0)).where(
+                Question.session_id == forum_session.id
+            )
+        )
+        or 0
+    ) + 1
+    thread = Thread(session_id=forum_session.id, title=f"Question {number}")
+    uow.session.add(thread)
+    await uow.flush()
+    question = Question(session_id=forum_session.id, number=number, text=text, thread_id=thread.id)
+    uow.session.add(question)
+    await uow.flush()
+    return question
+
+
+def _emit(uow: UnitOfWork, forum_session: ForumSession, type: str, data: dict[str, Any]) -> None:
+    uow.emit(
+        type,
+        {"session_id": forum_session.id, **data},
+        space_id=forum_session.space_id,
+        session_id=forum_session.id,
+    )
+
+
+def _period_json(period: SessionPeriod) -> dict[str, Any]:
+    return {
+        "opens_at": period.opens_at.isoformat(),
+        "closes_at": period.closes_at.isoformat() if period.closes_at else None,
+    }
+
+
+async def add_question(
+    uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession, text: str
+) -> Question:
+    """A new numbered guiding question with its thread, at any state but closed."""
+    access.require_moderator()
+    await lock_session(uow, forum_session.id)
+    if state_of(await periods_of(uow, forum_session.id), utcnow()) == CLOSED:
+        raise Conflict("The session is closed; re-open it to add questions.", code="session_closed")
+    question = await _add_question(uow, forum_session, text)
+    uow.emit(
+        "question.added",
+        {
+            "id": question.id,
+            "number": question.number,
+            "text": text,
+            "thread_id": question.thread_id,
+        },
+        space_id=forum_session.space_id,
+        session_id=forum_session.id,
+        thread_id=question.thread_id,
+    )
+    return question
+
+
+async def edit_question(
+    uow: UnitOfWork, access: SessionAccess, question: Question, text: str
+) -> Question:
+    """Corrects a question's wording (moderators)."""
+    access.require_moderator()
+    question.text = text
+    uow.emit(
+        "question.edited",
+        {
+            "id": question.id,
+            "number": question.number,
+            "text": text,
+            "thread_id": question.thread_id,
+        },
+        session_id=question.session_id,
+        thread_id=question.thread_id,
+    )
+    return question
+
+
+async def open_now(uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession) -> None:
+    """Opens a draft or scheduled session now (its planned close is kept)."""
+    access.require_moderator()
+    await lock_session(uow, forum_session.id)
+    now = utcnow()
+    periods = await periods_of(uow, forum_session.id)
+    state = state_of(periods, now)
+    if state == OPEN:
+        raise Conflict("The session is already open.", code="session_open")
+    if state == CLOSED:
+        raise Conflict("The session is closed; re-open it for a new period.", code="session_closed")
+    if periods:  # scheduled: bring the opening forward
+        period = periods[-1]
+        period.opens_at = now
+        if period.closes_at is not None and period.closes_at <= now:
+            period.closes_at = None
+    else:
+        period = SessionPeriod(session_id=forum_session.id, opens_at=now, closes_at=None)
+        uow.session.add(period)
+    period.open_announced = True
+    await uow.flush()
+    _emit(uow, forum_session, "session.opened", _period_json(period))
+
+
+async def close_now(uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession) -> None:
+    access.require_moderator()
+    await lock_session(uow, forum_session.id)
+    now = utcnow()
+    periods = await periods_of(uow, forum_session.id)
+    if state_of(periods, now) != OPEN:
+        raise Conflict("The session is not open.", code="session_not_open")
+    period = periods[-1]
+    period.closes_at = now
+    period.close_announced = True
+    _emit(uow, forum_session, "session.closed", _period_json(period))
+
+
+async def reopen(
+    uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession, data: Reopen
+) -> None:
+    """A new period from now until `closes_at` (or open-ended); earlier ones are kept."""
+    access.require_moderator()
+    await lock_session(uow, forum_session.id)
+    now = utcnow()
+    if data.closes_at is not None and data.closes_at <= now:
+        raise Invalid("closes_at must be in the future.", field="closes_at")
+    periods = await periods_of(uow, forum_session.id)
+    if state_of(periods, now) != CLOSED:
+        raise Conflict("Only a closed session can be re-opened.", code="session_not_closed")
+    period = SessionPeriod(
+        session_id=forum_session.id, opens_at=now, closes_at=data.closes_at, open_announced=True
+    )
+    uow.session.add(period)
+    await uow.flush()
+    _emit(uow, forum_session, "session.reopened", _period_json(period))
+    _emit(uow, forum_session, "session.opened", _period_json(period))
+
+
+async def update_session(
+    uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession, data: SessionUpdate
+) -> None:
+    """Title, description, settings, and the closing time of the current period
+    (extending or shortening it)."""
+    access.require_moderator()
+    await lock_session(uow, forum_session.id)
+    fields = data.model_fields_set
+    if "title" in fields and data.title:
+        forum_session.title = data.title
+    if "description" in fields and data.description is not None:
+        forum_session.description = data.description
+        forum_session.description_html = await render_markdown_off_loop(data.description)
+    if "participant_topics" in fields and data.participant_topics is not None:
+        forum_session.participant_topics = data.participant_topics
+    if "posting" in fields and data.posting is not None:
+        forum_session.posting = data.posting
+    if "closes_at" in fields:
+        await _move_close(uow, forum_session, data.closes_at)
+    _emit(uow, forum_session, "session.updated", {"title": forum_session.title})
+
+
+async def _move_close(
+    uow: UnitOfWork, forum_session: ForumSession, closes_at: datetime | None
+) -> None:
+    now = utcnow()
+    periods = await periods_of(uow, forum_session.id)
+    state = state_of(periods, now)
+    if not periods:
+        raise Conflict(
+            "A draft session has no period to change; open it first.", code="session_draft"
+        )
+    if state == CLOSED:
+        raise Conflict("The session is closed; re-open it for a new period.", code="session_closed")
+    period = periods[-1]
+    if closes_at is not None and (closes_at <= period.opens_at or closes_at <= now):
+        raise Invalid("closes_at must be in the future and after opens_at.", field="closes_at")
+    period.closes_at = closes_at
+    period.close_announced = False
+    _emit(uow, forum_session, "session.extended", _period_json(period))
+
+
+async def announce_due_transitions(uow: UnitOfWork, now: datetime) -> int:
+    """Emits session.opened / session.closed for periods whose time has come.
+
+    Each announcement is a conditional update of its flag: when several processes
+    run this at once, exactly one of them wins each row and emits the event.
+    """
+    openings = await _announce(
+        uow,
+        SessionPeriod.open_announced,
+        SessionPeriod.opens_at <= now,
+        "session.opened",
+    )
+    closings = await _announce(
+        uow,
+        SessionPeriod.close_announced,
+        SessionPeriod.closes_at.is_not(None) & (SessionPeriod.closes_at <= now),
+        "session.closed",
+    )
+    return openings + closings
+
+
+async def _announce(uow: UnitOfWork, flag: Any, due: ColumnElement[bool], event_type: str) -> int:
+    announced = 0
+    periods = list(await uow.session.scalars(select(SessionPeriod).where(flag.is_(False), due)))
+    for period in periods:
+        won = await uow.session.execute(
+            update(SessionPeriod)
+            .where(SessionPeriod.id == period.id, flag.is_(False))
+            .values({flag.key: True})
+        )
+        forum_session = await uow.session.get(ForumSession, period.session_id)
+        if won.rowcount == 1 and forum_session is not None:  # type: ignore[attr-defined]
+            _emit(uow, forum_session, event_type, _period_json(period))
+            announced += 1
+    return announced
+
+
+async def next_due(db: AsyncSession) -> datetime | None:
+    """The earliest unannounced opening or closing, for the scheduler to sleep until."""
+    opening = await db.scalar(
+        select(func.min(SessionPeriod.opens_at)).where(SessionPeriod.open_announced.is_(False))
+    )
+    closing = await db.scalar(
+        select(func.min(SessionPeriod.closes_at)).where(
+            SessionPeriod.close_announced.is_(False), SessionPeriod.closes_at.is_not(None)
+        )
+    )
+    candidates = [t for t in (opening, closing) if t is not None]
+    return min(candidates) if candidates else None
