@@ -84,6 +84,29 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
+    from forum_server.db import Database
+    from forum_server.demo import DEMO_PASSWORD, load_demo
+    from forum_server.errors import DomainError
+    from forum_server.migrate import migrate
+
+    async def run() -> object:
+        await migrate(settings.database_url)
+        db = Database(settings.database_url)
+        try:
+            return await load_demo(db)
+        finally:
+            await db.dispose()
+
+    try:
+        summary = asyncio.run(run())
+    except DomainError as error:
+        return _fail(f"{error.message} ({error.code})", EXIT_FAILED)
+    print(f"loaded the demo forum: {summary}")
+    print(f"every demo account's password is: {DEMO_PASSWORD}")
+    return 0
+
+
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
@@ -109,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--password", help="asked for when omitted and run in a terminal")
     admin.add_argument("--name", default="Secretariat", help="display name")
     admin.set_defaults(handler=cmd_create_admin)
+    demo = commands.add_parser("demo", help="load a realistic example forum")
+    demo.set_defaults(handler=cmd_demo)
     return parser
 
 

@@ -105,3 +105,11 @@ def test_bad_setting_is_reported_without_traceback(tmp_path: Path):
     )
     assert result.returncode == 2
     assert "FORUM_REGISTRATION" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_demo_command_loads_once(tmp_path: Path):
+    first = run_cli(tmp_path, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "/spaces/capacity-building-forum" in first.stdout and "password" in first.stdout
+    again = run_cli(tmp_path, "demo")
+    assert again.returncode == 1 and "demo_loaded" in again.stderr
