@@ -23,6 +23,9 @@ from forum_server.accounts import pages as account_pages
 from forum_server.accounts import views as account_api
 from forum_server.db import Database
 from forum_server.errors import DomainError
+from forum_server.rooms import members_pages
+from forum_server.rooms import members_views as members_api
+from forum_server.rooms import pages as rooms_pages
 from forum_server.rooms import views as rooms_api
 from forum_server.rooms.scheduler import run_scheduler
 from forum_server.settings import Settings
@@ -41,7 +44,7 @@ from forum_server.web.templates import STATIC_DIR, Templates
 
 log = logging.getLogger(__name__)
 
-API_ROUTERS: tuple[ApiRouter, ...] = (account_api.api, rooms_api.api)
+API_ROUTERS: tuple[ApiRouter, ...] = (account_api.api, rooms_api.api, members_api.api)
 
 
 def package_version() -> str:
@@ -81,6 +84,8 @@ def create_app(settings: Settings) -> Starlette:
     routes: list[BaseRoute] = [
         *site_pages.routes,
         *account_pages.routes,
+        *members_pages.routes,
+        *rooms_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]

@@ -22,14 +22,14 @@ API_TOKEN_PREFIX = "fst_"
 _TOUCH_EVERY = timedelta(minutes=5)
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def new_token(prefix: str = "") -> tuple[str, str]:
     """A fresh (token, hash) pair."""
     token = prefix + secrets.token_urlsafe(32)
-    return token, _digest(token)
+    return token, token_digest(token)
 
 
 async def start_login_session(
@@ -58,7 +58,7 @@ async def start_login_session(
 async def end_login_session(uow: UnitOfWork, token: str) -> None:
     await uow.session.execute(
         update(LoginSession)
-        .where(LoginSession.token_hash == _digest(token), LoginSession.revoked_at.is_(None))
+        .where(LoginSession.token_hash == token_digest(token), LoginSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
 
@@ -82,7 +82,7 @@ async def create_api_token(uow: UnitOfWork, user_id: int, name: str | None) -> s
 async def revoke_api_token(uow: UnitOfWork, token: str) -> None:
     await uow.session.execute(
         update(ApiToken)
-        .where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+        .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
 
@@ -105,7 +105,7 @@ async def actor_for_login_session(db: Database, token: str, *, days: int) -> Act
             await session.execute(
                 select(LoginSession, User)
                 .join(User, User.id == LoginSession.user_id)
-                .where(LoginSession.token_hash == _digest(token))
+                .where(LoginSession.token_hash == token_digest(token))
             )
         ).first()
     if row is None:
@@ -130,7 +130,7 @@ async def actor_for_api_token(db: Database, token: str) -> Actor | None:
             await session.execute(
                 select(ApiToken, User)
                 .join(User, User.id == ApiToken.user_id)
-                .where(ApiToken.token_hash == _digest(token))
+                .where(ApiToken.token_hash == token_digest(token))
             )
         ).first()
     if row is None:

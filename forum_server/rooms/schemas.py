@@ -12,6 +12,7 @@ from forum_server.rooms.markdown import MAX_SOURCE_CHARS
 from forum_server.schemas import Input
 from forum_server.text import clean_line
 
+_RESERVED_SLUGS = {"new"}  # /spaces/new is the page that creates spaces
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_DESCRIPTION_CHARS = 20_000
 MAX_QUESTION_CHARS = 2_000
@@ -64,6 +65,8 @@ class SpaceCreate(Input):
     def _slug(cls, value: str) -> str:
         if not _SLUG.match(value):
             raise ValueError("use 1-64 lower-case letters, digits and hyphens, e.g. 'online-forum'")
+        if value in _RESERVED_SLUGS:
+            raise ValueError(f"'{value}' is reserved; choose another slug")
         return value
 
     _title = field_validator("title")(_title)
@@ -125,6 +128,7 @@ class ThreadCreate(Input):
     client_id: str | None = Field(default=None, min_length=1, max_length=64)
 
     _title = field_validator("title")(_title)
+    _body = field_validator("body")(_nonblank)
 
 
 class PostCreate(Input):

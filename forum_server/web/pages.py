@@ -7,11 +7,16 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from forum_server.rooms import queries
+from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 
 
 async def home(request: Request) -> Response:
-    return await app_context(request).templates.page(request, "home.html", {"spaces": []})
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        spaces = await queries.list_spaces(db, actor)
+    return await ctx.templates.page(request, "home.html", {"spaces": spaces})
 
 
 async def health(request: Request) -> Response:

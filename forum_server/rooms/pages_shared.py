@@ -1,0 +1,143 @@
+"""What the forum pages share: turning form fields into what the strict input models
+take, the session status line, notices after a redirect, and showing a service's
+refusal on the page the form came from instead of on a bare error page."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from forum_server.errors import Conflict, DomainError, Forbidden, Invalid, Unauthorized
+from forum_server.rooms.queries import SessionDetail
+from forum_server.rooms.state import CLOSED, OPEN, SCHEDULED
+from forum_server.schemas import invalid_from
+from forum_server.web.forms import validate_form
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# A redirect names one of these; the page never echoes text it was given.
+NOTICES = {
+    "space_created": "The space is created.",
+    "session_created": "The session is created.",
+    "opened": "The session is open.",
+    "closed": "The session is closed.",
+    "extended": "The closing time is changed.",
+    "reopened": "The session is open again for a new period.",
+    "question_added": "The question is added.",
+    "question_edited": "The question is corrected.",
+    "member_added": "The member is added.",
+    "member_changed": "The membership is changed.",
+    "member_removed": "The member is removed.",
+    "invitation_revoked": "The invitation is revoked.",
+    "joined": "Welcome: you are now a member.",
+}
+
+# Refusals a person can act on: shown on the page they came from. NotFound and the
+# rest go to the one error mapping (a hidden thing must look like a missing one).
+REFUSALS = (Conflict, Forbidden, Invalid, Unauthorized)
+
+
+def notice_from(request: Request) -> str | None:
+    return NOTICES.get(request.query_params.get("notice", ""))
+
+
+def see_other(target: str) -> Response:
+    return RedirectResponse(target, status_code=303)
+
+
+async def attempt(
+    action: Callable[[], Awaitable[str]],
+    show: Callable[[DomainError], Awaitable[Response]],
+) -> Response:
+    """Runs `action` (one service call) and redirects to the path it returns; on a
+    refusal, `show` renders the page again with the message."""
+    try:
+        target = await action()
+    except REFUSALS as error:
+        return await show(error)
+    except ValidationError as exc:  # a model a service built from what it was given
+        return await show(invalid_from(exc))
+    return see_other(target)
+
+
+# --- form fields ------------------------------------------------------------------
+
+
+def checkbox(form: dict[str, str], name: str) -> bool:
+    """A ticked box is sent (as "on"); an unticked one is not sent at all."""
+    return form.get(name, "") != ""
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def utc_time(value: str) -> datetime | None:
+    """A `datetime-local` value ("2026-03-01T09:00"), read as UTC; None when empty.
+    Raises ValueError with a message for the person filling in the form."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("Use a date and time like 2026-03-01T09:00 (UTC).") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def checked(model: type[ModelT], data: dict[str, Any], labels: dict[str, str]) -> ModelT:
+    """`data` validated by `model`; raises Invalid with the first problem, naming the
+    field by its label on the form."""
+    valid, errors = validate_form(model, data)
+    if valid is None:
+        name, message = next(iter(errors.items()))
+        raise Invalid(f"{labels.get(name, name)}: {message}", field=name)
+    return valid
+
+
+def time_field(form: dict[str, str], name: str, label: str) -> datetime | None:
+    try:
+        return utc_time(form.get(name, ""))
+    except ValueError as exc:
+        raise Invalid(f"{label}: {exc}", field=name) from None
+
+
+# --- the session status line ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    state: str
+    at: datetime | None  # when it opens (scheduled), closes (open) or closed
+    left: str | None  # time until it closes, in words
+
+
+def duration_text(delta: timedelta) -> str:
+    """The two largest units, e.g. "3 days 4 hours", "1 hour 5 minutes"."""
+    minutes = max(0, int(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    units = [(days, "day"), (hours, "hour"), (mins, "minute")]
+    first = next((i for i, (n, _) in enumerate(units) if n), None)
+    if first is None:
+        return "less than a minute"
+    shown = [units[first]]
+    if first + 1 < len(units) and units[first + 1][0]:
+        shown.append(units[first + 1])
+    return " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in shown)
+
+
+def session_status(session: SessionDetail, now: datetime) -> SessionStatus:
+    if session.state == OPEN:
+        left = duration_text(session.next_change - now) if session.next_change else None
+        return SessionStatus(OPEN, session.next_change, left)
+    if session.state == SCHEDULED:
+        return SessionStatus(SCHEDULED, session.opens_at, None)
+    if session.state == CLOSED:
+        return SessionStatus(CLOSED, session.closes_at, None)
+    return SessionStatus(session.state, None, None)

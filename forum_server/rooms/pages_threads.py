@@ -1,0 +1,130 @@
+"""The thread page: contributions in reading order with their replies, and the forms
+to add to them."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum_server.errors import DomainError, Invalid
+from forum_server.orm import utcnow
+from forum_server.rooms import posting, queries
+from forum_server.rooms.pages_shared import attempt, checked, session_status
+from forum_server.rooms.posts_view import PostView
+from forum_server.rooms.schemas import PostCreate
+from forum_server.web.auth import actor_of
+from forum_server.web.context import app_context
+from forum_server.web.forms import read_form
+
+MAX_INDENT = 4  # deeper replies stay at this level, so phones keep a usable width
+LABELS = {"body": "Your contribution", "parent_id": "Reply to", "client_id": "Form"}
+
+
+@dataclass(frozen=True)
+class PostRow:
+    post: PostView
+    indent: int  # 0 .. MAX_INDENT
+    reply_to: str | None  # the parent's author, where indentation no longer shows it
+    client_id: str | None  # for this post's reply form, when there is one
+
+
+def post_rows(posts: list[PostView], *, reply_forms: bool) -> list[PostRow]:
+    """Posts in reading order (each parent before its replies) with their indentation.
+    Depth is counted over the posts shown, so a reply whose parent is not shown to this
+    reader starts a new top level, as `reading_order` placed it."""
+    shown: dict[int, tuple[int, str]] = {}
+    rows = []
+    for post in posts:
+        parent = shown.get(post.parent_id) if post.parent_id is not None else None
+        depth = parent[0] + 1 if parent else 0
+        shown[post.id] = (depth, post.author.display_name)
+        rows.append(
+            PostRow(
+                post,
+                min(depth, MAX_INDENT),
+                parent[1] if parent and depth > MAX_INDENT else None,
+                secrets.token_urlsafe(12) if reply_forms else None,
+            )
+        )
+    return rows
+
+
+def _whole(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 18 else None
+
+
+async def render_thread(
+    request: Request,
+    thread_id: int,
+    *,
+    error: DomainError | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    """The thread page; after a refused contribution, with the message and the text
+    kept in the form it came from (or, when no form is shown, beside the message)."""
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        detail = await queries.thread_detail(db, actor, thread_id)
+    may_post = detail.session.can_post and not detail.thread.locked
+    rows = post_rows(detail.posts, reply_forms=may_post)
+    form = form or {}
+    reply_to = _whole(form.get("parent_id", ""))
+    if not may_post or reply_to not in {row.post.id for row in rows}:
+        reply_to = None
+    context = {
+        "thread": detail.thread,
+        "session": detail.session,
+        "posts": rows,
+        "status": session_status(detail.session, utcnow()),
+        "may_post": may_post,
+        "client_id": secrets.token_urlsafe(12),
+        "form_error": error.message if error else None,
+        "typed": form.get("body", ""),
+        "reply_to": reply_to,
+    }
+    status = error.status if error else 200
+    return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
+
+
+async def thread_page(request: Request) -> Response:
+    return await render_thread(request, request.path_params["thread_id"])
+
+
+def _post_input(form: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {"body": form.get("body", "")}
+    if form.get("client_id"):
+        data["client_id"] = form["client_id"]
+    if parent := form.get("parent_id"):
+        parent_id = _whole(parent)
+        if parent_id is None:
+            raise Invalid("Reply to: no such post in this thread.", field="parent_id")
+        data["parent_id"] = parent_id
+    return data
+
+
+async def create_post(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    thread_id: int = request.path_params["thread_id"]
+    form = await read_form(request)
+
+    async def run() -> str:
+        data = checked(PostCreate, _post_input(form), LABELS)
+        # A second submit of the same form finds the first post (same client_id).
+        posted = await posting.create_post(ctx.db, actor, thread_id, data)
+        return f"/threads/{thread_id}#post-{posted.post.id}"
+
+    async def refused(error: DomainError) -> Response:
+        return await render_thread(request, thread_id, error=error, form=form)
+
+    return await attempt(run, refused)
+
+
+routes: list[Route] = [
+    Route("/threads/{thread_id:int}", thread_page, methods=["GET"]),
+    Route("/threads/{thread_id:int}/posts", create_post, methods=["POST"]),
+]
