@@ -1,0 +1,55 @@
+"""Who may receive what over a live connection — decided by the policy module.
+
+The hub keeps each subscription's `SessionAccess` and checks every event against
+it when sending; these functions load that access and re-check credentials.
+"""
+
+from __future__ import annotations
+
+from forum_server.accounts import credentials
+from forum_server.db import Database
+from forum_server.errors import NotFound
+from forum_server.events import Event
+from forum_server.live.connection import Credential
+from forum_server.policy import Actor, SessionAccess, load_session, may_see_post
+
+# Events after which members' access to a space must be looked up again before any
+# later event of that space is sent. `data.user_id` narrows it to one person.
+ACCESS_EVENTS = frozenset({"membership.changed", "membership.removed", "space.updated"})
+
+
+async def load_access(db: Database, actor: Actor, session_id: int) -> SessionAccess | None:
+    """The actor's access to the session, or None if it is missing or not visible."""
+    async with db.read() as session:
+        try:
+            _, access = await load_session(session, actor, session_id)
+        except NotFound:
+            return None
+    return access
+
+
+def may_receive(access: SessionAccess, event: Event) -> bool:
+    """Whether a subscriber with this access may be sent the event.
+
+    Everyone who may see the session gets its events, except posts that are not
+    (yet) public: a pending post goes to its author and the moderators, a rejected
+    one to moderators only. A post event without a readable status is treated as
+    not public (fail closed).
+    """
+    if not event.type.startswith("post."):
+        return True
+    status = event.data.get("status")
+    author = event.data.get("author")
+    author_id = author.get("id") if isinstance(author, dict) else None
+    return may_see_post(
+        access,
+        status if isinstance(status, str) else "",
+        author_id if isinstance(author_id, int) else None,
+    )
+
+
+async def revalidate(db: Database, credential: Credential, *, session_days: int) -> Actor | None:
+    """The actor behind the credential now, or None once it was revoked or expired."""
+    if credential.kind == "bearer":
+        return await credentials.actor_for_api_token(db, credential.token)
+    return await credentials.actor_for_login_session(db, credential.token, days=session_days)

@@ -1,0 +1,113 @@
+"""One live connection's state: who it is, what it follows, what waits to be sent.
+
+No socket I/O happens here (the endpoint does that), so the hub can be tested with
+plain Connection objects. The outgoing queue is bounded and only ever filled with
+`offer`, which never waits: the hub never waits on a client. A full queue means the
+client has stopped reading; the connection is then marked closed (4008) and its
+frames dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Literal
+
+from forum_server.live.config import LiveConfig
+from forum_server.live.protocol import CLOSE_TOO_SLOW
+from forum_server.live.ratelimit import FrameLimiter
+from forum_server.policy import Actor, SessionAccess
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What the handshake was authenticated with, kept to re-check it later."""
+
+    kind: Literal["bearer", "cookie"]
+    token: str = field(repr=False)
+
+
+@dataclass(eq=False)
+class Subscription:
+    """One connection following one session.
+
+    `cursor` is the last event id of this session the connection has been handed
+    (or passed over as not visible): the hub never hands it an event at or below it,
+    which is what makes delivery exactly-once however replay and dispatch meet.
+    `access` is the cached answer of the policy module, refreshed by the hub.
+    """
+
+    connection: Connection
+    session_id: int
+    access: SessionAccess
+    cursor: int
+
+    @property
+    def space_id(self) -> int:
+        return self.access.space.space_id
+
+
+class Connection:
+    def __init__(
+        self,
+        actor: Actor,
+        credential: Credential | None = None,
+        config: LiveConfig | None = None,
+    ) -> None:
+        self.actor = actor
+        self.credential = credential
+        self.config = config or LiveConfig()
+        self.subscriptions: dict[int, Subscription] = {}
+        self.limiter = FrameLimiter(self.config.rate, self.config.burst)
+        self.close_code: int | None = None
+        self.close_reason = ""
+        self.drain = False  # whether queued frames still go out before the close
+        self._frames: deque[str] = deque()
+        self._wakeup = asyncio.Event()
+        self._closing = asyncio.Event()
+
+    def __repr__(self) -> str:
+        return f"<Connection user={self.actor.user_id} subscriptions={list(self.subscriptions)}>"
+
+    @property
+    def closed(self) -> bool:
+        return self.close_code is not None
+
+    @property
+    def free_slots(self) -> int:
+        return self.config.queue_size - len(self._frames)
+
+    def offer(self, frame: str) -> bool:
+        """Queue a frame without waiting; False (and the connection closed) if it is full."""
+        if self.close_code is not None:
+            return False
+        if len(self._frames) >= self.config.queue_size:
+            self.close(CLOSE_TOO_SLOW, "too slow")
+            return False
+        self._frames.append(frame)
+        self._wakeup.set()
+        return True
+
+    async def next_frame(self) -> str | None:
+        """The next frame to send; None once closed (and, if draining, emptied)."""
+        while not self._frames:
+            if self.close_code is not None:
+                return None
+            self._wakeup.clear()
+            await self._wakeup.wait()
+        return self._frames.popleft()
+
+    def close(self, code: int, reason: str = "", *, drain: bool = False) -> None:
+        """Ask for the socket to be closed; the first request wins. Without `drain`,
+        whatever was queued is dropped (a signed-out user gets nothing more)."""
+        if self.close_code is not None:
+            return
+        self.close_code, self.close_reason, self.drain = code, reason, drain
+        if not drain:
+            self._frames.clear()
+        self._wakeup.set()
+        self._closing.set()
+
+    async def wait_closed(self) -> None:
+        await self._closing.wait()

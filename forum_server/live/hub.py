@@ -1,0 +1,282 @@
+"""The hub: this process's live connections, fed from the events table.
+
+Its feed follows the table and hands over each new event in id order; the hub
+sends it, serialized once, to the connections subscribed to its session.
+
+Exactly once and in order, per subscription: the feed's position only moves under
+its lock, and a subscription is set up (its replay read and its cursor set) under the
+same lock, so replay covers everything up to the position and live dispatch
+everything after it. Each subscription's cursor guards against the two overlapping.
+
+Access is cached per subscription and looked up again (a) inline, before any later
+event is dispatched, when an event that changes access to a space passes through,
+and (b) every `access_ttl` by the connection, as a backstop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import OrderedDict
+
+from sqlalchemy import select
+
+from forum_server.broker import Broker
+from forum_server.db import Database
+from forum_server.events import Event, EventRecord
+from forum_server.live import protocol
+from forum_server.live.access import ACCESS_EVENTS, load_access, may_receive
+from forum_server.live.config import LiveConfig
+from forum_server.live.connection import Connection, Subscription
+from forum_server.live.feed import Feed
+from forum_server.live.retention import event_id_range, needs_resync
+from forum_server.policy import SessionAccess
+
+
+class Hub:
+    def __init__(self, db: Database, broker: Broker, config: LiveConfig | None = None) -> None:
+        self.db = db
+        self.broker = broker
+        self.config = config or LiveConfig()
+        self._feed = Feed(db, broker, self.config, self._dispatch)
+        self._lock = self._feed.lock
+        self._connections: set[Connection] = set()
+        self._by_session: dict[int, dict[Subscription, None]] = {}  # ordered sets
+        self._frames: OrderedDict[int, str] = OrderedDict()
+        # Per space, the id of the last event that changed access to it.
+        self._access_changed: dict[int, int] = {}
+        self._stopping = False
+        self._drained = asyncio.Event()
+
+    @property
+    def position(self) -> int:
+        """Every event up to this id has been dispatched."""
+        return self._feed.position
+
+    @property
+    def connections(self) -> frozenset[Connection]:
+        return frozenset(self._connections)
+
+    # --- life cycle ---------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self._feed.start()
+
+    async def catch_up(self) -> None:
+        """Dispatch what was committed since the last look (the feed does it by itself)."""
+        await self._feed.catch_up()
+
+    async def stop(self) -> None:
+        """Stop following events and tell every client to reconnect (1012)."""
+        self._stopping = True
+        await self._feed.stop()
+        for connection in list(self._connections):
+            connection.close(protocol.CLOSE_RESTART, "service restart")
+        if self._connections:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._drained.wait(), self.config.close_timeout)
+
+    def attach(self, connection: Connection) -> None:
+        if self._stopping:
+            connection.close(protocol.CLOSE_RESTART, "service restart")
+            return
+        self._connections.add(connection)
+
+    def detach(self, connection: Connection) -> None:
+        """Forget the connection and all it follows (idempotent)."""
+        for subscription in list(connection.subscriptions.values()):
+            self._remove(subscription)
+        self._connections.discard(connection)
+        if self._stopping and not self._connections:
+            self._drained.set()
+
+    # --- subscriptions ------------------------------------------------------------
+
+    async def subscribe(self, connection: Connection, session_id: int, after: int | None) -> None:
+        """Start following a session, replaying what came after `after` first.
+
+        Answers on the connection: `subscribed` (preceded by `resync_required` when
+        the replay cannot be given exactly), or an error.
+        """
+        if session_id in connection.subscriptions:
+            connection.offer(
+                protocol.error_frame(
+                    "already_subscribed", "Already subscribed.", session_id=session_id
+                )
+            )
+            return
+        if len(connection.subscriptions) >= self.config.max_subscriptions:
+            message = f"At most {self.config.max_subscriptions} subscriptions per connection."
+            connection.offer(
+                protocol.error_frame("too_many_subscriptions", message, session_id=session_id)
+            )
+            return
+        loaded_at = self.position
+        access = await load_access(self.db, connection.actor, session_id)
+        if access is None:
+            connection.offer(protocol.not_found_frame(session_id))
+            return
+        # The bulk of the replay is read without the lock; only the tail that the
+        # hub dispatched meanwhile is read under it.
+        limit = min(self.config.replay_limit, connection.free_slots - 2)
+        replay: list[Event] = []
+        resync = False
+        if after is not None:
+            oldest, newest = await event_id_range(self.db)
+            resync = limit < 0 or needs_resync(after, oldest, newest)
+            if not resync:
+                replay, complete = await self._read_session(session_id, after, loaded_at, limit)
+                resync = not complete
+        async with self._lock:
+            if connection.closed or connection not in self._connections:
+                return
+            if self._access_changed.get(access.space.space_id, 0) > loaded_at:
+                # Access to the space changed after we looked: look again.
+                fresh = await load_access(self.db, connection.actor, session_id)
+                if fresh is None:
+                    connection.offer(protocol.not_found_frame(session_id))
+                    return
+                access = fresh
+            if after is not None and not resync:
+                start = max(after, loaded_at)
+                tail, complete = await self._read_session(
+                    session_id, start, self.position, limit - len(replay)
+                )
+                replay += tail
+                resync = not complete
+            self._open(connection, session_id, access, after, replay, resync)
+
+    def _open(
+        self,
+        connection: Connection,
+        session_id: int,
+        access: SessionAccess,
+        after: int | None,
+        replay: list[Event],
+        resync: bool,
+    ) -> None:
+        """Answer and register a subscription; runs under the lock, without awaiting."""
+        if after is None or resync:
+            cursor, replay = self.position, []
+        else:
+            cursor = max(after, self.position)
+        if resync:
+            connection.offer(protocol.resync_frame(session_id))
+        connection.offer(protocol.subscribed_frame(session_id, cursor))
+        for event in replay:
+            if may_receive(access, event):
+                connection.offer(self._frame_of(event, keep=False))
+        if connection.closed:  # the replay did not fit: it will resume from a new connection
+            return
+        subscription = Subscription(connection, session_id, access, cursor)
+        connection.subscriptions[session_id] = subscription
+        self._by_session.setdefault(session_id, {})[subscription] = None
+
+    def unsubscribe(self, connection: Connection, session_id: int) -> None:
+        subscription = connection.subscriptions.get(session_id)
+        if subscription is not None:
+            self._remove(subscription)
+        connection.offer(protocol.unsubscribed_frame(session_id))
+
+    def _remove(self, subscription: Subscription) -> None:
+        connection, session_id = subscription.connection, subscription.session_id
+        if connection.subscriptions.get(session_id) is subscription:
+            del connection.subscriptions[session_id]
+        followers = self._by_session.get(session_id)
+        if followers is not None:
+            followers.pop(subscription, None)
+            if not followers:
+                del self._by_session[session_id]
+
+    async def refresh(self, connection: Connection) -> None:
+        """Look up the connection's access to each session again (the TTL backstop).
+
+        Read without the lock, applied under it, and only where no access event
+        for the space was dispatched since: that one was applied inline and is newer.
+        """
+        mark = self.position
+        fresh = [
+            (subscription, await load_access(self.db, connection.actor, subscription.session_id))
+            for subscription in list(connection.subscriptions.values())
+        ]
+        async with self._lock:
+            for subscription, access in fresh:
+                if self._access_changed.get(subscription.space_id, 0) <= mark:
+                    self._apply(subscription, access)
+
+    def _apply(self, subscription: Subscription, access: SessionAccess | None) -> None:
+        connection = subscription.connection
+        if connection.subscriptions.get(subscription.session_id) is not subscription:
+            return  # unsubscribed meanwhile
+        if access is None:
+            self._remove(subscription)
+            connection.offer(protocol.not_found_frame(subscription.session_id))
+        else:
+            subscription.access = access
+
+    async def _read_session(
+        self, session_id: int, after: int, upto: int, limit: int
+    ) -> tuple[list[Event], bool]:
+        """The session's events in (after, upto], at most `limit`; and whether that was all."""
+        if upto <= after:
+            return [], True
+        if limit < 0:
+            return [], False
+        query = (
+            select(EventRecord)
+            .where(
+                EventRecord.session_id == session_id,
+                EventRecord.id > after,
+                EventRecord.id <= upto,
+            )
+            .order_by(EventRecord.id)
+            .limit(limit + 1)
+        )
+        async with self.db.read() as session:
+            events = [Event.from_record(row) for row in (await session.scalars(query)).all()]
+        return events[:limit], len(events) <= limit
+
+    async def _dispatch(self, event: Event) -> None:
+        if event.type in ACCESS_EVENTS and event.space_id is not None:
+            await self._reload_space(event)
+        if event.session_id is None:
+            return
+        followers = self._by_session.get(event.session_id)
+        if not followers:
+            return
+        frame = self._frame_of(event, keep=True)
+        for subscription in list(followers):
+            if event.id <= subscription.cursor:
+                continue  # replayed already
+            subscription.cursor = event.id
+            connection = subscription.connection
+            if may_receive(subscription.access, event) and not connection.offer(frame):
+                self.detach(connection)  # too slow: the endpoint closes it
+
+    async def _reload_space(self, event: Event) -> None:
+        """Look up again the access of those the event concerns, before anything later."""
+        assert event.space_id is not None
+        space_id = event.space_id
+        self._access_changed[space_id] = event.id
+        user_id = event.data.get("user_id")
+        concerned = [
+            subscription
+            for followers in self._by_session.values()
+            for subscription in followers
+            if subscription.space_id == space_id
+            and (not isinstance(user_id, int) or subscription.connection.actor.user_id == user_id)
+        ]
+        for subscription in concerned:
+            actor = subscription.connection.actor
+            self._apply(subscription, await load_access(self.db, actor, subscription.session_id))
+
+    def _frame_of(self, event: Event, *, keep: bool) -> str:
+        """The event's wire form, serialized once and shared by every connection."""
+        frame = self._frames.get(event.id)
+        if frame is None:
+            frame = event.frame
+            if keep:
+                self._frames[event.id] = frame
+                if len(self._frames) > self.config.frame_cache:
+                    self._frames.popitem(last=False)
+        return frame

@@ -1,0 +1,146 @@
+"""The live protocol's wire format: what clients may send, what we answer, close codes.
+
+Client → server (JSON text frames of at most 4 KiB):
+  {"type": "subscribe", "session_id": 7, "after": 1234}   `after` optional
+  {"type": "unsubscribe", "session_id": 7}
+  {"type": "ping"}
+Server → client:
+  {"type": "subscribed", "session_id": 7, "last_event_id": N}  replayed events follow,
+      then live ones (ids above N)
+  {"type": "resync_required", "session_id": 7}  sent just before `subscribed` when
+      `after` cannot be replayed exactly: reload the session over HTTP
+  {"type": "unsubscribed", "session_id": 7}
+  {"type": "pong", "last_event_id": N}, {"type": "heartbeat", "last_event_id": N}
+  {"type": "error", "error": {"code": .., "message": ..}, "session_id": 7}
+      (`session_id` when the error concerns a subscription; it also announces the
+      end of one the caller may no longer see)
+  events: `Event.frame`, serialized once per process for every subscriber
+
+Pure functions and values, no I/O: `parse` turns one text frame into a request or
+raises `ProtocolError`; the `*_frame` functions build the server's answers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, TypeGuard
+
+# Close codes. 1xxx are the standard ones; 4xxx ours (4000 + the nearest HTTP status).
+CLOSE_NORMAL = 1000
+CLOSE_POLICY = 1008  # kept sending faster than the rate limit allows
+CLOSE_TOO_LARGE = 1009
+CLOSE_INTERNAL = 1011
+CLOSE_RESTART = 1012  # the server is going away: reconnect (with `after`)
+CLOSE_TOO_SLOW = 4008  # stopped reading; reconnect with `after`
+CLOSE_SIGNED_OUT = 4401  # the sign-in or token ended while connected
+CLOSE_FORBIDDEN_ORIGIN = 4403  # only ever sent before accepting (the client sees HTTP 403)
+
+MAX_ID = 2**63 - 1
+
+# A session the caller may not see is refused exactly like one that does not exist.
+NOT_FOUND = ("not_found", "No such session.")
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    session_id: int
+    after: int | None = None
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    session_id: int
+
+
+@dataclass(frozen=True)
+class Ping:
+    pass
+
+
+Request = Subscribe | Unsubscribe | Ping
+
+
+def parse(text: str) -> Request:
+    """One client frame as a request; raises ProtocolError for anything else."""
+    try:
+        body = json.loads(text)
+    # Bad JSON, or nesting deep enough to exhaust the parser's stack.
+    except (ValueError, RecursionError):
+        raise ProtocolError("bad_frame", "The frame is not valid JSON.") from None
+    if not isinstance(body, dict):
+        raise ProtocolError("bad_frame", "The frame must be a JSON object.")
+    kind = body.get("type")
+    if kind == "ping":
+        return Ping()
+    if kind == "subscribe":
+        after = body.get("after")
+        if after is not None and not _is_id(after, minimum=0):
+            raise ProtocolError("invalid", "after must be a non-negative integer.", field="after")
+        return Subscribe(_session_id(body), after)
+    if kind == "unsubscribe":
+        return Unsubscribe(_session_id(body))
+    if not isinstance(kind, str):
+        raise ProtocolError("invalid", "type is required.", field="type")
+    raise ProtocolError("unknown_type", "Unknown frame type; use subscribe, unsubscribe or ping.")
+
+
+def _session_id(body: dict[str, Any]) -> int:
+    value = body.get("session_id")
+    if not _is_id(value, minimum=1):
+        raise ProtocolError("invalid", "session_id must be a positive integer.", field="session_id")
+    return value
+
+
+def _is_id(value: object, *, minimum: int) -> TypeGuard[int]:
+    # bool is an int subclass; `true` is not an id.
+    return isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= MAX_ID
+
+
+def _frame(body: dict[str, Any]) -> str:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+
+
+def subscribed_frame(session_id: int, last_event_id: int) -> str:
+    return _frame({"type": "subscribed", "session_id": session_id, "last_event_id": last_event_id})
+
+
+def unsubscribed_frame(session_id: int) -> str:
+    return _frame({"type": "unsubscribed", "session_id": session_id})
+
+
+def resync_frame(session_id: int) -> str:
+    return _frame({"type": "resync_required", "session_id": session_id})
+
+
+def heartbeat_frame(last_event_id: int) -> str:
+    return _frame({"type": "heartbeat", "last_event_id": last_event_id})
+
+
+def pong_frame(last_event_id: int) -> str:
+    return _frame({"type": "pong", "last_event_id": last_event_id})
+
+
+def error_frame(
+    code: str, message: str, *, session_id: int | None = None, field: str | None = None
+) -> str:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field is not None:
+        error["field"] = field
+    body: dict[str, Any] = {"type": "error", "error": error}
+    if session_id is not None:
+        body["session_id"] = session_id
+    return _frame(body)
+
+
+def not_found_frame(session_id: int) -> str:
+    code, message = NOT_FOUND
+    return error_frame(code, message, session_id=session_id)
