@@ -118,6 +118,7 @@ class SessionAccess:
 
     def require_moderator(self) -> None:
         if not self.can_moderate:
+            require_signed_in(self.actor)
             raise Forbidden("Only this session's moderators can do this.")
 
     def check_may_post(self) -> None:
@@ -237,3 +238,80 @@ def visible_posts_clause(access: SessionAccess) -> ColumnElement[bool]:
     if access.actor.user_id is not None:
         shown.append((Post.status == "pending") & (Post.author_id == access.actor.user_id))
     return or_(*shown)
+
+
+# --- moderation: who moderates what ---------------------------------------------------
+
+
+def moderated_sessions_clause(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on ForumSession selecting the sessions the actor moderates: every
+    session of a space they own or moderate, the sessions they were made moderator of,
+    and everything for the secretariat. Raises Unauthorized for anonymous callers."""
+    if actor.is_secretariat:
+        return true()
+    user_id = require_signed_in(actor)
+    space_roles = select(Membership.space_id).where(
+        Membership.user_id == user_id, Membership.role.in_((OWNER, MODERATOR))
+    )
+    appointed = select(SessionModerator.session_id).where(SessionModerator.user_id == user_id)
+    return or_(ForumSession.space_id.in_(space_roles), ForumSession.id.in_(appointed))
+
+
+async def require_space_moderator(db: AsyncSession, access: SpaceAccess) -> None:
+    """Raises unless the actor moderates the space or one of its sessions: suspensions in
+    the space, its audit log and its moderation settings are theirs. Unauthorized for
+    anonymous callers, Forbidden for everyone else."""
+    if access.can_moderate_space:
+        return
+    user_id = require_signed_in(access.actor)
+    appointed = await db.scalar(
+        select(SessionModerator.session_id)
+        .join(ForumSession, ForumSession.id == SessionModerator.session_id)
+        .where(SessionModerator.user_id == user_id, ForumSession.space_id == access.space_id)
+        .limit(1)
+    )
+    if appointed is None:
+        raise Forbidden("Only this space's moderators can do this.")
+
+
+def require_caller(actor: Actor) -> None:
+    """Raises Unauthorized for anonymous callers; the command line, acting as the
+    secretariat without an account, passes."""
+    if not actor.is_secretariat:
+        require_signed_in(actor)
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+def report_posts_clause() -> ColumnElement[bool]:
+    """SQL condition on Post selecting what a report may contain: published posts only.
+    Hidden, pending and rejected posts are never in a report, whoever downloads it."""
+    return Post.status == "published"
+
+
+def check_may_download_report(
+    access: SessionAccess | SpaceAccess, members_may_download: bool
+) -> None:
+    """Who may download a report. A session's: its moderators (with the space's owners
+    and moderators) and the secretariat; a whole space's: its owners and moderators and
+    the secretariat. Members of a `members` space too, where the space allows it
+    (`members_may_download`). Raises Unauthorized for anonymous callers and Forbidden for
+    everyone else who can see the space; those who cannot see it never get here, the
+    loaders answered NotFound, and a non-member is told NotFound here too."""
+    space = access.space if isinstance(access, SessionAccess) else access
+    allowed = (
+        access.can_moderate if isinstance(access, SessionAccess) else access.can_moderate_space
+    )
+    if allowed:
+        return
+    if members_may_download and space.visibility == "members" and space.is_member:
+        return
+    if space.visibility == "members" and not space.is_member:
+        raise NotFound(
+            "No such session." if isinstance(access, SessionAccess) else "No such space."
+        )
+    require_signed_in(space.actor)
+    raise Forbidden(
+        "Only the moderators, the space's owners and the secretariat can download reports."
+    )

@@ -5,40 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
-
 from forum_server.accounts.models import LoginFailure
 from forum_server.db import Database
 from forum_server.errors import RateLimited
-from forum_server.orm import utcnow
+from forum_server.throttle import Limit, add_hits, clear_hits, wait_seconds
 
 WINDOW = timedelta(minutes=15)
 
 
 async def check_not_throttled(db: Database, keys: Sequence[str], *, limit: int) -> None:
     """Raises RateLimited once any key has `limit` failures within the window."""
-    since = utcnow() - WINDOW
     async with db.read() as session:
-        rows = await session.execute(
-            select(LoginFailure.key, func.count(), func.min(LoginFailure.at))
-            .where(LoginFailure.key.in_(keys), LoginFailure.at > since)
-            .group_by(LoginFailure.key)
-        )
-        for _key, count, oldest in rows:
-            if count >= limit:
-                wait = int((oldest + WINDOW - utcnow()).total_seconds()) + 1
-                raise RateLimited(
-                    "Too many failed sign-ins; try again later.", retry_after=max(wait, 1)
-                )
+        wait = await wait_seconds(session, LoginFailure, keys, Limit(limit, WINDOW))
+    if wait is not None:
+        raise RateLimited("Too many failed sign-ins; try again later.", retry_after=wait)
 
 
 async def record_failure(db: Database, keys: Sequence[str]) -> None:
-    now = utcnow()
     async with db.write() as uow:
-        await uow.session.execute(delete(LoginFailure).where(LoginFailure.at <= now - WINDOW))
-        uow.session.add_all(LoginFailure(key=key, at=now) for key in keys)
+        await add_hits(uow.session, LoginFailure, keys, WINDOW)
 
 
 async def clear_failures(db: Database, keys: Sequence[str]) -> None:
     async with db.write() as uow:
-        await uow.session.execute(delete(LoginFailure).where(LoginFailure.key.in_(keys)))
+        await clear_hits(uow.session, LoginFailure, keys)

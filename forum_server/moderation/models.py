@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum_server.orm import Base, UTCDateTime, utcnow
@@ -108,3 +108,34 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text, default="{}")  # JSON
 
     __table_args__ = (Index("ix_audit_log_space_id_id", "space_id", "id"),)
+
+
+class ModerationSettings(Base):
+    """How a space's moderators hold contributions for review before they are published.
+    A space without a row uses the defaults: guests held, accounts not held."""
+
+    __tablename__ = "moderation_settings"
+
+    space_id: Mapped[int] = mapped_column(
+        ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Hold each account's first N contributions in the space (0: hold none).
+    hold_first_posts: Mapped[int] = mapped_column(Integer, default=0)
+    hold_guest_posts: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class PostingHit(Base):
+    """One contribution, counted per guest address and per account for rate limits.
+    Kept in the database so every server process counts the same."""
+
+    __tablename__ = "posting_hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_posting_hits_key_at", "key", "at"),)

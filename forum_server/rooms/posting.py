@@ -2,13 +2,19 @@
 
 Markdown is rendered before the write transaction opens (it can take a while on
 hostile input, and SQLite has one writer); every rule that depends on state — the
-session is open, the thread unlocked, the right to post — is checked inside it.
+session is open, the thread unlocked, the right to post, suspensions, rate limits,
+holding for review — is checked inside it.
+
+Guests (no account) post where the space is an open forum; what they write waits for
+a moderator (status `pending`), as do the first contributions of new accounts where
+the space asks for it. Only published contributions count in a thread's totals and
+reach readers as `post.created`; a held one does when a moderator approves it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
+from forum_server.moderation import admission, audit
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SessionAccess, load_post, load_session, load_thread
 from forum_server.rooms.markdown import render_markdown_off_loop
@@ -50,25 +57,61 @@ async def _existing(uow: UnitOfWork, actor: Actor, client_id: str | None) -> Pos
     return post
 
 
-async def create_post(db: Database, actor: Actor, thread_id: int, data: PostCreate) -> Posted:
-    """A post (or reply) in a thread. Raises NotFound, Unauthorized/Forbidden,
-    Conflict session_closed / session_not_open / thread_locked, Invalid parent_id.
+async def create_post(
+    db: Database, actor: Actor, thread_id: int, data: PostCreate, *, client: str | None = None
+) -> Posted:
+    """A post (or reply) in a thread, published or held for review (`status` says which).
+    `client` is the caller's network address, which counts a guest's contributions.
+    Raises NotFound, Unauthorized/Forbidden (code `suspended` with the reason and the
+    end for a suspended user), Conflict session_closed / session_not_open /
+    thread_locked, Invalid parent_id / guest_name / guest_email, RateLimited (with
+    retry_after) when posting too often or when the review queue is full.
     A retry with the same client_id returns the original post."""
+    await _check_rate_early(db, actor, client)
     html = await render_markdown_off_loop(data.body)
     try:
         async with db.write() as uow:
-            return await _create_post(uow, actor, thread_id, data, html)
+            return await _create_post(uow, actor, thread_id, data, html, client)
     except IntegrityError:
         # Two retries raced past the lookup; the unique (author, client_id) kept one.
         async with db.write() as uow:
-            return await _create_post(uow, actor, thread_id, data, html)
+            return await _create_post(uow, actor, thread_id, data, html, client)
+
+
+async def _check_rate_early(db: Database, actor: Actor, client: str | None) -> None:
+    """Refuses a flood before spending time on its Markdown; the check that counts is
+    repeated inside the write transaction."""
+    if actor.is_secretariat:
+        return
+    async with db.read() as session:
+        await admission.check_rate(session, *admission.rate_limit_for(actor.user_id, client))
+
+
+async def _check_may_post(
+    uow: UnitOfWork, access: SessionAccess, data: PostCreate
+) -> admission.Guest | None:
+    """The guest posting, or None for a user; raises unless they may post here."""
+    actor = access.actor
+    if actor.user_id is None:
+        await admission.check_guest_may_post(uow.session, access)
+        return admission.guest_from(data.guest_name, data.guest_email)
+    if data.guest_name is not None or data.guest_email is not None:
+        raise Invalid("guest_name: only for posting without an account.", field="guest_name")
+    access.check_may_post()
+    await admission.check_not_suspended(uow.session, actor.user_id, access.space.space_id)
+    return None
 
 
 async def _create_post(
-    uow: UnitOfWork, actor: Actor, thread_id: int, data: PostCreate, html: str
+    uow: UnitOfWork,
+    actor: Actor,
+    thread_id: int,
+    data: PostCreate,
+    html: str,
+    client: str | None = None,
 ) -> Posted:
     thread, access = await load_thread(uow.session, actor, thread_id)
-    access.check_may_post()
+    guest = await _check_may_post(uow, access, data)
     existing = await _existing(uow, actor, data.client_id)
     if existing is not None:
         if existing.thread_id != thread_id:
@@ -77,12 +120,20 @@ async def _create_post(
     await _check_open(uow, thread.session_id)
     if thread.locked:
         raise Conflict("The thread is locked.", code="thread_locked")
+    # Moderators steer the discussion (welcomes, summaries, answers): never throttled.
+    counted = not access.can_moderate
+    rate_key, rate_limit = admission.rate_limit_for(actor.user_id, client)
+    if counted:
+        await admission.check_rate(uow.session, rate_key, rate_limit)
+    if guest is not None:
+        await admission.check_queue_not_full(uow.session, access.space.space_id)
     depth = 0
     if data.parent_id is not None:
         parent = await uow.session.get(Post, data.parent_id)
         if parent is None or parent.thread_id != thread_id or parent.status != "published":
             raise Invalid("parent_id: no such post in this thread.", field="parent_id")
         depth = parent.depth + 1
+    held = await admission.holds_for_review(uow.session, access, guest is not None)
     now = utcnow()
     post = Post(
         thread_id=thread_id,
@@ -90,19 +141,32 @@ async def _create_post(
         parent_id=data.parent_id,
         depth=depth,
         author_id=actor.user_id,
+        guest_name=guest.name if guest else None,
+        guest_email=guest.email if guest else None,
         body=data.body,
         html=html,
-        status="published",
+        status="pending" if held else "published",
         client_id=data.client_id,
         created_at=now,
     )
     uow.session.add(post)
-    thread.post_count += 1
-    thread.last_post_at = now
+    if counted:
+        await admission.count_post(uow.session, rate_key)
+    if not held:
+        count_published(thread, now)
     await uow.flush()
     view = await _view(uow, post, access)
-    await _emit_post(uow, "post.created", post)
+    # A held post reaches only its author and the moderators (live delivery checks
+    # every post event's status against the policy); readers get it on approval.
+    await emit_post(uow, "post.held" if held else "post.created", post)
     return Posted(view, created=True)
+
+
+def count_published(thread: Thread, at: datetime) -> None:
+    """A contribution became visible to readers: it counts in the thread's totals."""
+    thread.post_count += 1
+    if thread.last_post_at is None or thread.last_post_at < at:
+        thread.last_post_at = at
 
 
 async def _view(uow: UnitOfWork, post: Post, access: SessionAccess) -> PostView:
@@ -110,7 +174,7 @@ async def _view(uow: UnitOfWork, post: Post, access: SessionAccess) -> PostView:
     return post_view(post, user, moderator=access.can_moderate)
 
 
-async def _emit_post(uow: UnitOfWork, type: str, post: Post) -> None:
+async def emit_post(uow: UnitOfWork, type: str, post: Post) -> None:
     """The event carries the post as every reader sees it (never a moderator's view)."""
     forum_session = await uow.session.get(ForumSession, post.session_id)
     user = await uow.session.get(User, post.author_id) if post.author_id else None
@@ -168,9 +232,24 @@ async def edit_post(
                 )
             if post.status == "hidden":
                 raise Forbidden("A hidden post cannot be edited.")
+            await admission.check_not_suspended(
+                uow.session, post.author_id or 0, access.space.space_id
+            )
             await _check_open(uow, post.session_id)
         if post.status == "rejected":
             raise NotFound("No such post.")
+        if not is_author:
+            # A moderator changing someone's words answers for it in the audit log.
+            audit.record(
+                uow,
+                actor,
+                "post.edited",
+                space_id=access.space.space_id,
+                target_type="post",
+                target_id=post.id,
+                reason=data.note,
+                details={"thread_id": post.thread_id, "author_id": post.author_id},
+            )
         uow.session.add(
             PostVersion(
                 post_id=post.id,
@@ -183,5 +262,5 @@ async def edit_post(
         post.body, post.html, post.edited_at = data.body, html, utcnow()
         await uow.flush()
         view = await _view(uow, post, access)
-        await _emit_post(uow, "post.edited", post)
+        await emit_post(uow, "post.edited", post)
         return view

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from typing import Any
 
 from forum_server.accounts.models import User
 from forum_server.rooms.models import Post
 
 HIDDEN_HTML = "<p><em>This contribution was hidden by a moderator.</em></p>"
+
+
+def hidden_html(reason: str | None) -> str:
+    """What readers see instead of a hidden post: the placeholder and the reason."""
+    if not reason:
+        return HIDDEN_HTML
+    return f'{HIDDEN_HTML}<p class="moderation-reason">Reason: {escape(reason)}</p>'
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class PostView:
             "created_at": self.created_at.isoformat(),
             "edited_at": self.edited_at.isoformat() if self.edited_at else None,
             "highlighted": self.highlighted,
+            "moderation_reason": self.moderation_reason,
         }
 
 
@@ -75,7 +84,7 @@ def post_view(post: Post, user: User | None, *, moderator: bool = False) -> Post
     readers get a placeholder with the reason."""
     body, html = post.body, post.html
     if post.status == "hidden" and not moderator:
-        body, html = "", HIDDEN_HTML
+        body, html = "", hidden_html(post.moderation_reason)
     return PostView(
         id=post.id,
         thread_id=post.thread_id,

@@ -1,0 +1,185 @@
+"""Who may contribute right now, and whether a contribution waits for a moderator.
+
+The post write path calls these inside its transaction: suspensions, rate limits per
+guest address and per account, the cap on the review queue, and the space's rules
+for holding contributions (guests' by default, new accounts' first N where set).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pydantic import EmailStr, TypeAdapter, ValidationError
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forum_server.errors import Forbidden, Invalid, RateLimited, Unauthorized
+from forum_server.moderation.models import ModerationSettings, PostingHit, Suspension
+from forum_server.orm import utcnow
+from forum_server.policy import SessionAccess
+from forum_server.rooms.models import ForumSession, Post, Space
+from forum_server.text import clean_line
+from forum_server.throttle import Limit, add_hits, wait_seconds
+
+GUEST_LIMIT = Limit(5, timedelta(minutes=10))  # per client address
+USER_LIMIT = Limit(30, timedelta(minutes=10))  # per account
+WINDOW = max(GUEST_LIMIT.window, USER_LIMIT.window)
+# Beyond this many guest contributions awaiting review in a space, guests wait: a flood
+# from many addresses cannot bury the queue moderators work through.
+MAX_PENDING_GUEST_POSTS = 500
+QUEUE_FULL_RETRY_SECONDS = 600
+
+_EMAIL = TypeAdapter(EmailStr)
+
+
+@dataclass(frozen=True)
+class Guest:
+    """Someone contributing without an account."""
+
+    name: str
+    email: str | None  # for the moderators' records only: never shown or sent anywhere
+
+
+def guest_from(name: str | None, email: str | None) -> Guest:
+    """The guest's cleaned name and checked e-mail address; raises Invalid naming the field."""
+    if name is None:
+        raise Invalid(
+            "guest_name: a name is required to post without an account.", field="guest_name"
+        )
+    try:
+        cleaned = clean_line(name, max_length=80)
+    except ValueError as exc:
+        raise Invalid(f"guest_name: {exc}", field="guest_name") from None
+    address = None
+    if email:
+        try:
+            address = _EMAIL.validate_python(email.strip()).lower()
+        except ValidationError:
+            raise Invalid(
+                "guest_email: this is not a valid e-mail address.", field="guest_email"
+            ) from None
+    return Guest(cleaned, address)
+
+
+def rate_limit_for(user_id: int | None, client: str | None) -> tuple[str, Limit]:
+    """Who is counted (the account, or the guest's address) and at what limit."""
+    if user_id is not None:
+        return f"user:{user_id}", USER_LIMIT
+    return f"guest:{client or 'unknown'}", GUEST_LIMIT
+
+
+async def settings_for(session: AsyncSession, space_id: int) -> ModerationSettings:
+    """The space's moderation settings (the defaults where none were saved)."""
+    found = await session.get(ModerationSettings, space_id)
+    if found is None:
+        return ModerationSettings(space_id=space_id, hold_first_posts=0, hold_guest_posts=True)
+    return found
+
+
+async def check_guest_may_post(session: AsyncSession, access: SessionAccess) -> None:
+    """Guests post only in open forums, and never where a session is for members."""
+    space = await session.get(Space, access.space.space_id)
+    forum_session = await session.get(ForumSession, access.session_id)
+    if space is None or not space.guest_posting or forum_session is None:
+        raise Unauthorized("Sign in to take part.")
+    if forum_session.posting == "members":
+        raise Unauthorized("Only members of this space may post in this session.")
+
+
+async def active_suspension(
+    session: AsyncSession, user_id: int, space_id: int | None
+) -> Suspension | None:
+    """The suspension keeping the user from posting in the space (or anywhere), if any;
+    the one lasting longest when there are several."""
+    now = utcnow()
+    places: list[ColumnElement[bool]] = [Suspension.space_id.is_(None)]
+    if space_id is not None:
+        places.append(Suspension.space_id == space_id)
+    rows = await session.scalars(
+        select(Suspension).where(
+            Suspension.user_id == user_id,
+            Suspension.lifted_at.is_(None),
+            or_(Suspension.until.is_(None), Suspension.until > now),
+            or_(*places),
+        )
+    )
+    found = list(rows)
+    if not found:
+        return None
+    return next((s for s in found if s.until is None), None) or max(
+        found, key=lambda s: s.until or now
+    )
+
+
+async def check_not_suspended(session: AsyncSession, user_id: int, space_id: int) -> None:
+    """Raises Forbidden `suspended`, with the reason and the end, for a suspended user."""
+    suspension = await active_suspension(session, user_id, space_id)
+    if suspension is None:
+        return
+    where = "anywhere on this site" if suspension.space_id is None else "in this space"
+    until = (
+        f"until {suspension.until:%Y-%m-%d %H:%M} UTC"
+        if suspension.until is not None
+        else "until a moderator lifts the suspension"
+    )
+    raise Forbidden(
+        f"You are suspended from posting {where} {until}. Reason: {suspension.reason}",
+        code="suspended",
+    )
+
+
+async def check_rate(session: AsyncSession, key: str, limit: Limit) -> None:
+    """Raises RateLimited, with the seconds to wait, once `key` reached its limit."""
+    wait = await wait_seconds(session, PostingHit, [key], limit)
+    if wait is not None:
+        raise RateLimited("You are posting too often; please wait a few minutes.", retry_after=wait)
+
+
+async def check_queue_not_full(session: AsyncSession, space_id: int) -> None:
+    """Raises RateLimited when the space already has MAX_PENDING_GUEST_POSTS guest
+    contributions awaiting review."""
+    pending = await session.scalar(
+        select(func.count())
+        .select_from(Post)
+        .join(ForumSession, ForumSession.id == Post.session_id)
+        .where(
+            ForumSession.space_id == space_id,
+            Post.status == "pending",
+            Post.author_id.is_(None),
+        )
+    )
+    if (pending or 0) >= MAX_PENDING_GUEST_POSTS:
+        raise RateLimited(
+            "Many contributions are waiting for review; please try again later.",
+            code="queue_full",
+            retry_after=QUEUE_FULL_RETRY_SECONDS,
+        )
+
+
+async def count_post(session: AsyncSession, key: str) -> None:
+    await add_hits(session, PostingHit, [key], WINDOW)
+
+
+async def holds_for_review(session: AsyncSession, access: SessionAccess, guest: bool) -> bool:
+    """Whether a new contribution waits for a moderator: guests' where the space holds
+    them (the default), an account's first N in the space where the space says so.
+    Moderators are never held."""
+    if access.can_moderate:
+        return False
+    settings = await settings_for(session, access.space.space_id)
+    if guest:
+        return settings.hold_guest_posts
+    if settings.hold_first_posts <= 0 or access.actor.user_id is None:
+        return False
+    accepted = await session.scalar(
+        select(func.count())
+        .select_from(Post)
+        .join(ForumSession, ForumSession.id == Post.session_id)
+        .where(
+            ForumSession.space_id == access.space.space_id,
+            Post.author_id == access.actor.user_id,
+            Post.status.in_(("published", "hidden")),
+        )
+    )
+    return (accepted or 0) < settings.hold_first_posts

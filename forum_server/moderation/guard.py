@@ -1,0 +1,125 @@
+"""Refusals of moderation actions go into the audit log too.
+
+A refused action rolls its own transaction back, so the refusal is written in a
+transaction of its own, after the fact, in the space the target belongs to: the
+moderators of space B see that a moderator of space A tried to act there. Only
+refusals of signed-in people about things that exist are kept (anonymous callers are
+told to sign in; guessing ids that do not exist leaves no trace).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forum_server.accounts.models import User
+from forum_server.db import Database
+from forum_server.errors import Forbidden, NotFound
+from forum_server.moderation import audit
+from forum_server.moderation.models import Flag, Suspension
+from forum_server.policy import Actor
+from forum_server.rooms.models import ForumSession, Post, Question, Space, Thread
+
+
+@asynccontextmanager
+async def refusals_audited(
+    db: Database,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    *,
+    space_slug: str | None = None,
+) -> AsyncIterator[None]:
+    """Runs the block; if it refuses the actor (Forbidden, NotFound), records `refused`
+    with the attempted action, then lets the error through unchanged. The space is
+    found from the target, or from `space_slug` for actions within a space."""
+    try:
+        yield
+    except (Forbidden, NotFound) as error:
+        if actor.user_id is not None:
+            await _record(db, actor, action, target_type, target_id, error, space_slug)
+        raise
+
+
+async def _record(
+    db: Database,
+    actor: Actor,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    error: Forbidden | NotFound,
+    space_slug: str | None,
+) -> None:
+    async with db.write() as uow:
+        if space_slug is not None:
+            space_id = await uow.session.scalar(select(Space.id).where(Space.slug == space_slug))
+            found = space_id is not None
+        else:
+            found, space_id = await _space_of(uow.session, target_type, target_id)
+        if not found:
+            return
+        audit.record(
+            uow,
+            actor,
+            "refused",
+            space_id=space_id,
+            target_type=target_type,
+            target_id=target_id,
+            reason=error.message,
+            details={"attempted": action, "code": error.code},
+        )
+
+
+async def _space_of(
+    session: AsyncSession, target_type: str, target_id: int | None
+) -> tuple[bool, int | None]:
+    """(whether the target exists, the space it belongs to — None for site-wide ones)."""
+    if target_id is None:
+        return False, None
+    query = None
+    if target_type == "space":
+        query = select(Space.id).where(Space.id == target_id)
+    elif target_type == "session":
+        query = select(ForumSession.space_id).where(ForumSession.id == target_id)
+    elif target_type == "thread":
+        query = (
+            select(ForumSession.space_id)
+            .join(Thread, Thread.session_id == ForumSession.id)
+            .where(Thread.id == target_id)
+        )
+    elif target_type == "question":
+        query = (
+            select(ForumSession.space_id)
+            .join(Question, Question.session_id == ForumSession.id)
+            .where(Question.id == target_id)
+        )
+    elif target_type == "post":
+        query = (
+            select(ForumSession.space_id)
+            .join(Post, Post.session_id == ForumSession.id)
+            .where(Post.id == target_id)
+        )
+    elif target_type == "flag":
+        query = (
+            select(ForumSession.space_id)
+            .join(Post, Post.session_id == ForumSession.id)
+            .join(Flag, Flag.post_id == Post.id)
+            .where(Flag.id == target_id)
+        )
+    elif target_type == "suspension":
+        row = (
+            await session.execute(
+                select(Suspension.id, Suspension.space_id).where(Suspension.id == target_id)
+            )
+        ).first()
+        return (row is not None, row[1] if row else None)
+    elif target_type == "user":
+        return (await session.get(User, target_id)) is not None, None
+    if query is None:
+        return False, None
+    space_id = await session.scalar(query)
+    return space_id is not None, space_id

@@ -1,0 +1,273 @@
+"""Browser pages for moderation, all working without JavaScript: the review queue,
+the forms behind the moderator controls on thread pages, posting as a guest, the
+session summary editor and the audit log. Every form posts with its CSRF token and
+is answered with a redirect back (303)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from forum_server.errors import DomainError, Invalid, NotFound
+from forum_server.moderation import (
+    auditlog,
+    flags,
+    posts,
+    queries,
+    summaries,
+    suspensions,
+)
+from forum_server.moderation.schemas import MAX_REASON_CHARS, SuspensionCreate
+from forum_server.moderation.views import audit_filters
+from forum_server.policy import load_thread
+from forum_server.rooms import posting
+from forum_server.rooms import queries as rooms_queries
+from forum_server.rooms.models import Question
+from forum_server.rooms.schemas import PostCreate
+from forum_server.schemas import validate
+from forum_server.web.auth import actor_of, client_address
+from forum_server.web.context import app_context
+from forum_server.web.forms import read_form
+from forum_server.web.redirects import safe_next
+
+GUEST_LABELS = {"guest_name": "Your name", "guest_email": "Your e-mail address", "body": "Text"}
+
+
+def _back(form: dict[str, str], default: str) -> Response:
+    return RedirectResponse(safe_next(form.get("next"), default), status_code=303)
+
+
+def _reason(form: dict[str, str], *, required: bool) -> str | None:
+    reason = form.get("reason", "").strip()
+    if len(reason) > MAX_REASON_CHARS:
+        raise Invalid(f"Reason: at most {MAX_REASON_CHARS} characters.", field="reason")
+    if required and not reason:
+        raise Invalid("Reason: please say why.", field="reason")
+    return reason or None
+
+
+# --- the queue ---------------------------------------------------------------------
+
+
+async def queue_page(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    space = request.query_params.get("space") or None
+    async with ctx.db.read() as db:
+        queue = await queries.moderation_queue(db, actor, space)
+    context = {"queue": queue, "space": space, "here": request.url.path + _query(request)}
+    return await ctx.templates.page(request, "moderation/queue.html", context)
+
+
+def _query(request: Request) -> str:
+    return f"?{request.url.query}" if request.url.query else ""
+
+
+# --- actions behind the forms ------------------------------------------------------
+
+
+async def post_action(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    post_id: int = request.path_params["post_id"]
+    action: str = request.path_params["action"]
+    form = await read_form(request)
+    if action == "approve":
+        await posts.approve_post(ctx.db, actor, post_id)
+    elif action == "reject":
+        await posts.reject_post(ctx.db, actor, post_id, _reason(form, required=False))
+    elif action == "hide":
+        reason = _reason(form, required=True)
+        assert reason is not None
+        await posts.hide_post(ctx.db, actor, post_id, reason)
+    elif action == "restore":
+        await posts.restore_post(ctx.db, actor, post_id)
+    elif action in {"highlight", "unhighlight"}:
+        await posts.set_highlight(ctx.db, actor, post_id, action == "highlight")
+    elif action == "flag":
+        reason = _reason(form, required=True)
+        assert reason is not None
+        await flags.flag_post(ctx.db, actor, post_id, reason)
+    else:
+        raise NotFound()
+    return _back(form, "/moderation")
+
+
+async def dismiss_flag(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    form = await read_form(request)
+    await flags.dismiss_flag(ctx.db, actor, request.path_params["flag_id"])
+    return _back(form, "/moderation")
+
+
+async def thread_lock(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    thread_id: int = request.path_params["thread_id"]
+    form = await read_form(request)
+    locked = request.url.path.endswith("/lock")
+    await posts.set_lock(ctx.db, actor, thread_id, locked, _reason(form, required=False))
+    return _back(form, f"/threads/{thread_id}")
+
+
+async def question_summary(request: Request) -> Response:
+    """The summary editor on a guiding question's thread page."""
+    ctx, actor = app_context(request), await actor_of(request)
+    thread_id: int = request.path_params["thread_id"]
+    form = await read_form(request)
+    async with ctx.db.read() as db:
+        await load_thread(db, actor, thread_id)
+        question_id = await db.scalar(select(Question.id).where(Question.thread_id == thread_id))
+    if question_id is None:
+        raise NotFound("This thread is not a guiding question's.")
+    body = _summary_body(form)
+    await summaries.write_question_summary(ctx.db, actor, question_id, body)
+    return _back(form, f"/threads/{thread_id}")
+
+
+def _summary_body(form: dict[str, str]) -> str:
+    body = form.get("body", "")
+    if not body.strip():
+        raise Invalid("Summary: write something, or leave the summary as it is.", field="body")
+    return body
+
+
+async def suspend(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    slug: str = request.path_params["slug"]
+    form = await read_form(request)
+    data: dict[str, Any] = {
+        "user_id": _whole(form.get("user_id", "")),
+        "reason": form.get("reason", ""),
+    }
+    if form.get("until"):
+        data["until"] = _utc(form["until"])
+    await suspensions.suspend_in_space(ctx.db, actor, slug, validate(SuspensionCreate, data))
+    return _back(form, "/moderation")
+
+
+async def lift(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    form = await read_form(request)
+    await suspensions.lift_in_space(
+        ctx.db, actor, request.path_params["slug"], request.path_params["suspension_id"]
+    )
+    return _back(form, "/moderation")
+
+
+def _whole(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and len(value) < 18):
+        raise Invalid("User: no such user.", field="user_id")
+    return int(value)
+
+
+def _utc(value: str) -> str:
+    """A `datetime-local` value (no offset) is taken as UTC, as the form says."""
+    return value if ("+" in value or value.endswith("Z")) else value + "+00:00"
+
+
+# --- posting as a guest ------------------------------------------------------------
+
+
+async def guest_post(request: Request) -> Response:
+    """The open forum's form for people without an account; what they write waits for
+    a moderator, and the page says so."""
+    ctx, actor = app_context(request), await actor_of(request)
+    thread_id: int = request.path_params["thread_id"]
+    async with ctx.db.read() as db:
+        detail = await rooms_queries.thread_detail(db, actor, thread_id)
+    context: dict[str, Any] = {
+        "thread": detail.thread,
+        "session": detail.session,
+        "form": {},
+        "form_error": None,
+        "received": request.query_params.get("received") == "1",
+    }
+    if request.method == "GET":
+        return await ctx.templates.page(request, "moderation/guest_post.html", context)
+    form = await read_form(request)
+    data: dict[str, Any] = {key: form[key] for key in ("body", "guest_name") if key in form}
+    if form.get("guest_email"):
+        data["guest_email"] = form["guest_email"]
+    try:
+        posted = await posting.create_post(
+            ctx.db,
+            actor,
+            thread_id,
+            validate(PostCreate, data),
+            client=client_address(request, ctx.settings),
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        message = error.message
+        for field, label in GUEST_LABELS.items():
+            message = message.replace(f"{field}: ", f"{label}: ")
+        context.update(form=form, form_error=message)
+        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+        return await ctx.templates.page(
+            request, "moderation/guest_post.html", context, status=error.status, headers=headers
+        )
+    if posted.post.status == "published":
+        return RedirectResponse(f"/threads/{thread_id}#post-{posted.post.id}", status_code=303)
+    return RedirectResponse(f"/threads/{thread_id}/guest-post?received=1", status_code=303)
+
+
+# --- the session's summary ---------------------------------------------------------
+
+
+async def session_summary(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    session_id: int = request.path_params["session_id"]
+    if request.method == "POST":
+        form = await read_form(request)
+        await summaries.write_session_summary(ctx.db, actor, session_id, _summary_body(form))
+        return RedirectResponse(f"/sessions/{session_id}/summary", status_code=303)
+    async with ctx.db.read() as db:
+        session = await rooms_queries.session_detail(db, actor, session_id)
+        detail = await queries.summary_detail(db, actor, session_id=session_id)
+    context = {"session": session, "detail": detail}
+    return await ctx.templates.page(request, "moderation/summary.html", context)
+
+
+# --- the audit log -----------------------------------------------------------------
+
+
+async def audit_page(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    slug: str = request.path_params["slug"]
+    filters = audit_filters(request)
+    after = _whole(request.query_params["after"]) if request.query_params.get("after") else 0
+    async with ctx.db.read() as db:
+        space = await rooms_queries.space_detail(db, actor, slug)
+        page = await auditlog.space_audit(db, actor, slug, filters, after=after, limit=100)
+    kept = {
+        key: request.query_params[key]
+        for key in ("action", "actor", "since", "until")
+        if request.query_params.get(key)
+    }
+    context = {
+        "space": space.space,
+        "page": page,
+        "filters": kept,
+        "next_url": f"?{urlencode({**kept, 'after': page.next})}" if page.next else None,
+        "csv_url": f"/api/v1/spaces/{slug}/audit?{urlencode({**kept, 'format': 'csv'})}",
+    }
+    return await ctx.templates.page(request, "moderation/audit.html", context)
+
+
+routes: list[Route] = [
+    Route("/moderation", queue_page, methods=["GET"]),
+    Route("/moderation/posts/{post_id:int}/{action:str}", post_action, methods=["POST"]),
+    Route("/moderation/flags/{flag_id:int}/dismiss", dismiss_flag, methods=["POST"]),
+    Route("/moderation/threads/{thread_id:int}/lock", thread_lock, methods=["POST"]),
+    Route("/moderation/threads/{thread_id:int}/unlock", thread_lock, methods=["POST"]),
+    Route("/moderation/threads/{thread_id:int}/summary", question_summary, methods=["POST"]),
+    Route("/moderation/spaces/{slug}/suspensions", suspend, methods=["POST"]),
+    Route("/moderation/spaces/{slug}/suspensions/{suspension_id:int}/lift", lift, methods=["POST"]),
+    Route("/threads/{thread_id:int}/guest-post", guest_post, methods=["GET", "POST"]),
+    Route("/sessions/{session_id:int}/summary", session_summary, methods=["GET", "POST"]),
+    Route("/spaces/{slug}/audit", audit_page, methods=["GET"]),
+]

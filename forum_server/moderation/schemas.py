@@ -1,0 +1,70 @@
+"""Validated input for moderation actions, shared by the API and the pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import Field, field_validator
+
+from forum_server.rooms.markdown import MAX_SOURCE_CHARS
+from forum_server.rooms.schemas import Timestamp
+from forum_server.schemas import Input
+
+MAX_REASON_CHARS = 1_000
+
+
+def _reason(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _optional_reason(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("must include a time zone offset, e.g. 2026-03-01T09:00:00+00:00")
+    return value.astimezone(UTC)
+
+
+class Reason(Input):
+    """A required reason: hiding a post, flagging one."""
+
+    reason: str = Field(max_length=MAX_REASON_CHARS)
+
+    _reason = field_validator("reason")(_reason)
+
+
+class OptionalReason(Input):
+    reason: str | None = Field(default=None, max_length=MAX_REASON_CHARS)
+
+    _reason = field_validator("reason")(_optional_reason)
+
+
+class SuspensionCreate(Input):
+    user_id: int
+    until: Timestamp | None = None  # none: until lifted
+    reason: str = Field(max_length=MAX_REASON_CHARS)
+
+    _reason = field_validator("reason")(_reason)
+    _until = field_validator("until")(_aware)
+
+
+class SummaryWrite(Input):
+    body: str = Field(max_length=MAX_SOURCE_CHARS)
+
+    _body = field_validator("body")(_reason)
+
+
+class SettingsUpdate(Input):
+    hold_first_posts: int | None = Field(default=None, ge=0, le=1_000)
+    hold_guest_posts: bool | None = None
+
+
+class Empty(Input):
+    """Actions that take no input (an empty body or `{}`)."""
