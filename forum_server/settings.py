@@ -7,6 +7,7 @@ The README's configuration table, `forum-server --help` and validation all read
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -37,6 +38,16 @@ def _positive_int(value: str) -> int:
 
 def _url_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+
+
+def _provider_names(value: str) -> tuple[str, ...]:
+    names = tuple(part.strip().lower() for part in value.split(",") if part.strip())
+    for name in names:
+        if not re.fullmatch(r"[a-z][a-z0-9]{0,31}", name) or name == "default":
+            raise ValueError(f"{name!r}: a name is letters and digits, and not 'default'")
+    if len(set(names)) != len(names):
+        raise ValueError("a name is listed twice")
+    return names
 
 
 def _bool(value: str) -> bool:
@@ -136,12 +147,43 @@ SETTINGS: tuple[Setting, ...] = (
         _bool,
     ),
     Setting(
+        "oidc_issuer",
+        "",
+        "OpenID Connect sign-in: the provider's issuer URL, exactly as its discovery document "
+        "names it. Empty: no single sign-on.",
+    ),
+    Setting("oidc_client_id", "", "OpenID Connect: this site's client id at the provider."),
+    Setting("oidc_client_secret", "", "OpenID Connect: this site's client secret at the provider."),
+    Setting("oidc_name", "single sign-on", "OpenID Connect: the provider's name on the button."),
+    Setting(
+        "oidc_providers",
+        "",
+        "Further OpenID Connect providers: comma-separated names, each configured with "
+        "FORUM_OIDC_{NAME}_ISSUER, _CLIENT_ID, _CLIENT_SECRET and _LABEL (docs/sign-in.md).",
+        _provider_names,
+    ),
+    Setting(
         "log_level",
         "info",
         "Logging level: debug, info, warning or error.",
         _choice("debug", "info", "warning", "error"),
     ),
 )
+
+
+@dataclass(frozen=True)
+class OidcProvider:
+    """One OpenID Connect provider people may sign in with."""
+
+    name: str  # "default" for the one the FORUM_OIDC_ISSUER... variables configure
+    issuer: str
+    client_id: str
+    client_secret: str  # empty: a public client (PKCE only)
+    label: str
+
+    @property
+    def is_default(self) -> bool:
+        return self.name == "default"
 
 
 @dataclass(frozen=True)
@@ -160,6 +202,25 @@ class Settings:
     login_attempts: int = 10
     trust_proxy_headers: bool = False
     log_level: str = "info"
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_name: str = "single sign-on"
+    oidc_providers: tuple[str, ...] = ()
+    # The providers named in oidc_providers, read from their FORUM_OIDC_<NAME>_* variables.
+    oidc_extra: tuple[OidcProvider, ...] = ()
+
+    @property
+    def sign_in_providers(self) -> tuple[OidcProvider, ...]:
+        """Every configured OpenID Connect provider, the default one first."""
+        default = OidcProvider(
+            "default",
+            self.oidc_issuer,
+            self.oidc_client_id,
+            self.oidc_client_secret,
+            self.oidc_name,
+        )
+        return ((default,) if self.oidc_issuer else ()) + self.oidc_extra
 
     @property
     def registration_open(self) -> bool:
@@ -199,8 +260,33 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     if not values["secret_key"]:
         values["secret_key"] = _stored_secret_key(data_dir)
     values["base_url"] = str(values["base_url"]).rstrip("/")
+    if "oidc_extra" not in overrides:
+        values["oidc_extra"] = _oidc_extra(values["oidc_providers"], env)
+    _check_oidc(values)
     known = {f.name for f in fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in known})
+
+
+_OIDC_KEYS = ("issuer", "client_id", "client_secret", "label")
+
+
+def _oidc_extra(names: tuple[str, ...], env: Mapping[str, str]) -> tuple[OidcProvider, ...]:
+    """FORUM_OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _LABEL for each named provider."""
+    providers = []
+    for name in names:
+        prefix = f"FORUM_OIDC_{name.upper()}_"
+        get = {key: env.get(prefix + key.upper(), "").strip() for key in _OIDC_KEYS}
+        providers.append(OidcProvider(name=name, **{**get, "label": get["label"] or name}))
+    return tuple(providers)
+
+
+def _check_oidc(values: dict[str, Any]) -> None:
+    if values["oidc_issuer"] and not values["oidc_client_id"]:
+        raise SettingsError("FORUM_OIDC_CLIENT_ID is needed with FORUM_OIDC_ISSUER")
+    for provider in values["oidc_extra"]:
+        for key in ("issuer", "client_id"):
+            if not getattr(provider, key):
+                raise SettingsError(f"FORUM_OIDC_{provider.name.upper()}_{key.upper()} is not set")
 
 
 def _stored_secret_key(data_dir: Path) -> str:

@@ -1,0 +1,460 @@
+"""OpenID Connect, the relying party's side: discovery, the authorization request
+(code flow with PKCE S256, `state` and `nonce`), the code exchange and the ID token's
+checks.
+
+Small and explicit on purpose. Authlib's Starlette client keeps its state in Starlette's
+signed-cookie session, which this app does not use; here the flow's secrets travel in
+a signed, short-lived cookie the pages set and consume (`seal`/`unseal`). Authlib gives
+the PKCE challenge and the ID token's claim rules (`CodeIDToken`), joserfc the
+signature check against the provider's JWKS, httpx the calls. Nothing here knows
+about Starlette or the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import logging
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from authlib.oidc.core import CodeIDToken
+from itsdangerous import BadData, URLSafeTimedSerializer
+from joserfc import jwt
+from joserfc.errors import InvalidKeyIdError, JoseError
+from joserfc.jwk import KeySet
+
+from forum_server.settings import OidcProvider
+
+log = logging.getLogger(__name__)
+
+SCOPES = ("openid", "email", "profile")
+# Never "none" and never an HMAC keyed with the client secret: only the provider's keys.
+SIGNING_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+METADATA_TTL = 3600.0  # seconds a discovery document or key set is trusted before refetching
+HTTP_TIMEOUT = 10.0
+LEEWAY = 60  # seconds of clock skew allowed on exp/iat/nbf
+MAX_RESPONSE_BYTES = 512 * 1024
+
+
+class OidcError(Exception):
+    """Sign-in with a provider did not complete. `message` is said to the person;
+    `code` is for logs and tests."""
+
+    def __init__(self, message: str, *, code: str = "oidc_failed") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ProviderMetadata:
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    userinfo_endpoint: str | None
+    id_token_algorithms: tuple[str, ...]
+    token_auth_methods: tuple[str, ...]
+    scopes: tuple[str, ...]
+    iss_parameter: bool  # RFC 9207: the authorization response names its issuer
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, Any], issuer: str) -> ProviderMetadata:
+        """Checks the discovery document: its `issuer` must be exactly the configured one."""
+        if doc.get("issuer") != issuer:
+            log.warning(
+                "OIDC discovery for %r names issuer %r: refusing it", issuer, doc.get("issuer")
+            )
+            raise OidcError(
+                "The sign-in service is not set up correctly here (its issuer does not "
+                "match). Please tell the secretariat.",
+                code="wrong_issuer",
+            )
+        endpoints: dict[str, str] = {}
+        for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+            value = doc.get(key)
+            if not _is_http_url(value, secure=issuer.startswith("https://")):
+                raise OidcError(
+                    "The sign-in service's description is incomplete; please tell the secretariat.",
+                    code="bad_metadata",
+                )
+            endpoints[key] = str(value)
+        userinfo = doc.get("userinfo_endpoint")
+        return cls(
+            issuer=issuer,
+            authorization_endpoint=endpoints["authorization_endpoint"],
+            token_endpoint=endpoints["token_endpoint"],
+            jwks_uri=endpoints["jwks_uri"],
+            userinfo_endpoint=userinfo if _is_http_url(userinfo) else None,
+            id_token_algorithms=_strings(doc.get("id_token_signing_alg_values_supported"))
+            or ("RS256",),
+            token_auth_methods=_strings(doc.get("token_endpoint_auth_methods_supported"))
+            or ("client_secret_basic",),
+            scopes=_strings(doc.get("scopes_supported")),
+            iss_parameter=doc.get("authorization_response_iss_parameter_supported") is True,
+        )
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One sign-in in progress: what the callback must find again in this browser."""
+
+    provider: str
+    state: str
+    nonce: str
+    code_verifier: str
+    next: str
+
+    @classmethod
+    def new(cls, provider: str, next_path: str) -> Flow:
+        return cls(
+            provider=provider,
+            state=secrets.token_urlsafe(32),
+            nonce=secrets.token_urlsafe(32),
+            code_verifier=secrets.token_urlsafe(64),  # 86 characters, within 43..128
+            next=next_path,
+        )
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who the provider says signed in. (issuer, subject) is the key; the rest is hearsay
+    the account rules weigh (docs/sign-in.md)."""
+
+    issuer: str
+    subject: str
+    email: str | None
+    email_verified: bool
+    name: str | None
+
+
+# --- the signed cookies that carry a flow (and a sign-up awaiting its profile) --------
+
+
+def seal(secret_key: str, purpose: str, data: dict[str, Any]) -> str:
+    return URLSafeTimedSerializer(secret_key, salt=f"forum-oidc-{purpose}").dumps(data)
+
+
+def unseal(secret_key: str, purpose: str, value: str | None, max_age: int) -> dict[str, Any] | None:
+    """The data sealed for `purpose`, or None if missing, forged, altered or too old."""
+    if not value:
+        return None
+    try:
+        data = URLSafeTimedSerializer(secret_key, salt=f"forum-oidc-{purpose}").loads(
+            value, max_age=max_age
+        )
+    except BadData:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# --- the ID token ----------------------------------------------------------------------
+
+
+def verify_id_token(
+    id_token: str,
+    keys: KeySet,
+    *,
+    issuer: str,
+    client_id: str,
+    nonce: str,
+    algorithms: tuple[str, ...],
+    access_token: str | None = None,
+    now: int | None = None,
+) -> dict[str, Any]:
+    """The ID token's claims after every check: signature by one of the provider's keys
+    with an allowed asymmetric algorithm; `iss` exactly the issuer; `aud` exactly this
+    client; `exp`, `iat` (and `nbf`) in time; `nonce` the one this browser sent; `azp`
+    and `at_hash` where present. Raises InvalidKeyIdError for an unknown key (the caller
+    refetches the key set once) and JoseError for anything else."""
+    allowed = [alg for alg in algorithms if alg in SIGNING_ALGORITHMS]
+    if not allowed:
+        raise JoseError("the provider offers no acceptable signing algorithm")
+    token = jwt.decode(id_token, keys, algorithms=allowed)
+    options: dict[str, Any] = {
+        "iss": {"essential": True, "value": issuer},
+        "sub": {"essential": True},
+        "aud": {"essential": True, "value": client_id},
+        "exp": {"essential": True},
+        "iat": {"essential": True},
+        "nonce": {"essential": True, "value": nonce},
+    }
+    params = {"nonce": nonce, "client_id": client_id, "access_token": access_token}
+    claims = CodeIDToken(token.claims, token.header, options, params)
+    claims.validate(now=now, leeway=LEEWAY)
+    audience = claims["aud"]
+    if isinstance(audience, list) and audience != [client_id]:
+        # Another audience would be a party we do not know sharing this token.
+        raise JoseError("the ID token has audiences other than this site")
+    return dict(claims)
+
+
+# --- the client ------------------------------------------------------------------------
+
+
+class OidcClient:
+    """The configured providers, with their discovery documents and key sets cached."""
+
+    def __init__(
+        self,
+        providers: tuple[OidcProvider, ...],
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.providers = {provider.name: provider for provider in providers}
+        self._transport = transport
+        self._metadata: dict[str, tuple[float, ProviderMetadata]] = {}
+        self._keys: dict[str, tuple[float, KeySet]] = {}
+
+    def provider(self, name: str) -> OidcProvider | None:
+        return self.providers.get(name)
+
+    async def metadata(self, provider: OidcProvider) -> ProviderMetadata:
+        cached = self._metadata.get(provider.name)
+        if cached and time.monotonic() - cached[0] < METADATA_TTL:
+            return cached[1]
+        url = provider.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        meta = ProviderMetadata.from_document(await self._get_json(url, provider), provider.issuer)
+        self._metadata[provider.name] = (time.monotonic(), meta)
+        return meta
+
+    async def start(
+        self, provider: OidcProvider, redirect_uri: str, next_path: str
+    ) -> tuple[str, Flow]:
+        """The provider's authorization URL to send the browser to, and the flow to keep."""
+        meta = await self.metadata(provider)
+        flow = Flow.new(provider.name, next_path)
+        scopes = [s for s in SCOPES if s == "openid" or not meta.scopes or s in meta.scopes]
+        query = urlencode(
+            {
+                "response_type": "code",
+                "client_id": provider.client_id,
+                "redirect_uri": redirect_uri,
+                "scope": " ".join(scopes),
+                "state": flow.state,
+                "nonce": flow.nonce,
+                "code_challenge": create_s256_code_challenge(flow.code_verifier),
+                "code_challenge_method": "S256",
+            }
+        )
+        separator = "&" if "?" in meta.authorization_endpoint else "?"
+        return f"{meta.authorization_endpoint}{separator}{query}", flow
+
+    async def finish(
+        self,
+        provider: OidcProvider,
+        flow: Flow,
+        params: Mapping[str, str],
+        redirect_uri: str,
+    ) -> Identity:
+        """Checks the provider's answer against the flow this browser started, redeems
+        the code and verifies the ID token. Raises OidcError, saying why, otherwise."""
+        state = params.get("state") or ""
+        if flow.provider != provider.name or not hmac.compare_digest(
+            state.encode(), flow.state.encode()
+        ):
+            raise OidcError(
+                "This sign-in answer does not belong to the sign-in started in this browser. "
+                "Please start again.",
+                code="state_mismatch",
+            )
+        meta = await self.metadata(provider)
+        iss = params.get("iss")
+        if (iss is not None or meta.iss_parameter) and iss != provider.issuer:
+            raise OidcError(
+                "The answer came from a different sign-in service than the one asked. "
+                "Please start again.",
+                code="wrong_issuer",
+            )
+        if error := params.get("error"):
+            description = (params.get("error_description") or "").strip()[:300]
+            message = f"{provider.label} did not sign you in"
+            message += f": {description}" if description else f" ({error[:60]})."
+            raise OidcError(message if message.endswith(".") else message + ".", code=error[:60])
+        code = params.get("code")
+        if not code:
+            raise OidcError("The sign-in service sent no authorization code.", code="no_code")
+        tokens = await self._redeem(meta, provider, code, flow.code_verifier, redirect_uri)
+        claims = await self._id_token_claims(meta, provider, tokens, flow.nonce)
+        if "email" not in claims and meta.userinfo_endpoint and tokens.get("access_token"):
+            claims = {**(await self._userinfo(meta, tokens["access_token"], claims)), **claims}
+        email = claims.get("email")
+        return Identity(
+            issuer=provider.issuer,
+            subject=claims["sub"],
+            email=email.strip().lower() if isinstance(email, str) and email.strip() else None,
+            email_verified=claims.get("email_verified") in (True, "true"),
+            name=_first_string(claims, "name", "preferred_username", "given_name"),
+        )
+
+    # --- the calls ---------------------------------------------------------------------
+
+    async def _redeem(
+        self,
+        meta: ProviderMetadata,
+        provider: OidcProvider,
+        code: str,
+        code_verifier: str,
+        redirect_uri: str,
+    ) -> dict[str, Any]:
+        data = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "code_verifier": code_verifier,
+        }
+        headers = {"Accept": "application/json"}
+        if not provider.client_secret:
+            data["client_id"] = provider.client_id
+        elif "client_secret_basic" in meta.token_auth_methods:
+            # RFC 6749 2.3.1: each part form-encoded before the Basic encoding.
+            pair = f"{quote(provider.client_id, safe='')}:{quote(provider.client_secret, safe='')}"
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+        else:
+            data.update(client_id=provider.client_id, client_secret=provider.client_secret)
+        try:
+            async with self._http() as http:
+                response = await http.post(meta.token_endpoint, data=data, headers=headers)
+        except httpx.HTTPError as exc:
+            raise _unreachable(provider, exc) from None
+        body = _json_object(response)
+        if response.status_code != 200:
+            error = str(body.get("error") or response.status_code)[:60]
+            log.info("OIDC %s: token endpoint refused the code: %s", provider.name, error)
+            raise OidcError(
+                f"{provider.label} did not accept this sign-in ({error}); it may have been "
+                "used already or have expired. Please start again.",
+                code=error,
+            )
+        if not isinstance(body.get("id_token"), str):
+            raise OidcError("The sign-in service sent no ID token.", code="no_id_token")
+        return body
+
+    async def _id_token_claims(
+        self, meta: ProviderMetadata, provider: OidcProvider, tokens: dict[str, Any], nonce: str
+    ) -> dict[str, Any]:
+        access_token = tokens.get("access_token")
+
+        def verify(keys: KeySet) -> dict[str, Any]:
+            return verify_id_token(
+                tokens["id_token"],
+                keys,
+                issuer=provider.issuer,
+                client_id=provider.client_id,
+                nonce=nonce,
+                algorithms=meta.id_token_algorithms,
+                access_token=access_token if isinstance(access_token, str) else None,
+            )
+
+        try:
+            try:
+                return verify(await self._key_set(provider, meta))
+            except InvalidKeyIdError:  # the provider may have rotated its keys
+                return verify(await self._key_set(provider, meta, refresh=True))
+        except (JoseError, ValueError, TypeError, KeyError) as exc:
+            log.warning("OIDC %s: ID token refused: %r", provider.name, exc)
+            raise OidcError(
+                "The sign-in service's answer could not be verified, so it was refused.",
+                code="invalid_id_token",
+            ) from None
+
+    async def _key_set(
+        self, provider: OidcProvider, meta: ProviderMetadata, *, refresh: bool = False
+    ) -> KeySet:
+        cached = self._keys.get(meta.jwks_uri)
+        if cached and not refresh and time.monotonic() - cached[0] < METADATA_TTL:
+            return cached[1]
+        document = await self._get_json(meta.jwks_uri, provider)
+        keys = KeySet.import_key_set(document)  # type: ignore[arg-type]
+        self._keys[meta.jwks_uri] = (time.monotonic(), keys)
+        return keys
+
+    async def _userinfo(
+        self, meta: ProviderMetadata, access_token: str, id_claims: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Claims the provider keeps out of the ID token (e-mail, name). Only trusted
+        when it speaks of the same subject (OIDC Core 5.3.2)."""
+        assert meta.userinfo_endpoint is not None
+        try:
+            async with self._http() as http:
+                response = await http.get(
+                    meta.userinfo_endpoint,
+                    headers={
+                        "Authorization": f"Bearer {access_token}",
+                        "Accept": "application/json",
+                    },
+                )
+        except httpx.HTTPError:
+            return {}
+        info = _json_object(response)
+        if response.status_code != 200 or info.get("sub") != id_claims["sub"]:
+            return {}
+        return {k: info[k] for k in ("email", "email_verified", "name") if k in info}
+
+    async def _get_json(self, url: str, provider: OidcProvider | None = None) -> dict[str, Any]:
+        try:
+            async with self._http() as http:
+                response = await http.get(url, headers={"Accept": "application/json"})
+        except httpx.HTTPError as exc:
+            raise _unreachable(provider, exc) from None
+        body = _json_object(response)
+        if response.status_code != 200 or not body:
+            log.warning("OIDC: %s answered %s", url, response.status_code)
+            raise OidcError(
+                "The sign-in service did not answer as expected. Please try again later.",
+                code="provider_unavailable",
+            )
+        return body
+
+    def _http(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            timeout=HTTP_TIMEOUT, follow_redirects=False, transport=self._transport
+        )
+
+
+def _unreachable(provider: OidcProvider | None, exc: Exception) -> OidcError:
+    log.warning("OIDC %s: %r", provider.name if provider else "provider", exc)
+    name = f"The sign-in service ({provider.label})" if provider else "The sign-in service"
+    return OidcError(
+        f"{name} cannot be reached right now. Please try again later.",
+        code="provider_unavailable",
+    )
+
+
+def _json_object(response: httpx.Response) -> dict[str, Any]:
+    if len(response.content) > MAX_RESPONSE_BYTES:
+        return {}
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _is_http_url(value: object, *, secure: bool = False) -> bool:
+    if not isinstance(value, str):
+        return False
+    return value.startswith("https://") or (not secure and value.startswith("http://"))
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def _first_string(claims: Mapping[str, Any], *names: str) -> str | None:
+    for name in names:
+        value = claims.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None

@@ -1,0 +1,198 @@
+"""The account behind an OpenID Connect sign-in: found, linked or created — the one
+write path for `OidcIdentity`. The rule, as docs/sign-in.md states it:
+
+1. An identity seen before (the same issuer and subject) signs in to its account,
+   whatever e-mail address the provider gives today.
+2. Otherwise, if the provider says the e-mail address is verified and an account here
+   has that address, the identity is linked to that account — unless the account is
+   already linked to another identity at the same issuer.
+3. Otherwise it is someone new: an account is created, once they have completed their
+   profile, where registration is open or where they are accepting a pending
+   invitation addressed to that e-mail address.
+
+An address the provider has not verified never links to anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forum_server.accounts.countries import region_for
+from forum_server.accounts.models import OidcIdentity, User
+from forum_server.accounts.oidc import Identity
+from forum_server.accounts.queries import UserView, find_user_by_email
+from forum_server.accounts.schemas import ProfileUpdate
+from forum_server.db import UnitOfWork
+from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
+from forum_server.rooms import invitations
+from forum_server.rooms.models import Invitation
+
+_INVITATION_PATH = re.compile(r"/invitations/([A-Za-z0-9_\-]{1,200})/?")
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    user: UserView
+    joined_space: str | None  # the slug of the space an accepted invitation opened
+
+
+def invitation_token(next_path: str) -> str | None:
+    """The invitation token when the sign-in is on its way to accepting one."""
+    match = _INVITATION_PATH.fullmatch(next_path)
+    return match.group(1) if match else None
+
+
+async def sign_in(uow: UnitOfWork, identity: Identity) -> int | None:
+    """The user this identity signs in as (linking it by rule 2 where it applies), or
+    None for someone new. Raises Forbidden for a deactivated account and Conflict
+    `identity_conflict` when rule 2 finds an account already linked at this issuer."""
+    known = await _linked_user(uow.session, identity)
+    if known is not None:
+        return _usable(known).id
+    if not (identity.email and identity.email_verified):
+        return None
+    user = await find_user_by_email(uow.session, identity.email)
+    if user is None:
+        return None
+    _usable(user)
+    other = await uow.session.scalar(
+        select(OidcIdentity.id).where(
+            OidcIdentity.user_id == user.id, OidcIdentity.issuer == identity.issuer
+        )
+    )
+    if other is not None:
+        raise Conflict(
+            f"The account for {identity.email} here is linked to a different account at this "
+            "sign-in service. Sign in with that one, or with your password.",
+            code="identity_conflict",
+        )
+    await _link(uow, identity, user.id)
+    return user.id
+
+
+async def check_new_account(
+    session: AsyncSession, identity: Identity, *, registration_open: bool, invitation: str | None
+) -> Invitation | None:
+    """Whether someone new may have an account made from this identity, saying why not:
+    Invalid `email_missing`, Conflict `email_taken`, Forbidden `registration_closed`.
+    Returns the pending invitation they are accepting, if any."""
+    if not identity.email:
+        raise Invalid(
+            "The sign-in service did not tell us your e-mail address, which an account here "
+            "needs. Allow it to share your e-mail address, or ask the secretariat.",
+            code="email_missing",
+        )
+    if await find_user_by_email(session, identity.email) is not None:
+        raise Conflict(
+            f"An account with {identity.email} exists already, and the sign-in service has "
+            "not confirmed that this address is yours, so it cannot be linked. Sign in with "
+            "your password instead.",
+            code="email_taken",
+        )
+    pending = await _pending_invitation(session, invitation)
+    if pending is not None and pending.email != identity.email:
+        if registration_open:
+            return None
+        raise Forbidden(
+            f"This invitation is for {pending.email}, but the sign-in service gave "
+            f"{identity.email}. Sign in with the account for the invited address.",
+            code="registration_closed",
+        )
+    if pending is None and not registration_open:
+        raise Forbidden(
+            f"There is no account for {identity.email} here, and registration is closed. "
+            "Ask the secretariat or a workspace owner for an invitation, then open its link "
+            "and sign in from there.",
+            code="registration_closed",
+        )
+    return pending
+
+
+async def create_account(
+    uow: UnitOfWork,
+    identity: Identity,
+    profile: ProfileUpdate,
+    *,
+    registration_open: bool,
+    invitation: str | None,
+) -> NewAccount:
+    """Creates the account of someone new, linked to the identity, with the profile
+    they completed, and accepts the invitation they came with. Checked again here,
+    as the sign-up page may be submitted long after the callback (or twice: a second
+    time signs in to the account the first made)."""
+    known = await _linked_user(uow.session, identity)
+    if known is not None:
+        return NewAccount(UserView.of(_usable(known)), None)
+    pending = await check_new_account(
+        uow.session, identity, registration_open=registration_open, invitation=invitation
+    )
+    assert identity.email is not None  # check_new_account refuses a sign-in without one
+    user = User(
+        email=identity.email,
+        password_hash=None,  # signs in through the provider; may set a password never
+        display_name=profile.display_name,
+        country=profile.country,
+        region=region_for(profile.country),
+        organization=profile.organization,
+        affiliation=profile.affiliation,
+        gender=profile.gender,
+    )
+    uow.session.add(user)
+    try:
+        await uow.flush()
+    except IntegrityError:
+        raise Conflict(
+            f"An account with {identity.email} was created meanwhile. Sign in again.",
+            code="email_taken",
+        ) from None
+    await _link(uow, identity, user.id)
+    view = UserView.of(user)
+    joined = None
+    if pending is not None:
+        space = await invitations.accept(uow, invitations.actor_for(view), invitation or "")
+        joined = space.slug
+    return NewAccount(view, joined)
+
+
+async def _pending_invitation(session: AsyncSession, token: str | None) -> Invitation | None:
+    if not token:
+        return None
+    try:
+        invitation, _space = await invitations.pending_invitation(session, token)
+    except NotFound:
+        return None
+    return invitation
+
+
+async def _linked_user(session: AsyncSession, identity: Identity) -> User | None:
+    return await session.scalar(
+        select(User)
+        .join(OidcIdentity, OidcIdentity.user_id == User.id)
+        .where(OidcIdentity.issuer == identity.issuer, OidcIdentity.subject == identity.subject)
+    )
+
+
+def _usable(user: User) -> User:
+    if not user.is_active:
+        raise Forbidden("This account is deactivated; ask the secretariat.", code="inactive")
+    return user
+
+
+async def _link(uow: UnitOfWork, identity: Identity, user_id: int) -> None:
+    uow.session.add(
+        OidcIdentity(
+            issuer=identity.issuer,
+            subject=identity.subject,
+            user_id=user_id,
+            email=identity.email,
+        )
+    )
+    try:
+        await uow.flush()
+    except IntegrityError:  # the same identity, linked by a sign-in racing this one
+        raise Conflict("This sign-in raced another; please sign in again.") from None

@@ -1,0 +1,272 @@
+"""Browser routes for OpenID Connect sign-in:
+
+    GET  /auth/oidc/login?next=/path         start with the default provider
+    GET  /auth/oidc/callback                 the provider sends the browser back here
+    GET  /auth/oidc/{name}/login, /callback  the same for a further provider
+    GET/POST /auth/oidc/welcome              someone new completes their profile
+
+The flow's `state`, `nonce`, PKCE verifier and `next` live in a signed, HttpOnly,
+SameSite=Lax cookie for ten minutes and are consumed at the callback. Someone new is
+held in a second signed cookie until their profile is complete; only then is the
+account made. Every sign-in gets a new login session (credentials.start_login_session).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from forum_server.accounts import credentials
+from forum_server.accounts import oidc_identities as identities
+from forum_server.accounts.countries import country_choices
+from forum_server.accounts.oidc import Flow, Identity, OidcClient, OidcError, seal, unseal
+from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS, ProfileUpdate
+from forum_server.errors import DomainError, NotFound
+from forum_server.settings import OidcProvider, Settings
+from forum_server.text import clean_line
+from forum_server.web.auth import SESSION_COOKIE, set_session_cookie
+from forum_server.web.context import app_context
+from forum_server.web.forms import read_form, validate_form
+from forum_server.web.redirects import safe_next
+
+FLOW_COOKIE = "forum_oidc_flow"
+SIGNUP_COOKIE = "forum_oidc_signup"
+COOKIE_PATH = "/auth/oidc"
+FLOW_MAX_AGE = 600  # seconds to sign in at the provider
+SIGNUP_MAX_AGE = 1800  # seconds to complete the profile
+MAX_NEXT = 1000
+T = TypeVar("T", Flow, Identity)
+_PROFILE_FIELDS = ("display_name", "country", "organization", "affiliation", "gender")
+
+
+def oidc_client(request: Request) -> OidcClient:
+    """The app's client, made on first use (it caches discovery and keys per app)."""
+    client: OidcClient | None = getattr(request.app.state, "oidc", None)
+    if client is None:
+        client = OidcClient(app_context(request).settings.sign_in_providers)
+        request.app.state.oidc = client
+    return client
+
+
+def _provider(request: Request) -> OidcProvider:
+    """The default provider at /auth/oidc/..., a further one at /auth/oidc/{name}/..."""
+    name = request.path_params.get("provider")
+    provider = oidc_client(request).provider(name or "default") if name != "default" else None
+    if provider is None:
+        raise NotFound("No such sign-in service.")
+    return provider
+
+
+def redirect_uri(settings: Settings, provider: OidcProvider) -> str:
+    """The address to register with the provider (API.md: <base>/auth/oidc/callback)."""
+    middle = "" if provider.is_default else f"/{provider.name}"
+    return f"{settings.base_url}{COOKIE_PATH}{middle}/callback"
+
+
+def _set_cookie(response: Response, settings: Settings, name: str, value: str, age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=age,
+        path=COOKIE_PATH,
+        httponly=True,
+        secure=settings.cookies_secure,
+        samesite="lax",
+    )
+
+
+def _drop_cookie(response: Response, settings: Settings, name: str) -> None:
+    response.delete_cookie(
+        name, path=COOKIE_PATH, httponly=True, secure=settings.cookies_secure, samesite="lax"
+    )
+
+
+async def _sign_in_page(
+    request: Request, message: str, *, status: int, next_path: str = "/"
+) -> Response:
+    """The sign-in page, saying why signing in with a provider did not work."""
+    ctx = app_context(request)
+    context: dict[str, Any] = {
+        "form": {},
+        "errors": {},
+        "form_error": None,
+        "next": next_path,
+        "sso_error": message,
+    }
+    return await ctx.templates.page(request, "login.html", context, status=status)
+
+
+async def _refused(request: Request, provider: OidcProvider, error: DomainError) -> Response:
+    ctx = app_context(request)
+    context = {"provider": provider, "message": error.message, "code": error.code}
+    return await ctx.templates.page(
+        request, "accounts/oidc_refused.html", context, status=error.status
+    )
+
+
+async def _signed_in(request: Request, user_id: int, target: str) -> Response:
+    """A fresh login session; one the browser brought along is ended, never reused."""
+    ctx = app_context(request)
+    async with ctx.db.write() as uow:
+        if old := request.cookies.get(SESSION_COOKIE):
+            await credentials.end_login_session(uow, old)
+        token = await credentials.start_login_session(
+            uow,
+            user_id,
+            days=ctx.settings.session_days,
+            user_agent=request.headers.get("user-agent"),
+        )
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(response, ctx.settings, token)
+    return response
+
+
+async def start(request: Request) -> Response:
+    ctx = app_context(request)
+    provider = _provider(request)
+    next_path = safe_next(request.query_params.get("next"))
+    if len(next_path) > MAX_NEXT:
+        next_path = "/"
+    try:
+        url, flow = await oidc_client(request).start(
+            provider, redirect_uri(ctx.settings, provider), next_path
+        )
+    except OidcError as error:
+        return await _sign_in_page(request, error.message, status=502, next_path=next_path)
+    response = RedirectResponse(url, status_code=303)
+    _set_cookie(
+        response,
+        ctx.settings,
+        FLOW_COOKIE,
+        seal(ctx.settings.secret_key, "flow", flow.__dict__),
+        FLOW_MAX_AGE,
+    )
+    return response
+
+
+async def callback(request: Request) -> Response:
+    response = await _callback(request)
+    _drop_cookie(response, app_context(request).settings, FLOW_COOKIE)  # used once
+    return response
+
+
+async def _callback(request: Request) -> Response:
+    ctx = app_context(request)
+    provider = _provider(request)
+    sealed = unseal(ctx.settings.secret_key, "flow", request.cookies.get(FLOW_COOKIE), FLOW_MAX_AGE)
+    flow = _restore(Flow, sealed)
+    if flow is None:
+        return await _sign_in_page(
+            request,
+            "No sign-in was in progress in this browser, or it took too long. Please start again.",
+            status=400,
+        )
+    try:
+        identity = await oidc_client(request).finish(
+            provider, flow, request.query_params, redirect_uri(ctx.settings, provider)
+        )
+    except OidcError as error:
+        return await _sign_in_page(request, error.message, status=400, next_path=flow.next)
+    invitation = identities.invitation_token(flow.next)
+    try:
+        async with ctx.db.write() as uow:
+            user_id = await identities.sign_in(uow, identity)
+        if user_id is not None:
+            return await _signed_in(request, user_id, flow.next)
+        async with ctx.db.read() as session:
+            await identities.check_new_account(
+                session,
+                identity,
+                registration_open=ctx.settings.registration_open,
+                invitation=invitation,
+            )
+    except DomainError as error:
+        return await _refused(request, provider, error)
+    signup = {"provider": provider.name, "identity": identity.__dict__, "next": flow.next}
+    response = RedirectResponse(f"{COOKIE_PATH}/welcome", status_code=303)
+    _set_cookie(
+        response,
+        ctx.settings,
+        SIGNUP_COOKIE,
+        seal(ctx.settings.secret_key, "signup", signup),
+        SIGNUP_MAX_AGE,
+    )
+    return response
+
+
+async def welcome(request: Request) -> Response:
+    """First sign-in: the profile the provider does not know (country, organization,
+    affiliation), then the account, then on to `next`."""
+    ctx = app_context(request)
+    signup = unseal(
+        ctx.settings.secret_key, "signup", request.cookies.get(SIGNUP_COOKIE), SIGNUP_MAX_AGE
+    )
+    identity = _restore(Identity, (signup or {}).get("identity"))
+    provider = oidc_client(request).provider(str(signup["provider"])) if signup else None
+    if signup is None or identity is None or provider is None:
+        return await _sign_in_page(
+            request,
+            "Your sign-in expired before your profile was completed. Please sign in again.",
+            status=400,
+        )
+    next_path = safe_next(str(signup.get("next")))
+    context: dict[str, Any] = {
+        "provider": provider,
+        "identity": identity,
+        "form": {"display_name": _suggested_name(identity)},
+        "errors": {},
+        "countries": country_choices(),
+        "affiliations": AFFILIATION_LABELS,
+        "genders": GENDER_LABELS,
+    }
+    if request.method == "GET":
+        return await ctx.templates.page(request, "accounts/oidc_welcome.html", context)
+    form = await read_form(request)
+    fields = {k: v for k, v in form.items() if k in _PROFILE_FIELDS and (v or k == "display_name")}
+    data, errors = validate_form(ProfileUpdate, fields)
+    if data is None:
+        context.update(form=form, errors=errors)
+        return await ctx.templates.page(request, "accounts/oidc_welcome.html", context, status=422)
+    try:
+        async with ctx.db.write() as uow:
+            account = await identities.create_account(
+                uow,
+                identity,
+                data,
+                registration_open=ctx.settings.registration_open,
+                invitation=identities.invitation_token(next_path),
+            )
+    except DomainError as error:
+        response = await _refused(request, provider, error)
+    else:
+        target = f"/spaces/{account.joined_space}?notice=joined" if account.joined_space else None
+        response = await _signed_in(request, account.user.id, target or next_path)
+    _drop_cookie(response, ctx.settings, SIGNUP_COOKIE)
+    return response
+
+
+def _restore(kind: type[T], data: Any) -> T | None:
+    """A Flow or Identity from a cookie we sealed (None if it is of another shape)."""
+    try:
+        return kind(**data) if isinstance(data, dict) else None
+    except TypeError:
+        return None
+
+
+def _suggested_name(identity: Identity) -> str:
+    try:
+        return clean_line(identity.name or (identity.email or "").split("@")[0], max_length=80)
+    except ValueError:  # nothing usable: they type one
+        return ""
+
+
+routes = [
+    Route("/auth/oidc/login", start, methods=["GET"]),
+    Route("/auth/oidc/callback", callback, methods=["GET"]),
+    Route("/auth/oidc/welcome", welcome, methods=["GET", "POST"]),
+    Route("/auth/oidc/{provider}/login", start, methods=["GET"]),
+    Route("/auth/oidc/{provider}/callback", callback, methods=["GET"]),
+]
