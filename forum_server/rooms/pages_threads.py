@@ -12,12 +12,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError, Invalid
+from forum_server.moderation import queries as moderation_queries
 from forum_server.orm import utcnow
 from forum_server.rooms import posting, queries
 from forum_server.rooms.pages_shared import attempt, checked, session_status
 from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import PostCreate
-from forum_server.web.auth import actor_of
+from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form
 
@@ -70,6 +71,7 @@ async def render_thread(
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         detail = await queries.thread_detail(db, actor, thread_id)
+        summary = await moderation_queries.summary_for_thread(db, actor, thread_id)
     may_post = detail.session.can_post and not detail.thread.locked
     rows = post_rows(detail.posts, reply_forms=may_post)
     form = form or {}
@@ -86,6 +88,7 @@ async def render_thread(
         "form_error": error.message if error else None,
         "typed": form.get("body", ""),
         "reply_to": reply_to,
+        "summary": summary,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
@@ -115,7 +118,9 @@ async def create_post(request: Request) -> Response:
     async def run() -> str:
         data = checked(PostCreate, _post_input(form), LABELS)
         # A second submit of the same form finds the first post (same client_id).
-        posted = await posting.create_post(ctx.db, actor, thread_id, data)
+        posted = await posting.create_post(
+            ctx.db, actor, thread_id, data, client=client_address(request, ctx.settings)
+        )
         return f"/threads/{thread_id}#post-{posted.post.id}"
 
     async def refused(error: DomainError) -> Response:

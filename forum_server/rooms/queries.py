@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.errors import DomainError
+from forum_server.events import EventRecord
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -195,6 +196,8 @@ class SessionDetail:
     can_post: bool
     next_change: datetime | None
     topics: list[ThreadSummary] = field(default_factory=list)
+    # The newest event of this session when the page was read: live updates resume here.
+    last_event_id: int = 0
 
     @property
     def opens_at(self) -> datetime | None:
@@ -283,6 +286,12 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
         can_post=_may_post(access) and state == "open",
         next_change=next_boundary(periods, now),
         topics=[t for t in threads if t.question_number is None],
+        last_event_id=await db.scalar(
+            select(func.coalesce(func.max(EventRecord.id), 0)).where(
+                EventRecord.session_id == session_id
+            )
+        )
+        or 0,
     )
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, Strict, field_validator, model_validator
+from pydantic import Field, Strict, ValidationInfo, field_validator
 
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
 from forum_server.schemas import Input
@@ -90,13 +90,15 @@ class SessionCreate(Input):
     def _questions(cls, value: list[str]) -> list[str]:
         return [_question(text) for text in value]
 
-    @model_validator(mode="after")
-    def _period(self) -> SessionCreate:
-        if self.closes_at is not None and self.opens_at is None:
-            raise ValueError("closes_at needs opens_at")
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValueError("closes_at must be after opens_at")
-        return self
+    @field_validator("closes_at")
+    @classmethod
+    def _period(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        opens_at = info.data.get("opens_at")
+        if value is not None and opens_at is None:
+            raise ValueError("a closing time needs an opening time")
+        if value is not None and opens_at is not None and value <= opens_at:
+            raise ValueError("the closing time must be after the opening time")
+        return value
 
 
 class SessionUpdate(Input):

@@ -22,7 +22,7 @@ from forum_server.rooms.schemas import (
     ThreadCreate,
 )
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int
-from forum_server.web.auth import actor_of
+from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
 
 api = ApiRouter()
@@ -242,7 +242,13 @@ async def list_posts(request: Request) -> Response:
 async def create_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, PostCreate)
-    posted = await posting.create_post(ctx.db, actor, path_int(request, "thread_id"), data)
+    posted = await posting.create_post(
+        ctx.db,
+        actor,
+        path_int(request, "thread_id"),
+        data,
+        client=client_address(request, ctx.settings),
+    )
     status = 201 if posted.created else 200
     if posted.post.status == "pending":
         status = 202

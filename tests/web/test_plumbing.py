@@ -86,7 +86,9 @@ async def test_openapi_describes_every_api_route(client: httpx.AsyncClient, app)
         for method in (route.methods or set()) - {"HEAD"}
     }
     assert mounted and mounted == described
-    declared = {(plain(op.path), op.method) for router in all_api_routers() for op in router.operations}
+    declared = {
+        (plain(op.path), op.method) for router in all_api_routers() for op in router.operations
+    }
     assert declared == described
     assert "UserCreate" in document["components"]["schemas"]
 
