@@ -10,6 +10,8 @@ cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
 VENV=.venv
+# Pango and HarfBuzz for WeasyPrint (PDF reports), and a font it can always find.
+PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -52,6 +54,32 @@ case "$command" in
         ensure_venv
         "$VENV/bin/ruff" check .
         "$VENV/bin/ruff" format --check .
+        # WeasyPrint's system libraries, so that PDF reports are tested for real.
+        missing=""
+        for package in $PDF_PACKAGES; do
+            dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" \
+                || missing="$missing $package"
+        done
+        if [ -n "$missing" ]; then
+            # shellcheck disable=SC2086
+            apt_install $missing \
+                || echo "dev.sh: could not install$missing; PDF tests check the error instead" >&2
+        fi
+        # The OpenID provider the sign-in tests start (tests/oidc/provider), from its lock file.
+        if command -v node >/dev/null && command -v npm >/dev/null \
+            && [ ! -d tests/oidc/provider/node_modules ]; then
+            (cd tests/oidc/provider && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+                || echo "dev.sh: npm ci in tests/oidc/provider failed" >&2
+        fi
+        # Chromium for the browser tests (tests/e2e), and axe-core from their lock file.
+        if [ ! -x /usr/bin/chromium ]; then
+            apt_install chromium 2>/dev/null \
+                || echo "dev.sh: could not install chromium; browser tests skip" >&2
+        fi
+        if command -v npm >/dev/null && [ ! -d tests/e2e/node_modules ]; then
+            (cd tests/e2e && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) \
+                || echo "dev.sh: npm ci in tests/e2e failed" >&2
+        fi
         exec "$VENV/bin/pytest" "$@"
         ;;
     cli)
