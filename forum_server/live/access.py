@@ -11,7 +11,14 @@ from forum_server.db import Database
 from forum_server.errors import NotFound
 from forum_server.events import Event
 from forum_server.live.connection import Credential
-from forum_server.policy import Actor, SessionAccess, load_session, may_see_post
+from forum_server.policy import (
+    ANONYMOUS,
+    Actor,
+    SessionAccess,
+    SpaceAccess,
+    load_session,
+    may_see_post,
+)
 
 # Events after which members' access to a space must be looked up again before any
 # later event of that space is sent. `data.user_id` narrows it to one person.
@@ -46,6 +53,23 @@ def may_receive(access: SessionAccess, event: Event) -> bool:
         status if isinstance(status, str) else "",
         author_id if isinstance(author_id, int) else None,
     )
+
+
+# The least any subscriber may see: a guest, no member, moderator or author of anything.
+_NOBODY = SessionAccess(
+    space=SpaceAccess(actor=ANONYMOUS, space_id=0, visibility="public", role=None),
+    session_id=0,
+    moderator_ids=frozenset(),
+    posting="signed_in",
+)
+
+
+def public_event(event: Event) -> bool:
+    """Whether every subscriber of the session may be sent the event (the common case:
+    the hub then skips the check per subscriber). Asked of the policy module with the
+    least privileged access there is, so it cannot say yes where `may_receive` would
+    say no to anyone."""
+    return may_receive(_NOBODY, event)
 
 
 async def revalidate(db: Database, credential: Credential, *, session_days: int) -> Actor | None:

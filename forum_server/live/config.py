@@ -13,6 +13,9 @@ class LiveConfig:
     heartbeat_interval: float = 25.0
     # Backstop for access and sign-in changes no event announces.
     access_ttl: float = 30.0
+    # One lookup of an actor's access to a session serves all their sockets (and every
+    # guest's) for this long, at most half of `access_ttl`; access events end it early.
+    access_share: float = 5.0
     # The hub re-reads the events table this often even without a broker notice.
     poll_interval: float = 2.0
     # A missing event id (PostgreSQL: a transaction still committing, or an id a

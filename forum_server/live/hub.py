@@ -11,12 +11,23 @@ everything after it. Each subscription's cursor guards against the two overlappi
 Access is cached per subscription and looked up again (a) inline, before any later
 event is dispatched, when an event that changes access to a space passes through,
 and (b) every `access_ttl` by the connection, as a backstop.
+
+Lookups for subscribing and for the backstop are shared by everyone with the same
+actor and session for `access_share` seconds (2,000 guests of one session cost one
+lookup, not 2,000); every event that changes access empties that cache, and each
+shared answer carries the feed position it is at least as fresh as, so the rules
+above still decide whether it may be applied.
+
+Dispatch is per event, not per connection: whether an event may be sent is decided
+once per distinct access (all guests share one, all plain members another…), and the
+one serialized frame is queued on each connection without awaiting.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import OrderedDict
 
 from sqlalchemy import select
@@ -25,12 +36,12 @@ from forum_server.broker import Broker
 from forum_server.db import Database
 from forum_server.events import Event, EventRecord
 from forum_server.live import protocol
-from forum_server.live.access import ACCESS_EVENTS, load_access, may_receive
+from forum_server.live.access import ACCESS_EVENTS, load_access, may_receive, public_event
 from forum_server.live.config import LiveConfig
 from forum_server.live.connection import Connection, Subscription
 from forum_server.live.feed import Feed
 from forum_server.live.retention import event_id_range, needs_resync
-from forum_server.policy import SessionAccess
+from forum_server.policy import Actor, SessionAccess
 
 
 class Hub:
@@ -45,6 +56,10 @@ class Hub:
         self._frames: OrderedDict[int, str] = OrderedDict()
         # Per space, the id of the last event that changed access to it.
         self._access_changed: dict[int, int] = {}
+        # (actor, session) → (feed position before the lookup, when, the lookup).
+        self._shared: dict[
+            tuple[Actor, int], tuple[int, float, asyncio.Future[SessionAccess | None]]
+        ] = {}
         self._stopping = False
         self._drained = asyncio.Event()
 
@@ -111,8 +126,7 @@ class Hub:
                 protocol.error_frame("too_many_subscriptions", message, session_id=session_id)
             )
             return
-        loaded_at = self.position
-        access = await load_access(self.db, connection.actor, session_id)
+        access, loaded_at = await self._shared_access(connection.actor, session_id)
         if access is None:
             connection.offer(protocol.not_found_frame(session_id))
             return
@@ -194,15 +208,46 @@ class Hub:
         Read without the lock, applied under it, and only where no access event
         for the space was dispatched since: that one was applied inline and is newer.
         """
-        mark = self.position
         fresh = [
-            (subscription, await load_access(self.db, connection.actor, subscription.session_id))
+            (subscription, *await self._shared_access(connection.actor, subscription.session_id))
             for subscription in list(connection.subscriptions.values())
         ]
         async with self._lock:
-            for subscription, access in fresh:
+            for subscription, access, mark in fresh:
                 if self._access_changed.get(subscription.space_id, 0) <= mark:
                     self._apply(subscription, access)
+
+    async def _shared_access(
+        self, actor: Actor, session_id: int
+    ) -> tuple[SessionAccess | None, int]:
+        """The actor's access to the session, and a position it is at least as fresh as.
+
+        One lookup serves every caller with the same actor and session for
+        `access_share` seconds (or until an access event empties the cache).
+        """
+        key = (actor, session_id)
+        now = time.monotonic()
+        entry = self._shared.get(key)
+        if entry is None or now - entry[1] >= self._share_for or entry[2].cancelled():
+            if len(self._shared) > 10_000:
+                self._shared = {
+                    k: e for k, e in self._shared.items() if now - e[1] < self._share_for
+                }
+            lookup = asyncio.ensure_future(load_access(self.db, actor, session_id))
+            entry = (self.position, now, lookup)
+            self._shared[key] = entry
+        mark, _, lookup = entry
+        try:
+            # Shielded: one caller going away does not cancel the others' answer.
+            return await asyncio.shield(lookup), mark
+        except Exception:
+            if self._shared.get(key) is entry:
+                del self._shared[key]  # the database busy…: the next caller tries again
+            raise
+
+    @property
+    def _share_for(self) -> float:
+        return min(self.config.access_share, self.config.access_ttl / 2)
 
     def _apply(self, subscription: Subscription, access: SessionAccess | None) -> None:
         connection = subscription.connection
@@ -245,19 +290,35 @@ class Hub:
         if not followers:
             return
         frame = self._frame_of(event, keep=True)
-        for subscription in list(followers):
-            if event.id <= subscription.cursor:
+        # Most events go to all who see the session; only posts that are not public
+        # depend on who is looking, and then once per distinct access, not per socket.
+        public = public_event(event)
+        verdicts: dict[int, bool] = {}
+        too_slow: list[Connection] = []
+        event_id = event.id
+        for subscription in followers:
+            if event_id <= subscription.cursor:
                 continue  # replayed already
-            subscription.cursor = event.id
+            subscription.cursor = event_id
+            if not public:
+                access = subscription.access
+                verdict = verdicts.get(id(access))
+                if verdict is None:
+                    verdict = verdicts[id(access)] = may_receive(access, event)
+                if not verdict:
+                    continue
             connection = subscription.connection
-            if may_receive(subscription.access, event) and not connection.offer(frame):
-                self.detach(connection)  # too slow: the endpoint closes it
+            if not connection.offer(frame):
+                too_slow.append(connection)
+        for connection in too_slow:
+            self.detach(connection)  # too slow: the endpoint closes it
 
     async def _reload_space(self, event: Event) -> None:
         """Look up again the access of those the event concerns, before anything later."""
         assert event.space_id is not None
         space_id = event.space_id
         self._access_changed[space_id] = event.id
+        self._shared.clear()  # answers looked up before this event may be stale
         user_id = event.data.get("user_id")
         concerned = [
             subscription
@@ -266,9 +327,13 @@ class Hub:
             if subscription.space_id == space_id
             and (not isinstance(user_id, int) or subscription.connection.actor.user_id == user_id)
         ]
+        # Looked up once per actor and session, however many sockets they have open.
+        fresh: dict[tuple[Actor, int], SessionAccess | None] = {}
         for subscription in concerned:
-            actor = subscription.connection.actor
-            self._apply(subscription, await load_access(self.db, actor, subscription.session_id))
+            key = (subscription.connection.actor, subscription.session_id)
+            if key not in fresh:
+                fresh[key] = await load_access(self.db, *key)
+            self._apply(subscription, fresh[key])
 
     def _frame_of(self, event: Event, *, keep: bool) -> str:
         """The event's wire form, serialized once and shared by every connection."""

@@ -90,8 +90,10 @@ class RequestLogMiddleware:
                 MutableHeaders(scope=message)["x-request-id"] = request_id
             await send(message)
 
+        # A WebSocket sends thousands of frames: hand it the bare send, not a wrapper.
+        outgoing = send_with_id if scope["type"] == "http" else send
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, outgoing)
         finally:
             took = (time.perf_counter() - started) * 1000
             method = scope.get("method", "WS")
