@@ -58,7 +58,7 @@ class Hub:
         self._access_changed: dict[int, int] = {}
         # (actor, session) → (feed position before the lookup, when, the lookup).
         self._shared: dict[
-            tuple[Actor, int], tuple[int, float, asyncio.Future[SessionAccess | None]]
+            tuple[Actor, int], tuple[int, float, asyncio.Task[SessionAccess | None]]
         ] = {}
         self._stopping = False
         self._drained = asyncio.Event()
@@ -233,7 +233,7 @@ class Hub:
                 self._shared = {
                     k: e for k, e in self._shared.items() if now - e[1] < self._share_for
                 }
-            lookup = asyncio.ensure_future(load_access(self.db, actor, session_id))
+            lookup = asyncio.create_task(load_access(self.db, actor, session_id))
             entry = (self.position, now, lookup)
             self._shared[key] = entry
         mark, _, lookup = entry
