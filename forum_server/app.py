@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import ValidationError
@@ -19,10 +20,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from forum_server.accounts import oidc_pages
 from forum_server.accounts import pages as account_pages
 from forum_server.accounts import views as account_api
+from forum_server.broker import create_broker, publish_events
 from forum_server.db import Database
 from forum_server.errors import DomainError
+from forum_server.live import Hub, LiveConfig
+from forum_server.live import endpoint as live_endpoint
+from forum_server.moderation import pages as moderation_pages
+from forum_server.moderation import views as moderation_api
+from forum_server.reports import views as reports_api
 from forum_server.rooms import members_pages
 from forum_server.rooms import members_views as members_api
 from forum_server.rooms import pages as rooms_pages
@@ -38,13 +46,20 @@ from forum_server.web.middleware import (
     BodyLimitMiddleware,
     RequestLogMiddleware,
     SecurityHeadersMiddleware,
+    StaticCacheMiddleware,
 )
 from forum_server.web.openapi import build_openapi
 from forum_server.web.templates import STATIC_DIR, Templates
 
 log = logging.getLogger(__name__)
 
-API_ROUTERS: tuple[ApiRouter, ...] = (account_api.api, rooms_api.api, members_api.api)
+API_ROUTERS: tuple[ApiRouter, ...] = (
+    account_api.api,
+    rooms_api.api,
+    members_api.api,
+    moderation_api.api,
+    reports_api.api,
+)
 
 
 def package_version() -> str:
@@ -67,31 +82,44 @@ def all_api_routers() -> tuple[ApiRouter, ...]:
     return (*API_ROUTERS, meta_api)
 
 
-def create_app(settings: Settings) -> Starlette:
+def create_app(
+    settings: Settings, *, broker_prefix: str = "forum", live: LiveConfig | None = None
+) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         app.state.ctx = AppContext(settings=settings, db=db, templates=Templates(settings))
+        broker = create_broker(settings.broker_url, channel_prefix=broker_prefix)
+        await broker.connect()
+        db.publish = partial(publish_events, broker)
+        app.state.hub = hub = Hub(db, broker, live)
+        await hub.start()
         stop = asyncio.Event()
         scheduler = asyncio.create_task(run_scheduler(db, stop), name="session-scheduler")
         try:
             yield
         finally:
+            await hub.stop()  # tells connected sockets to reconnect (1012)
             stop.set()
             await scheduler
+            await broker.disconnect()
             await db.dispose()
 
     routes: list[BaseRoute] = [
         *site_pages.routes,
         *account_pages.routes,
+        *oidc_pages.routes,
         *members_pages.routes,
         *rooms_pages.routes,
+        *moderation_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
+        *live_endpoint.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
     middleware = [
         Middleware(RequestLogMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://")),
+        Middleware(StaticCacheMiddleware),
         Middleware(GZipMiddleware, minimum_size=600),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         Middleware(CsrfMiddleware, settings=settings),

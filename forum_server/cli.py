@@ -58,6 +58,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port,
         log_level="warning",
         ws_max_size=64 * 1024,
+        # No permessage-deflate on the live WebSocket: it keeps a compressor per
+        # connection and compresses every frame once per viewer, so the one frame of an
+        # event shared by 2,000 viewers costs 2,000 compressions (most of the server's
+        # CPU per delivery in bench/live.py). Live frames are small; pages stay gzipped.
+        ws_per_message_deflate=False,
         ws_ping_interval=20,
         ws_ping_timeout=20,
         proxy_headers=settings.trust_proxy_headers,
@@ -107,6 +112,33 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    from forum_server.errors import DomainError, Invalid, NotFound
+    from forum_server.reports.command import write_report
+
+    if (args.session_id is None) == (args.space is None):
+        return _fail("give either a SESSION_ID or --space SLUG")
+    try:
+        target = asyncio.run(
+            write_report(
+                settings,
+                session_id=args.session_id,
+                space_slug=args.space,
+                format_name=args.format,
+                output=args.output,
+                attribution=args.attribution,
+            )
+        )
+    except DomainError as error:
+        code = EXIT_INVALID if isinstance(error, Invalid | NotFound) else EXIT_FAILED
+        return _fail(f"{error.message} ({error.code})", code)
+    except OSError as error:
+        return _fail(f"cannot write the report: {error}", EXIT_FAILED)
+    if target != "-":
+        print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
@@ -134,6 +166,20 @@ def build_parser() -> argparse.ArgumentParser:
     admin.set_defaults(handler=cmd_create_admin)
     demo = commands.add_parser("demo", help="load a realistic example forum")
     demo.set_defaults(handler=cmd_demo)
+
+    report = commands.add_parser("report", help="write a session's (or a space's) report")
+    report.add_argument("session_id", metavar="SESSION_ID", type=int, nargs="?")
+    report.add_argument("--space", metavar="SLUG", help="the report of a whole space instead")
+    report.add_argument(
+        "--format", required=True, choices=["md", "html", "docx", "json", "csv", "pdf"]
+    )
+    report.add_argument("-o", "--output", metavar="FILE", help="default: named after the title")
+    report.add_argument(
+        "--attribution",
+        choices=["named", "country", "none"],
+        help="overrides the space's setting for this report",
+    )
+    report.set_defaults(handler=cmd_report)
     return parser
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +35,14 @@ class Space(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    # Reports: how contributions are attributed (named | country | none), chosen by the
+    # secretariat; and whether members of a members space may download them.
+    report_attribution: Mapped[str] = mapped_column(
+        String(16), default="named", server_default="named"
+    )
+    members_may_download_reports: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
     )
 
 

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from forum_server.errors import DomainError
 from forum_server.policy import require_secretariat
+from forum_server.reports.access import can_download_space_report
 from forum_server.rooms import pages_sessions, pages_threads, queries, spaces
 from forum_server.rooms.pages_shared import attempt, checkbox, notice_from
 from forum_server.rooms.schemas import SpaceCreate
@@ -28,7 +29,13 @@ async def space_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         detail = await queries.space_detail(db, actor, request.path_params["slug"])
-    context = {"detail": detail, "space": detail.space, "notice": notice_from(request)}
+        can_download = await can_download_space_report(db, actor, detail.space.slug)
+    context = {
+        "detail": detail,
+        "space": detail.space,
+        "notice": notice_from(request),
+        "can_download_report": can_download,
+    }
     return await ctx.templates.page(request, "rooms/space.html", context)
 
 

@@ -1,0 +1,136 @@
+"""WordprocessingML for the proceedings, written as text.
+
+python-docx builds every paragraph as Python objects and inserts each one with a
+scan of the body (quadratic: 100,000 posts took minutes); the proceedings are the
+bulk of a report, so they are written here as XML strings and streamed into the
+document (see `to_docx.py`). Post bodies are Markdown: paragraphs, line breaks,
+list items, headings, block quotes, **bold**, *italic*, `code` and links are carried
+over; the rest stays as typed.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape
+
+from forum_server.reports.model import ReportPost
+from forum_server.reports.textual import when, xml_safe
+
+_INLINE = re.compile(
+    r"\*\*(?P<b1>[^*\n]+?)\*\*"
+    r"|__(?P<b2>[^_\n]+?)__"
+    r"|\*(?P<i1>[^*\s](?:[^*\n]*?[^*\s])?)\*"
+    r"|(?<![\w])_(?P<i2>[^_\s](?:[^_\n]*?[^_\s])?)_(?![\w])"
+    r"|`(?P<code>[^`\n]+)`"
+    r"|\[(?P<text>[^\]\n]+)\]\((?P<url>[^)\s]+)(?:\s+\"[^\"]*\")?\)"
+)
+_MARKUP = re.compile(r"[*_`\[]")
+_BULLET = re.compile(r"^\s{0,3}[-*+]\s+")
+_NUMBERED = re.compile(r"^\s{0,3}(\d{1,9})[.)]\s+")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_QUOTE = re.compile(r"^\s{0,3}>\s?")
+
+
+def _t(text: str) -> str:
+    return f'<w:t xml:space="preserve">{escape(xml_safe(text))}</w:t>'
+
+
+def run(text: str, *, bold: bool = False, italic: bool = False, code: bool = False) -> str:
+    props = ""
+    if bold or italic or code:
+        props = "<w:rPr>"
+        if code:
+            props += '<w:rFonts w:ascii="Consolas" w:hAnsi="Consolas" w:cs="Consolas"/>'
+        props += ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + "</w:rPr>"
+    return f"<w:r>{props}{_t(text)}</w:r>"
+
+
+def inline_runs(text: str, *, bold: bool = False) -> str:
+    if not _MARKUP.search(text):  # most lines: no markup at all, one run
+        return run(text, bold=bold)
+    out: list[str] = []
+    pos = 0
+    for match in _INLINE.finditer(text):
+        if match.start() > pos:
+            out.append(run(text[pos : match.start()], bold=bold))
+        groups = match.groupdict()
+        if groups["b1"] or groups["b2"]:
+            out.append(run(groups["b1"] or groups["b2"], bold=True))
+        elif groups["i1"] or groups["i2"]:
+            out.append(run(groups["i1"] or groups["i2"], bold=bold, italic=True))
+        elif groups["code"]:
+            out.append(run(groups["code"], code=True))
+        else:
+            out.append(run(f"{groups['text']} ({groups['url']})", bold=bold))
+        pos = match.end()
+    if pos < len(text):
+        out.append(run(text[pos:], bold=bold))
+    return "".join(out)
+
+
+def paragraph(style_id: str, content: str) -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>{content}</w:p>'
+
+
+def markdown_paragraphs(markdown: str, style_id: str) -> str:
+    """Blocks separated by blank lines become paragraphs; list items and headings
+    get a paragraph of their own; other line breaks stay line breaks."""
+    out: list[str] = []
+    lines: list[str] = []
+    in_code = False
+
+    def flush() -> None:
+        if lines:
+            content = "<w:r><w:br/></w:r>".join(
+                run(line, code=True) if in_code else inline_runs(line) for line in lines
+            )
+            out.append(paragraph(style_id, content))
+            lines.clear()
+
+    for raw in markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if raw.lstrip().startswith(("```", "~~~")):
+            flush()
+            in_code = not in_code
+            continue
+        if in_code:
+            lines.append(raw)
+            continue
+        line = _QUOTE.sub("", raw, count=1) if _QUOTE.match(raw) else raw
+        if not line.strip():
+            flush()
+        elif heading := _HEADING.match(line):
+            flush()
+            out.append(paragraph(style_id, inline_runs(line[heading.end() :], bold=True)))
+        elif bullet := _BULLET.match(line):
+            flush()
+            out.append(paragraph(style_id, run("•\u00a0") + inline_runs(line[bullet.end() :])))
+        elif number := _NUMBERED.match(line):
+            flush()
+            marker = run(f"{number.group(1)}.\u00a0")
+            out.append(paragraph(style_id, marker + inline_runs(line[number.end() :])))
+        else:
+            lines.append(line.strip())
+    flush()
+    return "".join(out)
+
+
+def byline_runs(post: ReportPost) -> str:
+    parts = [run(f"#{post.id} "), run(post.author, bold=True)]
+    details = []
+    if post.is_moderator and not post.author.startswith("The moderator"):
+        details.append("moderator")
+    details += [v for v in (post.country, post.organization) if v]
+    details.append(when(post.created_at))
+    parts.append(run(" · " + " · ".join(details)))
+    if post.reply_to_author is not None:
+        parts.append(run(f" · in reply to #{post.parent_id} ({post.reply_to_author})", italic=True))
+    if post.highlighted:
+        parts.append(run(" · ★ highlighted"))
+    return "".join(parts)
+
+
+def post_xml(post: ReportPost, styles: tuple[tuple[str, str], ...]) -> str:
+    """A post as a byline paragraph and its body, styled by depth: `styles` holds
+    (byline style id, body style id) for a contribution, a reply, a deeper reply."""
+    heading, body = styles[min(post.depth, len(styles) - 1)]
+    return paragraph(heading, byline_runs(post)) + markdown_paragraphs(post.body, body)

@@ -1,0 +1,177 @@
+"""What a report is made of: plain, frozen data every renderer reads the same way.
+
+Everything here is small (titles, periods, summaries, highlights, statistics) except
+the proceedings, which a `Transcript` streams thread by thread (see `posts.py`), so a
+renderer never holds a whole session's posts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+from forum_server.rooms.state import Period
+
+if TYPE_CHECKING:
+    from forum_server.reports.charts import Charts
+    from forum_server.reports.posts import PostSource
+
+Attribution = Literal["named", "country", "none"]
+ATTRIBUTIONS: tuple[str, ...] = ("named", "country", "none")
+ATTRIBUTION_LABELS: dict[str, str] = {
+    "named": "Named (name, country and organization)",
+    "country": "By country only (“A participant from Brazil”)",
+    "none": "Not attributed (“A participant”)",
+}
+
+
+@dataclass(frozen=True)
+class ReportPost:
+    """One published contribution, attributed as the report's setting says: `author` is
+    the name, "A participant from Brazil" or "A participant"; `country` and
+    `organization` are None where the attribution leaves them out."""
+
+    id: int
+    session_id: int
+    thread_id: int
+    parent_id: int | None  # the post it answers, when that post is in the report
+    depth: int  # 0 for a contribution, 1 for a reply, 2 for a reply to a reply...
+    author: str
+    country: str | None
+    organization: str | None
+    is_moderator: bool
+    reply_to_author: str | None
+    created_at: datetime
+    edited_at: datetime | None
+    body: str  # Markdown source
+    html: str  # sanitized when written
+    highlighted: bool
+
+    @property
+    def is_reply(self) -> bool:
+        return self.parent_id is not None
+
+
+@dataclass(frozen=True)
+class SummaryText:
+    body: str  # Markdown source, for MD and DOCX
+    html: str  # rendered and sanitized when written, for HTML and PDF
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ThreadPart:
+    """A guiding question's thread (number set) or a participant's topic (number None)."""
+
+    thread_id: int
+    session_id: int
+    number: int | None
+    text: str  # the question, or the topic's title
+    started_by: str | None  # a topic's author, attributed
+    summary: SummaryText | None
+    highlights: list[ReportPost]
+    posts: int
+    participants: int
+
+    @property
+    def heading(self) -> str:
+        return f"Question {self.number}" if self.number is not None else self.text
+
+
+@dataclass(frozen=True)
+class SessionPart:
+    id: int
+    title: str
+    description: str
+    description_html: str
+    state: str
+    periods: list[Period]
+    moderators: list[str]
+    summary: SummaryText | None
+    questions: list[ThreadPart]
+    topics: list[ThreadPart]
+
+    @property
+    def threads(self) -> list[ThreadPart]:
+        return [*self.questions, *self.topics]
+
+    @property
+    def highlights(self) -> list[ReportPost]:
+        return [post for thread in self.threads for post in thread.highlights]
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    label: str
+    posts: int
+    participants: int
+
+
+@dataclass(frozen=True)
+class ThreadCount:
+    session_id: int
+    thread_id: int
+    number: int | None
+    label: str
+    posts: int
+    participants: int
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Figures over the report's published posts, computed in SQL. A participant is a
+    signed-in author, or a guest name."""
+
+    posts: int
+    participants: int
+    by_region: list[Count]
+    by_country: list[Count]
+    by_affiliation: list[Count]
+    by_gender: list[Count]
+    by_day: list[Count]  # UTC days, oldest first
+    by_question: list[ThreadCount]
+
+
+@dataclass(frozen=True)
+class SpaceInfo:
+    slug: str
+    title: str
+    visibility: str
+
+
+@dataclass
+class Transcript:
+    """A compiled report. `posts(thread_id)` streams the proceedings of one thread in
+    reading order (each reply right after what it answers); it must be called from a
+    worker thread, never from the event loop (renderers run in threads)."""
+
+    scope: Literal["session", "space"]
+    space: SpaceInfo
+    sessions: list[SessionPart]
+    participation: Participation
+    attribution: str
+    generated_at: datetime
+    source: PostSource = field(repr=False)
+
+    @property
+    def title(self) -> str:
+        if self.scope == "session":
+            return self.sessions[0].title
+        return self.space.title
+
+    @property
+    def highlights(self) -> list[ReportPost]:
+        return [post for part in self.sessions for post in part.highlights]
+
+    def posts(self, thread_id: int) -> Iterator[ReportPost]:
+        return self.source.posts(thread_id)
+
+    @cached_property
+    def charts(self) -> Charts:
+        from forum_server.reports.charts import draw_charts
+
+        return draw_charts(self.participation)

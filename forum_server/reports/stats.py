@@ -1,0 +1,136 @@
+"""Participation figures, computed in SQL (GROUP BY) over a report's published posts:
+the database counts, Python never holds the posts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, case, cast, distinct, func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+
+from forum_server.accounts.countries import REGION_NAMES, REGIONS
+from forum_server.accounts.models import User
+from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS
+from forum_server.policy import report_posts_clause
+from forum_server.reports.model import Count, Participation, ThreadCount
+from forum_server.reports.posts import display_country
+from forum_server.rooms.models import Post
+
+UNSPECIFIED = "unspecified"
+NOT_DECLARED = "not_declared"
+# Days without posts are listed (as zeros) when the report spans at most this many days.
+MAX_FILLED_DAYS = 366
+
+
+def _participant() -> ColumnElement[Any]:
+    """One key per participant: the account, or the name a guest gave."""
+    return case(
+        (Post.author_id.is_not(None), literal("u") + cast(Post.author_id, String)),
+        else_=literal("g") + func.coalesce(Post.guest_name, ""),
+    )
+
+
+def _utc_day(dialect: str) -> ColumnElement[Any]:
+    if dialect == "postgresql":
+        return func.to_char(func.timezone("UTC", Post.created_at), "YYYY-MM-DD")
+    return func.date(Post.created_at)  # SQLite keeps UTC text: 'YYYY-MM-DD ...'
+
+
+async def _grouped(
+    db: AsyncSession, session_ids: Sequence[int], key: ColumnElement[Any] | QueryableAttribute[Any]
+) -> list[tuple[Any, int, int]]:
+    rows = await db.execute(
+        select(key, func.count(Post.id), func.count(distinct(_participant())))
+        .select_from(Post)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(Post.session_id.in_(session_ids), report_posts_clause())
+        .group_by(key)
+    )
+    return [(k, int(posts), int(people)) for k, posts, people in rows]
+
+
+def _ordered(
+    rows: list[tuple[Any, int, int]], order: Sequence[str], labels: dict[str, str], missing: str
+) -> list[Count]:
+    """Known keys in `order`, then any others, then the people who gave none."""
+    by_key = {k: (p, n) for k, p, n in rows}
+    keys = [k for k in order if k in by_key]
+    keys += sorted(k for k in by_key if k is not None and k not in order)
+    counts = [Count(k, labels.get(k, k), *by_key[k]) for k in keys]
+    if None in by_key:
+        counts.append(Count(UNSPECIFIED, missing, *by_key[None]))
+    return counts
+
+
+def _days(rows: list[tuple[Any, int, int]]) -> list[Count]:
+    found = {str(k)[:10]: (p, n) for k, p, n in rows if k is not None}
+    if not found:
+        return []
+    first, last = date.fromisoformat(min(found)), date.fromisoformat(max(found))
+    span = (last - first).days + 1
+    if span <= MAX_FILLED_DAYS:
+        keys = [(first + timedelta(days=i)).isoformat() for i in range(span)]
+    else:
+        keys = sorted(found)
+    return [Count(k, k, *found.get(k, (0, 0))) for k in keys]
+
+
+async def participation(
+    db: AsyncSession, session_ids: Sequence[int], threads: dict[int, ThreadCount]
+) -> Participation:
+    """The figures for the published posts of these sessions. `threads` gives each
+    thread's label; their counts are filled in here, in the order given."""
+    dialect = db.get_bind().dialect.name
+    totals = (
+        await db.execute(
+            select(func.count(Post.id), func.count(distinct(_participant()))).where(
+                Post.session_id.in_(session_ids), report_posts_clause()
+            )
+        )
+    ).one()
+    regions = await _grouped(db, session_ids, User.region)
+    countries = await _grouped(db, session_ids, User.country)
+    affiliations = await _grouped(db, session_ids, User.affiliation)
+    genders = await _grouped(db, session_ids, User.gender)
+    days = await _grouped(db, session_ids, _utc_day(dialect))
+    per_thread = {k: (p, n) for k, p, n in await _grouped(db, session_ids, Post.thread_id)}
+
+    # "Prefer not to say" and no answer are one group: people who did not declare.
+    merged: dict[Any, list[int]] = {}
+    for k, p, n in genders:
+        key = k if k in {"female", "male", "other"} else NOT_DECLARED
+        merged.setdefault(key, [0, 0])
+        merged[key][0] += p
+        merged[key][1] += n  # the groups are disjoint: one gender per person
+    gender_labels = {**GENDER_LABELS, NOT_DECLARED: "Not declared"}
+
+    country_counts = [
+        Count(k or UNSPECIFIED, display_country(k) or "Not stated", p, n) for k, p, n in countries
+    ]
+    country_counts.sort(key=lambda c: (c.key == UNSPECIFIED, -c.posts, c.label))
+
+    by_question = [
+        ThreadCount(
+            t.session_id, t.thread_id, t.number, t.label, *per_thread.get(t.thread_id, (0, 0))
+        )
+        for t in threads.values()
+    ]
+    return Participation(
+        posts=int(totals[0]),
+        participants=int(totals[1]),
+        by_region=_ordered(regions, REGIONS, REGION_NAMES, "No regional group"),
+        by_country=country_counts,
+        by_affiliation=_ordered(
+            affiliations, list(AFFILIATION_LABELS), AFFILIATION_LABELS, "Not stated"
+        ),
+        by_gender=[
+            Count(k, gender_labels[k], *merged[k])
+            for k in ("female", "male", "other", NOT_DECLARED)
+            if k in merged
+        ],
+        by_day=_days(days),
+        by_question=by_question,
+    )

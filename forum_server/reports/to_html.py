@@ -1,0 +1,42 @@
+"""The HTML report: a standalone, printable page with its own inline style, streamed
+from a Jinja template with autoescaping on. Post and summary HTML is used as stored
+(rendered and sanitized when written); every other user text is escaped. The page
+carries its own Content-Security-Policy (no scripts, no fetches, images only from
+`data:`), so it stays inert wherever the file is opened."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
+
+from forum_server.reports.model import ATTRIBUTION_LABELS, Transcript
+from forum_server.reports.textual import period_text, when
+
+CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@cache
+def _template() -> Template:
+    env = Environment(
+        loader=PackageLoader("forum_server", "web/templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        when=when,
+        period_text=period_text,
+        b64=lambda data: base64.b64encode(data).decode("ascii"),
+    )
+    return env.get_template("reports/report.html")
+
+
+def chunks(transcript: Transcript) -> Iterator[str]:
+    return _template().generate(
+        t=transcript,
+        p=transcript.participation,
+        attribution_label=ATTRIBUTION_LABELS[transcript.attribution],
+    )

@@ -1,0 +1,289 @@
+"""Compiling a report: everything goes through the policy module's loaders and the
+download rule, then the small parts are read at once and the proceedings are left
+to stream (see `posts.py`).
+
+Raise NotFound / Unauthorized / Forbidden as the loaders and
+`policy.check_may_download_report` decide, and Invalid for an unknown attribution.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from forum_server.accounts.models import User
+from forum_server.db import Database
+from forum_server.errors import Invalid
+from forum_server.moderation.queries import summaries_for_session
+from forum_server.orm import utcnow
+from forum_server.policy import (
+    Actor,
+    check_may_download_report,
+    load_session,
+    load_space,
+    report_posts_clause,
+)
+from forum_server.reports.model import (
+    ATTRIBUTIONS,
+    ReportPost,
+    SessionPart,
+    SpaceInfo,
+    SummaryText,
+    ThreadCount,
+    ThreadPart,
+    Transcript,
+)
+from forum_server.reports.posts import Attributor, PostSource
+from forum_server.reports.stats import participation
+from forum_server.rooms.models import (
+    ForumSession,
+    Post,
+    Question,
+    SessionModerator,
+    SessionPeriod,
+    Space,
+    Thread,
+)
+from forum_server.rooms.state import Period, session_state
+
+Progress = Callable[[int], None]
+
+
+def check_attribution(value: str | None, default: str) -> str:
+    if value is None or value == "":
+        return default
+    if value not in ATTRIBUTIONS:
+        raise Invalid(f"attribution must be one of {', '.join(ATTRIBUTIONS)}.", field="attribution")
+    return value
+
+
+async def compile_session_report(
+    db: Database,
+    actor: Actor,
+    session_id: int,
+    *,
+    attribution: str | None = None,
+    progress: Progress | None = None,
+) -> Transcript:
+    """The report of one session, for an actor allowed to download it."""
+    async with db.read() as session:
+        forum_session, access = await load_session(session, actor, session_id)
+        space = await session.get(Space, forum_session.space_id)
+        assert space is not None
+        check_may_download_report(access, space.members_may_download_reports)
+        mode = check_attribution(attribution, space.report_attribution)
+        moderators = {session_id: access.moderator_ids}
+        return await _compile(
+            db, session, actor, "session", space, [forum_session], moderators, mode, progress
+        )
+
+
+async def compile_space_report(
+    db: Database,
+    actor: Actor,
+    slug: str,
+    *,
+    attribution: str | None = None,
+    progress: Progress | None = None,
+) -> Transcript:
+    """The report of every session of a space, for an actor allowed to download it."""
+    async with db.read() as session:
+        space, access = await load_space(session, actor, slug)
+        check_may_download_report(access, space.members_may_download_reports)
+        mode = check_attribution(attribution, space.report_attribution)
+        sessions = list(
+            await session.scalars(
+                select(ForumSession)
+                .where(ForumSession.space_id == space.id)
+                .order_by(ForumSession.id)
+            )
+        )
+        moderators: dict[int, frozenset[int]] = {s.id: frozenset() for s in sessions}
+        rows = await session.execute(
+            select(SessionModerator.session_id, SessionModerator.user_id).where(
+                SessionModerator.session_id.in_(list(moderators))
+            )
+        )
+        for session_id, user_id in rows:
+            moderators[session_id] = moderators[session_id] | {user_id}
+        return await _compile(
+            db, session, actor, "space", space, sessions, moderators, mode, progress
+        )
+
+
+async def _compile(
+    db: Database,
+    session: AsyncSession,
+    actor: Actor,
+    scope: str,
+    space: Space,
+    sessions: Sequence[ForumSession],
+    moderators: dict[int, frozenset[int]],
+    mode: str,
+    progress: Progress | None,
+) -> Transcript:
+    attributor = Attributor(mode, moderators)
+    source = PostSource(db, attributor, asyncio.get_running_loop(), progress)
+    session_ids = [s.id for s in sessions]
+    titles = {s.id: s.title for s in sessions}
+    threads = await _threads(session, session_ids)
+    labels = {
+        row.thread.id: ThreadCount(
+            row.thread.session_id,
+            row.thread.id,
+            row.number,
+            _thread_label(row.number, row.text)
+            if scope == "session"
+            else f"{titles[row.thread.session_id]} · {_thread_label(row.number, row.text)}",
+            0,
+            0,
+        )
+        for row in threads
+    }
+    figures = await participation(session, session_ids, labels)
+    counts = {c.thread_id: c for c in figures.by_question}
+    highlights = await _highlights(session, source, session_ids)
+    periods = await _periods(session, session_ids)
+    names = await _names(session, {uid for ids in moderators.values() for uid in ids})
+    now = utcnow()
+    parts = []
+    for forum_session in sessions:
+        summaries = await summaries_for_session(session, actor, forum_session.id)
+        questions: list[ThreadPart] = []
+        topics: list[ThreadPart] = []
+        for row in threads:
+            thread = row.thread
+            if thread.session_id != forum_session.id:
+                continue
+            count = counts[thread.id]
+            summary = summaries.questions.get(row.question_id) if row.question_id else None
+            part = ThreadPart(
+                thread_id=thread.id,
+                session_id=thread.session_id,
+                number=row.number,
+                text=row.text,
+                started_by=(
+                    None
+                    if row.number is not None
+                    else attributor.label(
+                        thread.session_id, row.author_id, row.author_name, None, row.author_country
+                    )
+                ),
+                summary=_summary_text(summary),
+                highlights=highlights.get(thread.id, []),
+                posts=count.posts,
+                participants=count.participants,
+            )
+            (questions if row.number is not None else topics).append(part)
+        parts.append(
+            SessionPart(
+                id=forum_session.id,
+                title=forum_session.title,
+                description=forum_session.description,
+                description_html=forum_session.description_html,
+                state=session_state(periods[forum_session.id], now),
+                periods=periods[forum_session.id],
+                moderators=sorted(names[uid] for uid in moderators[forum_session.id]),
+                summary=_summary_text(summaries.session),
+                questions=questions,
+                topics=topics,
+            )
+        )
+    return Transcript(
+        scope="session" if scope == "session" else "space",
+        space=SpaceInfo(space.slug, space.title, space.visibility),
+        sessions=parts,
+        participation=figures,
+        attribution=mode,
+        generated_at=now,
+        source=source,
+    )
+
+
+def _thread_label(number: int | None, text: str) -> str:
+    short = text if len(text) <= 80 else text[:79].rstrip() + "…"
+    return f"Q{number}. {short}" if number is not None else f"Topic: {short}"
+
+
+def _summary_text(summary: object | None) -> SummaryText | None:
+    if summary is None:
+        return None
+    body, html, updated = (getattr(summary, k) for k in ("body", "html", "updated_at"))
+    return SummaryText(body, html, updated)
+
+
+@dataclass(frozen=True)
+class _ThreadRow:
+    thread: Thread
+    number: int | None  # None for a participant's topic
+    question_text: str | None
+    question_id: int | None
+    author_id: int | None
+    author_name: str | None
+    author_country: str | None
+
+    @property
+    def text(self) -> str:
+        return self.question_text if self.question_text is not None else self.thread.title
+
+
+async def _threads(session: AsyncSession, session_ids: list[int]) -> list[_ThreadRow]:
+    """Every thread of these sessions: questions by number, then topics oldest first."""
+    rows = await session.execute(
+        select(
+            Thread,
+            Question.number,
+            Question.text,
+            Question.id,
+            Thread.author_id,
+            User.display_name,
+            User.country,
+        )
+        .outerjoin(Question, Question.thread_id == Thread.id)
+        .outerjoin(User, User.id == Thread.author_id)
+        .where(Thread.session_id.in_(session_ids))
+    )
+    found = [_ThreadRow(*row) for row in rows]
+    found.sort(key=lambda r: (r.thread.session_id, r.number is None, r.number or 0, r.thread.id))
+    return found
+
+
+async def _highlights(
+    session: AsyncSession, source: PostSource, session_ids: list[int]
+) -> dict[int, list[ReportPost]]:
+    ids = list(
+        await session.scalars(
+            select(Post.id)
+            .where(Post.session_id.in_(session_ids), Post.highlighted, report_posts_clause())
+            .order_by(Post.id)
+        )
+    )
+    by_thread: dict[int, list[ReportPost]] = {}
+    for start in range(0, len(ids), 1_000):
+        chunk = ids[start : start + 1_000]
+        for post in await source.fetch(chunk, [0] * len(chunk)):
+            by_thread.setdefault(post.thread_id, []).append(post)
+    return by_thread
+
+
+async def _periods(session: AsyncSession, session_ids: list[int]) -> dict[int, list[Period]]:
+    periods: dict[int, list[Period]] = {sid: [] for sid in session_ids}
+    rows = await session.execute(
+        select(SessionPeriod.session_id, SessionPeriod.opens_at, SessionPeriod.closes_at)
+        .where(SessionPeriod.session_id.in_(session_ids))
+        .order_by(SessionPeriod.id)
+    )
+    for session_id, opens_at, closes_at in rows:
+        periods[session_id].append(Period(opens_at, closes_at))
+    return periods
+
+
+async def _names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    return {user_id: name for user_id, name in rows}

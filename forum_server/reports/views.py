@@ -1,0 +1,126 @@
+"""JSON API routes for reports: the downloads and the space's report settings.
+
+Text formats are streamed as they are made; DOCX and PDF are built in a worker
+thread (so the event loop keeps serving) into a spooled temporary file, which is then
+streamed. Every download is an attachment with a restrictive Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from tempfile import SpooledTemporaryFile
+from typing import IO
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from forum_server.reports import formats, to_pdf
+from forum_server.reports.access import (
+    ReportSettingsUpdate,
+    report_settings,
+    update_report_settings,
+)
+from forum_server.reports.model import Transcript
+from forum_server.reports.to_html import CONTENT_SECURITY_POLICY
+from forum_server.reports.transcript import compile_session_report, compile_space_report
+from forum_server.web.api import ApiRouter, json_response, parse_body, path_int
+from forum_server.web.auth import actor_of
+from forum_server.web.context import app_context
+
+api = ApiRouter()
+
+DEFAULT_FORMAT = "docx"
+SPOOL_BYTES = 16 * 1024 * 1024  # larger documents go to a temporary file
+READ_BYTES = 256 * 1024
+
+
+def _file_chunks(file: IO[bytes]) -> Iterator[bytes]:
+    try:
+        while chunk := file.read(READ_BYTES):
+            yield chunk
+    finally:
+        file.close()
+
+
+async def _download(transcript: Transcript, fmt: formats.Format) -> Response:
+    headers = {
+        "Content-Disposition": formats.content_disposition(formats.filename(transcript, fmt)),
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if fmt.streams:
+        return StreamingResponse(
+            formats.chunks(transcript, fmt), media_type=fmt.media_type, headers=headers
+        )
+    if fmt.name == "pdf":
+        to_pdf.check_available(transcript.participation.posts)
+    spooled: IO[bytes] = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        await asyncio.to_thread(formats.write, transcript, fmt, spooled)
+        spooled.seek(0)
+    except BaseException:
+        spooled.close()
+        raise
+    return StreamingResponse(_file_chunks(spooled), media_type=fmt.media_type, headers=headers)
+
+
+def _options(request: Request) -> tuple[formats.Format, str | None]:
+    fmt = formats.check_format(request.query_params.get("format") or DEFAULT_FORMAT)
+    return fmt, request.query_params.get("attribution")
+
+
+@api.route(
+    "GET",
+    "/sessions/{session_id:int}/report",
+    summary="A session's report as a download (md, html, docx, json, csv, pdf)",
+    auth="optional",
+    query=("format", "attribution"),
+)
+async def session_report(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    fmt, attribution = _options(request)
+    transcript = await compile_session_report(
+        ctx.db, actor, path_int(request, "session_id"), attribution=attribution
+    )
+    return await _download(transcript, fmt)
+
+
+@api.route(
+    "GET",
+    "/spaces/{slug}/report",
+    summary="A whole space's report (all its sessions) as a download",
+    auth="optional",
+    query=("format", "attribution"),
+)
+async def space_report(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    fmt, attribution = _options(request)
+    transcript = await compile_space_report(
+        ctx.db, actor, request.path_params["slug"], attribution=attribution
+    )
+    return await _download(transcript, fmt)
+
+
+@api.route("GET", "/spaces/{slug}/report-settings", summary="A space's report settings")
+async def get_report_settings(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        found = await report_settings(db, actor, request.path_params["slug"])
+    return json_response(found.as_json())
+
+
+@api.route(
+    "PATCH",
+    "/spaces/{slug}/report-settings",
+    summary="Change a space's report settings (attribution: secretariat; members' downloads: "
+    "owners and secretariat)",
+    body=ReportSettingsUpdate,
+)
+async def patch_report_settings(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    data = await parse_body(request, ReportSettingsUpdate)
+    async with ctx.db.write() as uow:
+        changed = await update_report_settings(uow, actor, request.path_params["slug"], data)
+    return json_response(changed.as_json())

@@ -1,0 +1,63 @@
+"""`forum-server report` on the command line, and the pages' download control."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+from starlette.applications import Starlette
+
+from forum_server.cli import main
+from forum_server.reports.formats import FORMATS
+from tests.reports.conftest import Forum
+
+
+def test_cli_writes_the_report_file(
+    tmp_path: Path,
+    database_url: str,
+    forum: Forum,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    # In-process (tests/test_cli.py runs the real `python -m forum_server` already).
+    monkeypatch.setenv("FORUM_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("FORUM_DATABASE_URL", database_url)
+    target = tmp_path / "out" / "report.docx"
+    target.parent.mkdir()
+    args = [str(forum.session_id), "--format", "docx", "--attribution", "country"]
+    assert main(["report", *args, "-o", str(target)]) == 0
+    assert f"wrote {target}" in capsys.readouterr().err
+    doc = Document(io.BytesIO(target.read_bytes()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Question 1" in text and "A participant from Brazil" in text
+    assert "Ana Souza" not in text
+    assert not list(target.parent.glob("*.part"))
+
+    monkeypatch.chdir(tmp_path)  # without -o: a file named after the title and the date
+    assert main(["report", "--space", forum.slug, "--format", "csv"]) == 0
+    (written,) = tmp_path.glob("online-forum-on-capacity-building-*.csv")
+    assert written.read_bytes().count(b"\r\n") == 9  # the header and 8 posts
+
+    assert main(["report", "999999", "--format", "md"]) == 2
+    assert "No such session. (not_found)" in capsys.readouterr().err
+    assert main(["report", "--format", "md"]) == 2
+
+
+def _render(app: Starlette, **context: object) -> str:
+    html: str = app.state.ctx.templates.render_string("reports/_download.html", context)
+    return html
+
+
+async def test_download_control_shows_only_when_allowed(app: Starlette):
+    assert _render(app, can_download_report=False, session={"id": 7}).strip() == ""
+    assert _render(app, session={"id": 7}).strip() == ""  # pages that do not say
+    session_form = _render(app, can_download_report=True, session={"id": 7})
+    assert 'action="/api/v1/sessions/7/report"' in session_form
+    assert 'method="get"' in session_form and "Download report" in session_form
+    space_form = _render(app, can_download_report=True, space={"slug": "forum-1"})
+    assert 'action="/api/v1/spaces/forum-1/report"' in space_form
+    offered = re.findall(r'<option value="(\w+)"', session_form)
+    assert set(offered) == set(FORMATS) | {"named", "country", "none"}
