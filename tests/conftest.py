@@ -198,3 +198,25 @@ def add_member(db: Database) -> Callable[..., Awaitable[None]]:
             uow.session.add(Membership(space_id=space_id, user_id=user_id, role=role))
 
     return add
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    """The Redis of FORUM_TEST_REDIS_URL; skipped when unset, failed when unreachable."""
+    url = os.environ.get("FORUM_TEST_REDIS_URL", "")
+    if not url:
+        pytest.skip("FORUM_TEST_REDIS_URL is not set")
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        await asyncio.wait_for(client.ping(), 5)
+    except Exception as exc:  # set but unusable: fail loudly, never skip
+        # str(), not repr(): redis-py 8 exceptions repr as e.g. "network:ConnectionError".
+        reason = f"{type(exc).__name__}: {exc}"
+        pytest.fail(
+            f"FORUM_TEST_REDIS_URL is set but Redis does not answer: {reason}", pytrace=False
+        )
+    finally:
+        await client.aclose()
+    return url

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from forum_server.db import UnitOfWork
 from forum_server.errors import Invalid, NotFound
-from forum_server.policy import load_session, load_space
+from forum_server.policy import SessionAccess, load_session, load_space
 from forum_server.rooms import posting, queries, sessions, spaces
-from forum_server.rooms.models import Question
+from forum_server.rooms.models import ForumSession, Question
 from forum_server.rooms.schemas import (
     PostCreate,
     PostEdit,
@@ -101,46 +103,39 @@ async def get_session(request: Request) -> Response:
 
 @api.route("PATCH", "/sessions/{session_id:int}", summary="Change a session", body=SessionUpdate)
 async def update_session(request: Request) -> Response:
+    data = await parse_body(request, SessionUpdate)
+    return await _change_session(request, lambda u, s, a: sessions.update_session(u, a, s, data))
+
+
+SessionChange = Callable[[UnitOfWork, ForumSession, SessionAccess], Awaitable[None]]
+
+
+async def _change_session(request: Request, change: SessionChange) -> Response:
+    """Loads the session through the policy, applies one service call, answers with it."""
     ctx, actor = app_context(request), await actor_of(request)
     session_id = path_int(request, "session_id")
-    data = await parse_body(request, SessionUpdate)
     async with ctx.db.write() as uow:
         forum_session, access = await load_session(uow.session, actor, session_id)
-        await sessions.update_session(uow, access, forum_session, data)
+        await change(uow, forum_session, access)
     return await _session_json(request, session_id)
 
 
 @api.route("POST", "/sessions/{session_id:int}/open", summary="Open a session now")
 async def open_session(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id = path_int(request, "session_id")
-    async with ctx.db.write() as uow:
-        forum_session, access = await load_session(uow.session, actor, session_id)
-        await sessions.open_now(uow, access, forum_session)
-    return await _session_json(request, session_id)
+    return await _change_session(request, lambda u, s, a: sessions.open_now(u, a, s))
 
 
 @api.route("POST", "/sessions/{session_id:int}/close", summary="Close a session now")
 async def close_session(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id = path_int(request, "session_id")
-    async with ctx.db.write() as uow:
-        forum_session, access = await load_session(uow.session, actor, session_id)
-        await sessions.close_now(uow, access, forum_session)
-    return await _session_json(request, session_id)
+    return await _change_session(request, lambda u, s, a: sessions.close_now(u, a, s))
 
 
 @api.route(
     "POST", "/sessions/{session_id:int}/reopen", summary="Re-open for a new period", body=Reopen
 )
 async def reopen_session(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id = path_int(request, "session_id")
     data = await parse_body(request, Reopen)
-    async with ctx.db.write() as uow:
-        forum_session, access = await load_session(uow.session, actor, session_id)
-        await sessions.reopen(uow, access, forum_session, data)
-    return await _session_json(request, session_id)
+    return await _change_session(request, lambda u, s, a: sessions.reopen(u, a, s, data))
 
 
 @api.route(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -22,8 +21,6 @@ from forum_server.broker import MemoryBroker, Notice, create_broker, publish_eve
 from forum_server.broker import redis as redis_broker
 from forum_server.broker.redis import RedisBroker
 from forum_server.events import Event
-
-REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL", "")
 
 
 async def next_notice(listener: AsyncIterator[Notice]) -> Notice:
@@ -153,24 +150,6 @@ async def test_publish_events_announces_max_id_and_sessions() -> None:
 
 
 # --- Redis ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def redis_url() -> str:
-    if not REDIS_URL:
-        pytest.skip("FORUM_TEST_REDIS_URL is not set")
-    client = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        await asyncio.wait_for(client.ping(), 5)
-    except Exception as exc:  # set but unusable: fail loudly, never skip
-        # str(), not repr(): redis-py 8 exceptions repr as e.g. "network:ConnectionError".
-        reason = f"{type(exc).__name__}: {exc}"
-        pytest.fail(
-            f"FORUM_TEST_REDIS_URL is set but Redis does not answer: {reason}", pytrace=False
-        )
-    finally:
-        await client.aclose()
-    return REDIS_URL
 
 
 MakeBroker = Callable[..., Awaitable[RedisBroker]]

@@ -4,15 +4,12 @@ set but unreachable fails the run instead of skipping it."""
 
 from __future__ import annotations
 
-import asyncio
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 
 from forum_server.app import create_app
@@ -22,26 +19,8 @@ from tests.helpers import bearer, make_settings
 from tests.live.conftest import TEST_TIMINGS, Serve
 from tests.live.wsclient import open_socket, recv, subscribe
 
-REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL", "")
 # Polling once a minute: whatever arrives within the test's timeouts came through Redis.
 ONLY_REDIS = {"poll_interval": 60.0}
-
-
-@pytest.fixture
-async def redis_url() -> str:
-    if not REDIS_URL:
-        pytest.skip("FORUM_TEST_REDIS_URL is not set")
-    client = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        await asyncio.wait_for(client.ping(), 5)
-    except Exception as exc:  # set but unusable: fail loudly, never skip
-        reason = f"{type(exc).__name__}: {exc}"
-        pytest.fail(
-            f"FORUM_TEST_REDIS_URL is set but Redis does not answer: {reason}", pytrace=False
-        )
-    finally:
-        await client.aclose()
-    return REDIS_URL
 
 
 @pytest.fixture
