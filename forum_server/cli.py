@@ -49,25 +49,18 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from forum_server.app import create_app
     from forum_server.migrate import migrate
+    from forum_server.web.server import uvicorn_config
 
     asyncio.run(migrate(settings.database_url))
     print(f"forum_server listening on http://{args.host}:{args.port}/", flush=True)
-    uvicorn.run(
+    config = uvicorn_config(
         create_app(settings),
         host=args.host,
         port=args.port,
-        log_level="warning",
-        ws_max_size=64 * 1024,
-        # No permessage-deflate on the live WebSocket: it keeps a compressor per
-        # connection and compresses every frame once per viewer, so the one frame of an
-        # event shared by 2,000 viewers costs 2,000 compressions (most of the server's
-        # CPU per delivery in bench/live.py). Live frames are small; pages stay gzipped.
-        ws_per_message_deflate=False,
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
         proxy_headers=settings.trust_proxy_headers,
         timeout_graceful_shutdown=10,
     )
+    uvicorn.Server(config).run()
     return 0
 
 

@@ -1,16 +1,19 @@
 """One live connection's state: who it is, what it follows, what waits to be sent.
 
-No socket I/O happens here (the endpoint does that), so the hub can be tested with
-plain Connection objects. The outgoing queue is bounded and only ever filled with
-`offer`, which never waits: the hub never waits on a client. A full queue means the
-client has stopped reading; the connection is then marked closed (4008) and its
-frames dropped.
+The socket is reached only through the two functions the endpoint hands over, so the
+hub can be tested with plain Connection objects. `offer` never waits: the hub never
+waits on a client. It writes the frame at once when the socket can take it and
+nothing is queued before it (`write_now`, where the server offers one); otherwise it
+queues it for `pump`, the connection's sending task. The queue is bounded: a full
+queue means the client has stopped reading; the connection is then marked closed
+(4008) and its frames dropped.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -63,6 +66,8 @@ class Connection:
         self.close_code: int | None = None
         self.close_reason = ""
         self.drain = False  # whether queued frames still go out before the close
+        # Writes a frame at once if the socket can take it; False if it must wait.
+        self.write_now: Callable[[str], bool] | None = None
         self._frames: deque[str] = deque()
         self._wakeup = asyncio.Event()
         self._closing = asyncio.Event()
@@ -79,9 +84,13 @@ class Connection:
         return self.config.queue_size - len(self._frames)
 
     def offer(self, frame: str) -> bool:
-        """Queue a frame without waiting; False (and the connection closed) if it is full."""
+        """Send or queue a frame without waiting; False (and the connection closed) if
+        the queue is full."""
         if self.close_code is not None:
             return False
+        # Straight out only when nothing queued (or in flight) would be overtaken.
+        if not self._frames and self.write_now is not None and self.write_now(frame):
+            return True
         if len(self._frames) >= self.config.queue_size:
             self.close(CLOSE_TOO_SLOW, "too slow")
             return False
@@ -89,14 +98,21 @@ class Connection:
         self._wakeup.set()
         return True
 
-    async def next_frame(self) -> str | None:
-        """The next frame to send; None once closed (and, if draining, emptied)."""
-        while not self._frames:
-            if self.close_code is not None:
-                return None
-            self._wakeup.clear()
-            await self._wakeup.wait()
-        return self._frames.popleft()
+    async def pump(self, send: Callable[[str], Awaitable[None]]) -> None:
+        """Send the queued frames in order until closed (and, if draining, emptied)."""
+        frames = self._frames
+        while True:
+            while not frames:
+                if self.close_code is not None:
+                    return
+                self._wakeup.clear()
+                await self._wakeup.wait()
+            frame = frames[0]
+            if self.write_now is None or not self.write_now(frame):
+                await send(frame)  # waits until the socket can take it
+            # Dequeued only once sent, so that `offer` does not overtake it meanwhile.
+            if frames and frames[0] is frame:
+                frames.popleft()
 
     def close(self, code: int, reason: str = "", *, drain: bool = False) -> None:
         """Ask for the socket to be closed; the first request wins. Without `drain`,

@@ -3,6 +3,8 @@
 Thin transport: the handshake (who is calling, from which site), then three tasks
 per socket — read and answer the client's frames, send what the hub queued, and a
 ticker for heartbeats and re-checking credentials and access — until one side ends.
+Where the server offers it (`SEND_NOW`), frames skip the queue and its task while the
+socket keeps up.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from forum_server.live.ratelimit import Verdict
 from forum_server.settings import Settings
 from forum_server.web.auth import SESSION_COOKIE, actor_of, bearer_token
 from forum_server.web.context import app_context
+from forum_server.web.server import SEND_NOW
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,7 @@ async def live_endpoint(websocket: WebSocket) -> None:
         credential = None  # a stale cookie: a guest, with nothing to re-check
     await websocket.accept()
     connection = Connection(actor, credential, hub.config)
+    connection.write_now = websocket.scope.get("extensions", {}).get(SEND_NOW)
     hub.attach(connection)
     try:
         await _serve(websocket, hub, connection, settings)
@@ -81,7 +85,7 @@ async def _serve(
     websocket: WebSocket, hub: Hub, connection: Connection, settings: Settings
 ) -> None:
     reader = asyncio.create_task(_read(websocket, hub, connection))
-    sender = asyncio.create_task(_send(websocket, connection))
+    sender = asyncio.create_task(connection.pump(websocket.send_text))
     ticker = asyncio.create_task(_tick(hub, connection, settings))
     closing = asyncio.create_task(connection.wait_closed())
     tasks = (reader, sender, ticker, closing)
@@ -161,11 +165,6 @@ async def _handle(hub: Hub, connection: Connection, request: protocol.Request) -
         hub.unsubscribe(connection, request.session_id)
     else:
         connection.offer(protocol.pong_frame(hub.position))
-
-
-async def _send(websocket: WebSocket, connection: Connection) -> None:
-    while (frame := await connection.next_frame()) is not None:
-        await websocket.send_text(frame)
 
 
 async def _tick(hub: Hub, connection: Connection, settings: Settings) -> None:

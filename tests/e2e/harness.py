@@ -29,6 +29,7 @@ from forum_server.db import Database
 from forum_server.demo import DEMO_PASSWORD, DemoSummary, load_demo
 from forum_server.orm import utcnow
 from forum_server.settings import Settings, load_settings
+from forum_server.web.server import uvicorn_config
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page
@@ -105,14 +106,7 @@ async def serve(data_dir: Path, database_url: str) -> AsyncIterator[Server]:
         log_level="warning",
     )
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        ws_max_size=65536,
-        log_level="warning",
-        log_config=None,
-        lifespan="off",
-    )
+    config = uvicorn_config(app, host="127.0.0.1", log_config=None, lifespan="off")
     server = uvicorn.Server(config)
     async with app.router.lifespan_context(app):
         task = asyncio.create_task(server.serve(sockets=[sock]))

@@ -21,6 +21,7 @@ from forum_server.orm import utcnow
 from forum_server.rooms.models import Space
 from forum_server.rooms.sessions import announce_due_transitions
 from forum_server.settings import Settings
+from forum_server.web.server import LiveWebSocketProtocol, uvicorn_config
 from tests.conftest import MakeUser
 from tests.helpers import bearer, token_for
 
@@ -55,9 +56,19 @@ async def app(
 
 Serve = Callable[[Starlette], Awaitable[str]]
 
+# How uvicorn writes live frames: as `forum-server serve` does (`write_now` beside
+# ASGI), or through ASGI `send` alone (as under any other server).
+WS_PROTOCOLS = {"live": LiveWebSocketProtocol, "asgi": "websockets-sansio"}
+
 
 @pytest.fixture
-async def serve() -> AsyncIterator[Serve]:
+def ws_protocol(request: pytest.FixtureRequest) -> str:
+    """Override with `@pytest.mark.parametrize("ws_protocol", ["live", "asgi"], indirect=True)`."""
+    return getattr(request, "param", "live")
+
+
+@pytest.fixture
+async def serve(ws_protocol: str) -> AsyncIterator[Serve]:
     """Serve an app (its lifespan already running) with a real uvicorn on a free
     loopback port; returns the live endpoint's ws:// URL."""
     running: list[tuple[uvicorn.Server, asyncio.Task[None]]] = []
@@ -67,14 +78,13 @@ async def serve() -> AsyncIterator[Serve]:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(
+        config = uvicorn_config(
             application,
             host="127.0.0.1",
             port=port,
-            ws_max_size=65536,
-            log_level="warning",
             log_config=None,
             lifespan="off",
+            ws=WS_PROTOCOLS[ws_protocol],
         )
         server = uvicorn.Server(config)
         task = asyncio.create_task(server.serve(sockets=[sock]))

@@ -44,14 +44,22 @@ def attached(hub: Hub) -> Iterator[Attach]:
         hub.detach(connection)
 
 
-async def frames(connection: Connection) -> list[dict[str, Any]]:
-    """Everything queued on the connection so far."""
-    out = []
-    while connection.free_slots < connection.config.queue_size:
-        frame = await asyncio.wait_for(connection.next_frame(), 1)
-        assert frame is not None
-        out.append(json.loads(frame))
+async def sent(connection: Connection) -> list[str]:
+    """Everything queued on the connection so far, sent by its own pump."""
+    out: list[str] = []
+
+    async def send(frame: str) -> None:
+        out.append(frame)
+
+    pump = asyncio.create_task(connection.pump(send))
+    await asyncio.sleep(0)  # one step: `send` never waits, so the pump empties the queue
+    assert connection.free_slots == connection.config.queue_size
+    pump.cancel()
     return out
+
+
+async def frames(connection: Connection) -> list[dict[str, Any]]:
+    return [json.loads(frame) for frame in await sent(connection)]
 
 
 async def post_events(db: Database, forum: dict[str, Any], count: int, **data: Any) -> None:
@@ -94,8 +102,7 @@ async def test_each_event_is_serialized_once_for_all_subscribers(
         assert (await frames(connection))[0]["type"] == "subscribed"
     await post_events(db, forum, 1)
     await hub.catch_up()
-    sent_first = await asyncio.wait_for(first.next_frame(), 1)
-    sent_second = await asyncio.wait_for(second.next_frame(), 1)
+    [sent_first], [sent_second] = await sent(first), await sent(second)
     assert sent_first is sent_second  # the very same string object
     assert len(serialized) == 1
     # A replay of a recent event reuses it too.

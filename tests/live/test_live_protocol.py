@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -124,13 +125,24 @@ def test_needs_resync(after: int, oldest: int | None, newest: int | None, resync
     assert needs_resync(after, oldest, newest) is resync
 
 
+async def pumped(connection: Connection) -> list[str]:
+    """What the connection's pump sends before it ends."""
+    out: list[str] = []
+
+    async def send(frame: str) -> None:
+        out.append(frame)
+
+    await asyncio.wait_for(connection.pump(send), 1)
+    return out
+
+
 async def test_connection_queue_is_bounded_and_a_full_one_closes() -> None:
     connection = Connection(ANONYMOUS, config=LiveConfig(queue_size=3))
     assert all(connection.offer(f"frame {n}") for n in range(3))
     assert connection.offer("one too many") is False
     assert connection.close_code == CLOSE_TOO_SLOW
     assert connection.free_slots == 3  # what was queued is dropped, not kept
-    assert await connection.next_frame() is None
+    assert await pumped(connection) == []
     connection.close(CLOSE_SIGNED_OUT)  # the first reason stays
     assert connection.close_code == CLOSE_TOO_SLOW
 
@@ -140,5 +152,43 @@ async def test_connection_drains_before_closing_when_asked() -> None:
     connection.offer("last words")
     connection.close(1009, "frame too large", drain=True)
     assert connection.offer("later") is False
-    assert await connection.next_frame() == "last words"
-    assert await connection.next_frame() is None
+    assert await pumped(connection) == ["last words"]
+
+
+class Socket:
+    """A socket's `write_now` that takes frames only while `open`."""
+
+    def __init__(self) -> None:
+        self.open = True
+        self.written: list[str] = []
+
+    def write_now(self, frame: str) -> bool:
+        if self.open:
+            self.written.append(frame)
+        return self.open
+
+
+async def test_frames_go_straight_out_while_the_socket_keeps_up_and_never_overtake() -> None:
+    connection = Connection(ANONYMOUS, config=LiveConfig(queue_size=3))
+    socket = Socket()
+    connection.write_now = socket.write_now
+    assert connection.offer("1") and socket.written == ["1"]
+    assert connection.free_slots == 3  # nothing queued
+    socket.open = False  # its buffer is full
+    assert connection.offer("2") and connection.offer("3")
+    socket.open = True
+    assert connection.offer("4")  # queued behind 2 and 3, not written before them
+    assert socket.written == ["1"]
+    connection.close(1000, drain=True)
+    assert await pumped(connection) == []  # the pump used write_now too
+    assert socket.written == ["1", "2", "3", "4"]
+
+
+async def test_a_socket_that_never_takes_frames_fills_the_queue_and_closes() -> None:
+    connection = Connection(ANONYMOUS, config=LiveConfig(queue_size=2))
+    socket = Socket()
+    socket.open = False
+    connection.write_now = socket.write_now
+    assert connection.offer("1") and connection.offer("2")
+    assert connection.offer("3") is False
+    assert connection.close_code == CLOSE_TOO_SLOW

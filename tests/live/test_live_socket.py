@@ -46,6 +46,7 @@ async def close_code(ws: ClientConnection) -> int | None:
     return ws.close_code
 
 
+@pytest.mark.parametrize("ws_protocol", ["live", "asgi"], indirect=True)
 async def test_a_post_reaches_fifty_subscribers_as_the_same_frame(
     live_url: str, client: httpx.AsyncClient, forum: dict[str, Any]
 ) -> None:
@@ -65,6 +66,7 @@ async def test_a_post_reaches_fifty_subscribers_as_the_same_frame(
     )
 
 
+@pytest.mark.parametrize("ws_protocol", ["live", "asgi"], indirect=True)
 async def test_resuming_with_after_replays_exactly_once_in_order_while_posts_flow(
     live_url: str, db: Database, forum: dict[str, Any]
 ) -> None:
@@ -93,6 +95,18 @@ async def test_resuming_with_after_replays_exactly_once_in_order_while_posts_flo
     assert frames[0]["type"] == "subscribed"
     assert [f["id"] for f in frames[1:]] == expected
     assert len(expected) >= 12 + 40  # (the scheduler may announce the opening too)
+
+
+@pytest.mark.parametrize(
+    ("ws_protocol", "direct"), [("live", True), ("asgi", False)], indirect=["ws_protocol"]
+)
+async def test_frames_skip_the_send_task_where_the_server_offers_it(
+    live_url: str, hub: Hub, forum: dict[str, Any], direct: bool
+) -> None:
+    async with open_socket(live_url) as ws:
+        await subscribe(ws, forum["session_id"])
+        [connection] = hub.connections
+        assert (connection.write_now is not None) is direct
 
 
 @pytest.mark.parametrize("live_config", [{"heartbeat_interval": 0.2}], indirect=True)
@@ -185,6 +199,7 @@ async def test_a_flood_of_frames_is_refused_then_closed(live_url: str) -> None:
     assert kinds.count("pong") >= 40 and "rate_limited" in kinds
 
 
+@pytest.mark.parametrize("ws_protocol", ["live", "asgi"], indirect=True)
 @pytest.mark.parametrize("live_config", [{"queue_size": 16}], indirect=True)
 async def test_a_client_that_stops_reading_is_dropped_and_others_go_on(
     live_url: str, db: Database, hub: Hub, client: httpx.AsyncClient, forum: dict[str, Any]
