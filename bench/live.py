@@ -7,7 +7,8 @@ second, the server's CPU time and peak memory, and the viewers' own CPU time (th
 share the machine: if they use most of a core, they limit both servers). In the same
 run it measures a bare `websockets` broadcast server under the same load as the
 baseline, then both at saturation (posting as fast as the server accepts), and prints
-the ratio. Neither server negotiates permessage-deflate.
+the ratio. Neither server negotiates permessage-deflate; both run on uvloop (uvicorn's
+choice when it is installed), and so do the viewers.
 
     .venv/bin/python bench/live.py                      # 2,000 viewers, 10 posts/s
     .venv/bin/python bench/live.py --viewers 500 --rate 20 --seconds 10
@@ -31,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import uvloop
 import websockets
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import broadcast, serve
@@ -126,7 +128,7 @@ async def _viewers(
 
 def viewers_process(url, count, subscribe, ready, stop, out) -> None:  # type: ignore[no-untyped-def]
     raise_fd_limit()
-    asyncio.run(_viewers(url, count, subscribe, ready, stop, out))
+    uvloop.run(_viewers(url, count, subscribe, ready, stop, out))
 
 
 class Viewers:
@@ -327,7 +329,7 @@ def bare_server(port: int, ready: mp.Event) -> None:
             ready.set()
             await asyncio.Future()
 
-    asyncio.run(main())
+    uvloop.run(main())  # the event loop uvicorn runs the forum on
 
 
 async def bare_post(port: int, rate: float, seconds: float) -> int:

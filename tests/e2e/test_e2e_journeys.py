@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from forum_server.orm import utcnow
-from tests.e2e.harness import ROOT, Forum, Person, api_paths
+from tests.e2e.harness import Forum, Person
 
 if TYPE_CHECKING:
     from playwright.async_api import Download, Locator, Page
@@ -21,31 +21,12 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 JS = pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
-# The live-update script arrives with issue 4; until forum.js speaks WebSocket, the
-# live journey is expected to fail (and reports XPASS as soon as it works).
-LIVE_SCRIPT = "WebSocket" in (ROOT / "static" / "forum.js").read_text()
 
 
 async def download_text(download: Download) -> str:
     saved = await download.path()
     return await asyncio.to_thread(saved.read_text, encoding="utf-8")
 
-
-def reports_built() -> bool:
-    """Reports arrive with issue 7: the package, its route, and the pages that offer
-    the "Download report" control. Until all three are there, the report journey is
-    expected to fail."""
-    package = ROOT / "forum_server" / "reports"
-    offered = any(
-        "can_download_report" in module.read_text()
-        for module in (ROOT / "forum_server" / "rooms").glob("pages*.py")
-    )
-    return (
-        package.is_dir() and "/api/v1/sessions/{session_id:int}/report" in api_paths() and offered
-    )
-
-
-REPORTS_BUILT = reports_built()
 
 POSTS = """els => els.map(e => ({
     id: Number(e.id.replace("post-", "")),
@@ -130,11 +111,6 @@ async def test_participant_reads_a_session_and_replies(forum: Forum, new_page: N
 # --- 2. a second browser sees the reply appear live ----------------------------------
 
 
-@pytest.mark.xfail(
-    not LIVE_SCRIPT,
-    reason="static/forum.js has no WebSocket client yet (issue 4 brings live updates)",
-    strict=False,
-)
 async def test_second_browser_sees_the_reply_live(forum: Forum, new_page: NewPage):
     slug = await forum.space()
     session = await forum.session(slug)
@@ -307,11 +283,6 @@ async def test_secretariat_creates_a_forum_through_the_forms(
     assert [m["id"] for m in detail["moderators"]] == [forum.moderator.id]
 
 
-@pytest.mark.xfail(
-    not REPORTS_BUILT,
-    reason="reports are not offered yet (issue 7: package, route and Download report control)",
-    strict=False,
-)
 async def test_secretariat_downloads_a_report(forum: Forum, new_page: NewPage):
     page = await new_page(forum.secretariat)
     session_id = await create_forum_through_the_forms(forum, page)

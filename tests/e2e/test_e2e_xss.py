@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
 PAYLOAD_FILE = ROOT / "tests" / "data" / "xss-payload-list.txt"
-LIVE_SCRIPT = "WebSocket" in (ROOT / "static" / "forum.js").read_text()
 FIRES_BY_ITSELF = re.compile(
     r"onerror|onload|autofocus|<script|javascript:|srcdoc|ontoggle|onpageshow|onanimation|onbegin",
     re.IGNORECASE,
@@ -135,15 +134,15 @@ async def test_payloads_run_nowhere_in_the_browser(forum: Forum, new_page: NewPa
     await page.keyboard.press("Tab")
     await page.wait_for_timeout(500)
 
-    if LIVE_SCRIPT:  # the same payloads arriving over the WebSocket and inserted by forum.js
-        live = [*CANARIES[:3], *payloads()[:3]]
-        for body in live:
-            await forum.post(authors[0], thread_id, body)
-        await page.wait_for_function(
-            f"document.querySelectorAll('article.post').length === {len(bodies) + len(live)}",
-            timeout=5_000,
-        )
-        await page.wait_for_timeout(300)
+    # The same payloads arriving over the WebSocket and inserted by forum.js.
+    live = [*CANARIES[:3], *payloads()[:3]]
+    for body in live:
+        await forum.post(authors[0], thread_id, body)
+    await page.wait_for_function(
+        f"document.querySelectorAll('article.post').length === {len(bodies) + len(live)}",
+        timeout=5_000,
+    )
+    await page.wait_for_timeout(300)
 
     assert await page.evaluate(DANGEROUS) == []
     await page.goto(f"/sessions/{session['id']}")
