@@ -196,7 +196,7 @@ class SessionDetail:
     can_post: bool
     next_change: datetime | None
     topics: list[ThreadSummary] = field(default_factory=list)
-    # The newest event of this session when the page was read: live updates resume here.
+    # The event log's position when the page was read: live updates resume here.
     last_event_id: int = 0
 
     @property
@@ -254,6 +254,11 @@ class ThreadSummary:
 
 
 async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> SessionDetail:
+    # Read first: anything committed after it is replayed to the page (which ignores
+    # what it already shows), never skipped. The whole log's position, not this
+    # session's newest event: that one may have been pruned, and an old cursor would
+    # ask the page to reload for nothing.
+    position = await db.scalar(select(func.coalesce(func.max(EventRecord.id), 0))) or 0
     forum_session, access = await load_session(db, actor, session_id)
     space = await db.get(Space, forum_session.space_id)
     assert space is not None
@@ -286,12 +291,7 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
         can_post=_may_post(access) and state == "open",
         next_change=next_boundary(periods, now),
         topics=[t for t in threads if t.question_number is None],
-        last_event_id=await db.scalar(
-            select(func.coalesce(func.max(EventRecord.id), 0)).where(
-                EventRecord.session_id == session_id
-            )
-        )
-        or 0,
+        last_event_id=position,
     )
 
 

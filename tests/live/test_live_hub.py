@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import delete, func, select
 
@@ -14,7 +16,7 @@ from forum_server.db import Database
 from forum_server.events import Event, EventRecord
 from forum_server.live import Hub
 from forum_server.live.connection import Connection
-from forum_server.live.retention import prune_events
+from forum_server.live.retention import event_id_range, prune_events
 from forum_server.orm import utcnow
 from forum_server.policy import Actor
 from forum_server.rooms.models import Membership
@@ -191,6 +193,29 @@ async def test_pruned_history_asks_for_a_resync(
     assert [f["type"] for f in await frames(stale)] == ["resync_required", "subscribed"]
     await hub.subscribe(fresh, forum["session_id"], ids[-3])  # event ids[-2] is the oldest kept
     assert [f.get("id") for f in await frames(fresh)] == [None, ids[-2], ids[-1]]
+
+
+async def test_a_page_of_a_session_whose_events_were_pruned_resumes_without_a_resync(
+    attached: Attach,
+    hub: Hub,
+    db: Database,
+    client: httpx.AsyncClient,
+    forum: dict[str, Any],
+) -> None:
+    await post_events(db, forum, 3)
+    async with db.write() as uow:  # the session's events are old; another session's is new
+        for record in await uow.session.scalars(select(EventRecord)):
+            record.created_at = utcnow().replace(year=2000)
+        uow.emit("question.added", {}, session_id=forum["members_session_id"])
+    assert await prune_events(db, keep_days=7) > 0
+    assert await session_event_ids(db, forum["session_id"]) == []
+    page = await client.get(f"/sessions/{forum['session_id']}")
+    after = int(re.search(r'data-live-after="(\d+)"', page.text)[1])  # type: ignore[index]
+    assert after == (await event_id_range(db))[1]  # the log's position
+    await hub.catch_up()
+    viewer = attached()
+    await hub.subscribe(viewer, forum["session_id"], after)
+    assert [f["type"] for f in await frames(viewer)] == ["subscribed"]
 
 
 async def test_prune_events_keeps_recent_ones_and_always_the_newest(
