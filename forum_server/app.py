@@ -28,6 +28,7 @@ from forum_server.db import Database
 from forum_server.errors import DomainError
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
+from forum_server.live.retention import run_pruning
 from forum_server.moderation import pages as moderation_pages
 from forum_server.moderation import views as moderation_api
 from forum_server.reports import views as reports_api
@@ -95,13 +96,19 @@ def create_app(
         app.state.hub = hub = Hub(db, broker, live)
         await hub.start()
         stop = asyncio.Event()
-        scheduler = asyncio.create_task(run_scheduler(db, stop), name="session-scheduler")
+        background = [
+            asyncio.create_task(run_scheduler(db, stop), name="session-scheduler"),
+            asyncio.create_task(
+                run_pruning(db, stop, keep_days=settings.event_retention_days),
+                name="event-pruning",
+            ),
+        ]
         try:
             yield
         finally:
             await hub.stop()  # tells connected sockets to reconnect (1012)
             stop.set()
-            await scheduler
+            await asyncio.gather(*background)
             await broker.disconnect()
             await db.dispose()
 

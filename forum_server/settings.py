@@ -141,6 +141,13 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting(
+        "event_retention_days",
+        "30",
+        "Days the live event log is kept (pruned hourly); a browser away for longer is asked "
+        "to reload instead of catching up.",
+        _positive_int,
+    ),
+    Setting(
         "trust_proxy_headers",
         "false",
         "Take the client address from X-Forwarded-For (only behind a reverse proxy you run).",
@@ -200,6 +207,7 @@ class Settings:
     edit_window_minutes: int = 30
     max_body_bytes: int = 1_048_576
     login_attempts: int = 10
+    event_retention_days: int = 30
     trust_proxy_headers: bool = False
     log_level: str = "info"
     oidc_issuer: str = ""

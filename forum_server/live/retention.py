@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
@@ -9,8 +11,12 @@ from sqlalchemy import delete, func, select
 from forum_server.db import Database
 from forum_server.events import EventRecord
 from forum_server.orm import utcnow
+from forum_server.periodic import repeat
+
+log = logging.getLogger(__name__)
 
 PRUNE_BATCH = 5000
+PRUNE_EVERY = 3600.0  # seconds
 
 
 async def event_id_range(db: Database) -> tuple[int | None, int | None]:
@@ -67,3 +73,16 @@ async def prune_events(db: Database, keep_days: int, *, now: datetime | None = N
         removed += count
         if count < PRUNE_BATCH:
             return removed
+
+
+async def run_pruning(
+    db: Database, stop: asyncio.Event, *, keep_days: int, interval: float = PRUNE_EVERY
+) -> None:
+    """Prune the event log at start and then every `interval` seconds until `stop`.
+    Several processes may do it at once: each deletes what is old, and no more."""
+
+    async def prune() -> None:
+        if removed := await prune_events(db, keep_days):
+            log.info("pruned %d events older than %d days", removed, keep_days)
+
+    await repeat(prune, stop, every=interval, what="pruning the event log")

@@ -10,25 +10,21 @@ due; several processes may run it at once (see announce_due_transitions).
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
+from functools import partial
 
 from forum_server.db import Database
 from forum_server.orm import utcnow
+from forum_server.periodic import repeat
 from forum_server.rooms.sessions import announce_due_transitions, next_due
 
-log = logging.getLogger(__name__)
+
+async def announce_if_due(db: Database) -> None:
+    async with db.read() as session:
+        due = await next_due(session)
+    if due is not None and due <= utcnow():
+        async with db.write() as uow:
+            await announce_due_transitions(uow, utcnow())
 
 
 async def run_scheduler(db: Database, stop: asyncio.Event, *, interval: float = 1.0) -> None:
-    while not stop.is_set():
-        try:
-            async with db.read() as session:
-                due = await next_due(session)
-            if due is not None and due <= utcnow():
-                async with db.write() as uow:
-                    await announce_due_transitions(uow, utcnow())
-        except Exception:  # keep announcing after a transient failure (e.g. database busy)
-            log.exception("session scheduler pass failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=interval)
+    await repeat(partial(announce_if_due, db), stop, every=interval, what="session scheduler pass")

@@ -16,7 +16,7 @@ from forum_server.db import Database
 from forum_server.events import Event, EventRecord
 from forum_server.live import Hub
 from forum_server.live.connection import Connection
-from forum_server.live.retention import event_id_range, prune_events
+from forum_server.live.retention import event_id_range, prune_events, run_pruning
 from forum_server.orm import utcnow
 from forum_server.policy import Actor
 from forum_server.rooms.models import Membership
@@ -231,6 +231,29 @@ async def test_prune_events_keeps_recent_ones_and_always_the_newest(
         assert await session.scalar(select(func.count()).select_from(EventRecord)) == 1
     with pytest.raises(ValueError):
         await prune_events(db, keep_days=-1)
+
+
+async def test_the_event_log_is_pruned_in_the_background_until_stopped(
+    db: Database, forum: dict[str, Any]
+) -> None:
+    await post_events(db, forum, 3)
+    async with db.write() as uow:
+        for record in await uow.session.scalars(select(EventRecord)):
+            record.created_at = utcnow().replace(year=2000)
+
+    async def stored() -> int:
+        async with db.read() as session:
+            return int(await session.scalar(select(func.count()).select_from(EventRecord)) or 0)
+
+    stop = asyncio.Event()
+    pruning = asyncio.create_task(run_pruning(db, stop, keep_days=7, interval=0.05))
+    for _ in range(100):
+        if await stored() == 1:  # all but the newest
+            break
+        await asyncio.sleep(0.05)
+    assert await stored() == 1
+    stop.set()
+    await asyncio.wait_for(pruning, 1)
 
 
 @pytest.mark.parametrize("live_config", [{"gap_timeout": 0.3}], indirect=True)
