@@ -1,6 +1,6 @@
 """OpenID Connect, the relying party's side: discovery, the authorization request
-(code flow with PKCE S256, `state` and `nonce`), the code exchange and the ID token's
-checks.
+(code flow with PKCE S256, `state` and `nonce`) and the code exchange. What the
+provider sends back is checked in `oidc_checks`.
 
 Small and explicit on purpose. Authlib's Starlette client keeps its state in Starlette's
 signed-cookie session, which this app does not use; here the flow's secrets travel in
@@ -24,84 +24,19 @@ from urllib.parse import quote, urlencode
 
 import httpx
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
-from authlib.oidc.core import CodeIDToken
 from itsdangerous import BadData, URLSafeTimedSerializer
-from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
+from forum_server.accounts.oidc_checks import OidcError, ProviderMetadata, verify_id_token
 from forum_server.settings import OidcProvider
 
 log = logging.getLogger(__name__)
 
 SCOPES = ("openid", "email", "profile")
-# Never "none" and never an HMAC keyed with the client secret: only the provider's keys.
-SIGNING_ALGORITHMS = frozenset(
-    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
-)
 METADATA_TTL = 3600.0  # seconds a discovery document or key set is trusted before refetching
 HTTP_TIMEOUT = 10.0
-LEEWAY = 60  # seconds of clock skew allowed on exp/iat/nbf
 MAX_RESPONSE_BYTES = 512 * 1024
-
-
-class OidcError(Exception):
-    """Sign-in with a provider did not complete. `message` is said to the person;
-    `code` is for logs and tests."""
-
-    def __init__(self, message: str, *, code: str = "oidc_failed") -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-@dataclass(frozen=True)
-class ProviderMetadata:
-    issuer: str
-    authorization_endpoint: str
-    token_endpoint: str
-    jwks_uri: str
-    userinfo_endpoint: str | None
-    id_token_algorithms: tuple[str, ...]
-    token_auth_methods: tuple[str, ...]
-    scopes: tuple[str, ...]
-    iss_parameter: bool  # RFC 9207: the authorization response names its issuer
-
-    @classmethod
-    def from_document(cls, doc: Mapping[str, Any], issuer: str) -> ProviderMetadata:
-        """Checks the discovery document: its `issuer` must be exactly the configured one."""
-        if doc.get("issuer") != issuer:
-            log.warning(
-                "OIDC discovery for %r names issuer %r: refusing it", issuer, doc.get("issuer")
-            )
-            raise OidcError(
-                "The sign-in service is not set up correctly here (its issuer does not "
-                "match). Please tell the secretariat.",
-                code="wrong_issuer",
-            )
-        endpoints: dict[str, str] = {}
-        for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
-            value = doc.get(key)
-            if not _is_http_url(value, secure=issuer.startswith("https://")):
-                raise OidcError(
-                    "The sign-in service's description is incomplete; please tell the secretariat.",
-                    code="bad_metadata",
-                )
-            endpoints[key] = str(value)
-        userinfo = doc.get("userinfo_endpoint")
-        return cls(
-            issuer=issuer,
-            authorization_endpoint=endpoints["authorization_endpoint"],
-            token_endpoint=endpoints["token_endpoint"],
-            jwks_uri=endpoints["jwks_uri"],
-            userinfo_endpoint=userinfo if _is_http_url(userinfo) else None,
-            id_token_algorithms=_strings(doc.get("id_token_signing_alg_values_supported"))
-            or ("RS256",),
-            token_auth_methods=_strings(doc.get("token_endpoint_auth_methods_supported"))
-            or ("client_secret_basic",),
-            scopes=_strings(doc.get("scopes_supported")),
-            iss_parameter=doc.get("authorization_response_iss_parameter_supported") is True,
-        )
 
 
 @dataclass(frozen=True)
@@ -155,47 +90,6 @@ def unseal(secret_key: str, purpose: str, value: str | None, max_age: int) -> di
     except BadData:
         return None
     return data if isinstance(data, dict) else None
-
-
-# --- the ID token ----------------------------------------------------------------------
-
-
-def verify_id_token(
-    id_token: str,
-    keys: KeySet,
-    *,
-    issuer: str,
-    client_id: str,
-    nonce: str,
-    algorithms: tuple[str, ...],
-    access_token: str | None = None,
-    now: int | None = None,
-) -> dict[str, Any]:
-    """The ID token's claims after every check: signature by one of the provider's keys
-    with an allowed asymmetric algorithm; `iss` exactly the issuer; `aud` exactly this
-    client; `exp`, `iat` (and `nbf`) in time; `nonce` the one this browser sent; `azp`
-    and `at_hash` where present. Raises InvalidKeyIdError for an unknown key (the caller
-    refetches the key set once) and JoseError for anything else."""
-    allowed = [alg for alg in algorithms if alg in SIGNING_ALGORITHMS]
-    if not allowed:
-        raise JoseError("the provider offers no acceptable signing algorithm")
-    token = jwt.decode(id_token, keys, algorithms=allowed)
-    options: dict[str, Any] = {
-        "iss": {"essential": True, "value": issuer},
-        "sub": {"essential": True},
-        "aud": {"essential": True, "value": client_id},
-        "exp": {"essential": True},
-        "iat": {"essential": True},
-        "nonce": {"essential": True, "value": nonce},
-    }
-    params = {"nonce": nonce, "client_id": client_id, "access_token": access_token}
-    claims = CodeIDToken(token.claims, token.header, options, params)
-    claims.validate(now=now, leeway=LEEWAY)
-    audience = claims["aud"]
-    if isinstance(audience, list) and audience != [client_id]:
-        # Another audience would be a party we do not know sharing this token.
-        raise JoseError("the ID token has audiences other than this site")
-    return dict(claims)
 
 
 # --- the client ------------------------------------------------------------------------
@@ -438,18 +332,6 @@ def _json_object(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
-
-
-def _is_http_url(value: object, *, secure: bool = False) -> bool:
-    if not isinstance(value, str):
-        return False
-    return value.startswith("https://") or (not secure and value.startswith("http://"))
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        return ()
-    return tuple(item for item in value if isinstance(item, str))
 
 
 def _first_string(claims: Mapping[str, Any], *names: str) -> str | None:

@@ -12,7 +12,8 @@ from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet, OctKey, RSAKey
 
-from forum_server.accounts.oidc import OidcError, ProviderMetadata, seal, unseal, verify_id_token
+from forum_server.accounts.oidc import seal, unseal
+from forum_server.accounts.oidc_checks import OidcError, ProviderMetadata, verify_id_token
 from forum_server.settings import SettingsError, load_settings
 
 ISSUER = "https://idp.example.org"
