@@ -4,11 +4,13 @@ its input, calls one service function and formats the result."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from forum_server.db import Database
 from forum_server.errors import Invalid
 from forum_server.moderation import (
     auditlog,
@@ -19,6 +21,7 @@ from forum_server.moderation import (
     summaries,
     suspensions,
 )
+from forum_server.moderation.queries import SummaryView
 from forum_server.moderation.schemas import (
     Empty,
     OptionalReason,
@@ -27,6 +30,7 @@ from forum_server.moderation.schemas import (
     SummaryWrite,
     SuspensionCreate,
 )
+from forum_server.policy import Actor
 from forum_server.rooms.posts_view import PostView
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int
 from forum_server.web.auth import actor_of
@@ -225,56 +229,37 @@ async def lift_everywhere(request: Request) -> Response:
 # --- running summaries -------------------------------------------------------------
 
 
-@api.route(
-    "GET", "/sessions/{session_id:int}/summary", summary="A session's summary", auth="optional"
-)
-async def session_summary(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    async with ctx.db.read() as db:
-        detail = await queries.summary_detail(db, actor, session_id=path_int(request, "session_id"))
-    return json_response(detail.as_json())
+def _summary_routes(
+    target: str, label: str, write: Callable[[Database, Actor, int, str], Awaitable[SummaryView]]
+) -> None:
+    """GET and PUT /{target}s/{id}/summary: a session's or a guiding question's summary."""
+    id_param = f"{target}_id"
+    path = f"/{target}s/{{{id_param}:int}}/summary"
 
+    async def read_summary(request: Request) -> Response:
+        ctx, actor = app_context(request), await actor_of(request)
+        async with ctx.db.read() as db:
+            where = {id_param: path_int(request, id_param)}
+            detail = await queries.summary_detail(db, actor, **where)
+        return json_response(detail.as_json())
 
-@api.route(
-    "PUT",
-    "/sessions/{session_id:int}/summary",
-    summary="Write the session's running summary",
-    body=SummaryWrite,
-)
-async def write_session_summary(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    data = await parse_body(request, SummaryWrite)
-    view = await summaries.write_session_summary(
-        ctx.db, actor, path_int(request, "session_id"), data.body
+    async def write_summary(request: Request) -> Response:
+        ctx, actor = app_context(request), await actor_of(request)
+        data = await parse_body(request, SummaryWrite)
+        view = await write(ctx.db, actor, path_int(request, id_param), data.body)
+        return json_response(view.as_json())
+
+    # Named per target: the OpenAPI operation ids come from the names.
+    read_summary.__name__ = f"{target}_summary"
+    write_summary.__name__ = f"write_{target}_summary"
+    api.route("GET", path, summary=f"A {label}'s summary", auth="optional")(read_summary)
+    api.route("PUT", path, summary=f"Write a {label}'s running summary", body=SummaryWrite)(
+        write_summary
     )
-    return json_response(view.as_json())
 
 
-@api.route(
-    "GET", "/questions/{question_id:int}/summary", summary="A question's summary", auth="optional"
-)
-async def question_summary(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    async with ctx.db.read() as db:
-        detail = await queries.summary_detail(
-            db, actor, question_id=path_int(request, "question_id")
-        )
-    return json_response(detail.as_json())
-
-
-@api.route(
-    "PUT",
-    "/questions/{question_id:int}/summary",
-    summary="Write a guiding question's running summary",
-    body=SummaryWrite,
-)
-async def write_question_summary(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    data = await parse_body(request, SummaryWrite)
-    view = await summaries.write_question_summary(
-        ctx.db, actor, path_int(request, "question_id"), data.body
-    )
-    return json_response(view.as_json())
+_summary_routes("session", "session", summaries.write_session_summary)
+_summary_routes("question", "guiding question", summaries.write_question_summary)
 
 
 # --- holding rules -----------------------------------------------------------------
