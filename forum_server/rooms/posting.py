@@ -57,6 +57,29 @@ async def _existing(uow: UnitOfWork, actor: Actor, client_id: str | None) -> Pos
     return post
 
 
+async def _check_same_post(
+    uow: UnitOfWork, existing: Post, thread_id: int, data: PostCreate
+) -> None:
+    """A retry must ask for the very post its client_id made (as first written: it may
+    have been edited since); anything else is a client reusing ids, refused."""
+    first_text = await uow.session.scalar(
+        select(PostVersion.body)
+        .where(PostVersion.post_id == existing.id)
+        .order_by(PostVersion.id)
+        .limit(1)
+    )
+    if (
+        existing.thread_id != thread_id
+        or existing.parent_id != data.parent_id
+        or (first_text if first_text is not None else existing.body) != data.body
+    ):
+        raise _client_id_reused()
+
+
+def _client_id_reused() -> Conflict:
+    return Conflict("This client_id was used for another post.", code="client_id_reused")
+
+
 async def create_post(
     db: Database, actor: Actor, thread_id: int, data: PostCreate, *, client: str | None = None
 ) -> Posted:
@@ -114,8 +137,7 @@ async def _create_post(
     guest = await _check_may_post(uow, access, data)
     existing = await _existing(uow, actor, data.client_id)
     if existing is not None:
-        if existing.thread_id != thread_id:
-            raise Conflict("This client_id was used for another post.", code="client_id_reused")
+        await _check_same_post(uow, existing, thread_id, data)
         return Posted(await _view(uow, existing, access), created=False)
     await _check_open(uow, thread.session_id)
     if thread.locked:
@@ -191,13 +213,30 @@ async def create_thread(
     db: Database, actor: Actor, session_id: int, data: ThreadCreate
 ) -> tuple[int, Posted]:
     """A participant's own topic, where the session allows it: the thread and its
-    first post, in one transaction."""
+    first post, in one transaction. A retry with the same client_id returns the topic
+    it made (`Posted.created` False)."""
     html = await render_markdown_off_loop(data.body)
     async with db.write() as uow:
         forum_session, access = await load_session(uow.session, actor, session_id)
         access.check_may_post()
         if not forum_session.participant_topics and not access.can_moderate:
             raise Forbidden("This session does not take new topics from participants.")
+        existing = await _existing(uow, actor, data.client_id)
+        if existing is not None:
+            thread = await uow.session.get(Thread, existing.thread_id)
+            first_post = await uow.session.scalar(
+                select(Post.id).where(Post.thread_id == existing.thread_id).order_by(Post.id)
+            )
+            opened_it = (  # the post that opened this very topic, not a reply
+                thread is not None
+                and thread.session_id == session_id
+                and thread.title == data.title
+                and first_post == existing.id
+            )
+            if thread is None or not opened_it:
+                raise _client_id_reused()
+            await _check_same_post(uow, existing, thread.id, PostCreate(body=data.body))
+            return thread.id, Posted(await _view(uow, existing, access), created=False)
         await _check_open(uow, session_id)
         thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
         uow.session.add(thread)

@@ -212,7 +212,8 @@ async def create_thread(request: Request) -> Response:
     async with ctx.db.read() as db:
         threads = await queries.list_threads(db, actor, posted.post.session_id)
     thread = next(t for t in threads if t.id == thread_id)
-    return json_response({**thread.as_json(), "first_post": posted.post.as_json()}, status=201)
+    body = {**thread.as_json(), "first_post": posted.post.as_json()}
+    return json_response(body, status=201 if posted.created else 200)
 
 
 @api.route(

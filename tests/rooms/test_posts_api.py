@@ -88,6 +88,45 @@ async def test_retry_with_the_same_client_id_returns_the_original(client, forum,
     assert await count_posts(db) == 2
 
 
+async def test_a_client_id_reused_for_another_post_is_refused(client, forum, db):
+    first = (await post(client, forum, client_id="c-9", body="As first written.")).json()
+    other_text = await post(client, forum, client_id="c-9", body="Something else.")
+    as_reply = await post(
+        client, forum, client_id="c-9", body="As first written.", parent_id=first["id"]
+    )
+    for refused in (other_text, as_reply):
+        assert refused.status_code == 409
+        assert refused.json()["error"]["code"] == "client_id_reused"
+    # Edited since: a late retry of the first text still finds it.
+    edited = await client.patch(
+        f"/api/v1/posts/{first['id']}", json={"body": "Edited."}, headers=forum["ana"]
+    )
+    assert edited.status_code == 200
+    retry = await post(client, forum, client_id="c-9", body="As first written.")
+    assert retry.status_code == 200 and retry.json()["id"] == first["id"]
+    assert await count_posts(db) == 1
+
+
+async def test_a_retried_topic_is_created_once(client, forum, make_space, make_session, db):
+    sid = await make_session(await make_space(), participant_topics=True)
+    url = f"/api/v1/sessions/{sid}/threads"
+    topic = {"title": "Regional networks", "body": "Let us compare notes.", "client_id": "t-1"}
+    created = await client.post(url, json=topic, headers=forum["ana"])
+    retry = await client.post(url, json=topic, headers=forum["ana"])
+    assert created.status_code == 201 and retry.status_code == 200
+    assert retry.json()["id"] == created.json()["id"]
+    assert retry.json()["first_post"]["id"] == created.json()["first_post"]["id"]
+    renamed = await client.post(url, json={**topic, "title": "Other"}, headers=forum["ana"])
+    assert renamed.status_code == 409 and renamed.json()["error"]["code"] == "client_id_reused"
+    # A reply's client_id does not stand for a topic.
+    await post(client, forum, client_id="r-1", body="A reply.")
+    as_topic = {"title": "T", "body": "A reply.", "client_id": "r-1"}
+    assert (await client.post(url, json=as_topic, headers=forum["ana"])).status_code == 409
+    threads = (await client.get(f"/api/v1/sessions/{sid}/threads")).json()["items"]
+    assert [t["title"] for t in threads].count("Regional networks") == 1
+    assert await count_posts(db) == 2
+
+
 async def test_markdown_is_rendered_safely(client, forum):
     body = "**Bold** <script>alert(1)</script> [x](javascript:alert(1)) https://bch.cbd.int/"
     html = (await post(client, forum, body=body)).json()["html"]
