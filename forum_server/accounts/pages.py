@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from forum_server.accounts import credentials, service
 from forum_server.accounts.countries import country_choices
-from forum_server.accounts.queries import UserView, get_user
+from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import (
     AFFILIATION_LABELS,
     GENDER_LABELS,
@@ -144,8 +144,15 @@ async def _profile_context(request: Request, user: UserView, **extra: Any) -> di
         "affiliation": user.affiliation or "",
         "gender": user.gender or "",
     }
+    ctx = app_context(request)
+    async with ctx.db.read() as session:
+        methods = await sign_in_methods(session, user.id)
+    labels = {p.issuer: p.label for p in ctx.settings.sign_in_providers}
     context: dict[str, Any] = {
         "user": user,
+        "has_password": methods.has_password,
+        # Providers no longer configured are still named, by their address.
+        "providers": [labels.get(issuer, issuer) for issuer in methods.issuers],
         "form": form,
         "errors": {},
         "form_error": None,

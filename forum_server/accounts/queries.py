@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forum_server.accounts.models import User
+from forum_server.accounts.models import OidcIdentity, User
 from forum_server.errors import NotFound
 
 
@@ -61,6 +61,22 @@ async def get_user(db: AsyncSession, user_id: int) -> UserView:
     if user is None or not user.is_active:
         raise NotFound("No such user.")
     return UserView.of(user)
+
+
+@dataclass(frozen=True)
+class SignInMethods:
+    """How a user can sign in: with a password, and/or through these providers."""
+
+    has_password: bool
+    issuers: tuple[str, ...]
+
+
+async def sign_in_methods(db: AsyncSession, user_id: int) -> SignInMethods:
+    password_hash = await db.scalar(select(User.password_hash).where(User.id == user_id))
+    issuers = await db.scalars(
+        select(OidcIdentity.issuer).where(OidcIdentity.user_id == user_id).order_by(OidcIdentity.id)
+    )
+    return SignInMethods(password_hash is not None, tuple(dict.fromkeys(issuers)))
 
 
 async def find_user_by_email(db: AsyncSession, email: str) -> User | None:

@@ -89,6 +89,11 @@ async def change_password(uow: UnitOfWork, actor: Actor, data: PasswordChange) -
     """Sets a new password and ends every sign-in of the user, this one included;
     the caller starts a fresh one."""
     user = await _own_user(uow, actor)
+    if user.password_hash is None:
+        raise Conflict(
+            "This account has no password: it signs in through single sign-on.",
+            code="no_password",
+        )
     if not await verify_password(user.password_hash, data.current_password):
         raise Invalid("The current password is wrong.", field="current_password")
     _check_new_password(data.new_password, user.email, field="new_password")

@@ -119,6 +119,16 @@ async def test_first_sign_in_completes_the_profile_and_the_account_is_reused(
         link = (await session.scalars(select(OidcIdentity))).one()
     assert (link.issuer, link.subject, link.user_id) == (oidc_provider.issuer, "ada", user["id"])
     first_session = browser.app.cookies["forum_session"]
+    # No password to change: the profile says how the account signs in instead.
+    profile = (await browser.app.get("/profile")).text
+    assert "You can sign in with Test IdP. This account has no password." in profile
+    assert "Change password" not in profile
+    csrf = await csrf_from(browser.app, "/profile")
+    attempt = await browser.app.post(
+        "/profile/password",
+        data={"csrf_token": csrf, "current_password": "guess", "new_password": "a new passphrase"},
+    )
+    assert attempt.status_code == 409 and "has no password" in attempt.text
 
     csrf = await csrf_from(browser.app, "/")
     assert (await browser.app.post("/logout", data={"csrf_token": csrf})).status_code == 303
