@@ -26,6 +26,7 @@ from forum_server.rooms.pages_shared import (
     checkbox,
     checked,
     lines,
+    live_resume_position,
     notice_from,
     session_status,
     time_field,
@@ -155,11 +156,13 @@ async def render_session(
 ) -> Response:
     """The session page; after a refused form, with the message and what was typed."""
     ctx, actor = app_context(request), await actor_of(request)
+    live_after = live_resume_position(request)
     async with ctx.db.read() as db:
         detail = await queries.session_detail(db, actor, session_id)
         can_download = await can_download_session_report(db, actor, session_id)
     context = {
         "session": detail,
+        "live_after": live_after,
         "can_download_report": can_download,
         "status": session_status(detail, utcnow()),
         "notice": None if error else notice_from(request),

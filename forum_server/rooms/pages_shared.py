@@ -1,6 +1,7 @@
 """What the forum pages share: turning form fields into what the strict input models
-take, the session status line, notices after a redirect, and showing a service's
-refusal on the page the form came from instead of on a bare error page."""
+take, the session status line, notices after a redirect, where live updates resume,
+and showing a service's refusal on the page the form came from instead of on a bare
+error page."""
 
 from __future__ import annotations
 
@@ -20,6 +21,20 @@ from forum_server.schemas import invalid_from
 from forum_server.web.forms import validate_form
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def live_resume_position(request: Request) -> int:
+    """Where a page's live updates resume (`data-live-after`); read it before the page.
+
+    The hub's position, not the newest id in the database: every event up to it has
+    been dispatched, in id order, so none below it is still committing (PostgreSQL
+    can commit a lower id after a higher one). It is the whole log's position, so a
+    quiet session whose events were pruned does not ask for a reload. What committed
+    after it is replayed; the script ignores what the page already shows.
+    """
+    position: int = request.app.state.hub.position
+    return position
+
 
 # A redirect names one of these; the page never echoes text it was given.
 NOTICES = {

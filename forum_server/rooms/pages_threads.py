@@ -15,7 +15,12 @@ from forum_server.errors import DomainError, Invalid
 from forum_server.moderation import queries as moderation_queries
 from forum_server.orm import utcnow
 from forum_server.rooms import posting, queries
-from forum_server.rooms.pages_shared import attempt, checked, session_status
+from forum_server.rooms.pages_shared import (
+    attempt,
+    checked,
+    live_resume_position,
+    session_status,
+)
 from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import PostCreate
 from forum_server.web.auth import actor_of, client_address
@@ -69,6 +74,7 @@ async def render_thread(
     """The thread page; after a refused contribution, with the message and the text
     kept in the form it came from (or, when no form is shown, beside the message)."""
     ctx, actor = app_context(request), await actor_of(request)
+    live_after = live_resume_position(request)
     async with ctx.db.read() as db:
         detail = await queries.thread_detail(db, actor, thread_id)
         summary = await moderation_queries.summary_for_thread(db, actor, thread_id)
@@ -81,6 +87,7 @@ async def render_thread(
     context = {
         "thread": detail.thread,
         "session": detail.session,
+        "live_after": live_after,
         "posts": rows,
         "status": session_status(detail.session, utcnow()),
         "may_post": may_post,

@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.errors import DomainError
-from forum_server.events import EventRecord
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -196,8 +195,6 @@ class SessionDetail:
     can_post: bool
     next_change: datetime | None
     topics: list[ThreadSummary] = field(default_factory=list)
-    # The event log's position when the page was read: live updates resume here.
-    last_event_id: int = 0
 
     @property
     def opens_at(self) -> datetime | None:
@@ -254,11 +251,6 @@ class ThreadSummary:
 
 
 async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> SessionDetail:
-    # Read first: anything committed after it is replayed to the page (which ignores
-    # what it already shows), never skipped. The whole log's position, not this
-    # session's newest event: that one may have been pruned, and an old cursor would
-    # ask the page to reload for nothing.
-    position = await db.scalar(select(func.coalesce(func.max(EventRecord.id), 0))) or 0
     forum_session, access = await load_session(db, actor, session_id)
     space = await db.get(Space, forum_session.space_id)
     assert space is not None
@@ -291,7 +283,6 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
         can_post=_may_post(access) and state == "open",
         next_change=next_boundary(periods, now),
         topics=[t for t in threads if t.question_number is None],
-        last_event_id=position,
     )
 
 

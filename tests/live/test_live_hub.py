@@ -209,10 +209,11 @@ async def test_a_page_of_a_session_whose_events_were_pruned_resumes_without_a_re
         uow.emit("question.added", {}, session_id=forum["members_session_id"])
     assert await prune_events(db, keep_days=7) > 0
     assert await session_event_ids(db, forum["session_id"]) == []
-    page = await client.get(f"/sessions/{forum['session_id']}")
-    after = int(re.search(r'data-live-after="(\d+)"', page.text)[1])  # type: ignore[index]
-    assert after == (await event_id_range(db))[1]  # the log's position
     await hub.catch_up()
+    for path in (f"/sessions/{forum['session_id']}", f"/threads/{forum['thread_id']}"):
+        page = await client.get(path)
+        after = int(re.search(r'data-live-after="(\d+)"', page.text)[1])  # type: ignore[index]
+        assert after == hub.position == (await event_id_range(db))[1]  # the log's position
     viewer = attached()
     await hub.subscribe(viewer, forum["session_id"], after)
     assert [f["type"] for f in await frames(viewer)] == ["subscribed"]
