@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forum_server.settings import Settings
@@ -43,12 +42,10 @@ def csrf_token(conn: HTTPConnection, secret: str) -> str:
 
 
 def _cookies(headers: Headers) -> dict[str, str]:
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(headers.get("cookie", ""))
-    except Exception:  # a malformed Cookie header is treated as no cookies
-        return {}
-    return {key: morsel.value for key, morsel in jar.items()}
+    # Starlette's lenient parser, the one `request.cookies` uses: the stricter
+    # SimpleCookie drops every cookie when another cookie of the site has a space in
+    # it, and the check would then see no session cookie at all.
+    return cookie_parser(headers.get("cookie", ""))
 
 
 class CsrfMiddleware:
@@ -99,7 +96,8 @@ class CsrfMiddleware:
         if (
             not cookies.get(CSRF_COOKIE)
             or not submitted
-            or not hmac.compare_digest(submitted, expected)
+            # Bytes: compare_digest refuses non-ASCII str (a 500 for a forged token).
+            or not hmac.compare_digest(submitted.encode(), expected.encode())
         ):
             await _refuse(
                 scope, send, "The form has expired or did not come from this site; reload it."

@@ -68,6 +68,31 @@ async def test_cookie_json_change_needs_the_csrf_header(
     assert accepted.status_code == 201
 
 
+async def test_another_cookie_of_the_site_does_not_blind_the_csrf_check(
+    client: httpx.AsyncClient, make_user: MakeUser
+):
+    """A cookie with a space in its value (set by some other app on the domain) once
+    made the check see no cookies at all: forms failed, JSON skipped the check."""
+    admin = await make_user(is_secretariat=True)
+    await sign_in(client, admin)
+    client.cookies.set("tracker", "a b", domain="testserver.local")
+    body = {"email": "t@example.org", "password": "a long enough password", "display_name": "T"}
+    refused = await client.post("/api/v1/users", json=body)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "csrf_failed"
+    token = await csrf_from(client, "/profile")
+    saved = await client.post("/profile", data={"display_name": "Renamed", "csrf_token": token})
+    assert saved.status_code == 303
+
+
+async def test_a_forged_non_ascii_token_is_refused_not_a_crash(
+    client: httpx.AsyncClient, make_user: MakeUser
+):
+    await client.get("/login")
+    for headers, data in (({"X-CSRF-Token": "é".encode()}, {}), ({}, {"csrf_token": "é"})):
+        response = await client.post("/login", data={"email": "x", **data}, headers=headers)
+        assert response.status_code == 403
+
+
 async def test_planted_session_cookie_is_replaced_at_sign_in(
     client: httpx.AsyncClient, make_user: MakeUser
 ):
