@@ -6,9 +6,11 @@ The README's configuration table, `forum-server --help` and validation all read
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -267,6 +269,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         values["database_url"] = f"sqlite+aiosqlite:///{data_dir / 'forum.db'}"
     if not values["secret_key"]:
         values["secret_key"] = _stored_secret_key(data_dir)
+    _check_secret_key(values["secret_key"])
     values["base_url"] = str(values["base_url"]).rstrip("/")
     if "oidc_extra" not in overrides:
         values["oidc_extra"] = _oidc_extra(values["oidc_providers"], env)
@@ -297,21 +300,37 @@ def _check_oidc(values: dict[str, Any]) -> None:
                 raise SettingsError(f"FORUM_OIDC_{provider.name.upper()}_{key.upper()} is not set")
 
 
+MIN_SECRET_KEY_CHARS = 32
+
+
 def _stored_secret_key(data_dir: Path) -> str:
     """Generate the key on first run and keep it, so sign-ins survive restarts."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    # O_EXCL: two processes starting together agree on whichever key landed first.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
-    return key
+    if not path.exists():
+        key = secrets.token_urlsafe(48)
+        # Written whole to a private file, then linked into place: nobody ever reads a
+        # half-written key, and of two processes starting together the first link wins.
+        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=".secret_key-")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key)
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
+    return path.read_text().strip()
+
+
+def _check_secret_key(key: str) -> None:
+    # A short (or empty) key would let anyone forge the signed sign-in cookies.
+    if len(key) < MIN_SECRET_KEY_CHARS:
+        raise SettingsError(
+            f"the secret key must be at least {MIN_SECRET_KEY_CHARS} characters "
+            "(FORUM_SECRET_KEY, or the data folder's secret_key file)"
+        )
 
 
 def settings_table_markdown() -> str:

@@ -21,7 +21,7 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settin
         "database_url": database_url,
         "base_url": BASE_URL,
         "registration": "open",
-        "secret_key": "test-secret-key",
+        "secret_key": "test-secret-key-of-at-least-32-characters",
     }
     values.update(overrides)
     return load_settings(environ={}, **values)

@@ -42,6 +42,24 @@ def test_secret_key_is_generated_once_and_kept(tmp_path: Path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_a_short_or_empty_secret_key_is_refused(tmp_path: Path):
+    with pytest.raises(SettingsError, match="at least 32 characters"):
+        load_settings(environ={"FORUM_DATA_DIR": str(tmp_path), "FORUM_SECRET_KEY": "short"})
+    (tmp_path / "secret_key").write_text("")  # e.g. left by a crash mid-write
+    with pytest.raises(SettingsError, match="secret_key file"):
+        load_settings(environ={"FORUM_DATA_DIR": str(tmp_path)})
+
+
+def test_processes_starting_together_agree_on_one_key(tmp_path: Path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    environ = {"FORUM_DATA_DIR": str(tmp_path)}
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(lambda _: load_settings(environ=environ).secret_key, range(32)))
+    assert len(keys) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no drafts left
+
+
 @pytest.mark.parametrize(
     ("name", "value"),
     [("FORUM_REGISTRATION", "maybe"), ("FORUM_SESSION_DAYS", "-3"), ("FORUM_MAX_BODY_BYTES", "x")],

@@ -102,7 +102,7 @@ async def serve(data_dir: Path, database_url: str) -> AsyncIterator[Server]:
         database_url=database_url,
         base_url=base_url,
         registration="open",
-        secret_key="e2e-secret-key",
+        secret_key="e2e-secret-key-of-at-least-32-characters",
         log_level="warning",
     )
     app = create_app(settings)
