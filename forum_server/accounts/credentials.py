@@ -72,6 +72,16 @@ async def end_all_login_sessions(uow: UnitOfWork, user_id: int) -> None:
     )
 
 
+async def revoke_all_api_tokens(uow: UnitOfWork, user_id: int) -> None:
+    """Ends every API token of the user (a password change: one minted with a stolen
+    password must not outlive it)."""
+    await uow.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
 async def create_api_token(uow: UnitOfWork, user_id: int, name: str | None) -> str:
     token, digest = new_token(API_TOKEN_PREFIX)
     uow.session.add(ApiToken(token_hash=digest, user_id=user_id, name=name or "api"))

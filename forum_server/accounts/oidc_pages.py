@@ -8,7 +8,7 @@
 The flow's `state`, `nonce`, PKCE verifier and `next` live in a signed, HttpOnly,
 SameSite=Lax cookie for ten minutes and are consumed at the callback. Someone new is
 held in a second signed cookie until their profile is complete; only then is the
-account made. Every sign-in gets a new login session (credentials.start_login_session).
+account made. Every sign-in gets a new login session (web.auth.begin_sign_in).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from forum_server.accounts import credentials
 from forum_server.accounts import oidc_identities as identities
 from forum_server.accounts.countries import country_choices
 from forum_server.accounts.oidc import Flow, Identity, OidcClient, OidcError, seal, unseal
@@ -27,7 +26,7 @@ from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS, Pro
 from forum_server.errors import DomainError, NotFound
 from forum_server.settings import OidcProvider, Settings
 from forum_server.text import clean_line
-from forum_server.web.auth import SESSION_COOKIE, set_session_cookie
+from forum_server.web.auth import signed_in_redirect
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 from forum_server.web.redirects import safe_next
@@ -107,23 +106,6 @@ async def _refused(request: Request, provider: OidcProvider, error: DomainError)
     )
 
 
-async def _signed_in(request: Request, user_id: int, target: str) -> Response:
-    """A fresh login session; one the browser brought along is ended, never reused."""
-    ctx = app_context(request)
-    async with ctx.db.write() as uow:
-        if old := request.cookies.get(SESSION_COOKIE):
-            await credentials.end_login_session(uow, old)
-        token = await credentials.start_login_session(
-            uow,
-            user_id,
-            days=ctx.settings.session_days,
-            user_agent=request.headers.get("user-agent"),
-        )
-    response = RedirectResponse(target, status_code=303)
-    set_session_cookie(response, ctx.settings, token)
-    return response
-
-
 async def start(request: Request) -> Response:
     ctx = app_context(request)
     provider = _provider(request)
@@ -175,7 +157,7 @@ async def _callback(request: Request) -> Response:
         async with ctx.db.write() as uow:
             user_id = await identities.sign_in(uow, identity)
         if user_id is not None:
-            return await _signed_in(request, user_id, flow.next)
+            return await signed_in_redirect(request, user_id, flow.next)
         async with ctx.db.read() as session:
             await identities.check_new_account(
                 session,
@@ -243,7 +225,7 @@ async def welcome(request: Request) -> Response:
         response = await _refused(request, provider, error)
     else:
         target = f"/spaces/{account.joined_space}?notice=joined" if account.joined_space else None
-        response = await _signed_in(request, account.user.id, target or next_path)
+        response = await signed_in_redirect(request, account.user.id, target or next_path)
     _drop_cookie(response, ctx.settings, SIGNUP_COOKIE)
     return response
 

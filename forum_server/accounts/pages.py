@@ -25,7 +25,7 @@ from forum_server.web.auth import (
     actor_of,
     clear_session_cookie,
     client_address,
-    set_session_cookie,
+    signed_in_redirect,
 )
 from forum_server.web.context import app_context
 from forum_server.web.forms import error_for_field, read_form, validate_form
@@ -46,20 +46,6 @@ def _choices() -> dict[str, Any]:
         "affiliations": AFFILIATION_LABELS,
         "genders": GENDER_LABELS,
     }
-
-
-async def _signed_in_redirect(request: Request, user_id: int, target: str) -> Response:
-    ctx = app_context(request)
-    async with ctx.db.write() as uow:
-        token = await credentials.start_login_session(
-            uow,
-            user_id,
-            days=ctx.settings.session_days,
-            user_agent=request.headers.get("user-agent"),
-        )
-    response = RedirectResponse(target, status_code=303)
-    set_session_cookie(response, ctx.settings, token)
-    return response
 
 
 async def login_page(request: Request) -> Response:
@@ -93,7 +79,7 @@ async def login_page(request: Request) -> Response:
             status=error.status,
             headers=headers,
         )
-    return await _signed_in_redirect(request, user.id, next_path)
+    return await signed_in_redirect(request, user.id, next_path)
 
 
 async def logout(request: Request) -> Response:
@@ -130,7 +116,7 @@ async def register_page(request: Request) -> Response:
         else:
             if actor.signed_in:  # the secretariat creating someone else's account
                 return RedirectResponse("/", status_code=303)
-            return await _signed_in_redirect(request, user.id, "/profile")
+            return await signed_in_redirect(request, user.id, "/profile")
     form.pop("password", None)
     context.update(form=form, errors=errors)
     return await ctx.templates.page(request, "register.html", context, status=422)
@@ -202,7 +188,7 @@ async def password_change(request: Request) -> Response:
             errors = error_for_field(error)
         else:
             # Every sign-in ended with the old password; this browser gets a new one.
-            return await _signed_in_redirect(request, user_id, "/profile?saved=1")
+            return await signed_in_redirect(request, user_id, "/profile?saved=1")
     async with ctx.db.read() as session:
         user = await get_user(session, user_id)
     context = await _profile_context(request, user, password_errors=errors)

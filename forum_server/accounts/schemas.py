@@ -10,6 +10,10 @@ from forum_server.accounts.countries import normalize_country
 from forum_server.schemas import Input
 from forum_server.text import clean_line
 
+# Longest accepted: RFC 5321's path limit, and far beyond any passphrase.
+MAX_EMAIL_CHARS = 254
+MAX_PASSWORD_CHARS = 1024
+
 Affiliation = Literal["party", "other_government", "igo", "ngo", "industry", "academia", "other"]
 Gender = Literal["female", "male", "other", "prefer_not_to_say"]
 
@@ -52,7 +56,7 @@ def _display_name(value: str) -> str:
 
 
 class UserCreate(ProfileFields):
-    email: EmailStr = Field(max_length=254)
+    email: EmailStr = Field(max_length=MAX_EMAIL_CHARS)
     password: str
     display_name: str
     is_secretariat: bool = False
@@ -77,6 +81,6 @@ class PasswordChange(Input):
 
 
 class TokenCreate(Input):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=1024)
+    email: str = Field(max_length=MAX_EMAIL_CHARS)
+    password: str = Field(max_length=MAX_PASSWORD_CHARS)
     name: str | None = Field(default=None, max_length=80)

@@ -10,7 +10,13 @@ from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import User
 from forum_server.accounts.passwords import hash_password, password_problem, verify_password
 from forum_server.accounts.queries import UserView, find_user_by_email
-from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
+from forum_server.accounts.schemas import (
+    MAX_EMAIL_CHARS,
+    MAX_PASSWORD_CHARS,
+    PasswordChange,
+    ProfileUpdate,
+    UserCreate,
+)
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from forum_server.orm import utcnow
@@ -60,6 +66,9 @@ async def authenticate(
 ) -> UserView:
     """The user with these credentials. The same answer, after the same work, whether
     the address is unknown or the password wrong; repeated failures raise RateLimited."""
+    if len(email) > MAX_EMAIL_CHARS or len(password) > MAX_PASSWORD_CHARS:
+        # Never right, and too long to key a throttling counter with.
+        raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
     keys = [f"client:{client}", f"email:{email.strip().lower()}"]
     await throttle.check_not_throttled(db, keys, limit=max_failures)
     async with db.read() as session:
@@ -86,8 +95,8 @@ async def update_profile(uow: UnitOfWork, actor: Actor, data: ProfileUpdate) -> 
 
 
 async def change_password(uow: UnitOfWork, actor: Actor, data: PasswordChange) -> UserView:
-    """Sets a new password and ends every sign-in of the user, this one included;
-    the caller starts a fresh one."""
+    """Sets a new password and ends every sign-in and API token of the user, this
+    sign-in included; the caller starts a fresh one."""
     user = await _own_user(uow, actor)
     if user.password_hash is None:
         raise Conflict(
@@ -100,6 +109,7 @@ async def change_password(uow: UnitOfWork, actor: Actor, data: PasswordChange) -
     user.password_hash = await hash_password(data.new_password)
     user.password_changed_at = utcnow()
     await credentials.end_all_login_sessions(uow, user.id)
+    await credentials.revoke_all_api_tokens(uow, user.id)
     await uow.flush()
     return UserView.of(user)
 

@@ -10,7 +10,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from forum_server.accounts import credentials
 from forum_server.accounts import service as accounts
 from forum_server.accounts.countries import REGION_NAMES, country_choices
 from forum_server.accounts.models import User
@@ -21,7 +20,7 @@ from forum_server.rooms import invitations, members, members_queries
 from forum_server.rooms.members import MemberPut
 from forum_server.rooms.members_views import send_invitation
 from forum_server.rooms.pages_shared import REFUSALS, attempt, checked, notice_from, see_other
-from forum_server.web.auth import actor_of, set_session_cookie
+from forum_server.web.auth import actor_of, begin_sign_in, set_session_cookie
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 
@@ -193,12 +192,7 @@ async def invitation_page(request: Request) -> Response:
         )
         new_actor = invitations.actor_for(user)
         joined = await invitations.accept(uow, new_actor, token)
-        login = await credentials.start_login_session(
-            uow,
-            user.id,
-            days=ctx.settings.session_days,
-            user_agent=request.headers.get("user-agent"),
-        )
+        login = await begin_sign_in(uow, request, user.id)
     response = see_other(f"/spaces/{joined.slug}?notice=joined")
     set_session_cookie(response, ctx.settings, login)
     return response

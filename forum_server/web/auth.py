@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from starlette.requests import HTTPConnection
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from forum_server.accounts import credentials
+from forum_server.db import UnitOfWork
 from forum_server.errors import Unauthorized
 from forum_server.policy import ANONYMOUS, Actor
 from forum_server.settings import Settings
@@ -44,6 +45,27 @@ async def actor_of(conn: HTTPConnection) -> Actor:
     actor = actor or ANONYMOUS
     conn.state.actor = actor
     return actor
+
+
+async def begin_sign_in(uow: UnitOfWork, conn: HTTPConnection, user_id: int) -> str:
+    """A fresh login session for the user, its token for the cookie. One the browser
+    brought along is ended, never reused (nor left for whoever planted it)."""
+    settings = app_context(conn).settings
+    if old := conn.cookies.get(SESSION_COOKIE):
+        await credentials.end_login_session(uow, old)
+    return await credentials.start_login_session(
+        uow, user_id, days=settings.session_days, user_agent=conn.headers.get("user-agent")
+    )
+
+
+async def signed_in_redirect(conn: HTTPConnection, user_id: int, target: str) -> Response:
+    """Sign the user in (`begin_sign_in`) and send the browser on to `target`."""
+    ctx = app_context(conn)
+    async with ctx.db.write() as uow:
+        token = await begin_sign_in(uow, conn, user_id)
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(response, ctx.settings, token)
+    return response
 
 
 def set_session_cookie(response: Response, settings: Settings, token: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from forum_server.web.auth import SESSION_COOKIE
 from tests.conftest import MakeUser
-from tests.helpers import BASE_URL, PASSWORD, csrf_from, sign_in
+from tests.helpers import PASSWORD, bearer, csrf_from, sign_in, token_for
 
 
 async def test_sign_in_page_then_profile(client: httpx.AsyncClient, make_user: MakeUser):
@@ -29,6 +29,16 @@ async def test_wrong_password_shows_the_form_again(client: httpx.AsyncClient, ma
     assert response.status_code == 401
     assert "wrong" in response.text
     assert SESSION_COOKIE not in client.cookies
+
+
+async def test_an_oversized_sign_in_is_refused_like_a_wrong_password(
+    client: httpx.AsyncClient,
+):
+    token = await csrf_from(client)
+    for fields in ({"email": "x" * 400 + "@example.org"}, {"password": "p" * 5000}):
+        data = {"email": "a@example.org", "password": "pw", "csrf_token": token, **fields}
+        response = await client.post("/login", data=data)
+        assert response.status_code == 401 and "wrong" in response.text
 
 
 async def test_form_without_csrf_token_is_refused(client: httpx.AsyncClient, make_user: MakeUser):
@@ -93,13 +103,21 @@ async def test_a_forged_non_ascii_token_is_refused_not_a_crash(
         assert response.status_code == 403
 
 
-async def test_planted_session_cookie_is_replaced_at_sign_in(
-    client: httpx.AsyncClient, make_user: MakeUser
-):
-    user = await make_user()
-    client.cookies.set(SESSION_COOKIE, "planted-by-attacker", domain="testserver.local")
-    await sign_in(client, user)
-    assert client.cookies.get(SESSION_COOKIE) not in (None, "planted-by-attacker")
+async def test_a_session_the_browser_brought_is_ended_at_sign_in(app, make_user: MakeUser):
+    """Signing in as B in a browser holding A's (or a planted) session ends that one:
+    whoever knows the old cookie does not stay signed in."""
+    from tests.helpers import client_for
+
+    first, second = await make_user(), await make_user()
+    async with client_for(app) as browser:
+        await sign_in(browser, first)
+        earlier = browser.cookies.get(SESSION_COOKIE)
+        await sign_in(browser, second)
+        assert browser.cookies.get(SESSION_COOKIE) not in (None, earlier)
+        assert (await browser.get("/api/v1/me")).json()["id"] == second.id
+    async with client_for(app) as holder_of_the_old_cookie:
+        holder_of_the_old_cookie.cookies.set(SESSION_COOKIE, earlier, domain="testserver.local")
+        assert (await holder_of_the_old_cookie.get("/api/v1/me")).status_code == 401
 
 
 async def test_sign_out_ends_the_session_for_good(app, make_user: MakeUser):
@@ -122,6 +140,7 @@ async def test_password_change_signs_out_other_browsers(app, make_user: MakeUser
 
     user = await make_user()
     async with client_for(app) as laptop, client_for(app) as phone:
+        api_token = await token_for(laptop, user)
         await sign_in(laptop, user)
         await sign_in(phone, user)
         token = await csrf_from(laptop, "/profile")
@@ -136,6 +155,8 @@ async def test_password_change_signs_out_other_browsers(app, make_user: MakeUser
         assert changed.status_code == 303
         assert (await laptop.get("/api/v1/me")).status_code == 200
         assert (await phone.get("/api/v1/me")).status_code == 401
+        # An API token minted with the old password ends with it.
+        assert (await laptop.get("/api/v1/me", headers=bearer(api_token))).status_code == 401
     async with client_for(app) as again:
         await sign_in(again, user, "a brand new passphrase")
 
@@ -214,4 +235,3 @@ async def test_pages_needing_sign_in_send_you_to_it(client: httpx.AsyncClient):
     response = await client.get("/profile")
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/profile"
-    assert BASE_URL
