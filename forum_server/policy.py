@@ -7,6 +7,7 @@ and e-mail alike. A caller that may not see something is told it does not exist.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,6 +139,44 @@ def may_see_post(access: SessionAccess, status: str, author_id: int | None) -> b
     if access.can_moderate:
         return True
     return status == "pending" and author_id is not None and author_id == access.actor.user_id
+
+
+# Live events about a session that every viewer of it may receive. Post events are
+# decided post by post; any other type (flags, and whatever is added later) goes to
+# the session's moderators only, so a new kind of event is private until listed here.
+SESSION_EVENTS = frozenset(
+    {
+        "session.created",
+        "session.updated",
+        "session.opened",
+        "session.closed",
+        "session.reopened",
+        "session.extended",
+        "question.added",
+        "question.edited",
+        "thread.created",
+        "thread.locked",
+        "thread.unlocked",
+        "summary.updated",
+    }
+)
+
+
+def may_receive_event(access: SessionAccess, event_type: str, data: Mapping[str, Any]) -> bool:
+    """Whether a viewer with this access may be sent a live event of the session."""
+    if event_type in SESSION_EVENTS:
+        return True
+    if not event_type.startswith("post."):
+        return access.can_moderate
+    status = data.get("status")
+    author = data.get("author")
+    author_id = author.get("id") if isinstance(author, dict) else None
+    author_id = author_id if isinstance(author_id, int) else None
+    if event_type == "post.rejected":
+        # It carries no text: it tells the author's page to drop the held post.
+        return access.can_moderate or (author_id is not None and author_id == access.actor.user_id)
+    # A post event without a readable status is not public (fail closed).
+    return may_see_post(access, status if isinstance(status, str) else "", author_id)
 
 
 # --- loading protected things: every read of a space's content starts here ------------

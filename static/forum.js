@@ -157,6 +157,11 @@
     "post.restored": function (e) { if (!insertPost(e.data)) replaceBody(e.data, false); },
     "post.edited": function (e) { replaceBody(e.data, true); },
     "post.hidden": function (e) { replaceBody(e.data, false); },
+    "post.rejected": function (e) {
+      // Our own post that was waiting for review, turned down by the moderators.
+      var article = doc.getElementById("post-" + e.data.id);
+      if (article && article.querySelector("[data-held]")) article.remove();
+    },
     "question.added": function () { banner("A new guiding question was added. Reload the page to see it."); },
     "session.opened": function () { banner("The session is open."); },
     "session.reopened": function () { banner("The session is open again. Reload the page to take part."); },

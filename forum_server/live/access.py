@@ -17,7 +17,7 @@ from forum_server.policy import (
     SessionAccess,
     SpaceAccess,
     load_session,
-    may_see_post,
+    may_receive_event,
 )
 
 # Events after which members' access to a space must be looked up again before any
@@ -36,23 +36,8 @@ async def load_access(db: Database, actor: Actor, session_id: int) -> SessionAcc
 
 
 def may_receive(access: SessionAccess, event: Event) -> bool:
-    """Whether a subscriber with this access may be sent the event.
-
-    Everyone who may see the session gets its events, except posts that are not
-    (yet) public: a pending post goes to its author and the moderators, a rejected
-    one to moderators only. A post event without a readable status is treated as
-    not public (fail closed).
-    """
-    if not event.type.startswith("post."):
-        return True
-    status = event.data.get("status")
-    author = event.data.get("author")
-    author_id = author.get("id") if isinstance(author, dict) else None
-    return may_see_post(
-        access,
-        status if isinstance(status, str) else "",
-        author_id if isinstance(author_id, int) else None,
-    )
+    """Whether a subscriber with this access may be sent the event (the policy decides)."""
+    return may_receive_event(access, event.type, event.data)
 
 
 # The least any subscriber may see: a guest, no member, moderator or author of anything.

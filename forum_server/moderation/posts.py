@@ -107,7 +107,12 @@ async def reject_post(db: Database, actor: Actor, post_id: int, reason: str | No
         # Only the author's own page shows a held post; tell it to drop it. No text.
         uow.emit(
             "post.rejected",
-            {"id": post.id, "thread_id": post.thread_id, "status": "rejected"},
+            {
+                "id": post.id,
+                "thread_id": post.thread_id,
+                "status": "rejected",
+                "author": {"id": post.author_id},
+            },
             space_id=access.space.space_id,
             session_id=post.session_id,
             thread_id=post.thread_id,

@@ -106,6 +106,38 @@ async def test_pending_posts_reach_only_their_author_and_moderators(
         assert await until_pong(sockets["guest"]) == []
 
 
+async def test_moderation_events_reach_moderators_and_a_rejection_its_author(
+    live_url: str, db: Database, forum: dict[str, Any]
+) -> None:
+    sid = forum["session_id"]
+    tokens, ana = forum["tokens"], forum["users"]["ana"]
+    async with contextlib.AsyncExitStack() as stack:
+        sockets = {
+            name: await stack.enter_async_context(open_socket(live_url, headers))
+            for name, headers in {
+                "ana": bearer(tokens["ana"]),
+                "moderator": bearer(tokens["moderator"]),
+                "ben": bearer(tokens["ben"]),
+                "guest": {},
+            }.items()
+        }
+        for ws in sockets.values():
+            assert (await subscribe(ws, sid))["type"] == "subscribed"
+        where = {"space_id": forum["space_id"], "session_id": sid, "thread_id": forum["thread_id"]}
+        await emit(db, "flag.resolved", {"flag_id": 3, "post_id": 1}, **where)
+        await emit(db, "post.rejected", {"id": 1, "author": {"id": ana.id}}, **where)
+        await emit(db, "something.new", {"secret": "canary"}, **where)  # private by default
+        await emit(db, "thread.locked", {"id": forum["thread_id"]}, **where)
+        moderator_saw = [(await recv(sockets["moderator"]))["type"] for _ in range(4)]
+        assert moderator_saw == ["flag.resolved", "post.rejected", "something.new", "thread.locked"]
+        assert [f["type"] for f in await until_pong(sockets["ana"])] == [
+            "post.rejected",
+            "thread.locked",
+        ]
+        for reader in ("ben", "guest"):
+            assert [f["type"] for f in await until_pong(sockets[reader])] == ["thread.locked"]
+
+
 async def test_a_member_removed_while_subscribed_gets_nothing_more(
     client: httpx.AsyncClient, live_url: str, db: Database, forum: dict[str, Any]
 ) -> None:
