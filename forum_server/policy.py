@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import Forbidden, NotFound, Unauthorized
@@ -19,6 +19,7 @@ from forum_server.rooms.models import (
     ForumSession,
     Membership,
     Post,
+    Question,
     SessionModerator,
     Space,
     Thread,
@@ -253,6 +254,10 @@ async def load_thread(
         _, access = await load_session(db, actor, thread.session_id)
     except NotFound:
         raise NotFound("No such thread.") from None
+    if not access.can_moderate:
+        shown = select(Thread.id).where(Thread.id == thread_id, visible_threads_clause(access))
+        if await db.scalar(shown) is None:
+            raise NotFound("No such thread.")
     return thread, access
 
 
@@ -277,6 +282,24 @@ def visible_posts_clause(access: SessionAccess) -> ColumnElement[bool]:
     if access.actor.user_id is not None:
         shown.append((Post.status == "pending") & (Post.author_id == access.actor.user_id))
     return or_(*shown)
+
+
+def threads_shown_clause(posts: ColumnElement[bool]) -> ColumnElement[bool]:
+    """SQL condition on Thread: a guiding question's thread always; a participant's
+    topic only once one of its posts matches `posts`. Its title is the author's words
+    too: while the opening post waits for review (or after it was turned down), the
+    topic is not there for those who may not see that post."""
+    # correlate_except: the outer query may name Question or Post itself.
+    question = select(Question.id).where(Question.thread_id == Thread.id)
+    shown_post = select(Post.id).where(Post.thread_id == Thread.id, posts)
+    return or_(
+        exists(question.correlate_except(Question)), exists(shown_post.correlate_except(Post))
+    )
+
+
+def visible_threads_clause(access: SessionAccess) -> ColumnElement[bool]:
+    """SQL condition on Thread for listings: topics whose posts this viewer may see."""
+    return threads_shown_clause(visible_posts_clause(access))
 
 
 # --- moderation: who moderates what ---------------------------------------------------
@@ -325,7 +348,8 @@ def require_caller(actor: Actor) -> None:
 
 def report_posts_clause() -> ColumnElement[bool]:
     """SQL condition on Post selecting what a report may contain: published posts only.
-    Hidden, pending and rejected posts are never in a report, whoever downloads it."""
+    Hidden, pending and rejected posts are never in a report, whoever downloads it
+    (nor the title of a topic with none of its posts published)."""
     return Post.status == "published"
 
 

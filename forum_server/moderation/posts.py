@@ -21,8 +21,8 @@ from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import Flag
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SessionAccess, load_post, load_thread, require_caller
-from forum_server.rooms.models import Post, Thread
-from forum_server.rooms.posting import count_published, emit_post
+from forum_server.rooms.models import Post, Question, Thread
+from forum_server.rooms.posting import count_published, emit_post, emit_thread_created
 from forum_server.rooms.posts_view import PostView, post_view
 
 
@@ -31,6 +31,13 @@ async def _load(uow: UnitOfWork, actor: Actor, post_id: int) -> tuple[Post, Sess
     post, access = await load_post(uow.session, actor, post_id)
     access.require_moderator()
     return post, access
+
+
+async def _is_topic(uow: UnitOfWork, thread_id: int) -> bool:
+    """A participant's topic (not a guiding question's thread)."""
+    return (
+        await uow.session.scalar(select(Question.id).where(Question.thread_id == thread_id)) is None
+    )
 
 
 async def _moderator_view(uow: UnitOfWork, post: Post) -> PostView:
@@ -86,10 +93,13 @@ async def approve_post(db: Database, actor: Actor, post_id: int) -> PostView:
             raise Conflict("This post is not waiting for review.", code="not_pending")
         post.status, post.moderation_reason = "published", None
         thread = await uow.session.get(Thread, post.thread_id)
-        if thread is not None:
-            count_published(thread, post.created_at)
+        assert thread is not None  # posts belong to their thread (foreign key, cascade)
+        first_published = thread.post_count == 0  # counts published posts only
+        count_published(thread, post.created_at)
         await uow.flush()
         _record(uow, actor, "post.approved", post, access)
+        if first_published and await _is_topic(uow, thread.id):
+            emit_thread_created(uow, thread, access.space.space_id)
         await emit_post(uow, "post.created", post)
         return await _moderator_view(uow, post)
 

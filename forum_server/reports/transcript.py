@@ -26,6 +26,7 @@ from forum_server.policy import (
     load_session,
     load_space,
     report_posts_clause,
+    threads_shown_clause,
 )
 from forum_server.reports.model import (
     ATTRIBUTIONS,
@@ -232,7 +233,8 @@ class _ThreadRow:
 
 
 async def _threads(session: AsyncSession, session_ids: list[int]) -> list[_ThreadRow]:
-    """Every thread of these sessions: questions by number, then topics oldest first."""
+    """The threads of these sessions a report may name (every question's; topics with a
+    published post): questions by number, then topics oldest first."""
     rows = await session.execute(
         select(
             Thread,
@@ -245,7 +247,7 @@ async def _threads(session: AsyncSession, session_ids: list[int]) -> list[_Threa
         )
         .outerjoin(Question, Question.thread_id == Thread.id)
         .outerjoin(User, User.id == Thread.author_id)
-        .where(Thread.session_id.in_(session_ids))
+        .where(Thread.session_id.in_(session_ids), threads_shown_clause(report_posts_clause()))
     )
     found = [_ThreadRow(*row) for row in rows]
     found.sort(key=lambda r: (r.thread.session_id, r.number is None, r.number or 0, r.thread.id))

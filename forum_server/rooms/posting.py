@@ -13,8 +13,10 @@ reach readers as `post.created`; a held one does when a moderator approves it.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +33,8 @@ from forum_server.rooms.posts_view import PostView, post_view
 from forum_server.rooms.schemas import PostCreate, PostEdit, ThreadCreate
 from forum_server.rooms.sessions import lock_session, periods_of, state_of
 from forum_server.rooms.state import CLOSED, OPEN
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -92,13 +96,22 @@ async def create_post(
     A retry with the same client_id returns the original post."""
     await _check_rate_early(db, actor, client)
     html = await render_markdown_off_loop(data.body)
+
+    async def write() -> Posted:
+        async with db.write() as uow:
+            thread, access = await load_thread(uow.session, actor, thread_id)
+            return await _create_post(uow, access, thread, data, html, client)
+
+    return await _once_per_client_id(write)
+
+
+async def _once_per_client_id(write: Callable[[], Awaitable[T]]) -> T:
     try:
-        async with db.write() as uow:
-            return await _create_post(uow, actor, thread_id, data, html, client)
+        return await write()
     except IntegrityError:
-        # Two retries raced past the lookup; the unique (author, client_id) kept one.
-        async with db.write() as uow:
-            return await _create_post(uow, actor, thread_id, data, html, client)
+        # Two retries raced past the lookup; the unique (author, client_id) kept one,
+        # which the lookup finds this time.
+        return await write()
 
 
 async def _check_rate_early(db: Database, actor: Actor, client: str | None) -> None:
@@ -127,13 +140,13 @@ async def _check_may_post(
 
 async def _create_post(
     uow: UnitOfWork,
-    actor: Actor,
-    thread_id: int,
+    access: SessionAccess,
+    thread: Thread,
     data: PostCreate,
     html: str,
     client: str | None = None,
 ) -> Posted:
-    thread, access = await load_thread(uow.session, actor, thread_id)
+    actor, thread_id = access.actor, thread.id
     guest = await _check_may_post(uow, access, data)
     existing = await _existing(uow, actor, data.client_id)
     if existing is not None:
@@ -216,41 +229,58 @@ async def create_thread(
     first post, in one transaction. A retry with the same client_id returns the topic
     it made (`Posted.created` False)."""
     html = await render_markdown_off_loop(data.body)
-    async with db.write() as uow:
-        forum_session, access = await load_session(uow.session, actor, session_id)
-        access.check_may_post()
-        if not forum_session.participant_topics and not access.can_moderate:
-            raise Forbidden("This session does not take new topics from participants.")
-        existing = await _existing(uow, actor, data.client_id)
-        if existing is not None:
-            thread = await uow.session.get(Thread, existing.thread_id)
-            first_post = await uow.session.scalar(
-                select(Post.id).where(Post.thread_id == existing.thread_id).order_by(Post.id)
-            )
-            opened_it = (  # the post that opened this very topic, not a reply
-                thread is not None
-                and thread.session_id == session_id
-                and thread.title == data.title
-                and first_post == existing.id
-            )
-            if thread is None or not opened_it:
-                raise _client_id_reused()
-            await _check_same_post(uow, existing, thread.id, PostCreate(body=data.body))
-            return thread.id, Posted(await _view(uow, existing, access), created=False)
-        await _check_open(uow, session_id)
-        thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
-        uow.session.add(thread)
-        await uow.flush()
-        uow.emit(
-            "thread.created",
-            {"id": thread.id, "title": thread.title, "session_id": session_id},
-            space_id=forum_session.space_id,
-            session_id=session_id,
-            thread_id=thread.id,
-        )
-        first = PostCreate(body=data.body, client_id=data.client_id)
-        posted = await _create_post(uow, actor, thread.id, first, html)
-        return thread.id, posted
+
+    async def write() -> tuple[int, Posted]:
+        async with db.write() as uow:
+            forum_session, access = await load_session(uow.session, actor, session_id)
+            access.check_may_post()
+            if not forum_session.participant_topics and not access.can_moderate:
+                raise Forbidden("This session does not take new topics from participants.")
+            existing = await _existing(uow, actor, data.client_id)
+            if existing is not None:
+                return await _retried_topic(uow, access, existing, data)
+            await _check_open(uow, session_id)
+            thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
+            uow.session.add(thread)
+            await uow.flush()
+            first = PostCreate(body=data.body, client_id=data.client_id)
+            posted = await _create_post(uow, access, thread, first, html)
+            if posted.post.status == "published":  # a held one is announced on approval
+                emit_thread_created(uow, thread, forum_session.space_id)
+            return thread.id, posted
+
+    return await _once_per_client_id(write)
+
+
+async def _retried_topic(
+    uow: UnitOfWork, access: SessionAccess, existing: Post, data: ThreadCreate
+) -> tuple[int, Posted]:
+    """The topic a client_id made, asked for again; client_id_reused if it is not."""
+    thread = await uow.session.get(Thread, existing.thread_id)
+    first_post = await uow.session.scalar(
+        select(Post.id).where(Post.thread_id == existing.thread_id).order_by(Post.id)
+    )
+    opened_it = (  # the post that opened this very topic, not a reply
+        thread is not None
+        and thread.session_id == access.session_id
+        and thread.title == data.title
+        and first_post == existing.id
+    )
+    if thread is None or not opened_it:
+        raise _client_id_reused()
+    await _check_same_post(uow, existing, thread.id, PostCreate(body=data.body))
+    return thread.id, Posted(await _view(uow, existing, access), created=False)
+
+
+def emit_thread_created(uow: UnitOfWork, thread: Thread, space_id: int) -> None:
+    """Announces a topic, once its opening post is published (the title is public then)."""
+    uow.emit(
+        "thread.created",
+        {"id": thread.id, "title": thread.title, "session_id": thread.session_id},
+        space_id=space_id,
+        session_id=thread.session_id,
+        thread_id=thread.id,
+    )
 
 
 async def edit_post(

@@ -24,6 +24,7 @@ from forum_server.policy import (
     load_thread,
     visible_posts_clause,
     visible_spaces_clause,
+    visible_threads_clause,
 )
 from forum_server.rooms.models import ForumSession, Post, Question, SessionPeriod, Space, Thread
 from forum_server.rooms.posts_view import PostView, post_view
@@ -311,7 +312,7 @@ async def list_threads_for(db: AsyncSession, access: SessionAccess) -> list[Thre
     rows = await db.execute(
         select(Thread, Question.number, Question.text)
         .outerjoin(Question, Question.thread_id == Thread.id)
-        .where(Thread.session_id == access.session_id)
+        .where(Thread.session_id == access.session_id, visible_threads_clause(access))
     )
     threads = [
         ThreadSummary(

@@ -213,7 +213,7 @@ async def create_thread(request: Request) -> Response:
         threads = await queries.list_threads(db, actor, posted.post.session_id)
     thread = next(t for t in threads if t.id == thread_id)
     body = {**thread.as_json(), "first_post": posted.post.as_json()}
-    return json_response(body, status=201 if posted.created else 200)
+    return json_response(body, status=_posted_status(posted))
 
 
 @api.route(
@@ -245,10 +245,14 @@ async def create_post(request: Request) -> Response:
         data,
         client=client_address(request, ctx.settings),
     )
-    status = 201 if posted.created else 200
+    return json_response(posted.post.as_json(), status=_posted_status(posted))
+
+
+def _posted_status(posted: posting.Posted) -> int:
+    """201 created, 202 held for review, 200 a retry that found the original."""
     if posted.post.status == "pending":
-        status = 202
-    return json_response(posted.post.as_json(), status=status)
+        return 202
+    return 201 if posted.created else 200
 
 
 @api.route("PATCH", "/posts/{post_id:int}", summary="Edit a post", body=PostEdit)

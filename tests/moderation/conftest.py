@@ -20,6 +20,7 @@ from tests.conftest import MakeUser
 from tests.helpers import bearer, token_for
 
 GUEST_EMAIL = "guest.secret@example.net"
+SECRET = "CANARY-held-topic-5d1e"
 
 
 @dataclass

@@ -14,6 +14,7 @@ from forum_server.throttle import Limit
 from tests.helpers import BASE_URL, csrf_from
 from tests.moderation.conftest import (
     GUEST_EMAIL,
+    SECRET,
     World,
     events,
     guest_post,
@@ -127,6 +128,48 @@ async def test_the_first_posts_of_new_accounts_can_be_held(client, world: World)
     # Moderators are never held.
     own = await post(client, world.a.thread_id, world.h("mod_a"), body="Welcome, all.")
     assert own.status_code == 201
+
+
+async def test_a_held_topic_keeps_its_title_unseen_until_approved(client, world: World, db):
+    sid, mod = world.a.session_id, world.h("mod_a")
+    topics = await client.patch(
+        f"/api/v1/sessions/{sid}", json={"participant_topics": True}, headers=mod
+    )
+    assert topics.status_code == 200
+    await client.put(
+        f"/api/v1/spaces/{world.a.slug}/moderation", json={"hold_first_posts": 1}, headers=mod
+    )
+    url = f"/api/v1/sessions/{sid}/threads"
+    held = await client.post(
+        url, json={"title": f"Cheap pills {SECRET}", "body": "Buy now."}, headers=world.h("ana")
+    )
+    assert held.status_code == 202 and held.json()["first_post"]["status"] == "pending"
+    thread_id = held.json()["id"]
+
+    async def titles(headers: dict[str, str]) -> list[str]:
+        return [t["title"] for t in (await client.get(url, headers=headers)).json()["items"]]
+
+    for reader in (world.h("ben"), {}):
+        assert not any(SECRET in title for title in await titles(reader))
+        posts = await client.get(f"/api/v1/threads/{thread_id}/posts", headers=reader)
+        assert posts.status_code == 404
+    assert SECRET not in (await client.get(f"/sessions/{sid}")).text
+    assert await events(db, "thread.created") == []
+    for who in (world.h("ana"), mod):  # the author and the moderators see it
+        assert any(SECRET in title for title in await titles(who))
+    post_id = held.json()["first_post"]["id"]
+    await client.post(f"/api/v1/posts/{post_id}/approve", headers=mod)
+    assert any(SECRET in title for title in await titles({}))
+    [announced] = await events(db, "thread.created")
+    assert announced["data"]["id"] == thread_id
+    # A turned-down topic's title stays out of the session's report too.
+    spam = await client.post(
+        url, json={"title": "Rejected CANARY-topic", "body": "Spam."}, headers=world.h("ben")
+    )
+    await client.post(f"/api/v1/posts/{spam.json()['first_post']['id']}/reject", headers=mod)
+    report = await client.get(f"/api/v1/sessions/{sid}/report?format=md", headers=mod)
+    assert report.status_code == 200 and SECRET in report.text
+    assert "Rejected CANARY-topic" not in report.text
 
 
 async def test_a_space_can_publish_guests_at_once(client, world: World, db):
