@@ -22,7 +22,7 @@ from forum_server.moderation import (
     summaries,
     suspensions,
 )
-from forum_server.moderation.schemas import MAX_REASON_CHARS, SuspensionCreate
+from forum_server.moderation.schemas import MAX_REASON_CHARS, SummaryWrite, SuspensionCreate
 from forum_server.moderation.views import audit_filters
 from forum_server.policy import load_thread
 from forum_server.rooms import posting
@@ -30,6 +30,7 @@ from forum_server.rooms import queries as rooms_queries
 from forum_server.rooms.models import Question
 from forum_server.rooms.schemas import PostCreate
 from forum_server.schemas import validate
+from forum_server.web.api import query_int
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form
@@ -128,10 +129,8 @@ async def question_summary(request: Request) -> Response:
 
 
 def _summary_body(form: dict[str, str]) -> str:
-    body = form.get("body", "")
-    if not body.strip():
-        raise Invalid("Summary: write something, or leave the summary as it is.", field="body")
-    return body
+    # The API's model: the same limits (a text too long to render is a 422, not a 500).
+    return validate(SummaryWrite, {"body": form.get("body", "")}).body
 
 
 async def suspend(request: Request) -> Response:
@@ -239,7 +238,7 @@ async def audit_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug: str = request.path_params["slug"]
     filters = audit_filters(request)
-    after = _whole(request.query_params["after"]) if request.query_params.get("after") else 0
+    after = query_int(request, "after") or 0
     async with ctx.db.read() as db:
         space = await rooms_queries.space_detail(db, actor, slug)
         page = await auditlog.space_audit(db, actor, slug, filters, after=after, limit=100)

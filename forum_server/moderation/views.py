@@ -32,7 +32,7 @@ from forum_server.moderation.schemas import (
 )
 from forum_server.policy import Actor
 from forum_server.rooms.posts_view import PostView
-from forum_server.web.api import ApiRouter, json_response, parse_body, path_int
+from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 
@@ -300,20 +300,11 @@ def _time(request: Request, name: str) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _whole(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 18):
-        raise Invalid(f"{name} must be a whole number.", field=name)
-    return int(raw)
-
-
 def audit_filters(request: Request) -> auditlog.AuditFilters:
     """The filters of an audit log request (the API and the page take the same)."""
     return auditlog.AuditFilters(
         action=request.query_params.get("action", "").strip() or None,
-        actor_id=_whole(request, "actor"),
+        actor_id=query_int(request, "actor"),
         since=_time(request, "since"),
         until=_time(request, "until"),
     )
@@ -331,9 +322,9 @@ def _audit_response(page: auditlog.AuditPage, request: Request, name: str) -> Re
 
 def _limits(request: Request) -> tuple[int, int]:
     if request.query_params.get("format") == "csv":
-        return _whole(request, "after") or 0, auditlog.MAX_EXPORT
-    limit = _whole(request, "limit") or auditlog.DEFAULT_PAGE
-    return _whole(request, "after") or 0, min(limit, auditlog.MAX_PAGE)
+        return query_int(request, "after") or 0, auditlog.MAX_EXPORT
+    limit = query_int(request, "limit") or auditlog.DEFAULT_PAGE
+    return query_int(request, "after") or 0, min(limit, auditlog.MAX_PAGE)
 
 
 @api.route("GET", "/spaces/{slug}/audit", summary="The space's audit log", query=AUDIT_QUERY)

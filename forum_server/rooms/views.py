@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from forum_server.db import UnitOfWork
-from forum_server.errors import Invalid, NotFound
+from forum_server.errors import NotFound
 from forum_server.policy import SessionAccess, load_session, load_space
 from forum_server.rooms import posting, queries, sessions, spaces
 from forum_server.rooms.models import ForumSession, Question
@@ -23,24 +23,11 @@ from forum_server.rooms.schemas import (
     SpaceCreate,
     ThreadCreate,
 )
-from forum_server.web.api import ApiRouter, json_response, parse_body, path_int
+from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
 
 api = ApiRouter()
-
-
-def _query_int(request: Request, name: str, default: int) -> int:
-    raw = request.query_params.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Invalid(f"{name} must be a whole number.", field=name) from None
-    if value < 0:
-        raise Invalid(f"{name} must not be negative.", field=name)
-    return value
 
 
 # --- spaces ------------------------------------------------------------------------
@@ -225,8 +212,8 @@ async def create_thread(request: Request) -> Response:
 )
 async def list_posts(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    after = _query_int(request, "after", 0)
-    limit = _query_int(request, "limit", queries.DEFAULT_PAGE) or queries.DEFAULT_PAGE
+    after = query_int(request, "after") or 0
+    limit = query_int(request, "limit") or queries.DEFAULT_PAGE
     async with ctx.db.read() as db:
         posts, next_cursor = await queries.list_posts(
             db, actor, path_int(request, "thread_id"), after=after, limit=limit

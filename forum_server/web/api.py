@@ -95,6 +95,16 @@ async def parse_body(request: Request, model: type[ModelT]) -> ModelT:
     return validate(model, data)
 
 
+def query_int(request: Request, name: str) -> int | None:
+    """A whole, non-negative number from the query string; None when not given."""
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 18):
+        raise Invalid(f"{name} must be a whole number.", field=name)
+    return int(raw)
+
+
 def path_int(request: Request, name: str) -> int:
     try:
         return int(request.path_params[name])

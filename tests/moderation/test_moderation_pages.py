@@ -209,6 +209,17 @@ async def test_summaries_from_the_pages(client, world: World, browser_as):
     assert summary.json()["summary"]["body"] == "Training works."
 
 
+async def test_a_summary_too_long_and_a_bad_audit_cursor_are_refused_clearly(
+    world: World, browser_as
+):
+    session_page = f"/sessions/{world.a.session_id}/summary"
+    async with browser_as(world.users["mod_a"]) as moderator:
+        too_long = await submit(moderator, session_page, session_page, body="x" * 20_001)
+        assert too_long.status_code == 422
+        audit = await moderator.get(f"/spaces/{world.a.slug}/audit?after=abc")
+        assert audit.status_code == 422 and "after must be a whole number" in audit.text
+
+
 async def test_forms_without_the_csrf_token_are_refused(client, world: World, browser_as):
     post_id = await published(client, world)
     async with browser_as(world.users["mod_a"]) as moderator:
@@ -221,5 +232,6 @@ async def test_forms_without_the_csrf_token_are_refused(client, world: World, br
 
 
 async def test_a_held_guest_post_is_hidden_from_other_guests(client, world: World):
-    await guest_post(client, world.a.thread_id, body=f"Held {SECRET}")
+    held = await guest_post(client, world.a.thread_id, body=f"Held {SECRET}")
+    assert held.status_code == 202
     assert SECRET not in (await client.get(f"/threads/{world.a.thread_id}")).text
