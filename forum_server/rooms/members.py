@@ -1,7 +1,9 @@
 """The write path for membership: adding, changing and removing members of a space.
 
-Every change is checked against the space's composition rules, recorded in the audit
-log, and announced as an event so that live connections drop a removed member at once.
+Every addition or change is checked against the space's composition rules; removals
+never are (access must be able to end at once, whatever the balance it leaves, which
+the members page shows). Every change is recorded in the audit log and announced as
+an event so that live connections drop a removed member at once.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def require_manager(access: SpaceAccess) -> None:
 
 
 async def _designations_after(
-    uow: UnitOfWork, space: Space, user_id: int, designation: str | None, *, removing: bool
+    uow: UnitOfWork, space: Space, user_id: int, designation: str | None
 ) -> list[str | None]:
     """The counted designations the space would have after the change (secretariat
     staff do not count towards composition rules)."""
@@ -51,10 +53,9 @@ async def _designations_after(
     )
     result = {uid: des for uid, des in rows}
     result.pop(user_id, None)
-    if not removing:
-        user = await uow.session.get(User, user_id)
-        if user is not None and not user.is_secretariat:
-            result[user_id] = designation
+    user = await uow.session.get(User, user_id)
+    if user is not None and not user.is_secretariat:
+        result[user_id] = designation
     return list(result.values())
 
 
@@ -80,7 +81,7 @@ async def _put(
     await _lock_space(uow, space.id)
     check_composition(
         space.composition,
-        await _designations_after(uow, space, user.id, designation, removing=False),
+        await _designations_after(uow, space, user.id, designation),
     )
     membership = await uow.session.scalar(
         select(Membership).where(Membership.space_id == space.id, Membership.user_id == user.id)

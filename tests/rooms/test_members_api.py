@@ -97,6 +97,11 @@ async def test_organization_experts_at_most_a_third(client, group, make_user):
     second = await make_user()
     refused = await put(client, group, second.id, designation="organization_expert")
     assert refused.status_code == 409 and "one third" in refused.json()["error"]["message"]
+    # Removing a Party expert tips the balance, but access must be able to end at once.
+    removed = await client.delete(
+        f"/api/v1/spaces/liaison/members/{user.id}", headers=group["owner"]
+    )
+    assert removed.status_code == 204
 
 
 async def test_a_space_keeps_an_owner(client, group):
