@@ -324,7 +324,7 @@ async def test_a_membership_event_refreshes_access_before_later_events(
     ]
     assert [f["type"] for f in await frames(kept)] == ["question.added"]
     assert removed.subscriptions == {}
-    # The TTL refresh of a stale read never puts her access back.
+    # The backstop refresh has nothing of hers left to bring back.
     await hub.refresh(removed)
     await emit(db, "question.added", {"text": "more"}, **where)
     await hub.catch_up()

@@ -120,15 +120,18 @@ async def test_ping_unsubscribe_and_double_subscribe(
     live_url: str, client: httpx.AsyncClient, forum: dict[str, Any]
 ) -> None:
     sid = forum["session_id"]
-    async with open_socket(live_url) as ws:
+    async with open_socket(live_url) as ws, open_socket(live_url) as witness:
         await send(ws, type="ping")
         assert (await recv(ws))["type"] == "pong"
         assert (await subscribe(ws, sid))["type"] == "subscribed"
+        assert (await subscribe(witness, sid))["type"] == "subscribed"
         again = await subscribe(ws, sid)
         assert again["type"] == "error" and again["error"]["code"] == "already_subscribed"
         await send(ws, type="unsubscribe", session_id=sid)
         assert await recv(ws) == {"type": "unsubscribed", "session_id": sid}
-        await post(client, forum, "ana", "Nobody is listening here.")
+        created = await post(client, forum, "ana", "Nobody is listening here.")
+        # Once the witness has it, the hub has dispatched it to every subscriber.
+        assert (await recv(witness))["data"]["id"] == created["id"]
         await emit_nothing_else(ws)
 
 
@@ -138,13 +141,16 @@ async def emit_nothing_else(ws: ClientConnection) -> None:
 
 @pytest.mark.parametrize("live_config", [{"max_subscriptions": 2}], indirect=True)
 async def test_subscriptions_per_connection_are_limited(
-    live_url: str, forum: dict[str, Any]
+    live_url: str, forum: dict[str, Any], make_space: Any, make_session: Any
 ) -> None:
+    other = await make_session(await make_space())
     async with open_socket(live_url) as ws:
-        await subscribe(ws, forum["session_id"])
-        await subscribe(ws, 999_998)  # refused: does not count
+        assert (await subscribe(ws, forum["session_id"]))["type"] == "subscribed"
+        missing = await subscribe(ws, 999_998)  # refused: does not count
+        assert missing["error"]["code"] == "not_found"
+        assert (await subscribe(ws, other))["type"] == "subscribed"
         refused = await subscribe(ws, 999_999)
-        assert refused["error"]["code"] == "not_found"
+        assert refused["error"]["code"] == "too_many_subscriptions"
 
 
 async def test_shutdown_tells_clients_to_reconnect(
