@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, Strict, ValidationInfo, field_validator
+from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
 
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
 from forum_server.schemas import Input
@@ -110,6 +110,20 @@ class SessionUpdate(Input):
 
     _title = field_validator("title")(_optional_title)
     _times = field_validator("closes_at")(_aware)
+
+    @field_validator("title", "description", "participant_topics", "posting", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Leave a field out to keep it; null would silently change nothing.
+        if value is None:
+            raise ValueError("may not be null (leave the field out to keep it)")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> SessionUpdate:
+        if not self.model_fields_set:
+            raise ValueError("Nothing to change: give at least one field.")
+        return self
 
 
 class Reopen(Input):

@@ -228,17 +228,16 @@ async def update_session(
     (extending or shortening it)."""
     access.require_moderator()
     await lock_session(uow, forum_session.id)
-    fields = data.model_fields_set
-    if "title" in fields and data.title:
+    if data.title is not None:
         forum_session.title = data.title
-    if "description" in fields and data.description is not None:
+    if data.description is not None:
         forum_session.description = data.description
         forum_session.description_html = await render_markdown_off_loop(data.description)
-    if "participant_topics" in fields and data.participant_topics is not None:
+    if data.participant_topics is not None:
         forum_session.participant_topics = data.participant_topics
-    if "posting" in fields and data.posting is not None:
+    if data.posting is not None:
         forum_session.posting = data.posting
-    if "closes_at" in fields:
+    if "closes_at" in data.model_fields_set:  # null here: no closing time
         await _move_close(uow, forum_session, data.closes_at)
     _emit(uow, forum_session, "session.updated", {"title": forum_session.title})
 

@@ -161,6 +161,19 @@ async def test_moderator_opens_closes_and_reopens_keeping_periods(
         assert expected in types
 
 
+async def test_a_change_must_say_what_changes(client, secretariat, make_space):
+    await make_space(slug="forum")
+    sid = (await new_session(client, secretariat))["id"]
+    url = f"/api/v1/sessions/{sid}"
+    for body, field in (({"title": None}, "title"), ({"posting": None}, "posting"), ({}, None)):
+        refused = await client.patch(url, json=body, headers=secretariat)
+        assert refused.status_code == 422, body
+        assert refused.json()["error"].get("field") == field
+    assert (await client.get(url)).json()["title"] == "Capacity needs"
+    renamed = await client.patch(url, json={"title": "Renamed"}, headers=secretariat)
+    assert renamed.status_code == 200 and renamed.json()["title"] == "Renamed"
+
+
 async def test_questions_are_numbered_and_not_added_once_closed(
     client, secretariat, make_space, participant
 ):
