@@ -10,8 +10,9 @@ cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
 VENV=.venv
-# Pango and HarfBuzz for WeasyPrint (PDF reports), and a font it can always find.
-PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+# Pango and HarfBuzz for WeasyPrint (PDF reports), a font it can always find, and
+# pdftotext (poppler-utils) for the tests that read the PDFs back.
+PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils"
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
