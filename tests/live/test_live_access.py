@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import delete
 from starlette.applications import Starlette
+from websockets.asyncio.client import ClientConnection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from forum_server.db import Database
@@ -75,23 +76,31 @@ async def test_a_session_one_may_not_see_is_refused_like_a_missing_one(
         )
 
 
+async def viewers(
+    stack: contextlib.AsyncExitStack, live_url: str, forum: dict[str, Any]
+) -> dict[str, ClientConnection]:
+    """Ana (an author), the moderator, Ben and a guest, all following the session."""
+    tokens = forum["tokens"]
+    sockets = {
+        name: await stack.enter_async_context(open_socket(live_url, headers))
+        for name, headers in {
+            "ana": bearer(tokens["ana"]),
+            "moderator": bearer(tokens["moderator"]),
+            "ben": bearer(tokens["ben"]),
+            "guest": {},
+        }.items()
+    }
+    for ws in sockets.values():
+        assert (await subscribe(ws, forum["session_id"]))["type"] == "subscribed"
+    return sockets
+
+
 async def test_pending_posts_reach_only_their_author_and_moderators(
     live_url: str, db: Database, forum: dict[str, Any]
 ) -> None:
-    sid = forum["session_id"]
-    tokens, ana = forum["tokens"], forum["users"]["ana"]
+    sid, ana = forum["session_id"], forum["users"]["ana"]
     async with contextlib.AsyncExitStack() as stack:
-        sockets = {
-            name: await stack.enter_async_context(open_socket(live_url, headers))
-            for name, headers in {
-                "ana": bearer(tokens["ana"]),
-                "moderator": bearer(tokens["moderator"]),
-                "ben": bearer(tokens["ben"]),
-                "guest": {},
-            }.items()
-        }
-        for ws in sockets.values():
-            assert (await subscribe(ws, sid))["type"] == "subscribed"
+        sockets = await viewers(stack, live_url, forum)
         where = {"space_id": forum["space_id"], "session_id": sid, "thread_id": forum["thread_id"]}
         pending = {"id": 1, "status": "pending", "author": {"id": ana.id}, "html": "<p>canary</p>"}
         await emit(db, "post.created", pending, **where)
@@ -109,20 +118,9 @@ async def test_pending_posts_reach_only_their_author_and_moderators(
 async def test_moderation_events_reach_moderators_and_a_rejection_its_author(
     live_url: str, db: Database, forum: dict[str, Any]
 ) -> None:
-    sid = forum["session_id"]
-    tokens, ana = forum["tokens"], forum["users"]["ana"]
+    sid, ana = forum["session_id"], forum["users"]["ana"]
     async with contextlib.AsyncExitStack() as stack:
-        sockets = {
-            name: await stack.enter_async_context(open_socket(live_url, headers))
-            for name, headers in {
-                "ana": bearer(tokens["ana"]),
-                "moderator": bearer(tokens["moderator"]),
-                "ben": bearer(tokens["ben"]),
-                "guest": {},
-            }.items()
-        }
-        for ws in sockets.values():
-            assert (await subscribe(ws, sid))["type"] == "subscribed"
+        sockets = await viewers(stack, live_url, forum)
         where = {"space_id": forum["space_id"], "session_id": sid, "thread_id": forum["thread_id"]}
         await emit(db, "flag.resolved", {"flag_id": 3, "post_id": 1}, **where)
         await emit(db, "post.rejected", {"id": 1, "author": {"id": ana.id}}, **where)
