@@ -81,6 +81,12 @@ case "$command" in
             (cd tests/e2e && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) \
                 || echo "dev.sh: npm ci in tests/e2e failed" >&2
         fi
+        # The whole suite runs on every core (each test has its own database; tests that
+        # share a browser or identity provider stay on one worker); a run of chosen
+        # tests, or one given -n, runs as asked.
+        if [ $# -eq 0 ]; then
+            set -- -n auto --dist loadgroup
+        fi
         exec "$VENV/bin/pytest" "$@"
         ;;
     cli)
