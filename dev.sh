@@ -3,7 +3,7 @@
 # into it first when needed, so a fresh machine needs only Python 3.11.
 #
 #   ./dev.sh serve [--host H] [--port P]   serve on the embedded defaults
-#   ./dev.sh test [pytest arguments]       lint, then the whole test suite
+#   ./dev.sh test [pytest arguments]       lint and type-check, then the whole test suite
 #   ./dev.sh cli ARGS...                   any forum-server command
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -55,6 +55,7 @@ case "$command" in
         ensure_venv
         "$VENV/bin/ruff" check .
         "$VENV/bin/ruff" format --check .
+        "$VENV/bin/mypy" forum_server
         # WeasyPrint's system libraries, so that PDF reports are tested for real.
         missing=""
         for package in $PDF_PACKAGES; do
