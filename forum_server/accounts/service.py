@@ -1,15 +1,22 @@
-"""The write path for accounts: creating people, signing them in, editing profiles."""
+"""The write path for accounts: creating people, signing them in, editing profiles.
+
+The commands (create_user, update_profile, change_password) each open their own
+transaction; add_user is the body that invitations and single sign-on compose."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from forum_server.accounts import credentials, throttle
 from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import User
 from forum_server.accounts.passwords import hash_password, password_problem, verify_password
-from forum_server.accounts.queries import UserView, find_user_by_email
+from forum_server.accounts.queries import (
+    UserView,
+    find_user_by_email,
+    normalize_email,
+    user_id_by_email,
+)
 from forum_server.accounts.schemas import (
     MAX_EMAIL_CHARS,
     MAX_PASSWORD_CHARS,
@@ -30,27 +37,45 @@ def _check_new_password(password: str, email: str, field: str = "password") -> N
 
 
 async def create_user(
-    uow: UnitOfWork, actor: Actor, data: UserCreate, *, registration_open: bool
+    db: Database, actor: Actor, data: UserCreate, *, registration_open: bool
 ) -> UserView:
     """Creates an account. Raises Forbidden/Unauthorized, Invalid (password) or
     Conflict `email_taken`."""
     check_can_create_user(
         actor, registration_open=registration_open, as_secretariat=data.is_secretariat
     )
-    _check_new_password(data.password, data.email)
-    existing = await uow.session.scalar(select(User.id).where(User.email == data.email))
-    if existing is not None:
+    async with db.write() as uow:
+        return await add_user(
+            uow, data.email, data.password, data, is_secretariat=data.is_secretariat
+        )
+
+
+async def add_user(
+    uow: UnitOfWork,
+    email: str,
+    password: str | None,
+    profile: UserCreate | ProfileUpdate,
+    *,
+    is_secretariat: bool = False,
+) -> UserView:
+    """Adds the account, its caller having decided that it may be made (create_user, an
+    invitation, a single sign-on). Without a password it signs in through single
+    sign-on only. Raises Invalid (password) or Conflict `email_taken`."""
+    email = normalize_email(email)
+    if password is not None:
+        _check_new_password(password, email)
+    if await user_id_by_email(uow.session, email) is not None:
         raise Conflict("An account with this e-mail address exists.", code="email_taken")
     user = User(
-        email=data.email,
-        password_hash=await hash_password(data.password),
-        display_name=data.display_name,
-        country=data.country,
-        region=region_for(data.country),
-        organization=data.organization,
-        affiliation=data.affiliation,
-        gender=data.gender,
-        is_secretariat=data.is_secretariat,
+        email=email,
+        password_hash=await hash_password(password) if password is not None else None,
+        display_name=profile.display_name,
+        country=profile.country,
+        region=region_for(profile.country),
+        organization=profile.organization,
+        affiliation=profile.affiliation,
+        gender=profile.gender,
+        is_secretariat=is_secretariat,
     )
     uow.session.add(user)
     try:
@@ -82,36 +107,39 @@ async def authenticate(
     return UserView.of(user)
 
 
-async def update_profile(uow: UnitOfWork, actor: Actor, data: ProfileUpdate) -> UserView:
-    user = await _own_user(uow, actor)
-    user.display_name = data.display_name
-    user.country = data.country
-    user.region = region_for(data.country)
-    user.organization = data.organization
-    user.affiliation = data.affiliation
-    user.gender = data.gender
-    await uow.flush()
-    return UserView.of(user)
+async def update_profile(db: Database, actor: Actor, data: ProfileUpdate) -> UserView:
+    """Changes the signed-in user's own profile."""
+    async with db.write() as uow:
+        user = await _own_user(uow, actor)
+        user.display_name = data.display_name
+        user.country = data.country
+        user.region = region_for(data.country)
+        user.organization = data.organization
+        user.affiliation = data.affiliation
+        user.gender = data.gender
+        await uow.flush()
+        return UserView.of(user)
 
 
-async def change_password(uow: UnitOfWork, actor: Actor, data: PasswordChange) -> UserView:
+async def change_password(db: Database, actor: Actor, data: PasswordChange) -> UserView:
     """Sets a new password and ends every sign-in and API token of the user, this
     sign-in included; the caller starts a fresh one."""
-    user = await _own_user(uow, actor)
-    if user.password_hash is None:
-        raise Conflict(
-            "This account has no password: it signs in through single sign-on.",
-            code="no_password",
-        )
-    if not await verify_password(user.password_hash, data.current_password):
-        raise Invalid("The current password is wrong.", field="current_password")
-    _check_new_password(data.new_password, user.email, field="new_password")
-    user.password_hash = await hash_password(data.new_password)
-    user.password_changed_at = utcnow()
-    await credentials.end_all_login_sessions(uow, user.id)
-    await credentials.revoke_all_api_tokens(uow, user.id)
-    await uow.flush()
-    return UserView.of(user)
+    async with db.write() as uow:
+        user = await _own_user(uow, actor)
+        if user.password_hash is None:
+            raise Conflict(
+                "This account has no password: it signs in through single sign-on.",
+                code="no_password",
+            )
+        if not await verify_password(user.password_hash, data.current_password):
+            raise Invalid("The current password is wrong.", field="current_password")
+        _check_new_password(data.new_password, user.email, field="new_password")
+        user.password_hash = await hash_password(data.new_password)
+        user.password_changed_at = utcnow()
+        await credentials.end_all_login_sessions(uow, user.id)
+        await credentials.revoke_all_api_tokens(uow, user.id)
+        await uow.flush()
+        return UserView.of(user)
 
 
 async def _own_user(uow: UnitOfWork, actor: Actor) -> User:

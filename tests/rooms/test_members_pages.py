@@ -58,17 +58,17 @@ async def test_newcomer_joins_through_the_link_even_with_registration_closed(
         from forum_server.accounts import service
         from forum_server.accounts.schemas import UserCreate
 
+        owner = await service.create_user(
+            db,
+            Actor(is_secretariat=True),
+            UserCreate(
+                email="owner@example.org",
+                password="correct horse battery",
+                display_name="Owner",
+            ),
+            registration_open=False,
+        )
         async with db.write() as uow:
-            owner = await service.create_user(
-                uow,
-                Actor(is_secretariat=True),
-                UserCreate(
-                    email="owner@example.org",
-                    password="correct horse battery",
-                    display_name="Owner",
-                ),
-                registration_open=False,
-            )
             space = await spaces.create_space(
                 uow,
                 Actor(is_secretariat=True),
@@ -111,18 +111,15 @@ async def test_newcomer_joins_through_the_link_even_with_registration_closed(
 
 
 async def test_existing_account_is_sent_to_sign_in(client, workspace, make_user, db):
-    from forum_server.policy import load_space
     from forum_server.rooms import invitations
 
     await make_user(email="known@example.org")
     owner_actor = __import__("forum_server.policy", fromlist=["Actor"]).Actor(
         user_id=workspace["owner"].id, display_name="Owner"
     )
-    async with db.write() as uow:
-        space, access = await load_space(uow.session, owner_actor, "liaison")
-        issued = await invitations.invite(
-            uow, access, space, invitations.InvitationCreate(email="known@example.org")
-        )
+    issued = await invitations.invite(
+        db, owner_actor, "liaison", invitations.InvitationCreate(email="known@example.org")
+    )
     path = f"/invitations/{issued.token}"
     page = await client.get(path)
     assert "Sign in to accept" in page.text

@@ -68,11 +68,8 @@ async def me(request: Request) -> Response:
     auth="optional",
 )
 async def create_user(request: Request) -> Response:
-    ctx = app_context(request)
-    actor = await actor_of(request)
+    ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, UserCreate)
-    async with ctx.db.write() as uow:
-        user = await service.create_user(
-            uow, actor, data, registration_open=ctx.settings.registration_open
-        )
+    registration_open = ctx.settings.registration_open
+    user = await service.create_user(ctx.db, actor, data, registration_open=registration_open)
     return json_response(user.as_json(), status=201)
