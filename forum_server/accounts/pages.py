@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from forum_server.accounts import credentials, service
+from forum_server.accounts import service
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
@@ -28,44 +28,46 @@ from forum_server.web.redirects import safe_next
 
 async def login_page(request: Request) -> Response:
     ctx = app_context(request)
-    next_path = safe_next(request.query_params.get("next"))
     if request.method == "GET":
-        return await ctx.templates.page(
-            request, "login.html", {"form": {}, "errors": {}, "form_error": None, "next": next_path}
-        )
+        return await _login_form(request, {}, safe_next(request.query_params.get("next")))
     form = await read_form(request)
-    next_path = safe_next(form.get("next"))
+    next_path, email = safe_next(form.get("next")), form.get("email", "")
     try:
         user = await service.authenticate(
             ctx.db,
-            form.get("email", ""),
+            email,
             form.get("password", ""),
             client=client_address(request, ctx.settings),
             max_failures=ctx.settings.login_attempts,
         )
     except (Unauthorized, RateLimited) as error:
-        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
-        return await ctx.templates.page(
-            request,
-            "login.html",
-            {
-                "form": {"email": form.get("email", "")},
-                "errors": {},
-                "form_error": error.message,
-                "next": next_path,
-            },
-            status=error.status,
-            headers=headers,
-        )
+        return await _login_form(request, {"email": email}, next_path, error)
     return await signed_in_redirect(request, user.id, next_path)
+
+
+async def _login_form(
+    request: Request,
+    form: dict[str, str],
+    next_path: str,
+    error: Unauthorized | RateLimited | None = None,
+) -> Response:
+    context = {
+        "form": form,
+        "errors": {},
+        "form_error": error.message if error else None,
+        "next": next_path,
+    }
+    status = error.status if error else 200
+    headers = {"Retry-After": str(error.retry_after)} if error and error.retry_after else None
+    templates = app_context(request).templates
+    return await templates.page(request, "login.html", context, status=status, headers=headers)
 
 
 async def logout(request: Request) -> Response:
     ctx = app_context(request)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        async with ctx.db.write() as uow:
-            await credentials.end_login_session(uow, token)
+        await service.sign_out(ctx.db, token)
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response, ctx.settings)
     return response

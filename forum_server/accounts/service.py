@@ -5,6 +5,9 @@ transaction; add_user is the body that invitations and single sign-on compose.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 
 from forum_server.accounts import credentials, throttle
@@ -22,6 +25,7 @@ from forum_server.accounts.schemas import (
     MAX_PASSWORD_CHARS,
     PasswordChange,
     ProfileUpdate,
+    TokenCreate,
     UserCreate,
 )
 from forum_server.db import Database, UnitOfWork
@@ -147,3 +151,40 @@ async def _own_user(uow: UnitOfWork, actor: Actor) -> User:
     if user is None or not user.is_active:
         raise NotFound("No such user.")
     return user
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once
+    user: UserView
+
+    def as_json(self) -> dict[str, Any]:
+        return {"token": self.token, "user": self.user.as_json()}
+
+
+async def issue_api_token(
+    db: Database, data: TokenCreate, *, client: str, max_failures: int
+) -> IssuedToken:
+    """An API token for whoever has these credentials (authenticate says who)."""
+    user = await authenticate(
+        db, data.email, data.password, client=client, max_failures=max_failures
+    )
+    async with db.write() as uow:
+        token = await credentials.create_api_token(uow, user.id, data.name)
+    return IssuedToken(token, user)
+
+
+async def revoke_own_api_token(db: Database, actor: Actor, token: str | None) -> None:
+    """Revokes the API token the actor signed this request with (`token`, None when
+    they came with a browser's sign-in instead, which cannot revoke itself here)."""
+    require_signed_in(actor)
+    if not token:
+        raise Unauthorized("Only a bearer token can revoke itself.", code="invalid_token")
+    async with db.write() as uow:
+        await credentials.revoke_api_token(uow, token)
+
+
+async def sign_out(db: Database, login_token: str) -> None:
+    """Ends the browser sign-in with this token (nothing happens for an unknown one)."""
+    async with db.write() as uow:
+        await credentials.end_login_session(uow, login_token)

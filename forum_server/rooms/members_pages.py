@@ -4,6 +4,7 @@ the same command as its API route; these routes only present."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -31,6 +32,16 @@ LABELS = {"email": "E-mail address", "role": "Role", "designation": "Designation
 MEMBER_FIELDS = ("role", "designation")
 
 
+# What the members page's forms and tables name.
+CHOICES: dict[str, Any] = {
+    "roles": ROLES,
+    "designations": DESIGNATIONS,
+    "designation_names": dict(DESIGNATIONS),
+    "region_names": REGION_NAMES,
+    "gender_names": GENDER_LABELS,
+}
+
+
 async def members_page(
     request: Request, *, error: DomainError | None = None, link: str | None = None
 ) -> Response:
@@ -38,15 +49,11 @@ async def members_page(
     async with ctx.db.read() as db:
         page = await members_queries.members_page(db, actor, request.path_params["slug"])
     context: dict[str, Any] = {
+        **CHOICES,
         "space": page.space,
         "page": page,
         "pending": page.pending,
         "changes": page.changes,
-        "roles": ROLES,
-        "designations": DESIGNATIONS,
-        "designation_names": dict(DESIGNATIONS),
-        "region_names": REGION_NAMES,
-        "gender_names": GENDER_LABELS,
         "notice": notice_from(request),
         "error": error.message if error else None,
         "link": link,
@@ -55,33 +62,46 @@ async def members_page(
     return await ctx.templates.page(request, "rooms/members.html", context, status=status)
 
 
+async def _act(request: Request, notice: str, command: Callable[[], Awaitable[object]]) -> Response:
+    """Runs the command, then back to the members page with the notice; a refusal is
+    shown on the members page."""
+
+    async def action() -> str:
+        await command()
+        return f"/spaces/{request.path_params['slug']}/members?notice={notice}"
+
+    return await attempt(action, lambda e: members_page(request, error=e))
+
+
 async def add_member(request: Request) -> Response:
     """Adds an existing account, found by e-mail address."""
     ctx, actor = app_context(request), await actor_of(request)
-    slug, form = request.path_params["slug"], await read_form(request)
-
-    async def action() -> str:
-        fields = {k: form.get(k, "") for k in ("email", *MEMBER_FIELDS)}
-        await members.add_member(ctx.db, actor, slug, checked(MemberAdd, fields, LABELS))
-        return f"/spaces/{slug}/members?notice=member_added"
-
-    return await attempt(action, lambda e: members_page(request, error=e))
+    form = await read_form(request)
+    fields = {k: form.get(k, "") for k in ("email", *MEMBER_FIELDS)}
+    return await _act(
+        request,
+        "member_added",
+        lambda: members.add_member(
+            ctx.db, actor, request.path_params["slug"], checked(MemberAdd, fields, LABELS)
+        ),
+    )
 
 
 async def change_member(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug, user_id = request.path_params["slug"], int(request.path_params["user_id"])
     form = await read_form(request)
-
-    async def action() -> str:
-        if form.get("remove"):
-            await members.remove_member(ctx.db, actor, slug, user_id)
-            return f"/spaces/{slug}/members?notice=member_removed"
-        data = checked(MemberPut, {k: form.get(k, "") for k in MEMBER_FIELDS}, LABELS)
-        await members.put_member(ctx.db, actor, slug, user_id, data)
-        return f"/spaces/{slug}/members?notice=member_changed"
-
-    return await attempt(action, lambda e: members_page(request, error=e))
+    if form.get("remove"):
+        remove = members.remove_member
+        return await _act(request, "member_removed", lambda: remove(ctx.db, actor, slug, user_id))
+    fields = {k: form.get(k, "") for k in MEMBER_FIELDS}
+    return await _act(
+        request,
+        "member_changed",
+        lambda: members.put_member(
+            ctx.db, actor, slug, user_id, checked(MemberPut, fields, LABELS)
+        ),
+    )
 
 
 async def invite(request: Request) -> Response:
@@ -101,12 +121,10 @@ async def revoke(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug, invitation_id = request.path_params["slug"], int(request.path_params["invitation_id"])
     await read_form(request)
-
-    async def action() -> str:
-        await invitations.revoke(ctx.db, actor, slug, invitation_id)
-        return f"/spaces/{slug}/members?notice=invitation_revoked"
-
-    return await attempt(action, lambda e: members_page(request, error=e))
+    revoke = invitations.revoke
+    return await _act(
+        request, "invitation_revoked", lambda: revoke(ctx.db, actor, slug, invitation_id)
+    )
 
 
 # --- the invitation link ------------------------------------------------------------
