@@ -15,6 +15,7 @@ from forum_server.accounts.countries import REGION_NAMES
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.schemas import GENDER_LABELS
 from forum_server.errors import DomainError, Invalid
+from forum_server.policy import Actor
 from forum_server.rooms import invitations, members, members_queries
 from forum_server.rooms.members import MemberAdd, MemberPut
 from forum_server.rooms.pages_shared import REFUSALS, attempt, checked, notice_from, see_other
@@ -148,11 +149,11 @@ async def invitation_page(request: Request) -> Response:
         return see_other(f"/spaces/{joined.space}?notice=joined")
     if link.has_account:
         return see_other(f"/login?next=/invitations/{token}")
-    return await _create_account(request, link, form)
+    return await _create_account(request, actor, link, form)
 
 
 async def _create_account(
-    request: Request, link: invitations.InvitationLink, form: dict[str, str]
+    request: Request, actor: Actor, link: invitations.InvitationLink, form: dict[str, str]
 ) -> Response:
     """Someone new: their account, with the invited address, then in they go."""
     ctx, token = app_context(request), request.path_params["token"]
@@ -161,9 +162,7 @@ async def _create_account(
     )
     if data is not None:
         try:
-            joined = await invitations.accept_with_new_account(
-                ctx.db, await actor_of(request), token, data
-            )
+            joined = await invitations.accept_with_new_account(ctx.db, actor, token, data)
         except Invalid as error:
             errors = error_for_field(error)
         else:
