@@ -168,10 +168,9 @@ def make_user(db: Database) -> MakeUser:
             "country": "KE",
         }
         data.update(fields)
-        async with db.write() as uow:
-            return await accounts.create_user(
-                uow, SECRETARIAT, UserCreate.model_validate(data), registration_open=True
-            )
+        return await accounts.create_user(
+            db, SECRETARIAT, UserCreate.model_validate(data), registration_open=True
+        )
 
     return make
 

@@ -23,7 +23,6 @@ async def create_admin(settings: Settings, email: str, password: str, name: str)
     await migrate(settings.database_url)
     db = Database(settings.database_url)
     try:
-        async with db.write() as uow:
-            return await service.create_user(uow, COMMAND_LINE, data, registration_open=False)
+        return await service.create_user(db, COMMAND_LINE, data, registration_open=False)
     finally:
         await db.dispose()

@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import OidcIdentity, User
 from forum_server.accounts.oidc import Identity
 from forum_server.accounts.queries import UserView, find_user_by_email
 from forum_server.accounts.schemas import ProfileUpdate
+from forum_server.accounts.service import add_user
 from forum_server.db import UnitOfWork
 from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
 from forum_server.rooms import invitations
@@ -132,31 +132,15 @@ async def create_account(
         uow.session, identity, registration_open=registration_open, invitation=invitation
     )
     assert identity.email is not None  # check_new_account refuses a sign-in without one
-    user = User(
-        email=identity.email,
-        password_hash=None,  # signs in through the provider; may set a password never
-        display_name=profile.display_name,
-        country=profile.country,
-        region=region_for(profile.country),
-        organization=profile.organization,
-        affiliation=profile.affiliation,
-        gender=profile.gender,
-    )
-    uow.session.add(user)
-    try:
-        await uow.flush()
-    except IntegrityError:
-        raise Conflict(
-            f"An account with {identity.email} was created meanwhile. Sign in again.",
-            code="email_taken",
-        ) from None
-    await _link(uow, identity, user.id)
-    view = UserView.of(user)
-    joined = None
+    # No password: the account signs in through the provider (and may set one never).
     if pending is not None:
-        space = await invitations.accept(uow, invitations.actor_for(view), invitation or "")
-        joined = space.slug
-    return NewAccount(view, joined)
+        # The same way in as the invitation page's password form.
+        joined = await invitations.join_with_new_account(uow, invitation or "", None, profile)
+        view, slug = joined.user, joined.space
+    else:
+        view, slug = await add_user(uow, identity.email, None, profile), None
+    await _link(uow, identity, view.id)
+    return NewAccount(view, slug)
 
 
 async def _pending_invitation(session: AsyncSession, token: str | None) -> Invitation | None:

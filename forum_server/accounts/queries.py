@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -79,5 +80,26 @@ async def sign_in_methods(db: AsyncSession, user_id: int) -> SignInMethods:
     return SignInMethods(password_hash is not None, tuple(dict.fromkeys(issuers)))
 
 
+def normalize_email(email: str) -> str:
+    """Addresses are stored lower-cased (UserCreate does it); look them up the same way."""
+    return email.strip().lower()
+
+
 async def find_user_by_email(db: AsyncSession, email: str) -> User | None:
-    return await db.scalar(select(User).where(User.email == email.strip().lower()))
+    return await db.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+async def user_ids_by_email(db: AsyncSession, emails: Iterable[str]) -> dict[str, int]:
+    """The accounts with these addresses, as {normalized address: user id}; addresses
+    nobody has are left out. Deactivated accounts are included: an address is taken
+    whatever the state of its account."""
+    wanted = {normalize_email(email) for email in emails}
+    if not wanted:
+        return {}
+    rows = await db.execute(select(User.email, User.id).where(User.email.in_(wanted)))
+    return {email: user_id for email, user_id in rows}
+
+
+async def user_id_by_email(db: AsyncSession, email: str) -> int | None:
+    """The id of the account with this address, if any (see user_ids_by_email)."""
+    return (await user_ids_by_email(db, [email])).get(normalize_email(email))

@@ -1,20 +1,31 @@
-"""The write path for accounts: creating people, signing them in, editing profiles."""
+"""The write path for accounts: creating people, signing them in, editing profiles.
+
+The commands (create_user, update_profile, change_password) each open their own
+transaction; add_user is the body that invitations and single sign-on compose."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 
 from forum_server.accounts import credentials, throttle
 from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import User
 from forum_server.accounts.passwords import hash_password, password_problem, verify_password
-from forum_server.accounts.queries import UserView, find_user_by_email
+from forum_server.accounts.queries import (
+    UserView,
+    find_user_by_email,
+    normalize_email,
+    user_id_by_email,
+)
 from forum_server.accounts.schemas import (
     MAX_EMAIL_CHARS,
     MAX_PASSWORD_CHARS,
     PasswordChange,
     ProfileUpdate,
+    TokenCreate,
     UserCreate,
 )
 from forum_server.db import Database, UnitOfWork
@@ -30,27 +41,45 @@ def _check_new_password(password: str, email: str, field: str = "password") -> N
 
 
 async def create_user(
-    uow: UnitOfWork, actor: Actor, data: UserCreate, *, registration_open: bool
+    db: Database, actor: Actor, data: UserCreate, *, registration_open: bool
 ) -> UserView:
     """Creates an account. Raises Forbidden/Unauthorized, Invalid (password) or
     Conflict `email_taken`."""
     check_can_create_user(
         actor, registration_open=registration_open, as_secretariat=data.is_secretariat
     )
-    _check_new_password(data.password, data.email)
-    existing = await uow.session.scalar(select(User.id).where(User.email == data.email))
-    if existing is not None:
+    async with db.write() as uow:
+        return await add_user(
+            uow, data.email, data.password, data, is_secretariat=data.is_secretariat
+        )
+
+
+async def add_user(
+    uow: UnitOfWork,
+    email: str,
+    password: str | None,
+    profile: UserCreate | ProfileUpdate,
+    *,
+    is_secretariat: bool = False,
+) -> UserView:
+    """Adds the account, its caller having decided that it may be made (create_user, an
+    invitation, a single sign-on). Without a password it signs in through single
+    sign-on only. Raises Invalid (password) or Conflict `email_taken`."""
+    email = normalize_email(email)
+    if password is not None:
+        _check_new_password(password, email)
+    if await user_id_by_email(uow.session, email) is not None:
         raise Conflict("An account with this e-mail address exists.", code="email_taken")
     user = User(
-        email=data.email,
-        password_hash=await hash_password(data.password),
-        display_name=data.display_name,
-        country=data.country,
-        region=region_for(data.country),
-        organization=data.organization,
-        affiliation=data.affiliation,
-        gender=data.gender,
-        is_secretariat=data.is_secretariat,
+        email=email,
+        password_hash=await hash_password(password) if password is not None else None,
+        display_name=profile.display_name,
+        country=profile.country,
+        region=region_for(profile.country),
+        organization=profile.organization,
+        affiliation=profile.affiliation,
+        gender=profile.gender,
+        is_secretariat=is_secretariat,
     )
     uow.session.add(user)
     try:
@@ -82,36 +111,39 @@ async def authenticate(
     return UserView.of(user)
 
 
-async def update_profile(uow: UnitOfWork, actor: Actor, data: ProfileUpdate) -> UserView:
-    user = await _own_user(uow, actor)
-    user.display_name = data.display_name
-    user.country = data.country
-    user.region = region_for(data.country)
-    user.organization = data.organization
-    user.affiliation = data.affiliation
-    user.gender = data.gender
-    await uow.flush()
-    return UserView.of(user)
+async def update_profile(db: Database, actor: Actor, data: ProfileUpdate) -> UserView:
+    """Changes the signed-in user's own profile."""
+    async with db.write() as uow:
+        user = await _own_user(uow, actor)
+        user.display_name = data.display_name
+        user.country = data.country
+        user.region = region_for(data.country)
+        user.organization = data.organization
+        user.affiliation = data.affiliation
+        user.gender = data.gender
+        await uow.flush()
+        return UserView.of(user)
 
 
-async def change_password(uow: UnitOfWork, actor: Actor, data: PasswordChange) -> UserView:
+async def change_password(db: Database, actor: Actor, data: PasswordChange) -> UserView:
     """Sets a new password and ends every sign-in and API token of the user, this
     sign-in included; the caller starts a fresh one."""
-    user = await _own_user(uow, actor)
-    if user.password_hash is None:
-        raise Conflict(
-            "This account has no password: it signs in through single sign-on.",
-            code="no_password",
-        )
-    if not await verify_password(user.password_hash, data.current_password):
-        raise Invalid("The current password is wrong.", field="current_password")
-    _check_new_password(data.new_password, user.email, field="new_password")
-    user.password_hash = await hash_password(data.new_password)
-    user.password_changed_at = utcnow()
-    await credentials.end_all_login_sessions(uow, user.id)
-    await credentials.revoke_all_api_tokens(uow, user.id)
-    await uow.flush()
-    return UserView.of(user)
+    async with db.write() as uow:
+        user = await _own_user(uow, actor)
+        if user.password_hash is None:
+            raise Conflict(
+                "This account has no password: it signs in through single sign-on.",
+                code="no_password",
+            )
+        if not await verify_password(user.password_hash, data.current_password):
+            raise Invalid("The current password is wrong.", field="current_password")
+        _check_new_password(data.new_password, user.email, field="new_password")
+        user.password_hash = await hash_password(data.new_password)
+        user.password_changed_at = utcnow()
+        await credentials.end_all_login_sessions(uow, user.id)
+        await credentials.revoke_all_api_tokens(uow, user.id)
+        await uow.flush()
+        return UserView.of(user)
 
 
 async def _own_user(uow: UnitOfWork, actor: Actor) -> User:
@@ -119,3 +151,40 @@ async def _own_user(uow: UnitOfWork, actor: Actor) -> User:
     if user is None or not user.is_active:
         raise NotFound("No such user.")
     return user
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once
+    user: UserView
+
+    def as_json(self) -> dict[str, Any]:
+        return {"token": self.token, "user": self.user.as_json()}
+
+
+async def issue_api_token(
+    db: Database, data: TokenCreate, *, client: str, max_failures: int
+) -> IssuedToken:
+    """An API token for whoever has these credentials (authenticate says who)."""
+    user = await authenticate(
+        db, data.email, data.password, client=client, max_failures=max_failures
+    )
+    async with db.write() as uow:
+        token = await credentials.create_api_token(uow, user.id, data.name)
+    return IssuedToken(token, user)
+
+
+async def revoke_own_api_token(db: Database, actor: Actor, token: str | None) -> None:
+    """Revokes the API token the actor signed this request with (`token`, None when
+    they came with a browser's sign-in instead, which cannot revoke itself here)."""
+    require_signed_in(actor)
+    if not token:
+        raise Unauthorized("Only a bearer token can revoke itself.", code="invalid_token")
+    async with db.write() as uow:
+        await credentials.revoke_api_token(uow, token)
+
+
+async def sign_out(db: Database, login_token: str) -> None:
+    """Ends the browser sign-in with this token (nothing happens for an unknown one)."""
+    async with db.write() as uow:
+        await credentials.end_login_session(uow, login_token)
