@@ -69,16 +69,15 @@ async def authenticate(
     if len(email) > MAX_EMAIL_CHARS or len(password) > MAX_PASSWORD_CHARS:
         # Never right, and too long to key a throttling counter with.
         raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
-    keys = [f"client:{client}", f"email:{email.strip().lower()}"]
-    await throttle.check_not_throttled(db, keys, limit=max_failures)
+    # Counted before the password is checked: guesses sent together cannot all pass.
+    attempt = await throttle.begin_attempt(db, client, email, attempts=max_failures)
     async with db.read() as session:
         user = await find_user_by_email(session, email)
     usable = user is not None and user.is_active
     password_hash = user.password_hash if user is not None and usable else None
     if not await verify_password(password_hash, password) or user is None:
-        await throttle.record_failure(db, keys)
         raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
-    await throttle.clear_failures(db, keys[1:])
+    await throttle.succeeded(db, attempt)
     return UserView.of(user)
 
 
