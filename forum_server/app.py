@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from forum_server.accounts import oidc_pages
+from forum_server.accounts import management_web, oidc_pages
 from forum_server.accounts import pages as account_pages
 from forum_server.accounts import views as account_api
 from forum_server.broker import create_broker, publish_events
@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 
 API_ROUTERS: tuple[ApiRouter, ...] = (
     account_api.api,
+    management_web.api,
     rooms_api.api,
     members_api.api,
     moderation_api.api,
@@ -115,6 +116,7 @@ def create_app(
     routes: list[BaseRoute] = [
         *site_pages.routes,
         *account_pages.routes,
+        *management_web.routes,
         *oidc_pages.routes,
         *members_pages.routes,
         *rooms_pages.routes,

@@ -18,7 +18,7 @@ from forum_server.accounts.schemas import (
     ProfileUpdate,
     UserCreate,
 )
-from forum_server.errors import Conflict, Invalid, RateLimited, Unauthorized
+from forum_server.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from forum_server.policy import require_signed_in
 from forum_server.web.auth import (
     SESSION_COOKIE,
@@ -65,7 +65,7 @@ async def login_page(request: Request) -> Response:
             client=client_address(request, ctx.settings),
             max_failures=ctx.settings.login_attempts,
         )
-    except (Unauthorized, RateLimited) as error:
+    except (Unauthorized, Forbidden, RateLimited) as error:
         headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
         return await ctx.templates.page(
             request,

@@ -17,10 +17,16 @@ from forum_server.accounts.schemas import (
     ProfileUpdate,
     UserCreate,
 )
+from forum_server.accounts.standing import standing_of
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, check_can_create_user, require_signed_in
+from forum_server.policy import (
+    Actor,
+    check_can_create_user,
+    check_may_sign_in,
+    require_signed_in,
+)
 
 
 def _check_new_password(password: str, email: str, field: str = "password") -> None:
@@ -65,7 +71,9 @@ async def authenticate(
     db: Database, email: str, password: str, *, client: str, max_failures: int
 ) -> UserView:
     """The user with these credentials. The same answer, after the same work, whether
-    the address is unknown or the password wrong; repeated failures raise RateLimited."""
+    the address is unknown or the password wrong; repeated failures raise RateLimited.
+    A deactivated or site-wide suspended account is refused (Forbidden) after the
+    password was checked."""
     if len(email) > MAX_EMAIL_CHARS or len(password) > MAX_PASSWORD_CHARS:
         # Never right, and too long to key a throttling counter with.
         raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
@@ -73,10 +81,12 @@ async def authenticate(
     attempt = await throttle.begin_attempt(db, client, email, attempts=max_failures)
     async with db.read() as session:
         user = await find_user_by_email(session, email)
-    usable = user is not None and user.is_active
-    password_hash = user.password_hash if user is not None and usable else None
+    password_hash = user.password_hash if user is not None else None
     if not await verify_password(password_hash, password) or user is None:
         raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
+    async with db.read() as session:
+        # Told only to whoever knows the password: deactivated, or suspended until when.
+        check_may_sign_in(await standing_of(session, user))
     await throttle.succeeded(db, attempt)
     return UserView.of(user)
 
