@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from forum_server.accounts import management_web, oidc_pages
+from forum_server.accounts import email_confirmation_web, management_web, oidc_pages
 from forum_server.accounts import pages as account_pages
 from forum_server.accounts import views as account_api
 from forum_server.broker import create_broker, publish_events
@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 API_ROUTERS: tuple[ApiRouter, ...] = (
     account_api.api,
     management_web.api,
+    email_confirmation_web.api,
     rooms_api.api,
     members_api.api,
     moderation_api.api,
@@ -117,6 +118,7 @@ def create_app(
         *site_pages.routes,
         *account_pages.routes,
         *management_web.routes,
+        *email_confirmation_web.routes,
         *oidc_pages.routes,
         *members_pages.routes,
         *rooms_pages.routes,

@@ -8,8 +8,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from forum_server.accounts import credentials, service
+from forum_server.accounts import credentials, email_confirmation, service
 from forum_server.accounts.countries import country_choices
+from forum_server.accounts.email_confirmation_web import PROFILE_NOTICES
 from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import (
     AFFILIATION_LABELS,
@@ -116,6 +117,7 @@ async def register_page(request: Request) -> Response:
         else:
             if actor.signed_in:  # the secretariat creating someone else's account
                 return RedirectResponse("/", status_code=303)
+            await email_confirmation.send_after_registration(ctx.db, ctx.settings, user)
             return await signed_in_redirect(request, user.id, "/profile")
     form.pop("password", None)
     context.update(form=form, errors=errors)
@@ -145,6 +147,7 @@ async def _profile_context(request: Request, user: UserView, **extra: Any) -> di
         "password_errors": {},
         "password_form_error": None,
         "notice": request.query_params.get("saved") and "Your changes are saved.",
+        "confirmation_notice": PROFILE_NOTICES.get(request.query_params.get("confirmation", "")),
         **_choices(),
     }
     context.update(extra)

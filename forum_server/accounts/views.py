@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from forum_server.accounts import credentials, service
+from forum_server.accounts import credentials, email_confirmation, service
 from forum_server.accounts.queries import get_user
 from forum_server.accounts.schemas import TokenCreate, UserCreate
 from forum_server.errors import Unauthorized
@@ -75,4 +75,6 @@ async def create_user(request: Request) -> Response:
         user = await service.create_user(
             uow, actor, data, registration_open=ctx.settings.registration_open
         )
+    # Someone registering themselves is sent a link confirming their address.
+    await email_confirmation.send_after_registration(ctx.db, ctx.settings, user)
     return json_response(user.as_json(), status=201)

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.credentials import new_token, token_digest
+from forum_server.accounts.email_confirmation import mark_verified
 from forum_server.accounts.models import User
 from forum_server.accounts.queries import UserView
 from forum_server.db import UnitOfWork
@@ -142,6 +143,7 @@ async def accept(uow: UnitOfWork, actor: Actor, token: str) -> Space:
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFound("This invitation link is not valid: it was used, revoked or has expired.")
+    mark_verified(user)  # the link was sent to this address: it is theirs
     # The owner's invitation is the authority for this one addition.
     invited = SpaceAccess(actor=actor, space_id=space.id, visibility=space.visibility, role="owner")
     await add_invited_member(uow, invited, space, user, invitation.role, invitation.designation)
