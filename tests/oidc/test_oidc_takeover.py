@@ -102,3 +102,19 @@ async def test_an_account_that_accepted_an_invitation_to_its_address_links(
     answer = await complete(browser, VICTIM)
     assert answer.status_code == 303, answer.text
     assert (await me(browser.app) or {}).get("id") == owner["id"]
+
+
+async def test_a_site_wide_suspension_refuses_single_sign_on_too(
+    browser: Browser, db: Database, make_user
+):
+    from forum_server.moderation import suspensions
+    from forum_server.moderation.schemas import SuspensionCreate
+    from tests.conftest import SECRETARIAT
+
+    grace = await make_user(email=f"{VICTIM}@example.org")
+    data = SuspensionCreate(user_id=grace.id, reason="Impersonating a delegate")
+    await suspensions.suspend_site_wide(db, SECRETARIAT, data)
+    answer = await complete(browser, VICTIM)
+    assert answer.status_code == 403
+    assert "Impersonating a delegate" in answer.text and "Sign in another way" in answer.text
+    assert "forum_session" not in browser.app.cookies
