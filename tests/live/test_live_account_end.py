@@ -6,8 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
+from forum_server.db import Database
+from forum_server.moderation.models import Suspension
+from forum_server.orm import utcnow
 from tests.conftest import MakeUser
 from tests.helpers import BASE_URL, bearer, token_for
 from tests.live.test_live_access import close_code, login_cookie
@@ -52,4 +56,19 @@ async def test_a_site_wide_suspension_closes_the_users_sockets(
         body = {"user_id": forum["users"]["dan"].id, "reason": "Harassment"}
         answer = await client.post("/api/v1/suspensions", json=body, headers=secretariat)
         assert answer.status_code == 201
+        assert await close_code(ws) == 4401
+
+
+@pytest.mark.parametrize("live_config", [{"access_ttl": 0.2}], indirect=True)
+async def test_the_periodic_recheck_also_ends_a_suspended_users_socket(
+    db: Database, live_url: str, forum: dict[str, Any]
+) -> None:
+    """The backstop: a suspension whose event this process never saw (written behind its
+    back here) still ends the socket at the next re-check of its token."""
+    async with open_socket(live_url, bearer(forum["tokens"]["dan"])) as ws:
+        assert (await subscribe(ws, forum["session_id"]))["type"] == "subscribed"
+        async with db.write() as uow:
+            uow.session.add(
+                Suspension(user_id=forum["users"]["dan"].id, reason="Spam", created_at=utcnow())
+            )
         assert await close_code(ws) == 4401
