@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, or_, select, true
@@ -438,3 +439,57 @@ def may_create_user(actor: Actor, *, registration_open: bool, as_secretariat: bo
     if actor.is_secretariat:
         return True
     return registration_open and not as_secretariat
+
+
+# --- accounts: who may sign in and who manages accounts ---------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What decides whether an account may sign in or use its tokens now."""
+
+    active: bool
+    # The site-wide suspension in force, if any: its reason and end (None: until lifted).
+    suspended: bool = False
+    suspension_reason: str = ""
+    suspended_until: datetime | None = None
+
+
+def may_sign_in(standing: Standing) -> bool:
+    """Deactivated and site-wide suspended accounts neither sign in nor use API tokens."""
+    return standing.active and not standing.suspended
+
+
+def check_may_sign_in(standing: Standing) -> None:
+    """Raises Forbidden `account_deactivated` or `suspended` (with the reason and end)."""
+    if not standing.active:
+        raise Forbidden(
+            "This account is deactivated; ask the secretariat.", code="account_deactivated"
+        )
+    if standing.suspended:
+        until = (
+            f"until {standing.suspended_until:%Y-%m-%d %H:%M} UTC"
+            if standing.suspended_until is not None
+            else "until the secretariat lifts the suspension"
+        )
+        raise Forbidden(
+            "This account is suspended: it may not sign in, use its API tokens or post "
+            f"anywhere on this site {until}. Reason: {standing.suspension_reason}",
+            code="suspended",
+        )
+
+
+def may_manage_accounts(actor: Actor) -> bool:
+    """List, deactivate and reactivate accounts: the secretariat (and the command line)."""
+    return actor.is_secretariat
+
+
+def check_may_manage_accounts(actor: Actor, target_id: int | None = None) -> None:
+    """Raises Unauthorized for anonymous callers, Forbidden for everyone else but the
+    secretariat, and Forbidden for a secretariat member acting on their own account
+    (they would lock themselves out)."""
+    require_caller(actor)
+    if not may_manage_accounts(actor):
+        raise Forbidden("Only the secretariat can manage accounts.")
+    if target_id is not None and target_id == actor.user_id:
+        raise Forbidden("You cannot deactivate your own account.", code="own_account")

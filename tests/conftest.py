@@ -60,9 +60,7 @@ def _worker_url(url: str) -> str:
     if not WORKER:
         return url
     parsed = make_url(url)
-    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(
-        hide_password=False
-    )
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
 
 
 async def _create_database(url: str) -> None:

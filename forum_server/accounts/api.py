@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from forum_server.accounts import service
+from forum_server.accounts import email_confirmation, service
 from forum_server.accounts.queries import get_user
 from forum_server.accounts.schemas import TokenCreate, UserCreate
 from forum_server.policy import require_signed_in
@@ -64,4 +64,6 @@ async def create_user(request: Request) -> Response:
     data = await parse_body(request, UserCreate)
     registration_open = ctx.settings.registration_open
     user = await service.create_user(ctx.db, actor, data, registration_open=registration_open)
+    # Someone registering themselves is sent a link confirming their address.
+    await email_confirmation.send_after_registration(ctx.db, ctx.settings, user)
     return json_response(user.as_json(), status=201)

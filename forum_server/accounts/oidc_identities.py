@@ -5,7 +5,12 @@ write path for `OidcIdentity`. The rule, as docs/sign-in.md states it:
    whatever e-mail address the provider gives today.
 2. Otherwise, if the provider says the e-mail address is verified and an account here
    has that address, the identity is linked to that account — unless the account is
-   already linked to another identity at the same issuer.
+   already linked to another identity at the same issuer, or the account's own address
+   was never shown to be its owner's (`email_verified_at`: made by the secretariat,
+   joined through an invitation sent to it, or confirmed by a link sent to it). That
+   is refused, saying how to confirm it: where registration is open, anyone could have
+   registered someone else's address with a password of their own, and would then
+   receive that person's sign-ins.
 3. Otherwise it is someone new: an account is created, once they have completed their
    profile, where registration is open or where they are accepting a pending
    invitation addressed to that e-mail address.
@@ -60,6 +65,15 @@ async def sign_in(uow: UnitOfWork, identity: Identity) -> int | None:
     if user is None:
         return None
     _usable(user)
+    if user.email_verified_at is None:
+        raise Conflict(
+            f"An account with {identity.email} exists here, but that address has not been "
+            "confirmed as its owner's, so signing in this way cannot be linked to it. If the "
+            "account is yours: sign in with its password, confirm your address from your "
+            "profile page (we send you a link), then sign in this way again. If it is not "
+            "yours, tell the secretariat.",
+            code="email_unconfirmed",
+        )
     other = await uow.session.scalar(
         select(OidcIdentity.id).where(
             OidcIdentity.user_id == user.id, OidcIdentity.issuer == identity.issuer
@@ -138,7 +152,10 @@ async def create_account(
         joined = await invitations.join_with_new_account(uow, invitation or "", None, profile)
         view, slug = joined.user, joined.space
     else:
-        view, slug = await add_user(uow, identity.email, None, profile), None
+        # The provider vouches for the address; otherwise the invitation sent to it did.
+        verified = bool(identity.email_verified)
+        view = await add_user(uow, identity.email, None, profile, email_verified=verified)
+        slug = None
     await _link(uow, identity, view.id)
     return NewAccount(view, slug)
 

@@ -8,11 +8,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from forum_server.accounts import service
+from forum_server.accounts import email_confirmation, service
+from forum_server.accounts.email_confirmation_web import PROFILE_NOTICES
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
-from forum_server.errors import Conflict, Invalid, RateLimited, Unauthorized
+from forum_server.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from forum_server.policy import check_can_create_user, require_signed_in
 from forum_server.web.auth import (
     SESSION_COOKIE,
@@ -40,7 +41,7 @@ async def login_page(request: Request) -> Response:
             client=client_address(request, ctx.settings),
             max_failures=ctx.settings.login_attempts,
         )
-    except (Unauthorized, RateLimited) as error:
+    except (Unauthorized, Forbidden, RateLimited) as error:
         return await _login_form(request, {"email": email}, next_path, error)
     return await signed_in_redirect(request, user.id, next_path)
 
@@ -49,7 +50,7 @@ async def _login_form(
     request: Request,
     form: dict[str, str],
     next_path: str,
-    error: Unauthorized | RateLimited | None = None,
+    error: Unauthorized | Forbidden | RateLimited | None = None,
 ) -> Response:
     context = {
         "form": form,
@@ -95,6 +96,7 @@ async def register_page(request: Request) -> Response:
         else:
             if actor.signed_in:  # the secretariat creating someone else's account
                 return RedirectResponse("/", status_code=303)
+            await email_confirmation.send_after_registration(ctx.db, ctx.settings, user)
             return await signed_in_redirect(request, user.id, "/profile")
     form.pop("password", None)
     return await _register_form(request, form, errors, status=422)
@@ -129,6 +131,7 @@ async def _profile_page(
         "password_errors": {},
         "password_form_error": None,
         "notice": request.query_params.get("saved") and "Your changes are saved.",
+        "confirmation_notice": PROFILE_NOTICES.get(request.query_params.get("confirmation", "")),
         **profile_choices(),
         **extra,
     }

@@ -26,6 +26,7 @@ class UserView:
     gender: str | None
     is_secretariat: bool
     created_at: datetime
+    email_verified: bool = False  # shown to be the owner's: see accounts.email_confirmation
 
     @classmethod
     def of(cls, user: User) -> UserView:
@@ -40,6 +41,7 @@ class UserView:
             gender=user.gender,
             is_secretariat=user.is_secretariat,
             created_at=user.created_at,
+            email_verified=user.email_verified_at is not None,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -54,6 +56,7 @@ class UserView:
             "affiliation": self.affiliation,
             "gender": self.gender,
             "is_secretariat": self.is_secretariat,
+            "email_verified": self.email_verified,
         }
 
 

@@ -28,10 +28,16 @@ from forum_server.accounts.schemas import (
     TokenCreate,
     UserCreate,
 )
+from forum_server.accounts.standing import standing_of
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, check_can_create_user, require_signed_in
+from forum_server.policy import (
+    Actor,
+    check_can_create_user,
+    check_may_sign_in,
+    require_signed_in,
+)
 
 
 def _check_new_password(password: str, email: str, field: str = "password") -> None:
@@ -49,8 +55,14 @@ async def create_user(
         actor, registration_open=registration_open, as_secretariat=data.is_secretariat
     )
     async with db.write() as uow:
+        # The secretariat vouches for the addresses of the accounts it makes.
         return await add_user(
-            uow, data.email, data.password, data, is_secretariat=data.is_secretariat
+            uow,
+            data.email,
+            data.password,
+            data,
+            is_secretariat=data.is_secretariat,
+            email_verified=actor.is_secretariat,
         )
 
 
@@ -61,10 +73,12 @@ async def add_user(
     profile: UserCreate | ProfileUpdate,
     *,
     is_secretariat: bool = False,
+    email_verified: bool = False,
 ) -> UserView:
     """Adds the account, its caller having decided that it may be made (create_user, an
     invitation, a single sign-on). Without a password it signs in through single
-    sign-on only. Raises Invalid (password) or Conflict `email_taken`."""
+    sign-on only. `email_verified`: the address is known to be theirs (the secretariat
+    or a provider vouches for it). Raises Invalid (password) or Conflict `email_taken`."""
     email = normalize_email(email)
     if password is not None:
         _check_new_password(password, email)
@@ -80,6 +94,7 @@ async def add_user(
         affiliation=profile.affiliation,
         gender=profile.gender,
         is_secretariat=is_secretariat,
+        email_verified_at=utcnow() if email_verified else None,
     )
     uow.session.add(user)
     try:
@@ -94,20 +109,23 @@ async def authenticate(
     db: Database, email: str, password: str, *, client: str, max_failures: int
 ) -> UserView:
     """The user with these credentials. The same answer, after the same work, whether
-    the address is unknown or the password wrong; repeated failures raise RateLimited."""
+    the address is unknown or the password wrong; repeated failures raise RateLimited.
+    A deactivated or site-wide suspended account is refused (Forbidden) after the
+    password was checked."""
     if len(email) > MAX_EMAIL_CHARS or len(password) > MAX_PASSWORD_CHARS:
         # Never right, and too long to key a throttling counter with.
         raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
-    keys = [f"client:{client}", f"email:{email.strip().lower()}"]
-    await throttle.check_not_throttled(db, keys, limit=max_failures)
+    # Counted before the password is checked: guesses sent together cannot all pass.
+    attempt = await throttle.begin_attempt(db, client, email, attempts=max_failures)
     async with db.read() as session:
         user = await find_user_by_email(session, email)
-    usable = user is not None and user.is_active
-    password_hash = user.password_hash if user is not None and usable else None
+    password_hash = user.password_hash if user is not None else None
     if not await verify_password(password_hash, password) or user is None:
-        await throttle.record_failure(db, keys)
         raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
-    await throttle.clear_failures(db, keys[1:])
+    async with db.read() as session:
+        # Told only to whoever knows the password: deactivated, or suspended until when.
+        check_may_sign_in(await standing_of(session, user))
+    await throttle.succeeded(db, attempt)
     return UserView.of(user)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.credentials import new_token, token_digest
+from forum_server.accounts.email_confirmation import mark_verified
 from forum_server.accounts.models import User
 from forum_server.accounts.queries import UserView, user_id_by_email
 from forum_server.accounts.schemas import ProfileUpdate
@@ -258,6 +259,7 @@ async def _accept(
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFound("This invitation link is not valid: it was used, revoked or has expired.")
+    mark_verified(user)  # the link was sent to this address: it is theirs
     # The owner's invitation is the authority for this one addition.
     await add_invited_member(uow, actor, space, user, invitation.role, invitation.designation)
     audit.record(
