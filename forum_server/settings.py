@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class SettingsError(ValueError):
@@ -50,6 +51,22 @@ def _provider_names(value: str) -> tuple[str, ...]:
     if len(set(names)) != len(names):
         raise ValueError("a name is listed twice")
     return names
+
+
+def _hour(value: str) -> int:
+    hour = int(value)
+    if not 0 <= hour <= 23:
+        raise ValueError("expected an hour from 0 to 23")
+    return hour
+
+
+def _smtp_url(value: str) -> str:
+    value = value.strip()
+    if value:
+        parsed = urlsplit(value)
+        if parsed.scheme not in {"smtp", "smtps"} or not parsed.hostname:
+            raise ValueError("expected smtp://host:port or smtps://host:port")
+    return value
 
 
 def _bool(value: str) -> bool:
@@ -174,6 +191,29 @@ SETTINGS: tuple[Setting, ...] = (
         _provider_names,
     ),
     Setting(
+        "smtp_url",
+        "",
+        "Mail relay: smtp://user:password@host:587 (STARTTLS) or smtps://user:password@host:465. "
+        "Empty: outgoing mail is written to the data folder's outbox/ as .eml files.",
+        _smtp_url,
+    ),
+    Setting(
+        "mail_from",
+        "",
+        "Sender address of outgoing mail; empty: forum@ the host of FORUM_BASE_URL.",
+    ),
+    Setting(
+        "mail_domain",
+        "",
+        "Domain of message ids and (later) reply addresses; empty: the host of FORUM_BASE_URL.",
+    ),
+    Setting(
+        "digest_hour",
+        "7",
+        "Hour of the day (UTC, 0-23) at which daily digests are sent.",
+        _hour,
+    ),
+    Setting(
         "log_level",
         "info",
         "Logging level: debug, info, warning or error.",
@@ -213,6 +253,10 @@ class Settings:
     login_attempts: int = 10
     event_retention_days: int = 30
     trust_proxy_headers: bool = False
+    smtp_url: str = ""
+    mail_from: str = ""
+    mail_domain: str = ""
+    digest_hour: int = 7
     log_level: str = "info"
     oidc_issuer: str = ""
     oidc_client_id: str = ""
@@ -248,6 +292,20 @@ class Settings:
     def origins(self) -> frozenset[str]:
         """Origins trusted for cookie-authenticated changes and WebSocket handshakes."""
         return frozenset((self.base_url.rstrip("/"), *self.allowed_origins))
+
+    @property
+    def site_host(self) -> str:
+        return urlsplit(self.base_url).hostname or "localhost"
+
+    @property
+    def sender(self) -> str:
+        """The From address of outgoing mail."""
+        return self.mail_from or f"forum@{self.site_host}"
+
+    @property
+    def message_domain(self) -> str:
+        """The right-hand side of Message-IDs (and, later, of reply addresses)."""
+        return self.mail_domain or self.site_host
 
     @property
     def is_sqlite(self) -> bool:
