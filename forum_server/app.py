@@ -21,7 +21,12 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from forum_server.accounts import api as account_api
-from forum_server.accounts import email_confirmation_web, management_web, oidc_pages
+from forum_server.accounts import (
+    email_confirmation_web,
+    management_web,
+    oidc_pages,
+    password_reset_web,
+)
 from forum_server.accounts import pages as account_pages
 from forum_server.broker import create_broker, publish_events
 from forum_server.db import Database
@@ -29,6 +34,11 @@ from forum_server.errors import DomainError
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
 from forum_server.live.retention import run_pruning
+from forum_server.mail import api as mail_api
+from forum_server.mail import pages as mail_pages
+from forum_server.mail.digest import run_digests
+from forum_server.mail.notifications import add_jobs, run_notifications
+from forum_server.mail.sender import run_sender
 from forum_server.moderation import pages as moderation_pages
 from forum_server.moderation import views as moderation_api
 from forum_server.reports import views as reports_api
@@ -57,10 +67,12 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     account_api.api,
     management_web.api,
     email_confirmation_web.api,
+    password_reset_web.api,
     rooms_api.api,
     members_api.api,
     moderation_api.api,
     reports_api.api,
+    mail_api.api,
 )
 
 
@@ -94,6 +106,7 @@ def create_app(
         broker = create_broker(settings.broker_url, channel_prefix=broker_prefix)
         await broker.connect()
         db.publish = partial(publish_events, broker)
+        db.before_commit.append(add_jobs)
         app.state.hub = hub = Hub(db, broker, live)
         await hub.start()
         stop = asyncio.Event()
@@ -103,6 +116,9 @@ def create_app(
                 run_pruning(db, stop, keep_days=settings.event_retention_days),
                 name="event-pruning",
             ),
+            asyncio.create_task(run_notifications(db, stop), name="mail-fan-out"),
+            asyncio.create_task(run_sender(db, settings, stop), name="mail-sender"),
+            asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
         ]
         try:
             yield
@@ -118,10 +134,12 @@ def create_app(
         *account_pages.routes,
         *management_web.routes,
         *email_confirmation_web.routes,
+        *password_reset_web.routes,
         *oidc_pages.routes,
         *members_pages.routes,
         *rooms_pages.routes,
         *moderation_pages.routes,
+        *mail_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),

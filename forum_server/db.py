@@ -30,6 +30,7 @@ from forum_server.events import Event, EventRecord, new_event_record
 log = logging.getLogger(__name__)
 
 PublishHook = Callable[[Sequence[Event]], Awaitable[None]]
+CommitHook = Callable[["UnitOfWork"], Awaitable[None]]
 
 SQLITE_PRAGMAS = (
     # busy_timeout first: switching to WAL needs a lock another connection may hold.
@@ -109,6 +110,9 @@ class Database:
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self.publish: PublishHook | None = None
+        # Run at the end of every write transaction, inside it (e.g. queueing mail
+        # for the events it emitted): what they add commits with the change or not at all.
+        self.before_commit: list[CommitHook] = []
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -127,6 +131,8 @@ class Database:
             async with self._writer() as session, session.begin():
                 uow = UnitOfWork(session, self.write_engine.dialect.name)
                 yield uow
+                for hook in self.before_commit:
+                    await hook(uow)
                 await session.flush()
                 events = [Event.from_record(record) for record in uow.pending_events]
         except OperationalError as exc:

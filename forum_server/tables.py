@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from forum_server.accounts import models as accounts_models
 from forum_server.events import EventRecord
+from forum_server.mail import models as mail_models
 from forum_server.moderation import models as moderation_models
 from forum_server.orm import Base
 from forum_server.rooms import models as rooms_models
@@ -14,6 +15,7 @@ metadata = Base.metadata
 __all__ = [
     "EventRecord",
     "accounts_models",
+    "mail_models",
     "metadata",
     "moderation_models",
     "rooms_models",

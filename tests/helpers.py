@@ -61,3 +61,13 @@ async def sign_in(client: httpx.AsyncClient, user: UserView, password: str = PAS
         "/login", data={"email": user.email, "password": password, "csrf_token": token}
     )
     assert response.status_code == 303, response.text
+
+
+async def deliver_mail(app: Starlette) -> None:
+    """Delivers what the outbox holds now, as the background sender would shortly."""
+    from forum_server.mail.notifications import expand_jobs
+    from forum_server.mail.sender import deliver_due
+
+    ctx = app.state.ctx
+    await expand_jobs(ctx.db)
+    await deliver_due(ctx.db, ctx.settings)

@@ -22,7 +22,7 @@ from forum_server.accounts.models import LoginFailure, User
 from forum_server.accounts.queries import UserView
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid, NotFound, RateLimited
-from forum_server.mail.outbox import write_to_outbox
+from forum_server.mail.outbox import Outgoing, queue
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_signed_in
 from forum_server.settings import Settings
@@ -37,7 +37,7 @@ _SALT = "forum-email-confirmation"
 
 @dataclass(frozen=True)
 class ConfirmationMail:
-    """A link to send once the transaction that decided it has committed."""
+    """A link queued for sending in the transaction that decided it."""
 
     to: str
     link: str
@@ -58,26 +58,12 @@ def mark_verified(user: User) -> None:
         user.email_verified_at = utcnow()
 
 
-def send(settings: Settings, mail: ConfirmationMail) -> None:
-    write_to_outbox(
-        settings.data_dir,
-        mail.to,
-        "Confirm your e-mail address",
-        "Please confirm that this e-mail address is yours by opening this link "
-        f"(it works for {VALID_FOR.days} days):\n{mail.link}\n\n"
-        "If you did not create an account, ignore this message; nothing will be linked "
-        "to this address until it is confirmed.\n",
-    )
-
-
 async def request_link(db: Database, settings: Settings, actor: Actor) -> ConfirmationMail:
-    """Sends the signed-in user a new link (written to the outbox after the commit).
-    Conflict `already_verified`; RateLimited after three an hour."""
+    """Sends the signed-in user a new link (queued in the outbox with the throttle's
+    count). Conflict `already_verified`; RateLimited after three an hour."""
     user_id = require_signed_in(actor)
     async with db.write() as uow:
-        mail = await _prepare(uow, settings, user_id)
-    send(settings, mail)
-    return mail
+        return await _prepare(uow, settings, user_id)
 
 
 async def _prepare(uow: UnitOfWork, settings: Settings, user_id: int) -> ConfirmationMail:
@@ -92,7 +78,19 @@ async def _prepare(uow: UnitOfWork, settings: Settings, user_id: int) -> Confirm
             "Several links were sent in the last hour; please look for them, or try later.",
             retry_after=wait,
         )
-    return ConfirmationMail(user.email, confirmation_link(settings, user.id, user.email))
+    link = confirmation_link(settings, user.id, user.email)
+    await queue(
+        uow,
+        [
+            Outgoing(
+                "confirm_email",
+                user.email,
+                {"path": link.removeprefix(settings.base_url), "valid_days": VALID_FOR.days},
+                user_id=user.id,
+            )
+        ],
+    )
+    return ConfirmationMail(user.email, link)
 
 
 async def send_after_registration(db: Database, settings: Settings, user: UserView) -> None:
@@ -100,8 +98,7 @@ async def send_after_registration(db: Database, settings: Settings, user: UserVi
     if user.email_verified:
         return
     async with db.write() as uow:
-        mail = await _prepare(uow, settings, user.id)
-    send(settings, mail)
+        await _prepare(uow, settings, user.id)
 
 
 async def confirm(db: Database, settings: Settings, token: str) -> UserView:

@@ -21,7 +21,7 @@ from forum_server.accounts.schemas import ProfileUpdate
 from forum_server.accounts.service import add_user
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, NotFound
-from forum_server.mail.outbox import write_to_outbox
+from forum_server.mail.outbox import Outgoing, queue
 from forum_server.moderation import audit
 from forum_server.orm import utcnow
 from forum_server.policy import (
@@ -136,6 +136,21 @@ async def invite(db: Database, actor: Actor, slug: str, data: InvitationCreate) 
             target_id=invitation.id,
             details={"email": data.email, "role": data.role, "designation": data.designation},
         )
+        await queue(
+            uow,
+            [
+                Outgoing(
+                    "invitation",
+                    data.email,
+                    {
+                        "path": invitation_path(token),
+                        "space_title": space.title,
+                        "expires_at": invitation.expires_at.isoformat(),
+                    },
+                    message_key=f"invitation-{invitation.id}",
+                )
+            ],
+        )
         return IssuedInvitation(
             invitation.id, data.email, token, invitation.expires_at, space.title
         )
@@ -162,19 +177,14 @@ async def revoke(db: Database, actor: Actor, slug: str, invitation_id: int) -> N
         )
 
 
+def invitation_path(token: str) -> str:
+    return f"/invitations/{token}"
+
+
 def send_invitation(settings: Settings, issued: IssuedInvitation) -> str:
-    """Mails the link (to the outbox until SMTP exists) and returns it for the owner.
-    Called once the invitation is committed."""
-    link = f"{settings.base_url}/invitations/{issued.token}"
-    write_to_outbox(
-        settings.data_dir,
-        issued.email,
-        f"Invitation to {issued.space_title}",
-        f"You are invited to take part in {issued.space_title}.\n\n"
-        f"Open this link to accept (it works once, until {issued.expires_at:%Y-%m-%d %H:%M} UTC):\n"
-        f"{link}\n",
-    )
-    return link
+    """The link, for the owner to see (the message itself was queued with the
+    invitation, in its transaction)."""
+    return settings.base_url + invitation_path(issued.token)
 
 
 async def pending_invitation(db: AsyncSession, token: str) -> tuple[Invitation, Space]:

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from forum_server.accounts.models import User
 from forum_server.db import Database
 from tests.conftest import MakeUser
-from tests.helpers import PASSWORD, bearer, csrf_from, sign_in, token_for
+from tests.helpers import PASSWORD, bearer, csrf_from, deliver_mail, sign_in, token_for
 
 NEWCOMER = {
     "email": "kofi@example.org",
@@ -27,8 +27,13 @@ NEWCOMER = {
 }
 
 
-def outbox(app: Starlette) -> list[str]:
-    """Each message written so far: its recipient, subject and decoded text."""
+async def outbox(app: Starlette) -> list[str]:
+    """Each message sent so far: its recipient, subject and decoded text."""
+    await deliver_mail(app)
+    return _written(app)
+
+
+def _written(app: Starlette) -> list[str]:
     folder: Path = app.state.ctx.settings.data_dir / "outbox"
     messages = []
     for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
@@ -71,7 +76,7 @@ async def test_self_registration_sends_a_link_that_confirms_the_address(
 ):
     user = await register(client)
     assert user["email_verified"] is False
-    [mail] = outbox(app)
+    [mail] = await outbox(app)
     assert "To: kofi@example.org" in mail and "Confirm your e-mail address" in mail
     path = link_in(mail)
     token = path.rsplit("/", 1)[1]
@@ -90,7 +95,7 @@ async def test_the_link_page_confirms_only_when_its_button_is_pressed(
     app: Starlette, client: httpx.AsyncClient
 ):
     await register(client)
-    path = link_in(outbox(app)[0])
+    path = link_in((await outbox(app))[0])
     page = await client.get(path)
     assert page.status_code == 200 and "Confirm my address" in page.text
     token = await newcomer_token(client)
@@ -105,7 +110,7 @@ async def test_forged_expired_or_outdated_links_are_refused(
     app: Starlette, client: httpx.AsyncClient, db: Database
 ):
     user = await register(client)
-    token = link_in(outbox(app)[0]).rsplit("/", 1)[1]
+    token = link_in((await outbox(app))[0]).rsplit("/", 1)[1]
     forged = await client.post("/api/v1/email-confirmations", json={"token": token[:-2] + "xx"})
     assert forged.status_code == 422 and forged.json()["error"]["code"] == "invalid_link"
     page = await client.post(
@@ -130,7 +135,7 @@ async def test_the_secretariats_accounts_are_confirmed_and_get_no_link(
     assert (await me(client, token))["email_verified"] is True
     again = await client.post("/api/v1/me/email-confirmation", headers=bearer(token))
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_verified"
-    assert outbox(app) == []
+    assert await outbox(app) == []
 
 
 async def test_accepting_an_invitation_sent_to_the_address_confirms_it(
@@ -168,7 +173,9 @@ async def test_the_profile_page_sends_the_link_again_a_few_times_an_hour(
         notices.append((await client.get(sent.headers["location"])).text)
     assert all("A confirmation link is on its way" in text for text in notices[:2])
     assert "Several links were sent in the last hour" in notices[3]
-    assert len(outbox(app)) == 3  # the first at registration, then two more
-    await client.post(link_in(outbox(app)[-1]), data={"csrf_token": await csrf_from(client)})
+    assert len(await outbox(app)) == 3  # the first at registration, then two more
+    await client.post(
+        link_in((await outbox(app))[-1]), data={"csrf_token": await csrf_from(client)}
+    )
     profile = await client.get("/profile")
     assert "(confirmed)" in profile.text and "Send me the link again" not in profile.text

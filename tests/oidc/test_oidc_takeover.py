@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 
 from forum_server.accounts.models import OidcIdentity
 from forum_server.db import Database
-from tests.helpers import PASSWORD, csrf_from, sign_in
+from tests.helpers import PASSWORD, csrf_from, deliver_mail, sign_in
 from tests.oidc.conftest import Browser, complete
 from tests.oidc.test_oidc_flow import counts, me, settings
 
@@ -60,6 +60,7 @@ async def test_the_owner_confirms_the_address_then_single_sign_on_links(
     assert refused.status_code == 409
 
     # The link sent at registration, opened and confirmed.
+    await deliver_mail(app)
     mail_path = next((app.state.ctx.settings.data_dir / "outbox").glob("*.eml"))
     message = BytesParser(policy=policy.default).parsebytes(mail_path.read_bytes())
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]

@@ -12,7 +12,7 @@ from forum_server.moderation.models import AuditEntry
 from forum_server.orm import utcnow
 from forum_server.rooms.models import Invitation
 from tests.conftest import MakeUser
-from tests.helpers import bearer, token_for
+from tests.helpers import bearer, deliver_mail, token_for
 
 
 @pytest.fixture
@@ -131,6 +131,7 @@ async def test_invitation_is_mailed_and_accepted_once(client, group, make_user, 
     response = await invite(client, group, "Expert@Example.org", designation="party_expert")
     assert response.status_code == 201
     link = response.json()["link"]
+    await deliver_mail(app)
     outbox = list((app.state.ctx.settings.data_dir / "outbox").glob("*.eml"))
     assert len(outbox) == 1 and link in outbox[0].read_text()
     pending = (

@@ -9,7 +9,7 @@ import pytest
 
 from forum_server.app import create_app
 from tests.conftest import MakeUser
-from tests.helpers import client_for, csrf_from, make_settings, sign_in
+from tests.helpers import client_for, csrf_from, deliver_mail, make_settings, sign_in
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ async def test_owner_invites_by_form_and_sees_the_link(client: httpx.AsyncClient
     assert sent.status_code == 200
     link = re.search(r"http://testserver/invitations/[\w-]+", sent.text)
     assert link is not None
+    await deliver_mail(app)
     mail = next((app.state.ctx.settings.data_dir / "outbox").glob("*.eml")).read_text()
     assert link.group(0) in mail
     assert "newcomer@example.org" in (await client.get("/spaces/liaison/members")).text

@@ -1,0 +1,140 @@
+"""Choosing a new password by a link sent to the account's address.
+
+Asking never says whether an address has an account: the answer is the same, and
+a message is queued only when it has. The link is signed, valid for one hour and
+works once: it carries a fingerprint of the password it replaces, so it stops
+working as soon as the password changes (by this link or otherwise). Using it ends
+every other sign-in and API token of the account. Asking is throttled per address
+and per network address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from itsdangerous import BadData, URLSafeTimedSerializer
+from pydantic import EmailStr, Field, field_validator
+from sqlalchemy import func, select
+
+from forum_server.accounts import credentials
+from forum_server.accounts.email_confirmation import mark_verified
+from forum_server.accounts.models import LoginFailure, User
+from forum_server.accounts.passwords import hash_password, password_problem
+from forum_server.accounts.queries import UserView
+from forum_server.db import Database
+from forum_server.errors import Invalid, RateLimited
+from forum_server.mail.outbox import Outgoing, queue
+from forum_server.orm import utcnow
+from forum_server.schemas import Input
+from forum_server.throttle import Limit, take
+
+VALID_FOR = timedelta(hours=1)
+PER_ADDRESS = Limit(3, timedelta(hours=1))
+PER_CLIENT = Limit(20, timedelta(hours=1))
+_SALT = "forum-password-reset"
+
+
+class ResetRequest(Input):
+    email: EmailStr = Field(max_length=254)
+
+    @field_validator("email")
+    @classmethod
+    def _lower(cls, value: str) -> str:
+        return value.lower()
+
+
+class ResetPassword(Input):
+    token: str = Field(min_length=1, max_length=1000)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+@dataclass(frozen=True)
+class ResetAsked:
+    """The one answer to every request (it says nothing about the address)."""
+
+    message: str = (
+        "If an account has this address, a link to choose a new password is on its way "
+        "to it; it works once, within the hour."
+    )
+
+
+def _fingerprint(password_hash: str | None) -> str:
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=_SALT)
+
+
+async def request_reset(
+    db: Database, secret_key: str, data: ResetRequest, *, client: str
+) -> ResetAsked:
+    """Queues a link when an active account has the address; answers the same either
+    way. RateLimited (for any address alike) past three an hour per address."""
+    async with db.write() as uow:
+        wait, _ = await take(
+            uow.session,
+            LoginFailure,
+            {f"reset:{data.email}": PER_ADDRESS, f"reset-client:{client}": PER_CLIENT},
+        )
+        if wait is not None:
+            raise RateLimited("Several links were asked for; please try later.", retry_after=wait)
+        user = await uow.session.scalar(
+            select(User).where(func.lower(User.email) == data.email, User.is_active.is_(True))
+        )
+        if user is not None:
+            token = _serializer(secret_key).dumps(
+                {"user": user.id, "fp": _fingerprint(user.password_hash)}
+            )
+            await queue(
+                uow,
+                [
+                    Outgoing(
+                        "password_reset",
+                        user.email,
+                        {"path": f"/reset-password/{token}"},
+                        user_id=user.id,
+                    )
+                ],
+            )
+    return ResetAsked()
+
+
+async def reset_password(db: Database, secret_key: str, data: ResetPassword) -> UserView:
+    """Sets the new password and signs the account out everywhere. Invalid
+    `invalid_link` for a forged, expired or used link; Invalid `password` for a
+    password the rules refuse (the link still works then)."""
+    refused = Invalid(
+        "This link is not valid: it has expired or was used already. Ask for a new one.",
+        code="invalid_link",
+        field="token",
+    )
+    try:
+        claims = _serializer(secret_key).loads(data.token, max_age=int(VALID_FOR.total_seconds()))
+    except BadData:
+        raise refused from None
+    if not isinstance(claims, dict) or not isinstance(claims.get("user"), int):
+        raise refused
+    async with db.write() as uow:
+        query = select(User).where(User.id == claims["user"])
+        if uow.dialect == "postgresql":
+            query = query.with_for_update()  # two uses of one link: the second sees it used
+        user = await uow.session.scalar(query)
+        if (
+            user is None
+            or not user.is_active
+            or claims.get("fp") != _fingerprint(user.password_hash)
+        ):
+            raise refused
+        problem = password_problem(data.password, email=user.email)
+        if problem:
+            raise Invalid(f"The password {problem}.", field="password")
+        user.password_hash = await hash_password(data.password)
+        user.password_changed_at = utcnow()
+        mark_verified(user)  # the link reached this address: it is the owner's
+        await credentials.end_all_login_sessions(uow, user.id)
+        await credentials.revoke_all_api_tokens(uow, user.id)
+        await uow.flush()
+        return UserView.of(user)

@@ -1,0 +1,132 @@
+"""Turning a draft into a message: templates (plain text first, an HTML alternative),
+and the headers that let mail clients thread, list and unsubscribe.
+
+Threading: every message about a session refers to the session's own root id, and a
+post's notice to its thread's, so a client groups a session's messages as one
+conversation. The ids are stable: a retried message keeps its Message-ID.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Any
+
+from itsdangerous import BadData, URLSafeSerializer
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from forum_server.orm import utcnow
+from forum_server.settings import Settings
+from forum_server.web.templates import SITE_NAME
+
+_UNSUBSCRIBE_SALT = "forum-mail-unsubscribe"
+
+_env = Environment(
+    loader=PackageLoader("forum_server", "web/templates"),
+    # The HTML part is autoescaped like every page; the text part is not HTML at all.
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a message's one-click unsubscribe stops: a session, a thread, or moderation."""
+
+    type: str
+    id: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What one message says, before it becomes MIME."""
+
+    subject: str
+    template: str  # mail/<template>.txt and mail/<template>.html
+    context: dict[str, Any] = field(default_factory=dict)
+    session_id: int | None = None
+    session_title: str = ""
+    thread_id: int | None = None
+    parent_key: str | None = None  # the message this one answers (a post's parent)
+    unsubscribe: Target | None = None
+    user_id: int | None = None
+
+
+def unsubscribe_token(secret_key: str, user_id: int, target: Target) -> str:
+    return URLSafeSerializer(secret_key, salt=_UNSUBSCRIBE_SALT).dumps(
+        [user_id, target.type, target.id]
+    )
+
+
+def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, Target] | None:
+    """The person and target a one-click link names, or None if it was not ours."""
+    try:
+        data = URLSafeSerializer(secret_key, salt=_UNSUBSCRIBE_SALT).loads(token)
+    except BadData:
+        return None
+    if not (isinstance(data, list) and len(data) == 3 and isinstance(data[0], int)):
+        return None
+    if not isinstance(data[1], str) or not isinstance(data[2], int):
+        return None
+    return data[0], Target(data[1], data[2])
+
+
+def reply_address(settings: Settings, user_id: int | None, draft: Draft) -> str | None:
+    """The address a reply to this message goes to. None today: replies by e-mail
+    (`reply+<token>@FORUM_MAIL_DOMAIN`) will be answered here once a receiver exists."""
+    return None
+
+
+def _root(settings: Settings, name: str) -> str:
+    return f"<{name}@{settings.message_domain}>"
+
+
+def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
+    """The MIME message: text/plain first, then text/html, with the list headers."""
+    context = {**draft.context, "base_url": settings.base_url, "site_name": SITE_NAME}
+    unsubscribe_url = None
+    if draft.unsubscribe is not None and draft.user_id is not None:
+        token = unsubscribe_token(settings.secret_key, draft.user_id, draft.unsubscribe)
+        unsubscribe_url = f"{settings.base_url}/mail/unsubscribe/{token}"
+    context["unsubscribe_url"] = unsubscribe_url
+    text = _env.get_template(f"mail/{draft.template}.txt").render(context)
+    html = _env.get_template(f"mail/{draft.template}.html").render(context)
+    message = EmailMessage()
+    message["From"] = Address(SITE_NAME, addr_spec=settings.sender)
+    message["To"] = to
+    message["Subject"] = draft.subject
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = _root(settings, key)
+    message["Auto-Submitted"] = "auto-generated"
+    if draft.session_id is not None:
+        session_root = _root(settings, f"session-{draft.session_id}")
+        parents = [session_root]
+        if draft.thread_id is not None:
+            parents.append(_root(settings, f"thread-{draft.thread_id}"))
+        if draft.parent_key is not None:
+            parents.append(_root(settings, draft.parent_key))
+        message["In-Reply-To"] = parents[-1]
+        message["References"] = " ".join(parents)
+        title = draft.session_title.replace('"', "'")
+        message["List-Id"] = f'"{title}" <session-{draft.session_id}.{settings.message_domain}>'
+        message["List-Archive"] = f"<{settings.base_url}/sessions/{draft.session_id}>"
+    if unsubscribe_url is not None:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    reply_to = reply_address(settings, draft.user_id, draft)
+    if reply_to is not None:
+        message["Reply-To"] = reply_to
+    message.set_content(text, cte=_encoding(text))
+    message.add_alternative(html, subtype="html", cte=_encoding(html))
+    return message
+
+
+def _encoding(text: str) -> str:
+    """7bit when it can be (links stay whole for any reader), quoted-printable else."""
+    if text.isascii() and all(len(line) <= 998 for line in text.splitlines()):
+        return "7bit"
+    return "quoted-printable"

@@ -1,0 +1,106 @@
+"""A real SMTP server on loopback that the app's sender delivers to, and helpers to
+read what it received."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from forum_server.db import Database
+from forum_server.policy import Actor
+from forum_server.rooms.models import Question
+from forum_server.settings import Settings
+from tests.helpers import make_settings
+
+
+def free_port() -> int:
+    # aiosmtpd's Controller cannot be given port 0: ask the system for a free one first.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Relay:
+    """An SMTP server collecting what it accepts; refuses addresses listed in `refuse`
+    with a 550, and can be stopped and started again on the same port."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.received: list[tuple[list[str], EmailMessage]] = []
+        self.refuse: set[str] = set()
+        self.lock = threading.Lock()
+        self.controller: Controller | None = None
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = BytesParser(policy=policy.default).parsebytes(envelope.original_content)
+        with self.lock:
+            self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
+        return "250 Message accepted"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for rcpt, m in self.received if address in rcpt]
+
+
+@pytest.fixture
+def relay() -> Iterator[Relay]:
+    server = Relay(free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str, relay: Relay) -> Settings:
+    return make_settings(tmp_path, database_url, smtp_url=f"smtp://127.0.0.1:{relay.port}")
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())  # type: ignore[attr-defined]
+
+
+def actor_of(user: Any) -> Actor:
+    return Actor(user_id=user.id, display_name=user.display_name)
+
+
+@pytest.fixture
+def question_threads(db: Database) -> Callable[[int], Awaitable[list[int]]]:
+    async def threads(session_id: int) -> list[int]:
+        async with db.read() as session:
+            rows = await session.scalars(
+                select(Question.thread_id)
+                .where(Question.session_id == session_id)
+                .order_by(Question.number)
+            )
+            return list(rows)
+
+    return threads
