@@ -528,13 +528,12 @@ async def session_readers(
                 )
             )
         )
-        roles.update(
-            await db.execute(
-                select(Membership.user_id, Membership.role).where(
-                    Membership.space_id == space.id, Membership.user_id.in_(chunk)
-                )
+        found = await db.execute(
+            select(Membership.user_id, Membership.role).where(
+                Membership.space_id == space.id, Membership.user_id.in_(chunk)
             )
         )
+        roles.update((user_id, role) for user_id, role in found)
     moderators = frozenset(
         await db.scalars(
             select(SessionModerator.user_id).where(SessionModerator.session_id == session_id)

@@ -65,9 +65,10 @@ async def sign_in(client: httpx.AsyncClient, user: UserView, password: str = PAS
 
 async def deliver_mail(app: Starlette) -> None:
     """Delivers what the outbox holds now, as the background sender would shortly."""
-    from forum_server.mail.notifications import expand_jobs
+    from forum_server.mail.notifications import expand_jobs, send_moderation_batches
     from forum_server.mail.sender import deliver_due
 
     ctx = app.state.ctx
     await expand_jobs(ctx.db)
+    await send_moderation_batches(ctx.db)
     await deliver_due(ctx.db, ctx.settings)

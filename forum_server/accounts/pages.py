@@ -14,6 +14,7 @@ from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
 from forum_server.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
+from forum_server.mail import watching
 from forum_server.policy import check_can_create_user, require_signed_in
 from forum_server.web.auth import (
     SESSION_COOKIE,
@@ -114,13 +115,15 @@ async def _profile_page(
     request: Request, user_id: int, status: int = 200, **extra: Any
 ) -> Response:
     """The profile page: the user's profile form (or the one they sent, with `form`),
-    their sign-in methods and the password form."""
+    their sign-in methods, what they follow by e-mail and the password form."""
     ctx = app_context(request)
     async with ctx.db.read() as session:
         user = await get_user(session, user_id)
         methods = await sign_in_methods(session, user_id)
     labels = {p.issuer: p.label for p in ctx.settings.sign_in_providers}
+    watches = await watching.my_watches(ctx.db, await actor_of(request))
     context: dict[str, Any] = {
+        "watches": watches,
         "user": user,
         "has_password": methods.has_password,
         # Providers no longer configured are still named, by their address.

@@ -60,8 +60,13 @@ async def _one(
     cursor = await uow.session.get(DigestCursor, user_id)
     if cursor is not None and cursor.sent_at >= moment:
         return 0  # another process did it meanwhile
+    started = await uow.session.scalar(
+        select(func.min(Watch.created_at)).where(Watch.user_id == user_id, Watch.level == "digest")
+    )
+    if cursor is None and (started is None or started > moment):
+        return 0  # a new reader: their first digest comes at the next digest hour
     since = cursor.last_post_id if cursor is not None else None
-    post_ids = await _new_posts(uow, user_id, since, moment, newest)
+    post_ids = await _new_posts(uow, user_id, since, started or moment, newest)
     if cursor is None:
         uow.session.add(DigestCursor(user_id=user_id, last_post_id=newest, sent_at=utcnow()))
     else:
@@ -75,10 +80,10 @@ async def _one(
 
 
 async def _new_posts(
-    uow: UnitOfWork, user_id: int, since: int | None, moment: datetime, newest: int
+    uow: UnitOfWork, user_id: int, since: int | None, started: datetime, newest: int
 ) -> list[int]:
-    """Published posts after the cursor (the last day's for a first digest) in what the
-    person follows by digest, except threads they set otherwise."""
+    """Published posts after the cursor (for a first digest: since the person chose
+    the digest) in what they follow by digest, except threads they set otherwise."""
     watches = list(
         await uow.session.execute(
             select(Watch.target_type, Watch.target_id, Watch.level).where(
@@ -99,7 +104,7 @@ async def _new_posts(
     if since is not None:
         query = query.where(Post.id > since)
     else:
-        query = query.where(Post.created_at > moment - timedelta(days=1))
+        query = query.where(Post.created_at >= started)
     ids = list(await uow.session.scalars(query.order_by(Post.id.desc()).limit(MAX_POSTS)))
     return sorted(ids)
 

@@ -244,7 +244,8 @@ async def send_moderation_batches(db: Database) -> int:
                         for i in items
                     ]
                 }
-                key = f"moderation-{items[0].id}.u{user_id}"
+                # Item ids may be reused once deleted (SQLite): the time makes it unique.
+                key = f"moderation-{now:%Y%m%dT%H%M%S}-{items[-1].id}.u{user_id}"
                 queued += await queue(
                     uow, [Outgoing("moderation", email, context, user_id=user_id, message_key=key)]
                 )

@@ -13,6 +13,7 @@ from forum_server.mail import outbox, watching
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form
+from forum_server.web.redirects import safe_next
 
 
 async def unsubscribe_page(request: Request) -> Response:
@@ -30,16 +31,11 @@ async def unsubscribe_page(request: Request) -> Response:
     return await ctx.templates.page(request, "mail/unsubscribe.html", context)
 
 
-def _back(next_path: str) -> str:
-    """Where a watch button returns to: a path of this site only."""
-    return next_path if next_path.startswith("/") and not next_path.startswith("//") else "/"
-
-
 async def watch_form(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     form = await read_form(request)
     await watching.watch(ctx.db, actor, watching.watch_from_form(form))
-    return RedirectResponse(_back(form.get("next", "/")), status_code=303)
+    return RedirectResponse(safe_next(form.get("next")), status_code=303)
 
 
 async def failures_page(request: Request) -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -17,6 +18,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from forum_server.db import Database
+from forum_server.orm import utcnow
 from forum_server.policy import Actor
 from forum_server.rooms.models import Question
 from forum_server.settings import Settings
@@ -64,9 +66,13 @@ class Relay:
             self.controller.stop()
             self.controller = None
 
-    def to(self, address: str) -> list[EmailMessage]:
+    def to(self, address: str, about: str = "") -> list[EmailMessage]:
+        """What `address` received, optionally only messages whose subject has `about`
+        (the scheduler's "session is open" notices come and go with the clock)."""
         with self.lock:
-            return [m for rcpt, m in self.received if address in rcpt]
+            return [
+                m for rcpt, m in self.received if address in rcpt and about in str(m["Subject"])
+            ]
 
 
 @pytest.fixture
@@ -104,3 +110,15 @@ def question_threads(db: Database) -> Callable[[int], Awaitable[list[int]]]:
             return list(rows)
 
     return threads
+
+
+@pytest.fixture
+def make_session(make_session: Callable[..., Awaitable[int]]) -> Callable[..., Awaitable[int]]:
+    """Sessions that close in three days: no "closes in 24 hours" notice comes along
+    unless a test asks for one."""
+
+    async def make(slug: str, **fields: Any) -> int:
+        fields.setdefault("closes_at", utcnow() + timedelta(days=3))
+        return await make_session(slug, **fields)
+
+    return make
