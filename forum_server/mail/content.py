@@ -5,7 +5,7 @@ access to, is never mailed (the message is dropped)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forum_server.accounts.models import User
 from forum_server.mail.compose import Draft, Target
 from forum_server.mail.outbox import Claimed
-from forum_server.policy import may_mail_post, session_readers
+from forum_server.policy import SessionAccess, may_mail_post, session_readers
 from forum_server.rooms.models import ForumSession, Post, Question, Thread
 
 EXCERPT_CHARS = 300
@@ -28,6 +28,58 @@ SESSION_NOTICES = {
 }
 
 
+class Lookups:
+    """What one delivery batch reads again and again (a session's readers, posts,
+    thread titles, authors' names), read once for the batch. The policy is still
+    asked at send time: the batch lasts seconds."""
+
+    def __init__(self, db: AsyncSession) -> None:
+        self.db = db
+        self._readers: dict[int, dict[int, SessionAccess]] = {}
+        self._wanted: dict[int, set[int]] = {}
+        self._names: dict[int, str] = {}
+        self._labels: dict[int, str] = {}
+        self._posts: dict[int, Post] = {}
+
+    def expect(self, messages: Iterable[Claimed]) -> None:
+        """Announces the batch, so that each session's readers are read in one go."""
+        for m in messages:
+            if m.session_id is not None and m.user_id is not None:
+                self._wanted.setdefault(m.session_id, set()).add(m.user_id)
+
+    async def access(self, session_id: int, user_id: int) -> SessionAccess | None:
+        """The user's access to the session if they may see it now, else None."""
+        if session_id not in self._readers or user_id not in self._wanted[session_id]:
+            wanted = self._wanted.setdefault(session_id, set())
+            wanted.add(user_id)
+            self._readers[session_id] = await session_readers(self.db, session_id, wanted)
+        return self._readers[session_id].get(user_id)
+
+    async def posts(self, ids: Iterable[int]) -> list[Post]:
+        """The posts with these ids that exist, in id order (digests share theirs)."""
+        wanted = sorted(set(ids))
+        missing = [i for i in wanted if i not in self._posts]
+        for start in range(0, len(missing), 1000):
+            chunk = missing[start : start + 1000]
+            for post in await self.db.scalars(select(Post).where(Post.id.in_(chunk))):
+                self._posts[post.id] = post
+        return [self._posts[i] for i in wanted if i in self._posts]
+
+    async def author(self, post: Post) -> str:
+        if post.author_id is None:
+            return post.guest_name or "A guest"
+        if post.author_id not in self._names:
+            user = await self.db.get(User, post.author_id)
+            self._names[post.author_id] = user.display_name if user else "Someone"
+        return self._names[post.author_id]
+
+    async def label(self, thread_id: int) -> str:
+        if thread_id not in self._labels:
+            thread = await self.db.get(Thread, thread_id)
+            self._labels[thread_id] = await _thread_label(self.db, thread) if thread else ""
+        return self._labels[thread_id]
+
+
 def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
     """The start of a post's text, on one line, cut at a word."""
     flat = re.sub(r"\s+", " ", body).strip()
@@ -36,38 +88,31 @@ def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
     return flat[:limit].rsplit(" ", 1)[0] + " …"
 
 
-async def _author_name(db: AsyncSession, post: Post) -> str:
-    if post.author_id is None:
-        return post.guest_name or "A guest"
-    user = await db.get(User, post.author_id)
-    return user.display_name if user else "Someone"
-
-
 async def _thread_label(db: AsyncSession, thread: Thread) -> str:
     question = await db.scalar(select(Question).where(Question.thread_id == thread.id))
     return f"Question {question.number}: {question.text}" if question else thread.title
 
 
-async def _readable(db: AsyncSession, m: Claimed) -> ForumSession | None:
+async def _readable(look: Lookups, m: Claimed) -> ForumSession | None:
     """The message's session, if its recipient may see it now."""
     if m.session_id is None or m.user_id is None:
         return None
-    if m.user_id not in await session_readers(db, m.session_id, [m.user_id]):
+    if await look.access(m.session_id, m.user_id) is None:
         return None
-    return await db.get(ForumSession, m.session_id)
+    return await look.db.get(ForumSession, m.session_id)
 
 
-async def _post(db: AsyncSession, m: Claimed) -> Draft | None:
-    forum_session = await _readable(db, m)
-    post = await db.get(Post, m.context.get("post_id", 0))
+async def _post(look: Lookups, m: Claimed) -> Draft | None:
+    forum_session = await _readable(look, m)
+    post = await look.db.get(Post, m.context.get("post_id", 0))
     if forum_session is None or post is None or m.user_id is None:
         return None
-    access = (await session_readers(db, post.session_id, [m.user_id]))[m.user_id]
-    thread = await db.get(Thread, post.thread_id)
-    if thread is None or not may_mail_post(access, post.status, post.author_id):
+    access = await look.access(post.session_id, m.user_id)
+    thread = await look.db.get(Thread, post.thread_id)
+    if thread is None or access is None or not may_mail_post(access, post.status, post.author_id):
         return None
-    label = await _thread_label(db, thread)
-    author = await _author_name(db, post)
+    label = await look.label(thread.id)
+    author = await look.author(post)
     return Draft(
         subject=f"[{forum_session.title}] {label if len(label) < 90 else label[:87] + '…'}",
         template="post",
@@ -91,8 +136,8 @@ async def _post(db: AsyncSession, m: Claimed) -> Draft | None:
     )
 
 
-async def _session(db: AsyncSession, m: Claimed) -> Draft | None:
-    forum_session = await _readable(db, m)
+async def _session(look: Lookups, m: Claimed) -> Draft | None:
+    forum_session = await _readable(look, m)
     event = m.context.get("event", "")
     if forum_session is None or event not in SESSION_NOTICES:
         return None
@@ -113,9 +158,9 @@ async def _session(db: AsyncSession, m: Claimed) -> Draft | None:
     )
 
 
-async def _question(db: AsyncSession, m: Claimed) -> Draft | None:
-    forum_session = await _readable(db, m)
-    question = await db.get(Question, m.context.get("question_id", 0))
+async def _question(look: Lookups, m: Claimed) -> Draft | None:
+    forum_session = await _readable(look, m)
+    question = await look.db.get(Question, m.context.get("question_id", 0))
     if forum_session is None or question is None:
         return None
     return Draft(
@@ -135,23 +180,21 @@ async def _question(db: AsyncSession, m: Claimed) -> Draft | None:
     )
 
 
-async def _moderation(db: AsyncSession, m: Claimed) -> Draft | None:
+async def _moderation(look: Lookups, m: Claimed) -> Draft | None:
     """The held posts and flags still waiting, in sessions the recipient moderates."""
     if m.user_id is None:
         return None
     items = []
     for item in m.context.get("items", []):
-        readers = await session_readers(db, item["session_id"], [m.user_id])
-        access = readers.get(m.user_id)
-        post = await db.get(Post, item["post_id"])
+        access = await look.access(item["session_id"], m.user_id)
+        post = await look.db.get(Post, item["post_id"])
         if access is None or not access.can_moderate or post is None:
             continue
-        thread = await db.get(Thread, post.thread_id)
         items.append(
             {
                 "kind": item["kind"],
-                "author": await _author_name(db, post),
-                "thread": await _thread_label(db, thread) if thread else "",
+                "author": await look.author(post),
+                "thread": await look.label(post.thread_id),
                 "excerpt": excerpt(post.body, 160),
                 "link": f"/threads/{post.thread_id}#post-{post.id}",
             }
@@ -167,19 +210,15 @@ async def _moderation(db: AsyncSession, m: Claimed) -> Draft | None:
     )
 
 
-async def _digest(db: AsyncSession, m: Claimed) -> Draft | None:
+async def _digest(look: Lookups, m: Claimed) -> Draft | None:
     """New posts grouped by session, then question or topic, each re-checked."""
     if m.user_id is None:
         return None
-    posts = list(
-        await db.scalars(
-            select(Post).where(Post.id.in_(m.context.get("post_ids", []))).order_by(Post.id)
-        )
-    )
+    db = look.db
+    posts = await look.posts(m.context.get("post_ids", []))
     groups: dict[int, dict[str, Any]] = {}
     for post in posts:
-        readers = await session_readers(db, post.session_id, [m.user_id])
-        access = readers.get(m.user_id)
+        access = await look.access(post.session_id, m.user_id)
         if access is None or not may_mail_post(access, post.status, post.author_id):
             continue
         if post.session_id not in groups:
@@ -188,13 +227,12 @@ async def _digest(db: AsyncSession, m: Claimed) -> Draft | None:
             groups[post.session_id] = {"title": title, "id": post.session_id, "threads": {}}
         threads = groups[post.session_id]["threads"]
         if post.thread_id not in threads:
-            thread = await db.get(Thread, post.thread_id)
-            label = await _thread_label(db, thread) if thread else ""
+            label = await look.label(post.thread_id)
             threads[post.thread_id] = {"label": label, "link": f"/threads/{post.thread_id}"}
             threads[post.thread_id]["posts"] = []
         threads[post.thread_id]["posts"].append(
             {
-                "author": await _author_name(db, post),
+                "author": await look.author(post),
                 "excerpt": excerpt(post.body),
                 "link": f"/threads/{post.thread_id}#post-{post.id}",
             }
@@ -215,7 +253,7 @@ async def _digest(db: AsyncSession, m: Claimed) -> Draft | None:
     )
 
 
-async def _plain(db: AsyncSession, m: Claimed) -> Draft | None:
+async def _plain(look: Lookups, m: Claimed) -> Draft | None:
     """Invitations, address confirmations and password resets: their text is all in
     the context the command queued."""
     subjects = {
@@ -226,7 +264,7 @@ async def _plain(db: AsyncSession, m: Claimed) -> Draft | None:
     return Draft(subject=subjects[m.kind], template=m.kind, context=dict(m.context))
 
 
-DRAFTERS: dict[str, Callable[[AsyncSession, Claimed], Awaitable[Draft | None]]] = {
+DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "post": _post,
     "session": _session,
     "question": _question,
@@ -238,7 +276,7 @@ DRAFTERS: dict[str, Callable[[AsyncSession, Claimed], Awaitable[Draft | None]]] 
 }
 
 
-async def draft_for(db: AsyncSession, message: Claimed) -> Draft | None:
+async def draft_for(look: Lookups, message: Claimed) -> Draft | None:
     """What the message says now, or None when it must not be sent any more."""
     drafter = DRAFTERS.get(message.kind)
-    return None if drafter is None else await drafter(db, message)
+    return None if drafter is None else await drafter(look, message)

@@ -51,6 +51,9 @@ class MailJob(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     event_id: Mapped[int] = mapped_column(EventId)
+    # Recipients are taken in user id order, a chunk per transaction: those up to
+    # this id have their messages queued.
+    done_through: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -34,6 +35,8 @@ MAIL_EVENTS = frozenset(
 )
 MODERATION_EVERY = timedelta(minutes=15)
 CLOSING_NOTICE = timedelta(hours=24)
+CHUNK = 100  # recipients per fan-out transaction
+YIELD_RATIO = 1.0  # the background fan-out holds the writer at most about half the time
 
 
 async def add_jobs(uow: UnitOfWork) -> None:
@@ -51,47 +54,58 @@ async def add_jobs(uow: UnitOfWork) -> None:
 # --- expanding jobs ---------------------------------------------------------------------
 
 
-async def expand_jobs(db: Database, *, limit: int = 20) -> int:
-    """Turns waiting jobs into messages: each job's messages and its deletion commit
-    together, so a job is expanded exactly once even if the process dies."""
-    done = 0
+async def expand_jobs(db: Database, *, yield_ratio: float = 0.0) -> int:
+    """Turns waiting jobs into messages, a chunk of recipients per transaction (short
+    transactions: posting never waits long behind a fan-out to thousands). A chunk's
+    messages and the job's progress commit together, so every recipient is queued
+    exactly once even if the process dies. After each chunk it leaves the database
+    alone for `yield_ratio` times as long as the chunk took, so that on SQLite's
+    single writer people's own writes keep their turn. Returns the chunks done."""
+    done, took = 0, 0.0
     while True:
+        await asyncio.sleep(took * yield_ratio)
+        began = time.perf_counter()
         async with db.write() as uow:
-            query = select(MailJob).order_by(MailJob.id).limit(limit)
+            query = select(MailJob).order_by(MailJob.id).limit(1)
             if uow.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            jobs = list(await uow.session.scalars(query))
-            for job in jobs:
-                event = await uow.session.get(EventRecord, job.event_id)
-                if event is not None:
-                    await _expand(uow, event)
+            job = await uow.session.scalar(query)
+            if job is None:
+                return done
+            event = await uow.session.get(EventRecord, job.event_id)
+            after = await _expand(uow, event, job.done_through) if event else None
+            if after is None:
                 await uow.session.delete(job)
-            done += len(jobs)
-        if len(jobs) < limit:
-            return done
+            else:
+                job.done_through = after
+        done += 1
+        took = time.perf_counter() - began
 
 
-async def _expand(uow: UnitOfWork, event: EventRecord) -> None:
+async def _expand(uow: UnitOfWork, event: EventRecord, after: int) -> int | None:
+    """Queues the next chunk of the event's messages (recipients with ids above
+    `after`); returns where to resume, or None when every recipient is done."""
     data = json.loads(event.data)
     if event.session_id is None:
-        return
+        return None
     if event.type in SESSION_EVENTS:
-        await notify_session(
+        return await notify_session(
             uow,
             event.session_id,
             f"session-{event.session_id}.e{event.id}",
             {"event": SESSION_EVENTS[event.type], "closes_at": data.get("closes_at")},
+            after=after,
         )
-    elif event.type == "question.added":
-        await notify_session(
-            uow, event.session_id, f"question-{data['id']}", {"question_id": data["id"]}, "question"
-        )
-    elif event.type == "post.created":
-        await _notify_post(uow, event.session_id, data)
-    elif event.type == "post.held":
-        await _hold_for_moderators(uow, event.session_id, data["id"], "held")
-    elif event.type == "flag.created":
-        await _hold_for_moderators(uow, event.session_id, data["post_id"], "flag")
+    if event.type == "question.added":
+        key, context = f"question-{data['id']}", {"question_id": data["id"]}
+        return await notify_session(uow, event.session_id, key, context, "question", after=after)
+    if event.type == "post.created":
+        return await _notify_post(uow, event.session_id, data, after)
+    if event.type in ("post.held", "flag.created"):
+        post_id = data["id"] if event.type == "post.held" else data["post_id"]
+        kind = "held" if event.type == "post.held" else "flag"
+        await _hold_for_moderators(uow, event.session_id, post_id, kind)
+    return None
 
 
 async def _space_of(uow: UnitOfWork, session_id: int) -> Space | None:
@@ -126,17 +140,24 @@ async def _emails(uow: UnitOfWork, user_ids: set[int]) -> dict[int, str]:
 
 
 async def notify_session(
-    uow: UnitOfWork, session_id: int, key: str, context: dict[str, Any], kind: str = "session"
-) -> int:
+    uow: UnitOfWork,
+    session_id: int,
+    key: str,
+    context: dict[str, Any],
+    kind: str = "session",
+    *,
+    after: int = 0,
+) -> int | None:
     """A notice about a session to its watchers (any level but none) and to the
-    members of its space who did not turn it off, who may all see it now."""
+    members of its space who did not turn it off, who may all see it now. One chunk
+    of recipients; returns where to resume (None: done)."""
     space = await _space_of(uow, session_id)
     if space is None:
-        return 0
+        return None
     choices = await _choices(uow, "session", session_id)
     wanted = {u for u, level in choices.items() if level != "none"}
     wanted |= {u for u in await _members(uow, space.id) if choices.get(u) != "none"}
-    return await _queue_for(uow, session_id, wanted, kind, key, context)
+    return await _queue_for(uow, session_id, wanted, kind, key, context, after=after)
 
 
 async def _queue_for(
@@ -147,10 +168,16 @@ async def _queue_for(
     key: str,
     context: dict[str, Any],
     reasons: dict[int, dict[str, Any]] | None = None,
-) -> int:
-    readers = await session_readers(uow.session, session_id, user_ids)
+    *,
+    after: int = 0,
+) -> int | None:
+    """Queues the message for the next CHUNK of `user_ids` above `after` who may see
+    the session now; returns the last id looked at if more remain, else None."""
+    pending = sorted(u for u in user_ids if u > after)
+    chunk = pending[:CHUNK]
+    readers = await session_readers(uow.session, session_id, chunk)
     emails = await _emails(uow, set(readers))
-    return await queue(
+    await queue(
         uow,
         (
             Outgoing(
@@ -165,15 +192,18 @@ async def _queue_for(
             if u in emails
         ),
     )
+    return chunk[-1] if len(pending) > CHUNK else None
 
 
-async def _notify_post(uow: UnitOfWork, session_id: int, data: dict[str, Any]) -> int:
+async def _notify_post(
+    uow: UnitOfWork, session_id: int, data: dict[str, Any], after: int
+) -> int | None:
     """A published post: to those who follow it post by post, and a reply to the
     author of the post it answers (unless they turned the thread or session off)."""
     post = await uow.session.get(Post, data["id"])
     space = await _space_of(uow, session_id)
     if post is None or space is None:
-        return 0
+        return None
     by_session = await _choices(uow, "session", session_id)
     by_thread = await _choices(uow, "thread", post.thread_id)
     default = await _members(uow, space.id) if space.visibility == "members" else set()
@@ -190,9 +220,8 @@ async def _notify_post(uow: UnitOfWork, session_id: int, data: dict[str, Any]) -
         if parent_author is not None and level in (None, "post"):
             wanted[parent_author] = {"reason": "reply"}
     wanted.pop(post.author_id or 0, None)  # nobody is mailed their own words
-    return await _queue_for(
-        uow, session_id, set(wanted), "post", f"post-{post.id}", {"post_id": post.id}, wanted
-    )
+    key, context = f"post-{post.id}", {"post_id": post.id}
+    return await _queue_for(uow, session_id, set(wanted), "post", key, context, wanted, after=after)
 
 
 async def _hold_for_moderators(uow: UnitOfWork, session_id: int, post_id: int, kind: str) -> None:
@@ -256,38 +285,39 @@ async def send_moderation_batches(db: Database) -> int:
 
 
 async def send_closing_reminders(db: Database) -> int:
-    """ "Closes in 24 hours", once per period, for periods open now."""
+    """The "closes in 24 hours" notice, once per period, for periods open now;
+    returns how many periods were reminded of."""
     now = utcnow()
-    queued = 0
+    reminded = 0
     async with db.write() as uow:
-        reminded = select(ClosingReminder.period_id)
+        done = select(ClosingReminder.period_id)
         periods = list(
             await uow.session.scalars(
                 select(SessionPeriod).where(
                     SessionPeriod.opens_at <= now,
                     SessionPeriod.closes_at > now,
                     SessionPeriod.closes_at <= now + CLOSING_NOTICE,
-                    SessionPeriod.id.not_in(reminded),
+                    SessionPeriod.id.not_in(done),
                 )
             )
         )
         for period in periods:
             uow.session.add(ClosingReminder(period_id=period.id))
             assert period.closes_at is not None  # selected for it
-            queued += await notify_session(
-                uow,
-                period.session_id,
-                f"session-{period.session_id}.closing{period.id}",
-                {"event": "closing", "closes_at": period.closes_at.isoformat()},
-            )
-    return queued
+            key = f"session-{period.session_id}.closing{period.id}"
+            context = {"event": "closing", "closes_at": period.closes_at.isoformat()}
+            after: int | None = 0
+            while after is not None:  # few periods a day: every chunk in this transaction
+                after = await notify_session(uow, period.session_id, key, context, after=after)
+            reminded += 1
+    return reminded
 
 
 async def run_notifications(db: Database, stop: asyncio.Event, *, interval: float = 1.0) -> None:
     """Expands jobs every second; batches and reminders every minute."""
 
     async def pass_() -> None:
-        await expand_jobs(db)
+        await expand_jobs(db, yield_ratio=YIELD_RATIO)
 
     async def slow() -> None:
         await send_moderation_batches(db)

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.db import Database, UnitOfWork
@@ -88,20 +88,23 @@ async def claim_due(db: Database, worker: str, *, limit: int = 50) -> list[Claim
     """Claims up to `limit` messages that are due (or whose claim expired) for `worker`."""
     now = utcnow()
     async with db.write() as uow:
-        due = (
+        ids: list[int] = []
+        # Claims whose holder died first, then what is due, oldest first (each query
+        # walks the (status, next_attempt_at) index, whatever the outbox's size).
+        for due in (
+            select(OutboxMessage.id).where(
+                OutboxMessage.status == "sending", OutboxMessage.claimed_until < now
+            ),
             select(OutboxMessage.id)
-            .where(
-                or_(
-                    (OutboxMessage.status == "queued") & (OutboxMessage.next_attempt_at <= now),
-                    (OutboxMessage.status == "sending") & (OutboxMessage.claimed_until < now),
-                )
-            )
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-        if uow.dialect == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        ids = list(await uow.session.scalars(due))
+            .where(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at),
+        ):
+            due = due.limit(limit - len(ids))
+            if uow.dialect == "postgresql":
+                due = due.with_for_update(skip_locked=True)
+            ids += await uow.session.scalars(due)
+            if len(ids) >= limit:
+                break
         if not ids:
             return []
         await uow.session.execute(
@@ -136,11 +139,30 @@ def next_attempt(attempts: int, now: datetime) -> datetime:
     return now + delay
 
 
-async def record(
-    db: Database, worker: str, message: Claimed, outcome: str, error: str | None = None
-) -> None:
-    """The result of one try: `sent`, `dropped`, `failed` (permanent) or `retry`. Only
-    the claim's holder records it (an expired claim taken over is no longer ours)."""
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one try: `sent`, `dropped`, `failed` (permanent) or `retry`."""
+
+    message: Claimed
+    outcome: str
+    error: str | None = None
+
+
+async def record(db: Database, worker: str, outcomes: Sequence[Outcome]) -> None:
+    """Records the results of a few tries in one transaction. Only the claim's holder
+    records one (an expired claim taken over is no longer ours)."""
+    if not outcomes:
+        return
+    async with db.write() as uow:
+        for item in outcomes:
+            await uow.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == item.message.id, OutboxMessage.claimed_by == worker)
+                .values(**_values(item.message, item.outcome, item.error))
+            )
+
+
+def _values(message: Claimed, outcome: str, error: str | None) -> dict[str, Any]:
     now = utcnow()
     values: dict[str, Any] = {"claimed_by": None, "claimed_until": None, "last_error": error}
     attempts = message.attempts + 1
@@ -158,12 +180,7 @@ async def record(
             values["context"] = json.dumps(
                 {k: v for k, v in message.context.items() if k not in SECRET_KEYS}
             )
-    async with db.write() as uow:
-        await uow.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message.id, OutboxMessage.claimed_by == worker)
-            .values(**values)
-        )
+    return values
 
 
 @dataclass(frozen=True)

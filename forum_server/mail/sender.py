@@ -9,6 +9,7 @@ import ipaddress
 import logging
 import os
 import secrets
+import time
 from collections.abc import Sequence
 from email.message import EmailMessage
 from functools import partial
@@ -22,11 +23,14 @@ import aiosmtplib
 from forum_server.db import Database
 from forum_server.mail import outbox
 from forum_server.mail.compose import build
-from forum_server.mail.content import draft_for
+from forum_server.mail.content import Lookups, draft_for
 from forum_server.periodic import repeat
 from forum_server.settings import Settings
 
 log = logging.getLogger(__name__)
+
+RECORD_EVERY = 20  # outcomes per write transaction
+YIELD_RATIO = 1.0  # the background sender works at most about half the time
 
 
 class PermanentFailure(Exception):
@@ -131,50 +135,77 @@ def transport_for(settings: Settings) -> Transport:
 
 
 async def deliver_due(
-    db: Database, settings: Settings, *, worker: str | None = None, limit: int = 50
+    db: Database,
+    settings: Settings,
+    *,
+    worker: str | None = None,
+    limit: int = 50,
+    yield_ratio: float = 0.0,
 ) -> int:
     """Claims what is due and delivers it; returns how many were sent. A relay that
-    cannot be reached leaves every claimed message for a later try."""
+    cannot be reached leaves every claimed message for a later try. Between batches
+    it pauses `yield_ratio` times as long as the batch took (the background sender
+    shares the process and SQLite's writer with people's requests)."""
     worker = worker or secrets.token_hex(8)
     sent = 0
-    while claimed := await outbox.claim_due(db, worker, limit=limit):
+    while True:
+        began = time.perf_counter()
+        claimed = await outbox.claim_due(db, worker, limit=limit)
+        if not claimed:
+            return sent
         sent += await _deliver(db, settings, worker, claimed)
         if len(claimed) < limit:
-            break
-    return sent
+            return sent
+        await asyncio.sleep((time.perf_counter() - began) * yield_ratio)
 
 
 async def _deliver(
     db: Database, settings: Settings, worker: str, claimed: Sequence[outbox.Claimed]
 ) -> int:
-    sent = 0
+    """Sends a claimed batch over one connection. Outcomes are recorded RECORD_EVERY
+    at a time: a process killed in between sends those few again when their claim
+    expires (with the same Message-ID, which receivers use to drop duplicates)."""
+    pending: list[outbox.Outcome] = []
+    recorded: list[outbox.Outcome] = []
+
+    async def flush() -> None:
+        await outbox.record(db, worker, pending)
+        recorded.extend(pending)
+        pending.clear()
+
     try:
-        async with transport_for(settings) as transport:
+        async with transport_for(settings) as transport, db.read() as session:
+            look = Lookups(session)
+            look.expect(claimed)
             for message in claimed:
-                async with db.read() as session:
-                    draft = await draft_for(session, message)
-                if draft is None:
-                    await outbox.record(db, worker, message, "dropped")
-                    continue
-                mime = build(settings, message.message_id, message.to, draft)
-                try:
-                    await transport.send(mime, message.to, message.id)
-                except PermanentFailure as exc:
-                    log.warning("mail %s to %s refused: %s", message.id, message.to, exc)
-                    await outbox.record(db, worker, message, "failed", str(exc))
-                    continue
-                except aiosmtplib.SMTPResponseException as exc:  # 4xx: try again later
-                    await outbox.record(db, worker, message, "retry", f"{exc.code} {exc.message}")
-                    continue
-                await outbox.record(db, worker, message, "sent")
-                sent += 1
+                pending.append(await _try(transport, settings, look, message))
+                if len(pending) >= RECORD_EVERY:
+                    await flush()
     except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-        # Unreachable or gone: what is not recorded yet is retried later (a message
-        # recorded already is no longer this worker's claim, so it is left alone).
+        # Unreachable or gone: what was not tried yet is retried later.
         log.warning("mail relay unavailable: %s", exc)
-        for message in claimed:
-            await outbox.record(db, worker, message, "retry", f"{type(exc).__name__}: {exc}")
-    return sent
+        tried = {item.message.id for item in (*recorded, *pending)}
+        error = f"{type(exc).__name__}: {exc}"
+        pending += [outbox.Outcome(m, "retry", error) for m in claimed if m.id not in tried]
+    await flush()
+    return sum(1 for item in recorded if item.outcome == "sent")
+
+
+async def _try(
+    transport: Transport, settings: Settings, look: Lookups, message: outbox.Claimed
+) -> outbox.Outcome:
+    draft = await draft_for(look, message)
+    if draft is None:
+        return outbox.Outcome(message, "dropped")
+    mime = build(settings, message.message_id, message.to, draft)
+    try:
+        await transport.send(mime, message.to, message.id)
+    except PermanentFailure as exc:
+        log.warning("mail %s to %s refused: %s", message.id, message.to, exc)
+        return outbox.Outcome(message, "failed", str(exc))
+    except aiosmtplib.SMTPResponseException as exc:  # 4xx: try again later
+        return outbox.Outcome(message, "retry", f"{exc.code} {exc.message}")
+    return outbox.Outcome(message, "sent")
 
 
 async def run_sender(
@@ -182,7 +213,7 @@ async def run_sender(
 ) -> None:
     worker = secrets.token_hex(8)
     await repeat(
-        partial(deliver_due, db, settings, worker=worker),
+        partial(deliver_due, db, settings, worker=worker, yield_ratio=YIELD_RATIO),
         stop,
         every=interval,
         what="mail delivery pass",

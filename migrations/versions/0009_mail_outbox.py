@@ -24,6 +24,7 @@ def upgrade() -> None:
         "mail_jobs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("event_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("done_through", sa.Integer(), nullable=False),
         sa.Column("created_at", forum_server.orm.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_jobs")),
     )
