@@ -1,5 +1,5 @@
 """Reading the audit log: filtered, paginated, and exported as CSV for a transparency
-report. The log is append-only: audit.record writes it, and nothing updates or
+report. The log is append-only: forum_server.audit.record writes it, and nothing updates or
 deletes an entry."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forum_server.moderation.models import AuditEntry
+from forum_server.audit import AuditEntry
 from forum_server.policy import (
     Actor,
     load_space,

@@ -15,10 +15,10 @@ from contextlib import asynccontextmanager
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.accounts.models import User
 from forum_server.db import Database
 from forum_server.errors import Forbidden, NotFound
-from forum_server.moderation import audit
 from forum_server.moderation.models import Flag, Suspension
 from forum_server.policy import Actor
 from forum_server.rooms.models import ForumSession, Post, Question, Space, Thread

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.db import Database
-from forum_server.moderation import audit
 from forum_server.moderation.admission import settings_for
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import ModerationSettings

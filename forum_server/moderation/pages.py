@@ -30,6 +30,7 @@ from forum_server.rooms import queries as rooms_queries
 from forum_server.rooms.models import Question
 from forum_server.rooms.schemas import PostCreate
 from forum_server.schemas import validate
+from forum_server.summaries import summary_detail
 from forum_server.web.api import query_int
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
@@ -226,7 +227,7 @@ async def session_summary(request: Request) -> Response:
         return RedirectResponse(f"/sessions/{session_id}/summary", status_code=303)
     async with ctx.db.read() as db:
         session = await rooms_queries.session_detail(db, actor, session_id)
-        detail = await queries.summary_detail(db, actor, session_id=session_id)
+        detail = await summary_detail(db, actor, session_id=session_id)
     context = {"session": session, "detail": detail}
     return await ctx.templates.page(request, "moderation/summary.html", context)
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from forum_server import audit
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict
-from forum_server.moderation import audit
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import Flag
 from forum_server.orm import utcnow

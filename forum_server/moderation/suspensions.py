@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.accounts import credentials
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
-from forum_server.moderation import audit
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import Suspension
 from forum_server.moderation.schemas import SuspensionCreate

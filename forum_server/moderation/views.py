@@ -21,7 +21,6 @@ from forum_server.moderation import (
     summaries,
     suspensions,
 )
-from forum_server.moderation.queries import SummaryView
 from forum_server.moderation.schemas import (
     Empty,
     OptionalReason,
@@ -32,6 +31,7 @@ from forum_server.moderation.schemas import (
 )
 from forum_server.policy import Actor
 from forum_server.rooms.posts_view import PostView
+from forum_server.summaries import SummaryView, summary_detail
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
@@ -240,7 +240,7 @@ def _summary_routes(
         ctx, actor = app_context(request), await actor_of(request)
         async with ctx.db.read() as db:
             where = {id_param: path_int(request, id_param)}
-            detail = await queries.summary_detail(db, actor, **where)
+            detail = await summary_detail(db, actor, **where)
         return json_response(detail.as_json())
 
     async def write_summary(request: Request) -> Response:

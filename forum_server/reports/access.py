@@ -13,9 +13,9 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.db import UnitOfWork
 from forum_server.errors import DomainError, Forbidden
-from forum_server.moderation import audit
 from forum_server.policy import (
     Actor,
     SessionAccess,

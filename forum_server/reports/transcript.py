@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forum_server.accounts.models import User
 from forum_server.db import Database
 from forum_server.errors import Invalid
-from forum_server.moderation.queries import summaries_for_session
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -50,6 +49,7 @@ from forum_server.rooms.models import (
     Thread,
 )
 from forum_server.rooms.state import Period, session_state
+from forum_server.summaries import summaries_for_session
 
 Progress = Callable[[int], None]
 

@@ -11,12 +11,12 @@ from pydantic import EmailStr, Field, field_validator
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.accounts.credentials import new_token, token_digest
 from forum_server.accounts.models import User
 from forum_server.accounts.queries import UserView
 from forum_server.db import UnitOfWork
 from forum_server.errors import Conflict, Forbidden, NotFound
-from forum_server.moderation import audit
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SpaceAccess
 from forum_server.rooms.members import Designation, Role, add_invited_member, require_manager

@@ -13,10 +13,10 @@ from typing import Literal
 from pydantic import field_validator
 from sqlalchemy import select
 
+from forum_server import audit
 from forum_server.accounts.models import User
 from forum_server.db import UnitOfWork
 from forum_server.errors import Conflict, Forbidden, NotFound
-from forum_server.moderation import audit
 from forum_server.policy import SpaceAccess
 from forum_server.rooms.composition import check_composition
 from forum_server.rooms.models import Membership, Space

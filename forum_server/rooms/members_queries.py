@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.countries import country_name
 from forum_server.accounts.models import User
+from forum_server.audit import AuditEntry
 from forum_server.errors import Forbidden
-from forum_server.moderation.models import AuditEntry
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SpaceAccess, load_space
 from forum_server.rooms.composition import LIAISON_GROUP

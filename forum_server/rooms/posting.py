@@ -21,10 +21,11 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from forum_server import audit
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
-from forum_server.moderation import admission, audit
+from forum_server.moderation import admission
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SessionAccess, load_post, load_session, load_thread
 from forum_server.rooms.markdown import render_markdown_off_loop

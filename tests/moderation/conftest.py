@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from forum_server.accounts.queries import UserView
+from forum_server.audit import AuditEntry
 from forum_server.db import Database
 from forum_server.events import EventRecord
-from forum_server.moderation.models import AuditEntry
 from tests.conftest import MakeUser
 from tests.helpers import bearer, token_for
 
