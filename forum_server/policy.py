@@ -319,23 +319,6 @@ def moderated_sessions_clause(actor: Actor) -> ColumnElement[bool]:
     return or_(ForumSession.space_id.in_(space_roles), ForumSession.id.in_(appointed))
 
 
-async def require_space_moderator(db: AsyncSession, access: SpaceAccess) -> None:
-    """Raises unless the actor moderates the space or one of its sessions: suspensions in
-    the space, its audit log and its moderation settings are theirs. Unauthorized for
-    anonymous callers, Forbidden for everyone else."""
-    if access.can_moderate_space:
-        return
-    user_id = require_signed_in(access.actor)
-    appointed = await db.scalar(
-        select(SessionModerator.session_id)
-        .join(ForumSession, ForumSession.id == SessionModerator.session_id)
-        .where(SessionModerator.user_id == user_id, ForumSession.space_id == access.space_id)
-        .limit(1)
-    )
-    if appointed is None:
-        raise Forbidden("Only this space's moderators can do this.")
-
-
 def require_caller(actor: Actor) -> None:
     """Raises Unauthorized for anonymous callers; the command line, acting as the
     secretariat without an account, passes."""
@@ -362,14 +345,9 @@ def check_may_download_report(
     (`members_may_download`). Raises Unauthorized for anonymous callers and Forbidden for
     everyone else who can see the space; those who cannot see it never get here, the
     loaders answered NotFound, and a non-member is told NotFound here too."""
+    if may_download_report(access, members_may_download):
+        return
     space = access.space if isinstance(access, SessionAccess) else access
-    allowed = (
-        access.can_moderate if isinstance(access, SessionAccess) else access.can_moderate_space
-    )
-    if allowed:
-        return
-    if members_may_download and space.visibility == "members" and space.is_member:
-        return
     if space.visibility == "members" and not space.is_member:
         raise NotFound(
             "No such session." if isinstance(access, SessionAccess) else "No such space."
@@ -378,3 +356,130 @@ def check_may_download_report(
     raise Forbidden(
         "Only the moderators, the space's owners and the secretariat can download reports."
     )
+
+
+# --- moderation and reports -----------------------------------------------------------
+#
+# A session's moderators act on their session's threads and posts (SessionAccess.
+# can_moderate). What reaches the whole space — suspending people in it, its holding
+# rules, its audit log — is for the space's moderators and owners and the secretariat.
+
+
+def may_moderate_space(access: SpaceAccess) -> bool:
+    """Space-wide moderation: the space's owners and moderators, the secretariat."""
+    return access.can_moderate_space
+
+
+def _require_space_moderator(access: SpaceAccess, message: str) -> None:
+    if not may_moderate_space(access):
+        require_signed_in(access.actor)
+        raise Forbidden(message)
+
+
+def moderated_spaces_clause(actor: Actor, *, whole: bool = False) -> ColumnElement[bool]:
+    """SQL condition on Space selecting the spaces whose content (or part of it: one of
+    their sessions) the actor moderates; with `whole`, only those they moderate space-wide
+    (may_moderate_space). Raises Unauthorized for anonymous callers."""
+    if actor.is_secretariat:
+        return true()
+    user_id = require_signed_in(actor)
+    roles = select(Membership.space_id).where(
+        Membership.user_id == user_id, Membership.role.in_((OWNER, MODERATOR))
+    )
+    if whole:
+        return Space.id.in_(roles)
+    sessions = select(ForumSession.space_id).where(moderated_sessions_clause(actor))
+    return or_(Space.id.in_(roles), Space.id.in_(sessions))
+
+
+def may_suspend(access: SpaceAccess, target_role: str | None = None) -> bool:
+    """Suspend someone from posting in the space (and see or lift its suspensions): its
+    moderators and owners and the secretariat; only owners and the secretariat suspend
+    the space's own owners and moderators (`target_role`)."""
+    if target_role in {OWNER, MODERATOR}:
+        return access.can_manage
+    return may_moderate_space(access)
+
+
+def require_may_suspend(access: SpaceAccess, target_role: str | None = None) -> None:
+    _require_space_moderator(access, "Only this space's moderators can suspend people here.")
+    if not may_suspend(access, target_role):
+        raise Forbidden("Only the space's owners can suspend its moderators.")
+
+
+async def role_in_space(db: AsyncSession, user_id: int, space_id: int) -> str | None:
+    """Someone's role in a space (None: not a member), for decisions about them."""
+    return await _role(db, Actor(user_id=user_id), space_id)
+
+
+def may_manage_holding_rules(access: SpaceAccess) -> bool:
+    """See and change what the space holds for review (its moderation settings)."""
+    return may_moderate_space(access)
+
+
+def require_may_manage_holding_rules(access: SpaceAccess) -> None:
+    _require_space_moderator(access, "Only this space's moderators can manage its holding rules.")
+
+
+def may_read_space_audit(access: SpaceAccess) -> bool:
+    """Read the space's audit log (which names invited e-mail addresses)."""
+    return may_moderate_space(access)
+
+
+def require_may_read_space_audit(access: SpaceAccess) -> None:
+    _require_space_moderator(access, "Only this space's moderators can read its audit log.")
+
+
+def may_manage_report_settings(access: SpaceAccess) -> bool:
+    """See and change the space's report settings: its owners and the secretariat."""
+    return access.can_manage
+
+
+def require_may_manage_report_settings(access: SpaceAccess) -> None:
+    if not may_manage_report_settings(access):
+        require_signed_in(access.actor)
+        raise Forbidden("Only the space's owners and the secretariat manage its report settings.")
+
+
+def may_set_report_attribution(actor: Actor) -> bool:
+    """Choose how a space's reports attribute contributions: the secretariat."""
+    return actor.is_secretariat
+
+
+def require_may_set_report_attribution(actor: Actor) -> None:
+    if not may_set_report_attribution(actor):
+        require_signed_in(actor)
+        raise Forbidden(
+            "Only the secretariat chooses how reports attribute contributions.",
+            field="report_attribution",
+        )
+
+
+# Least identifying first: a download may ask for its setting or anything before it.
+ATTRIBUTION_ORDER = ("none", "country", "named")
+
+
+def may_choose_attribution(setting: str, requested: str) -> bool:
+    """Whether a download may use `requested` where the space is set to `setting`: never
+    more identifying than the setting, whoever asks (the secretariat changes the setting,
+    which is audited, rather than overriding it once)."""
+    return ATTRIBUTION_ORDER.index(requested) <= ATTRIBUTION_ORDER.index(setting)
+
+
+def require_may_choose_attribution(setting: str, requested: str) -> None:
+    if not may_choose_attribution(setting, requested):
+        raise Forbidden(
+            f"This space's reports are attributed at most as '{setting}'; "
+            f"'{requested}' would identify contributors further.",
+            code="attribution_not_allowed",
+            field="attribution",
+        )
+
+
+def may_download_report(access: SessionAccess | SpaceAccess, members_may_download: bool) -> bool:
+    """The yes or no of check_may_download_report, for pages showing the control."""
+    space = access.space if isinstance(access, SessionAccess) else access
+    allowed = (
+        access.can_moderate if isinstance(access, SessionAccess) else access.can_moderate_space
+    )
+    return allowed or (members_may_download and space.visibility == "members" and space.is_member)

@@ -20,8 +20,8 @@ from forum_server.policy import (
     Actor,
     load_space,
     require_caller,
+    require_may_read_space_audit,
     require_secretariat,
-    require_space_moderator,
 )
 
 MAX_PAGE = 200
@@ -164,12 +164,12 @@ async def space_audit(
     after: int = 0,
     limit: int = DEFAULT_PAGE,
 ) -> AuditPage:
-    """The audit log of one space, oldest first: its moderators (of the space or of one
-    of its sessions), owners and the secretariat. NotFound for a space the caller may
+    """The audit log of one space, oldest first: its moderators and owners and the
+    secretariat (not the moderators of one of its sessions). NotFound for a space the caller may
     not see, Forbidden for its other readers."""
     require_caller(actor)
     space, access = await load_space(db, actor, slug)
-    await require_space_moderator(db, access)
+    require_may_read_space_audit(access)
     return await _page(db, AuditEntry.space_id == space.id, filters, after, limit)
 
 

@@ -11,21 +11,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.errors import Forbidden
 from forum_server.moderation.models import Flag
 from forum_server.policy import (
-    MODERATOR,
-    OWNER,
     Actor,
     load_space,
     moderated_sessions_clause,
+    moderated_spaces_clause,
     require_caller,
 )
-from forum_server.rooms.models import ForumSession, Membership, Post, Space, Thread
+from forum_server.rooms.models import ForumSession, Post, Space, Thread
 from forum_server.rooms.posts_view import PostView, post_view
 
 QUEUE_LIMIT = 200
@@ -86,6 +85,7 @@ class SpaceRef:
     id: int
     slug: str
     title: str
+    space_wide: bool  # moderated as a whole (its audit log, suspensions), not one session
 
 
 @dataclass(frozen=True)
@@ -108,15 +108,16 @@ def _place(columns: Any) -> Place:
 
 async def moderated_spaces(db: AsyncSession, actor: Actor) -> list[SpaceRef]:
     """The spaces whose content (or part of it) the actor moderates."""
-    query = select(Space.id, Space.slug, Space.title).order_by(Space.title)
-    if not actor.is_secretariat:
-        require_caller(actor)
-        roles = select(Membership.space_id).where(
-            Membership.user_id == actor.user_id, Membership.role.in_((OWNER, MODERATOR))
-        )
-        sessions = select(ForumSession.space_id).where(moderated_sessions_clause(actor))
-        query = query.where(or_(Space.id.in_(roles), Space.id.in_(sessions)))
-    return [SpaceRef(*row) for row in await db.execute(query)]
+    require_caller(actor)
+    whole = moderated_spaces_clause(actor, whole=True)
+    query = (
+        select(Space.id, Space.slug, Space.title, whole)
+        .where(moderated_spaces_clause(actor))
+        .order_by(Space.title)
+    )
+    return [
+        SpaceRef(id, slug, title, bool(wide)) for id, slug, title, wide in await db.execute(query)
+    ]
 
 
 async def moderation_queue(
