@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.audit import AuditEntry
+from forum_server.errors import Invalid
 from forum_server.policy import (
     Actor,
     load_space,
@@ -23,6 +24,7 @@ from forum_server.policy import (
     require_may_read_space_audit,
     require_secretariat,
 )
+from forum_server.times import utc_time
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -48,6 +50,27 @@ class AuditFilters:
     actor_id: int | None = None
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> AuditFilters:
+        """The filters of a request's query (the API and the page take the same);
+        Invalid naming the parameter for a value that is not a number or a time."""
+        actor = params.get("actor", "").strip()
+        if actor and not (actor.isascii() and actor.isdigit() and len(actor) < 18):
+            raise Invalid("actor must be a whole number.", field="actor")
+        return cls(
+            action=params.get("action", "").strip() or None,
+            actor_id=int(actor) if actor else None,
+            since=_time(params, "since"),
+            until=_time(params, "until"),
+        )
+
+
+def _time(params: Mapping[str, str], name: str) -> datetime | None:
+    try:
+        return utc_time(params.get(name, ""))
+    except ValueError:
+        raise Invalid(f"{name}: use an ISO 8601 date or time.", field=name) from None
 
 
 @dataclass(frozen=True)

@@ -5,32 +5,24 @@ is answered with a redirect back (303)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError, Invalid, NotFound
-from forum_server.moderation import (
-    auditlog,
-    flags,
-    posts,
-    queries,
-    summaries,
-    suspensions,
-)
-from forum_server.moderation.schemas import MAX_REASON_CHARS, SummaryWrite, SuspensionCreate
-from forum_server.moderation.views import audit_filters
-from forum_server.policy import load_thread
+from forum_server.moderation import auditlog, flags, posts, queries, summaries, suspensions
+from forum_server.moderation.actions import POST_ACTIONS
+from forum_server.moderation.schemas import Reason, SummaryWrite, SuspensionCreate
 from forum_server.rooms import posting
 from forum_server.rooms import queries as rooms_queries
-from forum_server.rooms.models import Question
 from forum_server.rooms.schemas import PostCreate
 from forum_server.schemas import validate
 from forum_server.summaries import summary_detail
+from forum_server.times import utc_time
 from forum_server.web.api import query_int
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
@@ -44,13 +36,8 @@ def _back(form: dict[str, str], default: str) -> Response:
     return RedirectResponse(safe_next(form.get("next"), default), status_code=303)
 
 
-def _reason(form: dict[str, str], *, required: bool) -> str | None:
-    reason = form.get("reason", "").strip()
-    if len(reason) > MAX_REASON_CHARS:
-        raise Invalid(f"Reason: at most {MAX_REASON_CHARS} characters.", field="reason")
-    if required and not reason:
-        raise Invalid("Reason: please say why.", field="reason")
-    return reason or None
+def _optional_reason(form: dict[str, str]) -> str | None:
+    return form.get("reason", "").strip() or None
 
 
 # --- the queue ---------------------------------------------------------------------
@@ -73,28 +60,22 @@ def _query(request: Request) -> str:
 
 
 async def post_action(request: Request) -> Response:
+    """The forms behind a post's moderator controls: the API's table of actions."""
     ctx, actor = app_context(request), await actor_of(request)
-    post_id: int = request.path_params["post_id"]
-    action: str = request.path_params["action"]
-    form = await read_form(request)
-    if action == "approve":
-        await posts.approve_post(ctx.db, actor, post_id)
-    elif action == "reject":
-        await posts.reject_post(ctx.db, actor, post_id, _reason(form, required=False))
-    elif action == "hide":
-        reason = _reason(form, required=True)
-        assert reason is not None
-        await posts.hide_post(ctx.db, actor, post_id, reason)
-    elif action == "restore":
-        await posts.restore_post(ctx.db, actor, post_id)
-    elif action in {"highlight", "unhighlight"}:
-        await posts.set_highlight(ctx.db, actor, post_id, action == "highlight")
-    elif action == "flag":
-        reason = _reason(form, required=True)
-        assert reason is not None
-        await flags.flag_post(ctx.db, actor, post_id, reason)
-    else:
+    action = POST_ACTIONS.get(request.path_params["action"])
+    if action is None:
         raise NotFound()
+    form = await read_form(request)
+    data = validate(action.body, action.reason_from(form))
+    await action.run(ctx.db, actor, request.path_params["post_id"], data)
+    return _back(form, "/moderation")
+
+
+async def flag(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    form = await read_form(request)
+    data = validate(Reason, {"reason": form.get("reason", "")})
+    await flags.flag_post(ctx.db, actor, request.path_params["post_id"], data.reason)
     return _back(form, "/moderation")
 
 
@@ -110,7 +91,7 @@ async def thread_lock(request: Request) -> Response:
     thread_id: int = request.path_params["thread_id"]
     form = await read_form(request)
     locked = request.url.path.endswith("/lock")
-    await posts.set_lock(ctx.db, actor, thread_id, locked, _reason(form, required=False))
+    await posts.set_lock(ctx.db, actor, thread_id, locked, _optional_reason(form))
     return _back(form, f"/threads/{thread_id}")
 
 
@@ -119,13 +100,7 @@ async def question_summary(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
     form = await read_form(request)
-    async with ctx.db.read() as db:
-        await load_thread(db, actor, thread_id)
-        question_id = await db.scalar(select(Question.id).where(Question.thread_id == thread_id))
-    if question_id is None:
-        raise NotFound("This thread is not a guiding question's.")
-    body = _summary_body(form)
-    await summaries.write_question_summary(ctx.db, actor, question_id, body)
+    await summaries.write_thread_summary(ctx.db, actor, thread_id, _summary_body(form))
     return _back(form, f"/threads/{thread_id}")
 
 
@@ -143,7 +118,7 @@ async def suspend(request: Request) -> Response:
         "reason": form.get("reason", ""),
     }
     if form.get("until"):
-        data["until"] = _utc(form["until"])
+        data["until"] = _until(form["until"])
     await suspensions.suspend_in_space(ctx.db, actor, slug, validate(SuspensionCreate, data))
     return _back(form, "/moderation")
 
@@ -163,9 +138,12 @@ def _whole(value: str) -> int:
     return int(value)
 
 
-def _utc(value: str) -> str:
+def _until(value: str) -> datetime | None:
     """A `datetime-local` value (no offset) is taken as UTC, as the form says."""
-    return value if ("+" in value or value.endswith("Z")) else value + "+00:00"
+    try:
+        return utc_time(value)
+    except ValueError as error:
+        raise Invalid(f"until: {error}", field="until") from None
 
 
 # --- posting as a guest ------------------------------------------------------------
@@ -238,7 +216,7 @@ async def session_summary(request: Request) -> Response:
 async def audit_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug: str = request.path_params["slug"]
-    filters = audit_filters(request)
+    filters = auditlog.AuditFilters.parse(request.query_params)
     after = query_int(request, "after") or 0
     async with ctx.db.read() as db:
         space = await rooms_queries.space_detail(db, actor, slug)
@@ -260,6 +238,7 @@ async def audit_page(request: Request) -> Response:
 
 routes: list[Route] = [
     Route("/moderation", queue_page, methods=["GET"]),
+    Route("/moderation/posts/{post_id:int}/flag", flag, methods=["POST"]),
     Route("/moderation/posts/{post_id:int}/{action:str}", post_action, methods=["POST"]),
     Route("/moderation/flags/{flag_id:int}/dismiss", dismiss_flag, methods=["POST"]),
     Route("/moderation/threads/{thread_id:int}/lock", thread_lock, methods=["POST"]),
