@@ -24,13 +24,12 @@ from forum_server.policy import (
     require_may_read_space_audit,
     require_secretariat,
 )
+from forum_server.spreadsheet import safe_cell
 from forum_server.times import utc_time
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
 MAX_EXPORT = 50_000
-# A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "id",
     "at",
@@ -210,15 +209,10 @@ async def site_audit(
     return await _page(db, AuditEntry.id.is_not(None), filters, after, limit)
 
 
-def neutralize(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
-
-
 def audit_csv(rows: Iterable[AuditRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([neutralize(cell) for cell in row.cells()])
+        writer.writerow([safe_cell(cell) for cell in row.cells()])
     return out.getvalue()
