@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import Forbidden, NotFound, Unauthorized
+from forum_server.events import EVERY_VIEWER, POST_BY_POST, audience_of
 from forum_server.rooms.models import (
     ForumSession,
     Membership,
@@ -142,32 +143,14 @@ def may_see_post(access: SessionAccess, status: str, author_id: int | None) -> b
     return status == "pending" and author_id is not None and author_id == access.actor.user_id
 
 
-# Live events about a session that every viewer of it may receive. Post events are
-# decided post by post; any other type (flags, and whatever is added later) goes to
-# the session's moderators only, so a new kind of event is private until listed here.
-SESSION_EVENTS = frozenset(
-    {
-        "session.created",
-        "session.updated",
-        "session.opened",
-        "session.closed",
-        "session.reopened",
-        "session.extended",
-        "question.added",
-        "question.edited",
-        "thread.created",
-        "thread.locked",
-        "thread.unlocked",
-        "summary.updated",
-    }
-)
-
-
 def may_receive_event(access: SessionAccess, event_type: str, data: Mapping[str, Any]) -> bool:
-    """Whether a viewer with this access may be sent a live event of the session."""
-    if event_type in SESSION_EVENTS:
+    """Whether a viewer with this access may be sent a live event of the session. Who
+    may is registered with each type (events.EVENT_TYPES); an unregistered type goes to
+    the session's moderators only, so a new kind of event is private until registered."""
+    audience = audience_of(event_type)
+    if audience == EVERY_VIEWER:
         return True
-    if not event_type.startswith("post."):
+    if audience != POST_BY_POST:
         return access.can_moderate
     status = data.get("status")
     author = data.get("author")
