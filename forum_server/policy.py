@@ -390,6 +390,40 @@ def require_may_suspend(access: SpaceAccess, target_role: str | None = None) -> 
         raise Forbidden("Only the space's owners can suspend its moderators.")
 
 
+def may_be_suspended(target_is_secretariat: bool) -> bool:
+    """Anyone can be suspended but the secretariat (in a space or site-wide)."""
+    return not target_is_secretariat
+
+
+def require_may_be_suspended(target_is_secretariat: bool) -> None:
+    if not may_be_suspended(target_is_secretariat):
+        raise Forbidden("The secretariat cannot be suspended.")
+
+
+def may_have_moderation_queue(actor: Actor, moderates_anything: bool) -> bool:
+    """A review queue: for whoever moderates a space or a session, and the secretariat."""
+    return actor.is_secretariat or moderates_anything
+
+
+def require_moderation_queue(actor: Actor, moderates_anything: bool) -> None:
+    require_caller(actor)
+    if not may_have_moderation_queue(actor, moderates_anything):
+        raise Forbidden("Only moderators have a moderation queue.")
+
+
+def may_post_as_guest(guest_posting: bool, session_posting: str) -> bool:
+    """Without an account: only in an open forum, never in a session for members."""
+    return guest_posting and session_posting != "members"
+
+
+def require_may_post_as_guest(guest_posting: bool, session_posting: str) -> None:
+    """Unauthorized (sign in) where a guest may not post; the reason names which."""
+    if not guest_posting:
+        raise Unauthorized("Sign in to take part.")
+    if not may_post_as_guest(guest_posting, session_posting):
+        raise Unauthorized("Only members of this space may post in this session.")
+
+
 async def role_in_space(db: AsyncSession, user_id: int, space_id: int) -> str | None:
     """Someone's role in a space (None: not a member), for decisions about them."""
     return await _role(db, Actor(user_id=user_id), space_id)

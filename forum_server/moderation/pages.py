@@ -152,45 +152,50 @@ def _until(value: str) -> datetime | None:
 async def guest_post(request: Request) -> Response:
     """The open forum's form for people without an account; what they write waits for
     a moderator, and the page says so."""
+    if request.method == "GET":
+        return await _guest_form(request)
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
-    async with ctx.db.read() as db:
-        detail = await rooms_queries.thread_detail(db, actor, thread_id)
-    context: dict[str, Any] = {
-        "thread": detail.thread,
-        "session": detail.session,
-        "form": {},
-        "form_error": None,
-        "received": request.query_params.get("received") == "1",
-    }
-    if request.method == "GET":
-        return await ctx.templates.page(request, "moderation/guest_post.html", context)
     form = await read_form(request)
-    data: dict[str, Any] = {key: form[key] for key in ("body", "guest_name") if key in form}
+    data: dict[str, str] = {k: form[k] for k in ("body", "guest_name") if k in form}
     if form.get("guest_email"):
         data["guest_email"] = form["guest_email"]
     try:
+        client = client_address(request, ctx.settings)
         posted = await posting.create_post(
-            ctx.db,
-            actor,
-            thread_id,
-            validate(PostCreate, data),
-            client=client_address(request, ctx.settings),
+            ctx.db, actor, thread_id, validate(PostCreate, data), client=client
         )
     except DomainError as error:
         if isinstance(error, NotFound):
             raise
-        message = error.message
-        for field, label in GUEST_LABELS.items():
-            message = message.replace(f"{field}: ", f"{label}: ")
-        context.update(form=form, form_error=message)
-        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
-        return await ctx.templates.page(
-            request, "moderation/guest_post.html", context, status=error.status, headers=headers
-        )
+        return await _guest_form(request, form, error)
     if posted.post.status == "published":
         return RedirectResponse(f"/threads/{thread_id}#post-{posted.post.id}", status_code=303)
     return RedirectResponse(f"/threads/{thread_id}/guest-post?received=1", status_code=303)
+
+
+async def _guest_form(
+    request: Request, form: dict[str, str] | None = None, error: DomainError | None = None
+) -> Response:
+    """The guest form; after a refusal, with the message (naming fields by their labels)
+    and what they wrote kept in it."""
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        detail = await rooms_queries.thread_detail(db, actor, request.path_params["thread_id"])
+    message = error.message if error else None
+    for field, label in GUEST_LABELS.items():
+        message = message.replace(f"{field}: ", f"{label}: ") if message else None
+    context: dict[str, Any] = {
+        "thread": detail.thread,
+        "session": detail.session,
+        "form": form or {},
+        "form_error": message,
+        "received": request.query_params.get("received") == "1",
+    }
+    headers = {"Retry-After": str(error.retry_after)} if error and error.retry_after else None
+    status = error.status if error else 200
+    template = "moderation/guest_post.html"
+    return await ctx.templates.page(request, template, context, status=status, headers=headers)
 
 
 # --- the session's summary ---------------------------------------------------------

@@ -23,6 +23,7 @@ from forum_server.policy import (
     moderated_sessions_clause,
     moderated_spaces_clause,
     require_caller,
+    require_moderation_queue,
 )
 from forum_server.rooms.models import ForumSession, Post, Space, Thread
 from forum_server.rooms.posts_view import PostView, post_view
@@ -128,8 +129,7 @@ async def moderation_queue(
     for people who moderate nothing there, NotFound for a space they may not see."""
     require_caller(actor)
     spaces = await moderated_spaces(db, actor)
-    if not spaces and not actor.is_secretariat:
-        raise Forbidden("Only moderators have a moderation queue.")
+    require_moderation_queue(actor, bool(spaces))
     scope = moderated_sessions_clause(actor)
     if space_slug is not None:
         space, _ = await load_space(db, actor, space_slug)

@@ -14,7 +14,7 @@ from forum_server import audit
 from forum_server.accounts import credentials
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
-from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
+from forum_server.errors import Conflict, Invalid, NotFound
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import Suspension
 from forum_server.moderation.schemas import SuspensionCreate
@@ -23,6 +23,7 @@ from forum_server.policy import (
     Actor,
     load_space,
     require_caller,
+    require_may_be_suspended,
     require_may_suspend,
     require_secretariat,
     role_in_space,
@@ -74,8 +75,7 @@ async def _target(uow: UnitOfWork, data: SuspensionCreate) -> User:
     user = await uow.session.get(User, data.user_id)
     if user is None:
         raise Invalid("user_id: no such user.", field="user_id")
-    if user.is_secretariat:
-        raise Forbidden("The secretariat cannot be suspended.")
+    require_may_be_suspended(user.is_secretariat)
     if data.until is not None and data.until <= utcnow():
         raise Invalid("until: must be in the future.", field="until")
     return user
