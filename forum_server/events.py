@@ -217,6 +217,12 @@ EVENT_TYPES: dict[str, EventType] = {
             "a suspension was lifted",
         ),
         EventType(
+            "user.deactivated",
+            LOG_ONLY,
+            ("user_id",),
+            "an account was deactivated (every process ends its live connections)",
+        ),
+        EventType(
             "membership.changed",
             LOG_ONLY,
             ("user_id", "role", "designation", "before"),
