@@ -22,7 +22,10 @@ from forum_server.policy import (
 
 # Events after which members' access to a space must be looked up again before any
 # later event of that space is sent. `data.user_id` narrows it to one person.
-ACCESS_EVENTS = frozenset({"membership.changed", "membership.removed", "space.updated"})
+# `session.updated` may have changed who moderates the session.
+ACCESS_EVENTS = frozenset(
+    {"membership.changed", "membership.removed", "space.updated", "session.updated"}
+)
 
 
 async def load_access(db: Database, actor: Actor, session_id: int) -> SessionAccess | None:

@@ -14,21 +14,26 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
-from forum_server.errors import DomainError
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
     SessionAccess,
+    check_may_manage_space,
+    load_question,
     load_session,
     load_space,
     load_thread,
+    may_appoint_moderators,
+    may_start_topic,
+    require_caller,
     visible_posts_clause,
+    visible_sessions_clause,
     visible_spaces_clause,
     visible_threads_clause,
 )
 from forum_server.rooms.models import ForumSession, Post, Question, SessionPeriod, Space, Thread
 from forum_server.rooms.posts_view import PostView, post_view
-from forum_server.rooms.state import Period, next_boundary, session_state
+from forum_server.rooms.state import OPEN, Period, next_boundary, session_state
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -130,7 +135,9 @@ async def space_detail(db: AsyncSession, actor: Actor, slug: str) -> SpaceDetail
     space, access = await load_space(db, actor, slug)
     sessions = list(
         await db.scalars(
-            select(ForumSession).where(ForumSession.space_id == space.id).order_by(ForumSession.id)
+            select(ForumSession)
+            .where(ForumSession.space_id == space.id, visible_sessions_clause(access))
+            .order_by(ForumSession.id)
         )
     )
     ids = [s.id for s in sessions]
@@ -162,6 +169,14 @@ async def space_detail(db: AsyncSession, actor: Actor, slug: str) -> SpaceDetail
     return SpaceDetail(_space_summary(space), summaries, access.can_manage, access.role)
 
 
+async def space_to_manage(db: AsyncSession, actor: Actor, slug: str) -> SpaceSummary:
+    """The space, for those who may manage it (the form that creates a session)."""
+    require_caller(actor)
+    space, access = await load_space(db, actor, slug)
+    check_may_manage_space(access)
+    return _space_summary(space)
+
+
 @dataclass(frozen=True)
 class QuestionView:
     id: int
@@ -169,6 +184,7 @@ class QuestionView:
     text: str
     thread_id: int
     post_count: int
+    session_id: int
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -196,6 +212,10 @@ class SessionDetail:
     can_post: bool
     next_change: datetime | None
     topics: list[ThreadSummary] = field(default_factory=list)
+    can_start_topic: bool = False
+    # For those who may change the moderators (the form names them by address).
+    can_appoint_moderators: bool = False
+    moderator_emails: tuple[str, ...] = ()
 
     @property
     def opens_at(self) -> datetime | None:
@@ -256,14 +276,17 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
     space = await db.get(Space, forum_session.space_id)
     assert space is not None
     periods = (await _periods(db, [session_id]))[session_id]
-    moderators = await db.execute(
-        select(User.id, User.display_name)
-        .where(User.id.in_(access.moderator_ids))
-        .order_by(User.display_name)
+    moderators = list(
+        await db.execute(
+            select(User.id, User.display_name, User.email)
+            .where(User.id.in_(access.moderator_ids))
+            .order_by(User.display_name)
+        )
     )
+    may_appoint = may_appoint_moderators(access.space)
     threads = await list_threads_for(db, access)
     questions = [
-        QuestionView(q.id, q.number, q.text, q.thread_id, t.post_count)
+        QuestionView(q.id, q.number, q.text, q.thread_id, t.post_count, q.session_id)
         for q, t in await _questions_with_threads(db, session_id)
     ]
     now = utcnow()
@@ -276,23 +299,31 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
         description_html=forum_session.description_html,
         state=state,
         periods=periods,
-        moderators=[{"id": uid, "display_name": name} for uid, name in moderators],
+        moderators=[{"id": uid, "display_name": name} for uid, name, _ in moderators],
         questions=questions,
         participant_topics=forum_session.participant_topics,
         posting=forum_session.posting,
         can_moderate=access.can_moderate,
-        can_post=_may_post(access) and state == "open",
+        can_post=access.may_post and state == OPEN,
         next_change=next_boundary(periods, now),
         topics=[t for t in threads if t.question_number is None],
+        can_start_topic=may_start_topic(access, forum_session.participant_topics) and state == OPEN,
+        can_appoint_moderators=may_appoint,
+        moderator_emails=tuple(email for _, _, email in moderators) if may_appoint else (),
     )
 
 
-def _may_post(access: SessionAccess) -> bool:
-    try:
-        access.check_may_post()
-    except DomainError:
-        return False
-    return True
+async def question_detail(db: AsyncSession, actor: Actor, question_id: int) -> QuestionView:
+    question, _ = await load_question(db, actor, question_id)
+    post_count = await db.scalar(select(Thread.post_count).where(Thread.id == question.thread_id))
+    return QuestionView(
+        question.id,
+        question.number,
+        question.text,
+        question.thread_id,
+        post_count or 0,
+        question.session_id,
+    )
 
 
 async def _questions_with_threads(

@@ -58,6 +58,11 @@ async def test_newcomer_joins_through_the_link_even_with_registration_closed(
         from forum_server.accounts import service
         from forum_server.accounts.schemas import UserCreate
 
+        space = await spaces.create_space(
+            db,
+            Actor(is_secretariat=True),
+            SpaceCreate(slug="liaison", title="Liaison Group", visibility="members"),
+        )
         async with db.write() as uow:
             owner = await service.create_user(
                 uow,
@@ -69,12 +74,7 @@ async def test_newcomer_joins_through_the_link_even_with_registration_closed(
                 ),
                 registration_open=False,
             )
-            space = await spaces.create_space(
-                uow,
-                Actor(is_secretariat=True),
-                SpaceCreate(slug="liaison", title="Liaison Group", visibility="members"),
-            )
-            uow.session.add(Membership(space_id=space.id, user_id=owner.id, role="owner"))
+            uow.session.add(Membership(space_id=space.space.id, user_id=owner.id, role="owner"))
         await sign_in(owner_browser, owner)
         token = await csrf_from(owner_browser, "/spaces/liaison/members")
         sent = await owner_browser.post(

@@ -46,6 +46,7 @@ NOTICES = {
     "reopened": "The session is open again for a new period.",
     "question_added": "The question is added.",
     "question_edited": "The question is corrected.",
+    "moderators_changed": "The session's moderators are changed.",
     "member_added": "The member is added.",
     "member_changed": "The membership is changed.",
     "member_removed": "The member is removed.",
