@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
@@ -13,8 +12,9 @@ from forum_server.errors import Invalid
 from forum_server.moderation import audit
 from forum_server.policy import Actor, check_may_appoint_moderators, load_session, require_caller
 from forum_server.rooms.models import Membership, SessionModerator, Space
-from forum_server.rooms.queries import SessionDetail, session_detail
+from forum_server.rooms.queries import session_detail
 from forum_server.rooms.schemas import SessionModerators
+from forum_server.rooms.space_views import SessionDetail
 from forum_server.rooms.state import MEMBERS
 
 
@@ -96,11 +96,12 @@ async def set_moderators(
         return await session_detail(uow.session, actor, session_id)
 
 
-async def moderators_by_email(db: AsyncSession, emails: list[str]) -> tuple[list[int], list[str]]:
+async def moderators_by_email(db: Database, emails: list[str]) -> tuple[list[int], list[str]]:
     """The users with these addresses (for forms that name moderators by e-mail), and
     the addresses nobody has."""
     wanted = {email.lower() for email in emails}
-    rows = await db.execute(select(User.email, User.id).where(User.email.in_(wanted)))
-    found = {email: user_id for email, user_id in rows}
+    async with db.read() as session:
+        rows = await session.execute(select(User.email, User.id).where(User.email.in_(wanted)))
+        found = {email: user_id for email, user_id in rows}
     unknown = [email for email in emails if email.lower() not in found]
     return sorted(set(found.values())), unknown

@@ -33,9 +33,10 @@ from forum_server.rooms.models import (
     SessionPeriod,
     Thread,
 )
-from forum_server.rooms.queries import QuestionView, SessionDetail, session_detail
+from forum_server.rooms.queries import session_detail
 from forum_server.rooms.schemas import QuestionCreate, Reopen, SessionCreate, SessionUpdate
 from forum_server.rooms.session_moderators import checked_moderators
+from forum_server.rooms.space_views import QuestionView, SessionDetail
 from forum_server.rooms.state import CLOSED, OPEN, Period, session_state
 
 

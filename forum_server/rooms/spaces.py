@@ -10,8 +10,9 @@ from forum_server.errors import Conflict
 from forum_server.policy import Actor, require_secretariat
 from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import Space
-from forum_server.rooms.queries import SpaceDetail, space_detail
+from forum_server.rooms.queries import space_detail
 from forum_server.rooms.schemas import SpaceCreate
+from forum_server.rooms.space_views import SpaceDetail
 
 
 async def create_space(db: Database, actor: Actor, data: SpaceCreate) -> SpaceDetail:

@@ -54,27 +54,32 @@ def _space_input(form: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+async def _new_space_form(
+    request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
+    context = {"form": form, "errors": errors, "visibility_choices": VISIBILITY_CHOICES}
+    templates = app_context(request).templates
+    return await templates.page(request, "rooms/space_new.html", context, status=status)
+
+
 async def new_space(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     require_secretariat(actor)
-
-    async def show(form: dict[str, str], errors: dict[str, str], status: int = 200) -> Response:
-        context = {"form": form, "errors": errors, "visibility_choices": VISIBILITY_CHOICES}
-        return await ctx.templates.page(request, "rooms/space_new.html", context, status=status)
-
     if request.method == "GET":
-        return await show({"visibility": PUBLIC}, {})
+        return await _new_space_form(request, {"visibility": PUBLIC}, {})
     form = await read_form(request)
     data, errors = validate_form(SpaceCreate, _space_input(form))
     if data is None:
-        return await show(form, errors, status=422)
+        return await _new_space_form(request, form, errors, status=422)
 
     async def create(data: SpaceCreate = data) -> str:
         detail = await spaces.create_space(ctx.db, actor, data)
         return f"/spaces/{detail.space.slug}?notice=space_created"
 
     async def refused(error: DomainError) -> Response:
-        return await show(form, {error.field or "form": error.message}, status=error.status)
+        return await _new_space_form(
+            request, form, {error.field or "form": error.message}, error.status
+        )
 
     return await attempt(create, refused)
 

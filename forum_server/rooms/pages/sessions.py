@@ -12,8 +12,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum_server.db import Database
 from forum_server.errors import DomainError, Invalid, Unauthorized
 from forum_server.orm import utcnow
+from forum_server.policy import Actor
 from forum_server.reports.access import can_download_session_report
 from forum_server.rooms import posting, queries, session_moderators, sessions
 from forum_server.rooms.pages.shared import (
@@ -35,6 +37,7 @@ from forum_server.rooms.schemas import (
     SessionUpdate,
     ThreadCreate,
 )
+from forum_server.rooms.space_views import SpaceSummary
 from forum_server.rooms.state import MEMBERS
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
@@ -59,14 +62,13 @@ FORM_FIELDS = {"moderator_ids": "moderators"}
 # --- creating a session -------------------------------------------------------------
 
 
-async def _moderator_ids(request: Request, text: str) -> tuple[list[int], str | None]:
+async def _moderator_ids(db: Database, text: str) -> tuple[list[int], str | None]:
     """The accounts named by address in a moderators field (one a line), and the
     problem with it, if any."""
     emails = lines(text)
     if not emails:
         return [], None
-    async with app_context(request).db.read() as db:
-        ids, unknown = await session_moderators.moderators_by_email(db, emails)
+    ids, unknown = await session_moderators.moderators_by_email(db, emails)
     return ids, f"No account uses the address {unknown[0]}." if unknown else None
 
 
@@ -90,7 +92,8 @@ async def _session_input(
         else:
             if when is not None:
                 data[name] = when
-    data["moderator_ids"], unknown = await _moderator_ids(request, form.get("moderators", ""))
+    moderators = form.get("moderators", "")
+    data["moderator_ids"], unknown = await _moderator_ids(app_context(request).db, moderators)
     if unknown:
         errors["moderators"] = unknown
     valid, model_errors = validate_form(SessionCreate, data)
@@ -101,27 +104,29 @@ async def _session_input(
     return (None if errors else valid), errors
 
 
+async def _new_session_form(
+    request: Request,
+    space: SpaceSummary,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    context = {"space": space, "form": form, "errors": errors, "posting_choices": POSTING_CHOICES}
+    templates = app_context(request).templates
+    return await templates.page(request, "rooms/session_new.html", context, status=status)
+
+
 async def new_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug = request.path_params["slug"]
     async with ctx.db.read() as db:
         space = await queries.space_to_manage(db, actor, slug)
-
-    async def show(form: dict[str, str], errors: dict[str, str], status: int = 200) -> Response:
-        context = {
-            "space": space,
-            "form": form,
-            "errors": errors,
-            "posting_choices": POSTING_CHOICES,
-        }
-        return await ctx.templates.page(request, "rooms/session_new.html", context, status=status)
-
     if request.method == "GET":
-        return await show({"posting": "signed_in"}, {})
+        return await _new_session_form(request, space, {"posting": "signed_in"}, {})
     form = await read_form(request)
     data, errors = await _session_input(request, form)
     if data is None:
-        return await show(form, errors, status=422)
+        return await _new_session_form(request, space, form, errors, status=422)
 
     async def create(data: SessionCreate = data) -> str:
         detail = await sessions.create_session(ctx.db, actor, slug, data)
@@ -129,7 +134,7 @@ async def new_session(request: Request) -> Response:
 
     async def refused(error: DomainError) -> Response:
         field = FORM_FIELDS.get(error.field or "form", error.field or "form")
-        return await show(form, {field: error.message}, status=error.status)
+        return await _new_session_form(request, space, form, {field: error.message}, error.status)
 
     return await attempt(create, refused)
 
@@ -170,25 +175,27 @@ async def session_page(request: Request) -> Response:
     return await render_session(request, request.path_params["session_id"])
 
 
+# A form's command: (database, actor, session id, the form) -> whatever it returns.
+FormCommand = Callable[[Database, Actor, int, dict[str, str]], Awaitable[object]]
+
+
 async def _act(
-    request: Request,
-    session_id: int,
-    action: Callable[[], Awaitable[object]],
-    notice: str,
-    *,
-    form: dict[str, str] | None = None,
-    form_name: str | None = None,
+    request: Request, command: FormCommand, notice: str, form_name: str | None = None
 ) -> Response:
-    """One moderator command: back to the session page with a notice, or the page
-    again with the refusal (signing in first, for anonymous callers)."""
+    """One moderator form, one command: back to the session page with a notice, or the
+    page again with the refusal and what was typed (sign in first, for anonymous
+    callers: the session may not be theirs to see)."""
+    ctx, actor = app_context(request), await actor_of(request)
+    session_id: int = request.path_params["session_id"]
+    form = await read_form(request)
 
     async def run() -> str:
-        await action()
+        await command(ctx.db, actor, session_id, form)
         return f"/sessions/{session_id}?notice={notice}"
 
     async def refused(error: DomainError) -> Response:
         if isinstance(error, Unauthorized):
-            raise error  # the session may not be theirs to see: no page, only "sign in"
+            raise error
         return await render_session(
             request, session_id, error=error, form=form, form_name=form_name
         )
@@ -196,72 +203,61 @@ async def _act(
     return await attempt(run, refused)
 
 
+async def _open(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    return await sessions.open_now(db, actor, session_id)
+
+
+async def _close(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    return await sessions.close_now(db, actor, session_id)
+
+
+async def _extend(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    closes_at = time_field(form, "closes_at", "New closing time")
+    if closes_at is None:
+        raise Invalid("New closing time: This is required.", field="closes_at")
+    return await sessions.update_session(db, actor, session_id, SessionUpdate(closes_at=closes_at))
+
+
+async def _reopen(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    data = Reopen(closes_at=time_field(form, "closes_at", "New closing time"))
+    return await sessions.reopen(db, actor, session_id, data)
+
+
+async def _moderators(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    ids, unknown = await _moderator_ids(db, form.get("moderators", ""))
+    if unknown:
+        raise Invalid(f"Moderators: {unknown}", field="moderators")
+    data = checked(SessionModerators, {"moderator_ids": ids}, LABELS)
+    return await session_moderators.set_moderators(db, actor, session_id, data)
+
+
+async def _question(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
+    return await sessions.add_question(db, actor, session_id, data)
+
+
 async def open_session(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id = request.path_params["session_id"]
-    return await _act(
-        request, session_id, lambda: sessions.open_now(ctx.db, actor, session_id), "opened"
-    )
+    return await _act(request, _open, "opened")
 
 
 async def close_session(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id = request.path_params["session_id"]
-    return await _act(
-        request, session_id, lambda: sessions.close_now(ctx.db, actor, session_id), "closed"
-    )
+    return await _act(request, _close, "closed")
 
 
 async def extend_session(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id, form = request.path_params["session_id"], await read_form(request)
-
-    async def extend() -> object:
-        closes_at = time_field(form, "closes_at", "New closing time")
-        if closes_at is None:
-            raise Invalid("New closing time: This is required.", field="closes_at")
-        data = SessionUpdate(closes_at=closes_at)
-        return await sessions.update_session(ctx.db, actor, session_id, data)
-
-    return await _act(request, session_id, extend, "extended", form=form, form_name="extend")
+    return await _act(request, _extend, "extended", form_name="extend")
 
 
 async def reopen_session(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id, form = request.path_params["session_id"], await read_form(request)
-
-    async def reopen() -> object:
-        data = Reopen(closes_at=time_field(form, "closes_at", "New closing time"))
-        return await sessions.reopen(ctx.db, actor, session_id, data)
-
-    return await _act(request, session_id, reopen, "reopened", form=form, form_name="reopen")
+    return await _act(request, _reopen, "reopened", form_name="reopen")
 
 
 async def change_moderators(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id, form = request.path_params["session_id"], await read_form(request)
-
-    async def change() -> object:
-        ids, unknown = await _moderator_ids(request, form.get("moderators", ""))
-        if unknown:
-            raise Invalid(f"Moderators: {unknown}", field="moderators")
-        data = checked(SessionModerators, {"moderator_ids": ids}, LABELS)
-        return await session_moderators.set_moderators(ctx.db, actor, session_id, data)
-
-    notice, name = "moderators_changed", "moderators"
-    return await _act(request, session_id, change, notice, form=form, form_name=name)
+    return await _act(request, _moderators, "moderators_changed", form_name="moderators")
 
 
 async def add_question(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id, form = request.path_params["session_id"], await read_form(request)
-
-    async def add() -> object:
-        data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
-        return await sessions.add_question(ctx.db, actor, session_id, data)
-
-    notice = "question_added"
-    return await _act(request, session_id, add, notice, form=form, form_name="question")
+    return await _act(request, _question, "question_added", form_name="question")
 
 
 async def edit_question(request: Request) -> Response:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum_server.errors import Conflict, DomainError, Forbidden, Invalid, Unauthorized
-from forum_server.rooms.queries import SessionDetail
+from forum_server.rooms.space_views import SessionDetail
 from forum_server.rooms.state import CLOSED, OPEN, SCHEDULED
 from forum_server.schemas import invalid_from
 from forum_server.web.forms import validate_form
