@@ -242,7 +242,8 @@ async def load_session(
     assert space is not None
     moderators = await db.scalars(
         select(SessionModerator.user_id).where(
-            SessionModerator.session_id == session_id, acting_moderators_clause(space.visibility)
+            SessionModerator.session_id == session_id,
+            acting_moderators_clause(space.id, space.visibility),
         )
     )
     access = SessionAccess(
@@ -251,8 +252,11 @@ async def load_session(
         moderator_ids=frozenset(moderators),
         posting=forum_session.posting,
     )
-    draft = await db.scalar(select(SessionPeriod.id).where(SessionPeriod.session_id == session_id))
-    check_may_see_session(access, draft=draft is None)
+    if not access.can_moderate:  # those who prepare a session see it in any state
+        scheduled = await db.scalar(
+            select(SessionPeriod.id).where(SessionPeriod.session_id == session_id).limit(1)
+        )
+        check_may_see_session(access, draft=scheduled is None)
     return forum_session, access
 
 
@@ -424,18 +428,13 @@ def check_may_appoint_moderators(access: SpaceAccess) -> None:
         raise Forbidden("Only the space's owners, its moderators and the secretariat can do this.")
 
 
-def acting_moderators_clause(visibility: str) -> ColumnElement[bool]:
-    """SQL condition on SessionModerator (joined to its session) keeping the appointed
-    moderators who act as such: in a members space, only those who are members now,
-    so leaving the space ends a session moderator's rights with it."""
+def acting_moderators_clause(space_id: int, visibility: str) -> ColumnElement[bool]:
+    """SQL condition on SessionModerator, for the sessions of one space, keeping the
+    appointed moderators who act as such: in a members space, only those who are
+    members now, so leaving the space ends a session moderator's rights with it."""
     if visibility != MEMBERS:
         return true()
-    members = select(Membership.user_id).where(
-        Membership.space_id
-        == select(ForumSession.space_id)
-        .where(ForumSession.id == SessionModerator.session_id)
-        .scalar_subquery()
-    )
+    members = select(Membership.user_id).where(Membership.space_id == space_id)
     return SessionModerator.user_id.in_(members)
 
 
