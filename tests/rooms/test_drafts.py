@@ -119,3 +119,28 @@ async def test_a_draft_has_no_live_subscribers_but_its_preparers(db: Database, p
         )
         access = await load_access(db, actor, draft)
         assert (access is None) == (who in HIDDEN), who
+
+
+async def test_a_space_report_leaves_drafts_to_those_who_prepare_them(
+    client, make_space, make_session, add_member, people
+):
+    slug = await make_space(slug="workspace", visibility="members")
+    await add_member(slug, people["owner"].id, "owner")
+    await add_member(slug, people["member"].id)
+    await make_session(slug, title="Running session")
+    await make_session(
+        slug, title="Draft in the making", opens_at=None, closes_at=None, questions=["Secret?"]
+    )
+    owner = await headers_of(client, people, "owner")
+    allowed = await client.patch(
+        f"/api/v1/spaces/{slug}/report-settings",
+        json={"members_may_download_reports": True},
+        headers=owner,
+    )
+    assert allowed.status_code == 200, allowed.text
+    url = f"/api/v1/spaces/{slug}/report?format=md"
+    as_member = await client.get(url, headers=await headers_of(client, people, "member"))
+    assert as_member.status_code == 200
+    assert "Running session" in as_member.text and "Draft in the making" not in as_member.text
+    as_owner = await client.get(url, headers=owner)
+    assert "Running session" in as_owner.text and "Draft in the making" in as_owner.text
