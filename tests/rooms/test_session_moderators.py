@@ -246,3 +246,39 @@ async def test_managers_change_moderators_on_the_session_page(client, workspace:
         assert changed.headers["location"] == f"{page}?notice=moderators_changed"
         shown = (await http.get(changed.headers["location"])).text
         assert "moderators are changed" in shown and "Moderated by Member" in shown
+
+
+async def test_anonymous_callers_are_asked_to_sign_in_by_every_managers_route(
+    client, workspace: Place, browser
+):
+    """Even where the space may not be known to exist: 401 comes before anything is
+    looked up, so it tells nothing about the space."""
+    sid = workspace.session_id
+    detail = await client.get(f"/api/v1/sessions/{sid}", headers=workspace.h("sec"))
+    qid = detail.json()["questions"][0]["id"]
+    for method, path, body in [
+        ("POST", "/api/v1/spaces/workspace/sessions", {"title": "Mine"}),
+        ("PATCH", f"/api/v1/sessions/{sid}", {"title": "Mine"}),
+        ("PUT", f"/api/v1/sessions/{sid}/moderators", {"moderator_ids": []}),
+        ("POST", f"/api/v1/sessions/{sid}/open", {}),
+        ("POST", f"/api/v1/sessions/{sid}/close", {}),
+        ("POST", f"/api/v1/sessions/{sid}/reopen", {}),
+        ("POST", f"/api/v1/sessions/{sid}/questions", {"text": "Mine?"}),
+        ("PATCH", f"/api/v1/questions/{qid}", {"text": "Mine?"}),
+    ]:
+        response = await client.request(method, path, json=body)
+        assert response.status_code == 401, (method, path, response.text)
+    async with browser() as anonymous:
+        token = await csrf_from(anonymous, "/")
+        form = await anonymous.get("/spaces/workspace/sessions/new")
+        assert form.status_code == 303 and form.headers["location"].startswith("/login")
+        for path in (
+            "/spaces/workspace/sessions/new",
+            *(f"/sessions/{sid}/{a}" for a in ("open", "close", "extend", "reopen")),
+            f"/sessions/{sid}/questions",
+            f"/sessions/{sid}/moderators",
+            f"/questions/{qid}/edit",
+        ):
+            response = await anonymous.post(path, data={"csrf_token": token, "title": "x"})
+            assert response.status_code == 401, path
+            assert "Work session" not in response.text

@@ -13,9 +13,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum_server.db import Database
-from forum_server.errors import DomainError, Invalid, Unauthorized
+from forum_server.errors import DomainError, Invalid
 from forum_server.orm import utcnow
-from forum_server.policy import Actor
+from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import can_download_session_report
 from forum_server.rooms import posting, queries, session_moderators, sessions
 from forum_server.rooms.pages.shared import (
@@ -186,6 +186,7 @@ async def _act(
     page again with the refusal and what was typed (sign in first, for anonymous
     callers: the session may not be theirs to see)."""
     ctx, actor = app_context(request), await actor_of(request)
+    require_caller(actor)  # before reading the form: a refusal would show the session
     session_id: int = request.path_params["session_id"]
     form = await read_form(request)
 
@@ -194,8 +195,6 @@ async def _act(
         return f"/sessions/{session_id}?notice={notice}"
 
     async def refused(error: DomainError) -> Response:
-        if isinstance(error, Unauthorized):
-            raise error
         return await render_session(
             request, session_id, error=error, form=form, form_name=form_name
         )
@@ -262,6 +261,7 @@ async def add_question(request: Request) -> Response:
 
 async def edit_question(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
+    require_caller(actor)
     question_id, form = request.path_params["question_id"], await read_form(request)
 
     async def edit() -> str:
@@ -270,8 +270,6 @@ async def edit_question(request: Request) -> Response:
         return f"/sessions/{question.session_id}?notice=question_edited"
 
     async def refused(error: DomainError) -> Response:
-        if isinstance(error, Unauthorized):
-            raise error
         async with ctx.db.read() as db:
             question = await queries.question_detail(db, actor, question_id)
         return await render_session(request, question.session_id, error=error)
