@@ -9,7 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from forum_server.accounts import email_confirmation, service
-from forum_server.accounts.email_confirmation_web import PROFILE_NOTICES
+from forum_server.accounts.email_confirmation_pages import PROFILE_NOTICES
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
