@@ -70,10 +70,13 @@ async def me(request: Request) -> Response:
 async def create_user(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, UserCreate)
-    registration_open = ctx.settings.registration_open
-    user = await service.create_user(ctx.db, actor, data, registration_open=registration_open)
-    # Someone registering themselves is sent a link confirming their address.
-    await email_confirmation.send_after_registration(ctx.db, ctx.settings, user)
+    user = await service.create_user(
+        ctx.db,
+        actor,
+        data,
+        registration_open=ctx.settings.registration_open,
+        confirmation=ctx.settings,
+    )
     return json_response(user.as_json(), status=201)
 
 
