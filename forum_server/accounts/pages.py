@@ -76,9 +76,8 @@ async def logout(request: Request) -> Response:
 
 async def register_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    check_can_create_user(
-        actor, registration_open=ctx.settings.registration_open, as_secretariat=False
-    )
+    registration_open = ctx.settings.registration_open
+    check_can_create_user(actor, registration_open=registration_open, as_secretariat=False)
     if request.method == "GET":
         return await _register_form(request, {}, {})
     form = await read_form(request)
@@ -86,11 +85,7 @@ async def register_page(request: Request) -> Response:
     if data is not None:
         try:
             user = await service.create_user(
-                ctx.db,
-                actor,
-                data,
-                registration_open=ctx.settings.registration_open,
-                confirmation=ctx.settings,
+                ctx.db, actor, data, registration_open=registration_open, confirmation=ctx.settings
             )
         except Invalid as error:
             errors = error_for_field(error)
