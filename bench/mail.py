@@ -158,7 +158,7 @@ async def main(args: argparse.Namespace) -> None:
     db.before_commit.append(add_jobs)
     poster_id = (await make_people(db, 1, "poster"))[0]
     poster = Actor(user_id=poster_id, display_name="Poster", is_secretariat=True)
-    quiet_session, quiet_thread = await make_session(db, "quiet")
+    _, quiet_thread = await make_session(db, "quiet")
     busy_session, busy_thread = await make_session(db, "busy")
     readers = await make_people(db, args.watchers, "reader")
     await watch_all(db, readers, busy_session, "post")

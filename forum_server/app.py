@@ -22,10 +22,10 @@ from starlette.staticfiles import StaticFiles
 
 from forum_server.accounts import api as account_api
 from forum_server.accounts import (
-    email_confirmation_web,
-    management_web,
+    email_confirmation_pages,
     oidc_pages,
-    password_reset_web,
+    password_reset_pages,
+    users_pages,
 )
 from forum_server.accounts import pages as account_pages
 from forum_server.broker import create_broker, publish_events
@@ -39,12 +39,12 @@ from forum_server.mail import pages as mail_pages
 from forum_server.mail.digest import run_digests
 from forum_server.mail.notifications import add_jobs, run_notifications
 from forum_server.mail.sender import run_sender
+from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
-from forum_server.moderation import views as moderation_api
-from forum_server.reports import views as reports_api
+from forum_server.reports import api as reports_api
+from forum_server.rooms import api as rooms_api
 from forum_server.rooms import members_api, members_pages
 from forum_server.rooms import pages as rooms_pages
-from forum_server.rooms import views as rooms_api
 from forum_server.rooms.scheduler import run_scheduler
 from forum_server.settings import Settings
 from forum_server.web import errors as web_errors
@@ -65,9 +65,6 @@ log = logging.getLogger(__name__)
 
 API_ROUTERS: tuple[ApiRouter, ...] = (
     account_api.api,
-    management_web.api,
-    email_confirmation_web.api,
-    password_reset_web.api,
     rooms_api.api,
     members_api.api,
     moderation_api.api,
@@ -132,9 +129,9 @@ def create_app(
     routes: list[BaseRoute] = [
         *site_pages.routes,
         *account_pages.routes,
-        *management_web.routes,
-        *email_confirmation_web.routes,
-        *password_reset_web.routes,
+        *users_pages.routes,
+        *email_confirmation_pages.routes,
+        *password_reset_pages.routes,
         *oidc_pages.routes,
         *members_pages.routes,
         *rooms_pages.routes,

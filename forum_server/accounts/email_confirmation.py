@@ -63,10 +63,12 @@ async def request_link(db: Database, settings: Settings, actor: Actor) -> Confir
     count). Conflict `already_verified`; RateLimited after three an hour."""
     user_id = require_signed_in(actor)
     async with db.write() as uow:
-        return await _prepare(uow, settings, user_id)
+        return await prepare_link(uow, settings, user_id)
 
 
-async def _prepare(uow: UnitOfWork, settings: Settings, user_id: int) -> ConfirmationMail:
+async def prepare_link(uow: UnitOfWork, settings: Settings, user_id: int) -> ConfirmationMail:
+    """The link for this account, counted against its hourly limit and queued in the
+    outbox in the caller's transaction. Conflict `already_verified`; RateLimited."""
     user = await uow.session.get(User, user_id)
     if user is None or not user.is_active:
         raise NotFound("No such user.")
@@ -91,14 +93,6 @@ async def _prepare(uow: UnitOfWork, settings: Settings, user_id: int) -> Confirm
         ],
     )
     return ConfirmationMail(user.email, link)
-
-
-async def send_after_registration(db: Database, settings: Settings, user: UserView) -> None:
-    """The first link, for someone who registered themselves."""
-    if user.email_verified:
-        return
-    async with db.write() as uow:
-        await _prepare(uow, settings, user.id)
 
 
 async def confirm(db: Database, settings: Settings, token: str) -> UserView:

@@ -13,9 +13,8 @@ from forum_server.mail.models import OutboxMessage
 from forum_server.mail.notifications import send_closing_reminders
 from forum_server.moderation.flags import flag_post
 from forum_server.orm import utcnow
-from forum_server.policy import load_session
 from forum_server.rooms import posting, sessions
-from forum_server.rooms.schemas import PostCreate
+from forum_server.rooms.schemas import PostCreate, QuestionCreate
 from tests.conftest import SECRETARIAT
 from tests.helpers import bearer, csrf_from, deliver_mail, sign_in, token_for
 from tests.mail.conftest import Relay, actor_of, text_of
@@ -31,12 +30,11 @@ async def test_members_hear_of_opening_questions_and_closing(
     session_id = await make_session(
         slug, title="Review", opens_at=now + timedelta(hours=1), closes_at=now + timedelta(days=3)
     )
-    async with db.write() as uow:  # a moderator opens it now and adds a question
-        forum_session, access = await load_session(uow.session, SECRETARIAT, session_id)
-        await sessions.open_now(uow, access, forum_session)
-    async with db.write() as uow:
-        forum_session, access = await load_session(uow.session, SECRETARIAT, session_id)
-        await sessions.add_question(uow, access, forum_session, "What is missing?")
+    # A moderator opens it now and adds a question.
+    await sessions.open_now(db, SECRETARIAT, session_id)
+    await sessions.add_question(
+        db, SECRETARIAT, session_id, QuestionCreate(text="What is missing?")
+    )
     await deliver_mail(app)
     subjects = sorted(m["Subject"] for m in relay.to("member@example.org"))
     assert subjects == [

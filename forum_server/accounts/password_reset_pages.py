@@ -1,9 +1,7 @@
-"""Routes for choosing a new password by e-mail, JSON and pages:
+"""Pages for choosing a new password by e-mail (the JSON routes are in `api.py`):
 
-POST /api/v1/password-reset-requests {email}     ask for a link (always 202)
-POST /api/v1/password-resets {token, password}    choose the password
-GET|POST /forgot-password                         the page asking for a link
-GET|POST /reset-password/{token}                  the link: the new password form
+GET|POST /forgot-password            the page asking for a link
+GET|POST /reset-password/{token}     the link: the new password form
 """
 
 from __future__ import annotations
@@ -16,43 +14,9 @@ from forum_server.accounts import password_reset
 from forum_server.accounts.password_reset import ResetPassword, ResetRequest
 from forum_server.errors import Invalid, RateLimited
 from forum_server.schemas import validate
-from forum_server.web.api import ApiRouter, json_response, parse_body
 from forum_server.web.auth import client_address
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form
-
-api = ApiRouter()
-
-
-@api.route(
-    "POST",
-    "/password-reset-requests",
-    summary="Ask for a link to choose a new password (the answer never says if the "
-    "address has an account)",
-    body=ResetRequest,
-    status=202,
-    auth="none",
-)
-async def request_reset(request: Request) -> Response:
-    ctx = app_context(request)
-    data = await parse_body(request, ResetRequest)
-    client = client_address(request, ctx.settings)
-    asked = await password_reset.request_reset(ctx.db, ctx.settings.secret_key, data, client=client)
-    return json_response({"message": asked.message}, status=202)
-
-
-@api.route(
-    "POST",
-    "/password-resets",
-    summary="Choose a new password with the link's token (ends every sign-in)",
-    body=ResetPassword,
-    auth="none",
-)
-async def reset(request: Request) -> Response:
-    ctx = app_context(request)
-    data = await parse_body(request, ResetPassword)
-    user = await password_reset.reset_password(ctx.db, ctx.settings.secret_key, data)
-    return json_response(user.as_json())
 
 
 async def forgot_page(request: Request) -> Response:
