@@ -202,3 +202,54 @@ def watch_from_form(form: dict[str, str]) -> WatchCreate:
                 raise Invalid(f"{name}: expected a number.", field=name)
             data[name] = int(value)
     return validate(WatchCreate, data)
+
+
+@dataclass(frozen=True)
+class WatchState:
+    """What a page's watch form shows: the level in force and where it comes from."""
+
+    target_type: str
+    target_id: int
+    level: str  # post | digest | none
+    source: str  # chosen | session (a thread following its session) | member | default
+
+
+async def watch_state(session: AsyncSession, actor: Actor, target: Target) -> WatchState | None:
+    """The actor's level for a session or thread they may see (the page checked that);
+    None for anonymous visitors, who cannot watch."""
+    if actor.user_id is None:
+        return None
+    chosen = dict(
+        (row.target_type, row.level)
+        for row in await session.scalars(
+            select(Watch).where(
+                Watch.user_id == actor.user_id,
+                ((Watch.target_type == target.type) & (Watch.target_id == target.id))
+                | ((Watch.target_type == "session") & (Watch.target_id == _session_of(target))),
+            )
+        )
+    )
+    if target.type in chosen:
+        return WatchState(target.type, target.id, chosen[target.type], "chosen")
+    if "session" in chosen:
+        return WatchState(target.type, target.id, chosen["session"], "session")
+    member = await session.scalar(
+        select(Membership.id)
+        .join(Space, Space.id == Membership.space_id)
+        .join(ForumSession, ForumSession.space_id == Space.id)
+        .where(
+            Membership.user_id == actor.user_id,
+            Space.visibility == "members",
+            ForumSession.id == _session_of(target),
+        )
+    )
+    return WatchState(
+        target.type, target.id, "post" if member else "none", "member" if member else "default"
+    )
+
+
+def _session_of(target: Target) -> Any:
+    """SQL for the id of the target's session."""
+    if target.type == "session":
+        return target.id
+    return select(Thread.session_id).where(Thread.id == target.id).scalar_subquery()

@@ -139,3 +139,28 @@ async def test_watching_from_a_page_and_the_profile_list(
     assert done.status_code == 303 and done.headers["location"] == f"/sessions/{session_id}"
     profile = await client.get("/profile")
     assert "Adaptation" in profile.text and 'value="digest" selected' in profile.text
+
+
+async def test_session_and_thread_pages_offer_the_watch_form(
+    app, client: httpx.AsyncClient, make_user, make_space, make_session, question_threads
+):
+    slug = await make_space()
+    session_id = await make_session(slug)
+    [thread_id, _] = await question_threads(session_id)
+    anonymous = await client.get(f"/sessions/{session_id}")
+    assert 'action="/mail/watch"' not in anonymous.text  # nobody to send it to
+    await sign_in(client, await make_user())
+    page = await client.get(f"/threads/{thread_id}")
+    assert 'action="/mail/watch"' in page.text
+    assert f'name="thread_id" value="{thread_id}"' in page.text
+    assert "only the replies to your own posts" in page.text
+    token = await csrf_from(client, f"/threads/{thread_id}")
+    await client.post(
+        "/mail/watch",
+        data={"thread_id": str(thread_id), "level": "post", "next": f"/threads/{thread_id}"},
+        headers={"X-CSRF-Token": token},
+    )
+    page = await client.get(f"/threads/{thread_id}")
+    assert 'value="post" selected' in page.text
+    session_page = await client.get(f"/sessions/{session_id}")
+    assert f'name="session_id" value="{session_id}"' in session_page.text

@@ -14,6 +14,8 @@ from starlette.routing import Route
 
 from forum_server.db import Database
 from forum_server.errors import DomainError, Invalid
+from forum_server.mail import watching
+from forum_server.mail.compose import Target
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
@@ -156,8 +158,10 @@ async def render_session(
     async with ctx.db.read() as db:
         detail = await queries.session_detail(db, actor, session_id)
         can_download = await session_report_download(db, actor, session_id)
+        watch = await watching.watch_state(db, actor, Target("session", session_id))
     context = {
         "session": detail,
+        "watch": watch,
         "live_after": live_after,
         "can_download_report": can_download,
         "status": session_status(detail, utcnow()),

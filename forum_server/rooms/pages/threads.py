@@ -12,6 +12,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError, Invalid
+from forum_server.mail import watching
+from forum_server.mail.compose import Target
 from forum_server.orm import utcnow
 from forum_server.rooms import posting, queries
 from forum_server.rooms.pages.shared import (
@@ -78,6 +80,7 @@ async def render_thread(
     async with ctx.db.read() as db:
         detail = await queries.thread_detail(db, actor, thread_id)
         summary = await summary_for_thread(db, actor, thread_id)
+        watch = await watching.watch_state(db, actor, Target("thread", thread_id))
     may_post = detail.session.can_post and not detail.thread.locked
     rows = post_rows(detail.posts, reply_forms=may_post)
     form = form or {}
@@ -96,6 +99,7 @@ async def render_thread(
         "typed": form.get("body", ""),
         "reply_to": reply_to,
         "summary": summary,
+        "watch": watch,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
