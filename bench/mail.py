@@ -38,7 +38,7 @@ from forum_server.mail.notifications import add_jobs, run_notifications
 from forum_server.mail.sender import deliver_due, run_sender
 from forum_server.migrate import migrate
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, load_space
+from forum_server.policy import Actor
 from forum_server.rooms import posting, sessions, spaces
 from forum_server.rooms.models import Question
 from forum_server.rooms.schemas import PostCreate, SessionCreate, SpaceCreate
@@ -65,26 +65,25 @@ def free_port() -> int:
 
 
 async def make_session(db: Database, slug: str) -> tuple[int, int]:
-    async with db.write() as uow:
-        await spaces.create_space(
-            uow, SECRETARIAT, SpaceCreate.model_validate({"slug": slug, "title": slug})
-        )
-    async with db.write() as uow:
-        _, access = await load_space(uow.session, SECRETARIAT, slug)
-        now = utcnow()
-        data = {
-            "title": f"Session {slug}",
-            "opens_at": now - timedelta(minutes=1),
-            "closes_at": now + timedelta(days=5),
-            "questions": ["What has worked?"],
-        }
-        session_id = await sessions.create_session(uow, access, SessionCreate.model_validate(data))
+    await spaces.create_space(
+        db, SECRETARIAT, SpaceCreate.model_validate({"slug": slug, "title": slug})
+    )
+    now = utcnow()
+    data = {
+        "title": f"Session {slug}",
+        "opens_at": now - timedelta(minutes=1),
+        "closes_at": now + timedelta(days=5),
+        "questions": ["What has worked?"],
+    }
+    detail = await sessions.create_session(
+        db, SECRETARIAT, slug, SessionCreate.model_validate(data)
+    )
     async with db.read() as session:
         thread_id = await session.scalar(
-            select(Question.thread_id).where(Question.session_id == session_id)
+            select(Question.thread_id).where(Question.session_id == detail.id)
         )
     assert thread_id is not None
-    return session_id, thread_id
+    return detail.id, thread_id
 
 
 async def make_people(db: Database, count: int, prefix: str) -> list[int]:

@@ -40,6 +40,8 @@ class Lookups:
         self._names: dict[int, str] = {}
         self._labels: dict[int, str] = {}
         self._posts: dict[int, Post] = {}
+        self._checked: dict[int, set[int]] = {}
+        self._excerpts: dict[tuple[int, int], str] = {}
 
     def expect(self, messages: Iterable[Claimed]) -> None:
         """Announces the batch, so that each session's readers are read in one go."""
@@ -49,11 +51,20 @@ class Lookups:
 
     async def access(self, session_id: int, user_id: int) -> SessionAccess | None:
         """The user's access to the session if they may see it now, else None."""
-        if session_id not in self._readers or user_id not in self._wanted[session_id]:
-            wanted = self._wanted.setdefault(session_id, set())
-            wanted.add(user_id)
-            self._readers[session_id] = await session_readers(self.db, session_id, wanted)
-        return self._readers[session_id].get(user_id)
+        known = self._readers.setdefault(session_id, {})
+        checked = self._checked.setdefault(session_id, set())
+        if user_id not in checked:
+            # Everyone of the batch expected in this session not checked yet, at once.
+            wanted = (self._wanted.get(session_id, set()) | {user_id}) - checked
+            known.update(await session_readers(self.db, session_id, wanted))
+            checked |= wanted
+        return known.get(user_id)
+
+    def excerpt(self, post: Post, limit: int = EXCERPT_CHARS) -> str:
+        key = (post.id, limit)
+        if key not in self._excerpts:
+            self._excerpts[key] = excerpt(post.body, limit)
+        return self._excerpts[key]
 
     async def posts(self, ids: Iterable[int]) -> list[Post]:
         """The posts with these ids that exist, in id order (digests share theirs)."""
@@ -195,7 +206,7 @@ async def _moderation(look: Lookups, m: Claimed) -> Draft | None:
                 "kind": item["kind"],
                 "author": await look.author(post),
                 "thread": await look.label(post.thread_id),
-                "excerpt": excerpt(post.body, 160),
+                "excerpt": look.excerpt(post, 160),
                 "link": f"/threads/{post.thread_id}#post-{post.id}",
             }
         )
@@ -233,7 +244,7 @@ async def _digest(look: Lookups, m: Claimed) -> Draft | None:
         threads[post.thread_id]["posts"].append(
             {
                 "author": await look.author(post),
-                "excerpt": excerpt(post.body),
+                "excerpt": look.excerpt(post),
                 "link": f"/threads/{post.thread_id}#post-{post.id}",
             }
         )
