@@ -54,15 +54,18 @@ async def add_jobs(uow: UnitOfWork) -> None:
 # --- expanding jobs ---------------------------------------------------------------------
 
 
-async def expand_jobs(db: Database, *, yield_ratio: float = 0.0) -> int:
+async def expand_jobs(
+    db: Database, *, yield_ratio: float = 0.0, stop: asyncio.Event | None = None
+) -> int:
     """Turns waiting jobs into messages, a chunk of recipients per transaction (short
     transactions: posting never waits long behind a fan-out to thousands). A chunk's
     messages and the job's progress commit together, so every recipient is queued
     exactly once even if the process dies. After each chunk it leaves the database
     alone for `yield_ratio` times as long as the chunk took, so that on SQLite's
-    single writer people's own writes keep their turn. Returns the chunks done."""
+    single writer people's own writes keep their turn. Returns the chunks done, early
+    once `stop` is set (what is left waits in its job)."""
     done, took = 0, 0.0
-    while True:
+    while stop is None or not stop.is_set():
         await asyncio.sleep(took * yield_ratio)
         began = time.perf_counter()
         async with db.write() as uow:
@@ -80,6 +83,7 @@ async def expand_jobs(db: Database, *, yield_ratio: float = 0.0) -> int:
                 job.done_through = after
         done += 1
         took = time.perf_counter() - began
+    return done
 
 
 async def _expand(uow: UnitOfWork, event: EventRecord, after: int) -> int | None:
@@ -317,7 +321,7 @@ async def run_notifications(db: Database, stop: asyncio.Event, *, interval: floa
     """Expands jobs every second; batches and reminders every minute."""
 
     async def pass_() -> None:
-        await expand_jobs(db, yield_ratio=YIELD_RATIO)
+        await expand_jobs(db, yield_ratio=YIELD_RATIO, stop=stop)
 
     async def slow() -> None:
         await send_moderation_batches(db)

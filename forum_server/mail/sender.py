@@ -141,11 +141,13 @@ async def deliver_due(
     worker: str | None = None,
     limit: int = 50,
     yield_ratio: float = 0.0,
+    stop: asyncio.Event | None = None,
 ) -> int:
     """Claims what is due and delivers it; returns how many were sent. A relay that
     cannot be reached leaves every claimed message for a later try. Between batches
     it pauses `yield_ratio` times as long as the batch took (the background sender
-    shares the process and SQLite's writer with people's requests)."""
+    shares the process and SQLite's writer with people's requests). Returns early
+    once `stop` is set (the server is shutting down; the rest waits in the outbox)."""
     worker = worker or secrets.token_hex(8)
     sent = 0
     while True:
@@ -154,7 +156,7 @@ async def deliver_due(
         if not claimed:
             return sent
         sent += await _deliver(db, settings, worker, claimed)
-        if len(claimed) < limit:
+        if len(claimed) < limit or (stop is not None and stop.is_set()):
             return sent
         await asyncio.sleep((time.perf_counter() - began) * yield_ratio)
 
@@ -213,7 +215,7 @@ async def run_sender(
 ) -> None:
     worker = secrets.token_hex(8)
     await repeat(
-        partial(deliver_due, db, settings, worker=worker, yield_ratio=YIELD_RATIO),
+        partial(deliver_due, db, settings, worker=worker, yield_ratio=YIELD_RATIO, stop=stop),
         stop,
         every=interval,
         what="mail delivery pass",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
@@ -122,3 +122,12 @@ def make_session(make_session: Callable[..., Awaitable[int]]) -> Callable[..., A
         return await make_session(slug, **fields)
 
     return make
+
+
+@pytest.fixture
+async def quiet_db(settings: Settings) -> AsyncIterator[Database]:
+    """The test's database without a running app: no background sender takes the
+    messages a test means to deliver itself."""
+    database = Database(settings.database_url)
+    yield database
+    await database.dispose()

@@ -61,8 +61,9 @@ async def _statuses(db: Database) -> dict[str, str]:
 
 
 async def test_a_relay_that_is_down_gets_the_message_once_it_is_back(
-    app, db: Database, settings: Settings, relay: Relay
+    quiet_db: Database, settings: Settings, relay: Relay
 ):
+    db = quiet_db
     relay.stop()
     await _queue_one(db, "someone@example.org")
     assert await deliver_due(db, settings) == 0
@@ -80,8 +81,9 @@ async def test_a_relay_that_is_down_gets_the_message_once_it_is_back(
 
 
 async def test_a_refused_address_is_recorded_and_shown_to_the_secretariat(
-    app, client: httpx.AsyncClient, db: Database, settings: Settings, relay: Relay, make_user
+    client: httpx.AsyncClient, quiet_db: Database, settings: Settings, relay: Relay, make_user
 ):
+    db = quiet_db
     relay.refuse.add("gone@example.org")
     await _queue_one(db, "gone@example.org")
     await _queue_one(db, "here@example.org")
@@ -101,7 +103,11 @@ async def test_a_refused_address_is_recorded_and_shown_to_the_secretariat(
     assert refused.status_code == 403
 
 
-async def test_nothing_is_queued_when_the_change_is_rolled_back(db: Database, settings, relay):
+async def test_nothing_is_queued_when_the_change_is_rolled_back(
+    quiet_db: Database, settings, relay
+):
+    db = quiet_db
+
     class Boom(Exception):
         pass
 
@@ -113,3 +119,17 @@ async def test_nothing_is_queued_when_the_change_is_rolled_back(db: Database, se
         pass
     await deliver_due(db, settings)
     assert relay.received == []
+
+
+async def test_a_stopping_sender_leaves_the_rest_in_the_outbox(
+    quiet_db: Database, settings: Settings, relay: Relay
+):
+    db = quiet_db
+    async with db.write() as uow:
+        await queue(
+            uow, (Outgoing("password_reset", f"s{n}@example.org", {"path": "/"}) for n in range(30))
+        )
+    stop = asyncio.Event()
+    stop.set()  # the server is shutting down: one batch, then back
+    assert await deliver_due(db, settings, limit=10, stop=stop) == 10
+    assert list((await _statuses(db)).values()).count("queued") == 20
