@@ -113,3 +113,12 @@ class DigestCursor(Base):
     )
     last_post_id: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MailCursor(Base):
+    """How far a background pass has read a table (e.g. flags already told)."""
+
+    __tablename__ = "mail_cursors"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

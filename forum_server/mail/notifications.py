@@ -17,8 +17,16 @@ from sqlalchemy import delete, func, select
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
 from forum_server.events import EventRecord
-from forum_server.mail.models import ClosingReminder, MailJob, ModerationItem, OutboxMessage, Watch
+from forum_server.mail.models import (
+    ClosingReminder,
+    MailCursor,
+    MailJob,
+    ModerationItem,
+    OutboxMessage,
+    Watch,
+)
 from forum_server.mail.outbox import Outgoing, queue
+from forum_server.moderation.models import Flag
 from forum_server.orm import utcnow
 from forum_server.periodic import repeat
 from forum_server.policy import session_moderators_query, session_readers
@@ -30,9 +38,7 @@ SESSION_EVENTS = {
     "session.reopened": "reopened",
     "session.extended": "extended",
 }
-MAIL_EVENTS = frozenset(
-    {*SESSION_EVENTS, "question.added", "post.created", "post.held", "flag.created"}
-)
+MAIL_EVENTS = frozenset({*SESSION_EVENTS, "question.added", "post.created", "post.held"})
 MODERATION_EVERY = timedelta(minutes=15)
 CLOSING_NOTICE = timedelta(hours=24)
 CHUNK = 100  # recipients per fan-out transaction
@@ -105,10 +111,8 @@ async def _expand(uow: UnitOfWork, event: EventRecord, after: int) -> int | None
         return await notify_session(uow, event.session_id, key, context, "question", after=after)
     if event.type == "post.created":
         return await _notify_post(uow, event.session_id, data, after)
-    if event.type in ("post.held", "flag.created"):
-        post_id = data["id"] if event.type == "post.held" else data["post_id"]
-        kind = "held" if event.type == "post.held" else "flag"
-        await _hold_for_moderators(uow, event.session_id, post_id, kind)
+    if event.type == "post.held":
+        await _hold_for_moderators(uow, event.session_id, data["id"], "held")
     return None
 
 
@@ -244,11 +248,36 @@ async def _hold_for_moderators(uow: UnitOfWork, session_id: int, post_id: int, k
 # --- moderators' batches and closing reminders -------------------------------------------
 
 
+async def _collect_new_flags(uow: UnitOfWork) -> None:
+    """Flags raised since the last pass, for their posts' moderators. (Flags emit no
+    event: nobody but moderators is to know of them, so they are read from their
+    table, past a cursor.)"""
+    cursor = await uow.session.get(MailCursor, "flags")
+    if cursor is None:
+        cursor = MailCursor(name="flags", value=0)
+        uow.session.add(cursor)
+    rows = list(
+        await uow.session.execute(
+            select(Flag.id, Flag.post_id, Flag.status, Post.session_id)
+            .join(Post, Post.id == Flag.post_id)
+            .where(Flag.id > (cursor.value or 0))
+            .order_by(Flag.id)
+        )
+    )
+    for _flag_id, post_id, status, session_id in rows:
+        if status == "open":
+            await _hold_for_moderators(uow, session_id, post_id, "flag")
+    if rows:
+        cursor.value = rows[-1][0]
+
+
 async def send_moderation_batches(db: Database) -> int:
     """One message per moderator with what waits, at most every fifteen minutes."""
     now = utcnow()
     queued = 0
     async with db.write() as uow:
+        await _collect_new_flags(uow)
+        await uow.flush()
         waiting = list(await uow.session.scalars(select(ModerationItem.user_id).distinct()))
         for user_id in waiting:
             recent = await uow.session.scalar(

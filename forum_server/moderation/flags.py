@@ -66,15 +66,6 @@ async def flag_post(db: Database, actor: Actor, post_id: int, reason: str) -> Fl
                 reason=reason,
                 details={"flag_id": flag.id, "thread_id": post.thread_id},
             )
-            # For moderators only (the policy keeps unlisted event types to them):
-            # their mail batches and live queue learn of it.
-            uow.emit(
-                "flag.created",
-                {"flag_id": flag.id, "post_id": post_id},
-                space_id=access.space.space_id,
-                session_id=post.session_id,
-                thread_id=post.thread_id,
-            )
             return FlagReceipt(flag.id, post_id, flag.status, flag.created_at)
     except IntegrityError:  # a double submit raced past the lookup
         raise Conflict(_ALREADY, code="already_flagged") from None

@@ -29,6 +29,12 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_jobs")),
     )
     op.create_table(
+        "mail_cursors",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_mail_cursors")),
+    )
+    op.create_table(
         "mail_digest_cursors",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("last_post_id", sa.Integer(), nullable=False),
@@ -150,5 +156,6 @@ def downgrade() -> None:
 
     op.drop_table("mail_moderation_items")
     op.drop_table("mail_digest_cursors")
+    op.drop_table("mail_cursors")
     op.drop_table("mail_jobs")
     # ### end Alembic commands ###
