@@ -10,12 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.db import Database
 from forum_server.moderation import audit
-from forum_server.moderation.admission import settings_for
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import ModerationSettings
 from forum_server.moderation.schemas import SettingsUpdate
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, load_space, require_caller, require_space_moderator
+from forum_server.rooms.admission import settings_for
 from forum_server.rooms.models import Space
 
 

@@ -1,13 +1,20 @@
-"""Tables for keeping order: flags, suspensions, running summaries, the audit log."""
+"""Tables for keeping order: flags, running summaries, the audit log.
+
+Suspensions, holding rules and posting counters are read where posts are admitted
+and live beside that write path (`rooms/models.py`); re-exported here for
+moderation's own commands."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum_server.orm import Base, UTCDateTime, utcnow
+from forum_server.rooms.models import ModerationSettings as ModerationSettings
+from forum_server.rooms.models import PostingHit as PostingHit
+from forum_server.rooms.models import Suspension as Suspension
 
 
 class Flag(Base):
@@ -28,28 +35,6 @@ class Flag(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (UniqueConstraint("post_id", "user_id"),)
-
-
-class Suspension(Base):
-    """A user may not post in a space (or anywhere, when space_id is None) until `until`."""
-
-    __tablename__ = "suspensions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    space_id: Mapped[int | None] = mapped_column(
-        ForeignKey("spaces.id", ondelete="CASCADE"), nullable=True
-    )
-    reason: Mapped[str] = mapped_column(Text)
-    until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
-    )
-    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    lifted_by: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
-    )
 
 
 class Summary(Base):
@@ -108,34 +93,3 @@ class AuditEntry(Base):
     details: Mapped[str] = mapped_column(Text, default="{}")  # JSON
 
     __table_args__ = (Index("ix_audit_log_space_id_id", "space_id", "id"),)
-
-
-class ModerationSettings(Base):
-    """How a space's moderators hold contributions for review before they are published.
-    A space without a row uses the defaults: guests held, accounts not held."""
-
-    __tablename__ = "moderation_settings"
-
-    space_id: Mapped[int] = mapped_column(
-        ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True
-    )
-    # Hold each account's first N contributions in the space (0: hold none).
-    hold_first_posts: Mapped[int] = mapped_column(Integer, default=0)
-    hold_guest_posts: Mapped[bool] = mapped_column(Boolean, default=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
-    )
-
-
-class PostingHit(Base):
-    """One contribution, counted per guest address and per account for rate limits.
-    Kept in the database so every server process counts the same."""
-
-    __tablename__ = "posting_hits"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(String(300))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    __table_args__ = (Index("ix_posting_hits_key_at", "key", "at"),)

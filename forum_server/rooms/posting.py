@@ -24,9 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
-from forum_server.moderation import admission, audit
+from forum_server.moderation import audit
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SessionAccess, load_post, load_session, load_thread
+from forum_server.rooms import admission
 from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import ForumSession, Post, PostVersion, Thread
 from forum_server.rooms.posts_view import PostView, post_view

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from forum_server.moderation import admission
 from forum_server.moderation.models import PostingHit
+from forum_server.rooms import admission
 from forum_server.throttle import Limit
 from tests.helpers import BASE_URL, csrf_from
 from tests.moderation.conftest import (

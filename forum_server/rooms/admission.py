@@ -15,10 +15,16 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import Forbidden, Invalid, RateLimited, Unauthorized
-from forum_server.moderation.models import ModerationSettings, PostingHit, Suspension
 from forum_server.orm import utcnow
 from forum_server.policy import SessionAccess
-from forum_server.rooms.models import ForumSession, Post, Space
+from forum_server.rooms.models import (
+    ForumSession,
+    ModerationSettings,
+    Post,
+    PostingHit,
+    Space,
+    Suspension,
+)
 from forum_server.text import clean_line
 from forum_server.throttle import Limit, add_hits, wait_seconds
 
