@@ -18,6 +18,9 @@ lookup, not 2,000); every event that changes access empties that cache, and each
 shared answer carries the feed position it is at least as fresh as, so the rules
 above still decide whether it may be applied.
 
+Post events go out as the post is now (`live/posts.py`), live and replayed alike:
+a post hidden or edited since an event was written is never sent as it was.
+
 Dispatch is per event, not per connection: whether an event may be sent is decided
 once per distinct access (all guests share one, all plain members another…), and the
 one serialized frame is queued on each connection without awaiting.
@@ -29,13 +32,14 @@ import asyncio
 import contextlib
 import time
 from collections import OrderedDict
+from typing import Any
 
 from sqlalchemy import select
 
 from forum_server.broker import Broker
 from forum_server.db import Database
 from forum_server.events import Event, EventRecord
-from forum_server.live import protocol
+from forum_server.live import posts, protocol
 from forum_server.live.access import ACCESS_EVENTS, load_access, may_receive, public_event
 from forum_server.live.config import LiveConfig
 from forum_server.live.connection import Connection, Subscription
@@ -49,11 +53,12 @@ class Hub:
         self.db = db
         self.broker = broker
         self.config = config or LiveConfig()
-        self._feed = Feed(db, broker, self.config, self._dispatch)
+        self._feed = Feed(db, broker, self.config, self._dispatch, self._current)
         self._lock = self._feed.lock
         self._connections: set[Connection] = set()
         self._by_session: dict[int, dict[Subscription, None]] = {}  # ordered sets
-        self._frames: OrderedDict[int, str] = OrderedDict()
+        # Event id → (the payload it was built from, the frame).
+        self._frames: OrderedDict[int, tuple[dict[str, Any], str]] = OrderedDict()
         # Per space, the id of the last event that changed access to it.
         self._access_changed: dict[int, int] = {}
         # (actor, session) → (feed position before the lookup, when, the lookup).
@@ -279,7 +284,12 @@ class Hub:
         )
         async with self.db.read() as session:
             events = [Event.from_record(row) for row in (await session.scalars(query)).all()]
-        return events[:limit], len(events) <= limit
+        complete = len(events) <= limit
+        sendable = await self._current(events[:limit])
+        return [event for event in sendable if event is not None], complete
+
+    async def _current(self, events: list[Event]) -> list[Event | None]:
+        return await posts.current(self.db, events)
 
     async def _dispatch(self, event: Event) -> None:
         if event.type in ACCESS_EVENTS and event.space_id is not None:
@@ -336,12 +346,14 @@ class Hub:
             self._apply(subscription, fresh[key])
 
     def _frame_of(self, event: Event, *, keep: bool) -> str:
-        """The event's wire form, serialized once and shared by every connection."""
-        frame = self._frames.get(event.id)
-        if frame is None:
-            frame = event.frame
-            if keep:
-                self._frames[event.id] = frame
-                if len(self._frames) > self.config.frame_cache:
-                    self._frames.popitem(last=False)
+        """The event's wire form, serialized once and shared by every connection (a
+        replay reuses it only while the post it carries has not changed since)."""
+        cached = self._frames.get(event.id)
+        if cached is not None and cached[0] == event.data:
+            return cached[1]
+        frame = event.frame
+        if keep:
+            self._frames[event.id] = (event.data, frame)
+            if len(self._frames) > self.config.frame_cache:
+                self._frames.popitem(last=False)
         return frame
