@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import weakref
 from collections.abc import Sequence
 from html.parser import HTMLParser
 
@@ -263,10 +264,32 @@ def render_markdown(source: str) -> str:
     return _SANITIZER.clean(_MD.render(source))
 
 
-async def render_markdown_off_loop(source: str) -> str:
+# markdown-it is pure Python: a render in a worker thread does not block the event
+# loop outright, but every thread rendering at once takes its turn at the interpreter
+# lock, and with four of them the loop got a fifth of the CPU. So each process renders
+# at most one text per lane at a time; the others wait their turn, the event loop
+# keeps serving. Guests have their own lane: their flood queues behind itself, never
+# in front of signed-in participants (or anything else).
+RENDER_LANES = ("guest", "default")
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slot(lane: str) -> asyncio.Semaphore:
+    if lane not in RENDER_LANES:
+        raise ValueError(f"unknown render lane {lane!r}")
+    lanes = _slots.setdefault(asyncio.get_running_loop(), {})
+    if lane not in lanes:
+        lanes[lane] = asyncio.Semaphore(1)
+    return lanes[lane]
+
+
+async def render_markdown_off_loop(source: str, *, lane: str = "default") -> str:
     """The same, run in a worker thread (asyncio.to_thread) so hostile input cannot
-    block the event loop."""
-    return await asyncio.to_thread(render_markdown, source)
+    block the event loop, one at a time per lane and process (see RENDER_LANES)."""
+    async with _slot(lane):
+        return await asyncio.to_thread(render_markdown, source)
 
 
 # Elements after which text from the next element must not run on without a space.

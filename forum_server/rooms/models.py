@@ -153,6 +153,9 @@ class Post(Base):
     )
     guest_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     guest_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    # The network a guest posted from (rooms/admission.network_of), for the share of
+    # the review queue each network may fill; never shown.
+    guest_network: Mapped[str | None] = mapped_column(String(64), nullable=True)
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     # published | pending | rejected | hidden
@@ -248,6 +251,10 @@ class ModerationSettings(Base):
     # Hold each account's first N contributions in the space (0: hold none).
     hold_first_posts: Mapped[int] = mapped_column(Integer, default=0)
     hold_guest_posts: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Posts per 10 minutes per account and per guest network; None: the defaults
+    # (rooms/admission.py).
+    account_post_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    guest_post_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
