@@ -368,7 +368,8 @@ async def edit_post(
     async def check(session: AsyncSession, lock: UnitOfWork | None) -> tuple[Post, SessionAccess]:
         post, access = await load_post(session, actor, post_id)
         if not access.can_moderate:
-            if require_signed_in(actor) != post.author_id:
+            author_id = require_signed_in(actor)
+            if author_id != post.author_id:
                 raise Forbidden("Only the author or a moderator can edit this post.")
             if utcnow() - post.created_at > edit_window:
                 raise Conflict(
@@ -376,7 +377,7 @@ async def edit_post(
                 )
             if post.status == "hidden":
                 raise Forbidden("A hidden post cannot be edited.")
-            await admission.check_not_suspended(session, actor.user_id, access.space.space_id)
+            await admission.check_not_suspended(session, author_id, access.space.space_id)
             if lock is not None:
                 await lock_session(lock, post.session_id)
             await _check_open(session, post.session_id)
