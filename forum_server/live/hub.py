@@ -31,8 +31,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import OrderedDict
-from typing import Any
+from collections import Counter, OrderedDict
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -47,6 +47,8 @@ from forum_server.live.feed import Feed
 from forum_server.live.retention import event_id_range, needs_resync
 from forum_server.policy import Actor, SessionAccess
 
+K = TypeVar("K")
+
 
 class Hub:
     def __init__(self, db: Database, broker: Broker, config: LiveConfig | None = None) -> None:
@@ -56,6 +58,9 @@ class Hub:
         self._feed = Feed(db, broker, self.config, self._dispatch, self._current)
         self._lock = self._feed.lock
         self._connections: set[Connection] = set()
+        # Open connections per account and per network, for the per-client caps.
+        self._per_account: Counter[int] = Counter()
+        self._per_network: Counter[str] = Counter()
         self._by_session: dict[int, dict[Subscription, None]] = {}  # ordered sets
         # Event id → (the payload it was built from, the frame).
         self._frames: OrderedDict[int, tuple[dict[str, Any], str]] = OrderedDict()
@@ -96,17 +101,34 @@ class Hub:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._drained.wait(), self.config.close_timeout)
 
-    def attach(self, connection: Connection) -> None:
+    def attach(self, connection: Connection, *, per_account: int = 0, per_network: int = 0) -> None:
+        """Take the connection on, unless the server is stopping (1012) or its account
+        or network already holds `per_account` / `per_network` connections here (4429;
+        0: no cap)."""
         if self._stopping:
             connection.close(protocol.CLOSE_RESTART, "service restart")
             return
+        user_id = connection.actor.user_id
+        if (user_id is not None and 0 < per_account <= self._per_account[user_id]) or (
+            0 < per_network <= self._per_network[connection.network]
+        ):
+            connection.close(protocol.CLOSE_TOO_MANY, "too many connections")
+            return
         self._connections.add(connection)
+        if user_id is not None:
+            self._per_account[user_id] += 1
+        self._per_network[connection.network] += 1
 
     def detach(self, connection: Connection) -> None:
         """Forget the connection and all it follows (idempotent)."""
         for subscription in list(connection.subscriptions.values()):
             self._remove(subscription)
-        self._connections.discard(connection)
+        if connection in self._connections:
+            self._connections.discard(connection)
+            # Counted under the account it was attached with (re-checks keep the user).
+            if connection.actor.user_id is not None:
+                _release(self._per_account, connection.actor.user_id)
+            _release(self._per_network, connection.network)
         if self._stopping and not self._connections:
             self._drained.set()
 
@@ -357,3 +379,9 @@ class Hub:
             if len(self._frames) > self.config.frame_cache:
                 self._frames.popitem(last=False)
         return frame
+
+
+def _release(counter: Counter[K], key: K) -> None:
+    counter[key] -= 1
+    if counter[key] <= 0:
+        del counter[key]
