@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from forum_server.rooms import admission, markdown
+from forum_server.rooms import admission, posting
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
 from forum_server.throttle import Limit
 from tests.moderation.conftest import World, guest_post, post
@@ -21,15 +21,15 @@ HEAVY = "[" * MAX_SOURCE_CHARS
 
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts the Markdown renders (the costly part of a post)."""
+    """Counts the Markdown renders of posts (the costly part of a post)."""
     counted: list[int] = []
-    render = markdown.render_markdown
+    render = posting.render_markdown_off_loop
 
-    def counting(source: str) -> str:
+    async def counting(source: str, **options: str) -> str:
         counted.append(len(source))
-        return render(source)
+        return await render(source, **options)
 
-    monkeypatch.setattr(markdown, "render_markdown", counting)
+    monkeypatch.setattr(posting, "render_markdown_off_loop", counting)
     return counted
 
 
