@@ -7,6 +7,7 @@ use their own tables and windows; the arithmetic lives here once.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -65,3 +66,20 @@ async def add_hits(
 
 async def clear_hits(session: AsyncSession, table: type[HitTable], keys: Sequence[str]) -> None:
     await session.execute(delete(table).where(table.key.in_(keys)))
+
+
+def network_of(client: str | None) -> str:
+    """The network a guest is counted by: an IPv4 address itself, an IPv6 address's /64
+    (one subscriber's whole allocation: its addresses are free to pick), and "unknown"
+    for anything else."""
+    if not client:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

@@ -25,8 +25,8 @@ from forum_server.live.access import revalidate
 from forum_server.live.connection import Connection, Credential
 from forum_server.live.hub import Hub
 from forum_server.live.ratelimit import Verdict
-from forum_server.rooms.admission import network_of
 from forum_server.settings import Settings
+from forum_server.throttle import network_of
 from forum_server.web.auth import SESSION_COOKIE, actor_of, bearer_token, client_address
 from forum_server.web.context import app_context
 from forum_server.web.server import SEND_NOW

@@ -7,7 +7,6 @@ for holding contributions (guests' by default, new accounts' first N where set).
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,7 +26,7 @@ from forum_server.rooms.models import (
     Suspension,
 )
 from forum_server.text import clean_line
-from forum_server.throttle import Limit, add_hits, wait_seconds
+from forum_server.throttle import Limit, add_hits, network_of, wait_seconds
 
 # The defaults; a space's moderators may set other counts (ModerationSettings).
 GUEST_LIMIT = Limit(5, timedelta(minutes=10))  # per guest network (see network_of)
@@ -71,23 +70,6 @@ def guest_from(name: str | None, email: str | None) -> Guest:
                 "guest_email: this is not a valid e-mail address.", field="guest_email"
             ) from None
     return Guest(cleaned, address)
-
-
-def network_of(client: str | None) -> str:
-    """The network a guest is counted by: an IPv4 address itself, an IPv6 address's /64
-    (one subscriber's whole allocation: its addresses are free to pick), and "unknown"
-    for anything else."""
-    if not client:
-        return "unknown"
-    try:
-        address = ipaddress.ip_address(client)
-    except ValueError:
-        return "unknown"
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
 
 
 def rate_limit_for(

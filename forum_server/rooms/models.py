@@ -153,7 +153,7 @@ class Post(Base):
     )
     guest_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     guest_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
-    # The network a guest posted from (rooms/admission.network_of), for the share of
+    # The network a guest posted from (throttle.network_of), for the share of
     # the review queue each network may fill; never shown.
     guest_network: Mapped[str | None] = mapped_column(String(64), nullable=True)
     body: Mapped[str] = mapped_column(Text)
