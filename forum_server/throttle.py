@@ -69,7 +69,7 @@ async def clear_hits(session: AsyncSession, table: type[HitTable], keys: Sequenc
 
 
 def network_of(client: str | None) -> str:
-    """The network a guest is counted by: an IPv4 address itself, an IPv6 address's /64
+    """The network a client is counted by: an IPv4 address itself, an IPv6 address's /64
     (one subscriber's whole allocation: its addresses are free to pick), and "unknown"
     for anything else."""
     if not client:
