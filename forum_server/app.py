@@ -20,22 +20,21 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from forum_server.accounts import oidc_pages
+from forum_server.accounts import api as account_api
+from forum_server.accounts import email_confirmation_web, management_web, oidc_pages
 from forum_server.accounts import pages as account_pages
-from forum_server.accounts import views as account_api
 from forum_server.broker import create_broker, publish_events
 from forum_server.db import Database
 from forum_server.errors import DomainError
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
 from forum_server.live.retention import run_pruning
+from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
-from forum_server.moderation import views as moderation_api
-from forum_server.reports import views as reports_api
-from forum_server.rooms import members_pages
-from forum_server.rooms import members_views as members_api
+from forum_server.reports import api as reports_api
+from forum_server.rooms import api as rooms_api
+from forum_server.rooms import members_api, members_pages
 from forum_server.rooms import pages as rooms_pages
-from forum_server.rooms import views as rooms_api
 from forum_server.rooms.scheduler import run_scheduler
 from forum_server.settings import Settings
 from forum_server.web import errors as web_errors
@@ -56,6 +55,8 @@ log = logging.getLogger(__name__)
 
 API_ROUTERS: tuple[ApiRouter, ...] = (
     account_api.api,
+    management_web.api,
+    email_confirmation_web.api,
     rooms_api.api,
     members_api.api,
     moderation_api.api,
@@ -115,6 +116,8 @@ def create_app(
     routes: list[BaseRoute] = [
         *site_pages.routes,
         *account_pages.routes,
+        *management_web.routes,
+        *email_confirmation_web.routes,
         *oidc_pages.routes,
         *members_pages.routes,
         *rooms_pages.routes,

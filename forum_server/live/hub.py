@@ -38,9 +38,9 @@ from sqlalchemy import select
 
 from forum_server.broker import Broker
 from forum_server.db import Database
-from forum_server.events import Event, EventRecord
+from forum_server.events import ACCESS_EVENTS, Event, EventRecord
 from forum_server.live import posts, protocol
-from forum_server.live.access import ACCESS_EVENTS, load_access, may_receive, public_event
+from forum_server.live.access import load_access, may_receive, public_event
 from forum_server.live.config import LiveConfig
 from forum_server.live.connection import Connection, Subscription
 from forum_server.live.feed import Feed
@@ -313,7 +313,20 @@ class Hub:
     async def _current(self, events: list[Event]) -> list[Event | None]:
         return await posts.current(self.db, events)
 
+    def close_connections_of_ended_user(self, event: Event) -> None:
+        """A deactivated or site-wide suspended user's sockets close at once (4401), in
+        every process: each hub sees the event in the log. Their sign-ins and tokens
+        ended in the same transaction, so a reconnection is refused."""
+        site_wide = event.type == "user.suspended" and event.space_id is None
+        user_id = event.data.get("user_id")
+        if not (event.type == "user.deactivated" or site_wide) or not isinstance(user_id, int):
+            return
+        for connection in list(self._connections):
+            if connection.actor.user_id == user_id:
+                connection.close(protocol.CLOSE_SIGNED_OUT, "signed out")
+
     async def _dispatch(self, event: Event) -> None:
+        self.close_connections_of_ended_user(event)
         if event.type in ACCESS_EVENTS and event.space_id is not None:
             await self._reload_space(event)
         if event.session_id is None:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from forum_server.orm import utcnow
-from forum_server.policy import SessionAccess
+from forum_server.policy import SessionAccess, require_may_post_as_guest
 from forum_server.rooms.models import (
     ForumSession,
     ModerationSettings,
@@ -102,10 +102,9 @@ async def check_guest_may_post(session: AsyncSession, access: SessionAccess) -> 
     """Guests post only in open forums, and never where a session is for members."""
     space = await session.get(Space, access.space.space_id)
     forum_session = await session.get(ForumSession, access.session_id)
-    if space is None or not space.guest_posting or forum_session is None:
+    if space is None or forum_session is None:
         raise Unauthorized("Sign in to take part.")
-    if forum_session.posting == "members":
-        raise Unauthorized("Only members of this space may post in this session.")
+    require_may_post_as_guest(space.guest_posting, forum_session.posting)
 
 
 async def active_suspension(
@@ -155,21 +154,6 @@ async def check_rate(session: AsyncSession, key: str, limit: Limit) -> None:
     wait = await wait_seconds(session, PostingHit, [key], limit)
     if wait is not None:
         raise RateLimited("You are posting too often; please wait a few minutes.", retry_after=wait)
-
-
-async def lock_counter(session: AsyncSession, key: str) -> None:
-    """Serializes the writers counted under `key` until the transaction ends, so that
-    counting and adding a post are one step: on PostgreSQL concurrent posts by one
-    account (in different sessions) or one guest network would otherwise all count
-    the same rows and all pass. SQLite has one writer: nothing to do."""
-    if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            select(func.pg_advisory_xact_lock(func.hashtextextended(key, _COUNTER_LOCKS)))
-        )
-
-
-# Namespace of the advisory locks above (any fixed number; others use other seeds).
-_COUNTER_LOCKS = 0x706F737473
 
 
 async def check_queue_not_full(session: AsyncSession, space_id: int, network: str) -> None:

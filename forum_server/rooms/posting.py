@@ -22,10 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forum_server.accounts.models import User
+from forum_server import audit
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
-from forum_server.moderation import audit
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -38,10 +37,11 @@ from forum_server.policy import (
 from forum_server.rooms import admission
 from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import ForumSession, Post, PostVersion, SessionPeriod, Thread
-from forum_server.rooms.posts_view import PostView, post_view
+from forum_server.rooms.posts_view import PostView, load_post_view
 from forum_server.rooms.schemas import PostCreate, PostEdit, ThreadCreate
 from forum_server.rooms.sessions import lock_session, state_of
 from forum_server.rooms.state import CLOSED, OPEN
+from forum_server.throttle import lock_keys
 
 T = TypeVar("T")
 
@@ -206,7 +206,9 @@ async def _admit(
     if not access.can_moderate:
         rate_key, rate_limit = admission.rate_limit_for(access.actor.user_id, client, settings)
         if lock is not None:
-            await admission.lock_counter(session, rate_key)
+            # Counting and adding the post are one step (PostgreSQL: concurrent posts
+            # by one account in other sessions would all count the same rows).
+            await lock_keys(session, [rate_key])
         await admission.check_rate(session, rate_key, rate_limit)
     if network is not None:
         await admission.check_queue_not_full(session, access.space.space_id, network)
@@ -261,17 +263,15 @@ def count_published(thread: Thread, at: datetime) -> None:
 
 
 async def _view(session: AsyncSession, post: Post, access: SessionAccess) -> PostView:
-    user = await session.get(User, post.author_id) if post.author_id else None
-    return post_view(post, user, moderator=access.can_moderate)
+    return await load_post_view(session, post, moderator=access.can_moderate)
 
 
 async def emit_post(uow: UnitOfWork, type: str, post: Post) -> None:
     """The event carries the post as every reader sees it (never a moderator's view)."""
     forum_session = await uow.session.get(ForumSession, post.session_id)
-    user = await uow.session.get(User, post.author_id) if post.author_id else None
     uow.emit(
         type,
-        post_view(post, user).as_json(),
+        (await load_post_view(uow.session, post)).as_json(),
         space_id=forum_session.space_id if forum_session else None,
         session_id=post.session_id,
         thread_id=post.thread_id,

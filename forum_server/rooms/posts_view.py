@@ -7,8 +7,11 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from forum_server.accounts.models import User
 from forum_server.rooms.models import Post
+from forum_server.rooms.state import HIDDEN
 
 HIDDEN_HTML = "<p><em>This contribution was hidden by a moderator.</em></p>"
 
@@ -83,7 +86,7 @@ def post_view(post: Post, user: User | None, *, moderator: bool = False) -> Post
     """The post for one reader. A hidden post's text is kept from everyone but moderators:
     readers get a placeholder with the reason."""
     body, html = post.body, post.html
-    if post.status == "hidden" and not moderator:
+    if post.status == HIDDEN and not moderator:
         body, html = "", hidden_html(post.moderation_reason)
     return PostView(
         id=post.id,
@@ -100,3 +103,10 @@ def post_view(post: Post, user: User | None, *, moderator: bool = False) -> Post
         highlighted=post.highlighted,
         moderation_reason=post.moderation_reason,
     )
+
+
+async def load_post_view(session: AsyncSession, post: Post, *, moderator: bool = False) -> PostView:
+    """post_view with the author read from the database: the one way the write paths
+    (posting, moderation, live events) turn a post they changed into a view."""
+    user = await session.get(User, post.author_id) if post.author_id else None
+    return post_view(post, user, moderator=moderator)

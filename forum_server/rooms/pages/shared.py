@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -15,9 +15,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum_server.errors import Conflict, DomainError, Forbidden, Invalid, Unauthorized
-from forum_server.rooms.queries import SessionDetail
+from forum_server.rooms.space_views import SessionDetail
 from forum_server.rooms.state import CLOSED, OPEN, SCHEDULED
 from forum_server.schemas import invalid_from
+from forum_server.times import utc_time
 from forum_server.web.forms import validate_form
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -46,6 +47,7 @@ NOTICES = {
     "reopened": "The session is open again for a new period.",
     "question_added": "The question is added.",
     "question_edited": "The question is corrected.",
+    "moderators_changed": "The session's moderators are changed.",
     "member_added": "The member is added.",
     "member_changed": "The membership is changed.",
     "member_removed": "The member is removed.",
@@ -91,18 +93,6 @@ def checkbox(form: dict[str, str], name: str) -> bool:
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def utc_time(value: str) -> datetime | None:
-    """A `datetime-local` value ("2026-03-01T09:00"), read as UTC; None when empty.
-    Raises ValueError with a message for the person filling in the form."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError("Use a date and time like 2026-03-01T09:00 (UTC).") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def checked(model: type[ModelT], data: dict[str, Any], labels: dict[str, str]) -> ModelT:

@@ -1,0 +1,310 @@
+"""Session pages: creating a session, the session page, and the forms on it that
+moderators (open, close, extend, re-open, questions), the space's managers (the
+session's moderators) and participants (topics) use. Each form calls one command."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum_server.db import Database
+from forum_server.errors import DomainError, Invalid
+from forum_server.orm import utcnow
+from forum_server.policy import Actor, require_caller
+from forum_server.reports.access import session_report_download
+from forum_server.rooms import posting, queries, session_moderators, sessions
+from forum_server.rooms.pages.shared import (
+    attempt,
+    checkbox,
+    checked,
+    lines,
+    live_resume_position,
+    notice_from,
+    session_status,
+    time_field,
+)
+from forum_server.rooms.schemas import (
+    QuestionCreate,
+    Reopen,
+    SessionCreate,
+    SessionModerators,
+    SessionUpdate,
+    ThreadCreate,
+)
+from forum_server.rooms.space_views import SpaceSummary
+from forum_server.rooms.state import MEMBERS
+from forum_server.times import utc_time
+from forum_server.web.auth import actor_of
+from forum_server.web.context import app_context
+from forum_server.web.forms import read_form, validate_form
+
+POSTING_CHOICES = [
+    ("signed_in", "Anyone signed in"),
+    (MEMBERS, "Members of this space only"),
+]
+LABELS = {
+    "text": "Question",
+    "closes_at": "Closing time",
+    "title": "Title",
+    "body": "Text",
+    "client_id": "Form",
+    "moderator_ids": "Moderators",
+}
+# Fields of SessionCreate that the form calls by another name.
+FORM_FIELDS = {"moderator_ids": "moderators"}
+
+
+# --- creating a session -------------------------------------------------------------
+
+
+async def _moderator_ids(db: Database, text: str) -> tuple[list[int], str | None]:
+    """The accounts named by address in a moderators field (one a line), and the
+    problem with it, if any."""
+    emails = lines(text)
+    if not emails:
+        return [], None
+    ids, unknown = await session_moderators.moderators_by_email(db, emails)
+    return ids, f"No account uses the address {unknown[0]}." if unknown else None
+
+
+async def _session_input(
+    request: Request, form: dict[str, str]
+) -> tuple[SessionCreate | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {
+        "title": form.get("title", ""),
+        "questions": lines(form.get("questions", "")),
+        "participant_topics": checkbox(form, "participant_topics"),
+    }
+    for optional in ("description", "posting"):
+        if form.get(optional):
+            data[optional] = form[optional]
+    for name in ("opens_at", "closes_at"):
+        try:
+            when = utc_time(form.get(name, ""))
+        except ValueError as exc:
+            errors[name] = str(exc)
+        else:
+            if when is not None:
+                data[name] = when
+    moderators = form.get("moderators", "")
+    data["moderator_ids"], unknown = await _moderator_ids(app_context(request).db, moderators)
+    if unknown:
+        errors["moderators"] = unknown
+    valid, model_errors = validate_form(SessionCreate, data)
+    if errors:
+        model_errors.pop("form", None)  # "closes_at needs opens_at" after a bad opens_at
+    for name, message in model_errors.items():
+        errors.setdefault(FORM_FIELDS.get(name, name), message)
+    return (None if errors else valid), errors
+
+
+async def _new_session_form(
+    request: Request,
+    space: SpaceSummary,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    context = {"space": space, "form": form, "errors": errors, "posting_choices": POSTING_CHOICES}
+    templates = app_context(request).templates
+    return await templates.page(request, "rooms/session_new.html", context, status=status)
+
+
+async def new_session(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    slug = request.path_params["slug"]
+    async with ctx.db.read() as db:
+        space = await queries.space_to_manage(db, actor, slug)
+    if request.method == "GET":
+        return await _new_session_form(request, space, {"posting": "signed_in"}, {})
+    form = await read_form(request)
+    data, errors = await _session_input(request, form)
+    if data is None:
+        return await _new_session_form(request, space, form, errors, status=422)
+
+    async def create(data: SessionCreate = data) -> str:
+        detail = await sessions.create_session(ctx.db, actor, slug, data)
+        return f"/sessions/{detail.id}?notice=session_created"
+
+    async def refused(error: DomainError) -> Response:
+        field = FORM_FIELDS.get(error.field or "form", error.field or "form")
+        return await _new_session_form(request, space, form, {field: error.message}, error.status)
+
+    return await attempt(create, refused)
+
+
+# --- the session page and its forms -----------------------------------------------
+
+
+async def render_session(
+    request: Request,
+    session_id: int,
+    *,
+    error: DomainError | None = None,
+    form: dict[str, str] | None = None,
+    form_name: str | None = None,
+) -> Response:
+    """The session page; after a refused form, with the message and what was typed."""
+    ctx, actor = app_context(request), await actor_of(request)
+    live_after = live_resume_position(request)
+    async with ctx.db.read() as db:
+        detail = await queries.session_detail(db, actor, session_id)
+        can_download = await session_report_download(db, actor, session_id)
+    context = {
+        "session": detail,
+        "live_after": live_after,
+        "can_download_report": can_download,
+        "status": session_status(detail, utcnow()),
+        "notice": None if error else notice_from(request),
+        "form_error": error.message if error else None,
+        "form": form or {},
+        "form_name": form_name,
+        "client_id": secrets.token_urlsafe(12),
+    }
+    status = error.status if error else 200
+    return await ctx.templates.page(request, "rooms/session.html", context, status=status)
+
+
+async def session_page(request: Request) -> Response:
+    return await render_session(request, request.path_params["session_id"])
+
+
+# A form's command: (database, actor, session id, the form) -> whatever it returns.
+FormCommand = Callable[[Database, Actor, int, dict[str, str]], Awaitable[object]]
+
+
+async def _act(
+    request: Request, command: FormCommand, notice: str, form_name: str | None = None
+) -> Response:
+    """One moderator form, one command: back to the session page with a notice, or the
+    page again with the refusal and what was typed (sign in first, for anonymous
+    callers: the session may not be theirs to see)."""
+    ctx, actor = app_context(request), await actor_of(request)
+    require_caller(actor)  # before reading the form: a refusal would show the session
+    session_id: int = request.path_params["session_id"]
+    form = await read_form(request)
+
+    async def run() -> str:
+        await command(ctx.db, actor, session_id, form)
+        return f"/sessions/{session_id}?notice={notice}"
+
+    async def refused(error: DomainError) -> Response:
+        return await render_session(
+            request, session_id, error=error, form=form, form_name=form_name
+        )
+
+    return await attempt(run, refused)
+
+
+async def _open(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    return await sessions.open_now(db, actor, session_id)
+
+
+async def _close(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    return await sessions.close_now(db, actor, session_id)
+
+
+async def _extend(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    closes_at = time_field(form, "closes_at", "New closing time")
+    if closes_at is None:
+        raise Invalid("New closing time: This is required.", field="closes_at")
+    return await sessions.update_session(db, actor, session_id, SessionUpdate(closes_at=closes_at))
+
+
+async def _reopen(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    data = Reopen(closes_at=time_field(form, "closes_at", "New closing time"))
+    return await sessions.reopen(db, actor, session_id, data)
+
+
+async def _moderators(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    ids, unknown = await _moderator_ids(db, form.get("moderators", ""))
+    if unknown:
+        raise Invalid(f"Moderators: {unknown}", field="moderators")
+    data = checked(SessionModerators, {"moderator_ids": ids}, LABELS)
+    return await session_moderators.set_moderators(db, actor, session_id, data)
+
+
+async def _question(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
+    return await sessions.add_question(db, actor, session_id, data)
+
+
+async def open_session(request: Request) -> Response:
+    return await _act(request, _open, "opened")
+
+
+async def close_session(request: Request) -> Response:
+    return await _act(request, _close, "closed")
+
+
+async def extend_session(request: Request) -> Response:
+    return await _act(request, _extend, "extended", form_name="extend")
+
+
+async def reopen_session(request: Request) -> Response:
+    return await _act(request, _reopen, "reopened", form_name="reopen")
+
+
+async def change_moderators(request: Request) -> Response:
+    return await _act(request, _moderators, "moderators_changed", form_name="moderators")
+
+
+async def add_question(request: Request) -> Response:
+    return await _act(request, _question, "question_added", form_name="question")
+
+
+async def edit_question(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    require_caller(actor)
+    question_id, form = request.path_params["question_id"], await read_form(request)
+
+    async def edit() -> str:
+        data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
+        question = await sessions.edit_question(ctx.db, actor, question_id, data)
+        return f"/sessions/{question.session_id}?notice=question_edited"
+
+    async def refused(error: DomainError) -> Response:
+        async with ctx.db.read() as db:
+            question = await queries.question_detail(db, actor, question_id)
+        return await render_session(request, question.session_id, error=error)
+
+    return await attempt(edit, refused)
+
+
+async def start_topic(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    session_id: int = request.path_params["session_id"]
+    form = await read_form(request)
+
+    async def run() -> str:
+        fields = {name: form[name] for name in ("title", "body", "client_id") if form.get(name)}
+        data = checked(ThreadCreate, fields, LABELS)
+        thread_id, _ = await posting.create_thread(ctx.db, actor, session_id, data)
+        return f"/threads/{thread_id}"
+
+    async def refused(error: DomainError) -> Response:
+        if error.code == "client_id_reused":  # the same form sent twice
+            error = Invalid("This topic was started already: see the topics below.")
+        return await render_session(request, session_id, error=error, form=form, form_name="topic")
+
+    return await attempt(run, refused)
+
+
+routes: list[Route] = [
+    Route("/spaces/{slug}/sessions/new", new_session, methods=["GET", "POST"]),
+    Route("/sessions/{session_id:int}", session_page, methods=["GET"]),
+    Route("/sessions/{session_id:int}/open", open_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/close", close_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/extend", extend_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/reopen", reopen_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/moderators", change_moderators, methods=["POST"]),
+    Route("/sessions/{session_id:int}/questions", add_question, methods=["POST"]),
+    Route("/sessions/{session_id:int}/threads", start_topic, methods=["POST"]),
+    Route("/questions/{question_id:int}/edit", edit_question, methods=["POST"]),
+]
