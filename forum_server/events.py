@@ -206,8 +206,16 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType(
             "space.holding_changed",
             LOG_ONLY,
-            ("space", "guest_posting", "hold_guest_posts", "hold_first_posts"),
-            "what the space holds for review changed",
+            (
+                "space",
+                "guest_posting",
+                "hold_guest_posts",
+                "hold_first_posts",
+                "account_post_limit",
+                "guest_post_limit",
+                "post_limit_minutes",
+            ),
+            "what the space holds for review, or its posting limits, changed",
         ),
         EventType(
             "user.suspended",

@@ -172,6 +172,23 @@ def may_receive_event(access: SessionAccess, event_type: str, data: Mapping[str,
     return may_see_post(access, status if isinstance(status, str) else "", author_id)
 
 
+# --- live post events: decided by the post's current state ------------------------------
+
+# Who may see a post, from most to fewest: published and hidden posts (a hidden one as
+# its placeholder) are for every viewer, pending ones for their author and moderators,
+# rejected ones for moderators.
+_AUDIENCE_RANK = {"published": 0, "hidden": 0, "pending": 1, "rejected": 2}
+
+
+def post_event_still_current(stored_status: str, current_status: str) -> bool:
+    """Whether a stored event about a post may still be sent, rebuilt from the post as
+    it is now (whose current status then decides who receives it). Not when the post
+    has since reached more people than the event was written for — a held post that
+    was approved: the approval's own event announces it, and the held one is stale."""
+    stored = _AUDIENCE_RANK.get(stored_status, len(_AUDIENCE_RANK))
+    return stored <= _AUDIENCE_RANK.get(current_status, len(_AUDIENCE_RANK))
+
+
 # --- loading protected things: every read of a space's content starts here ------------
 
 

@@ -152,6 +152,20 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting(
+        "live_connections_per_account",
+        "20",
+        "Live (WebSocket) connections one account may hold open at once, per server process; "
+        "more are closed with code 4429.",
+        _positive_int,
+    ),
+    Setting(
+        "live_connections_per_address",
+        "200",
+        "Live connections one client address (an IPv6 /64) may hold open at once, per server "
+        "process, signed in or not; raise it where many people share one address.",
+        _positive_int,
+    ),
+    Setting(
         "trust_proxy_headers",
         "false",
         "Take the client address from X-Forwarded-For (only behind a reverse proxy you run).",
@@ -212,6 +226,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     login_attempts: int = 10
     event_retention_days: int = 30
+    live_connections_per_account: int = 20
+    live_connections_per_address: int = 200
     trust_proxy_headers: bool = False
     log_level: str = "info"
     oidc_issuer: str = ""

@@ -35,6 +35,7 @@ CLOSE_RESTART = 1012  # the server is going away: reconnect (with `after`)
 CLOSE_TOO_SLOW = 4008  # stopped reading; reconnect with `after`
 CLOSE_SIGNED_OUT = 4401  # the sign-in or token ended while connected
 CLOSE_FORBIDDEN_ORIGIN = 4403  # only ever sent before accepting (the client sees HTTP 403)
+CLOSE_TOO_MANY = 4429  # this account or address already holds as many connections as allowed
 
 MAX_ID = 2**63 - 1
 

@@ -64,6 +64,9 @@ class SummaryWrite(Input):
 class SettingsUpdate(Input):
     hold_first_posts: int | None = Field(default=None, ge=0, le=1_000)
     hold_guest_posts: bool | None = None
+    # Posts per 10 minutes, per account and per guest network.
+    account_post_limit: int | None = Field(default=None, ge=1, le=10_000)
+    guest_post_limit: int | None = Field(default=None, ge=1, le=10_000)
 
 
 class Empty(Input):

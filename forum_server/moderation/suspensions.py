@@ -1,6 +1,6 @@
 """Suspensions: a user may not post in a space (or, by the secretariat, anywhere) until
 a time or until lifted. The post write path refuses them with the reason and the end
-(see admission.py); a site-wide suspension also signs them out everywhere."""
+(see rooms/admission.py); a site-wide suspension also signs them out everywhere."""
 
 from __future__ import annotations
 

@@ -17,9 +17,17 @@ as safe in templates.
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
+import os
 import re
+import threading
+import time
+import weakref
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -165,6 +173,88 @@ def _images_to_links(state: StateCore) -> None:
         block.children = new_children
 
 
+# Characters that reorder the text around them (embeddings, overrides, isolates):
+# "moc.elgoog" written backwards with U+202E reads as a trusted name, and a file
+# "invoice\u202Efdp.exe" as a PDF. Removed from the source before rendering, so
+# neither a post's text nor its link text can be flipped. The plain marks (U+200E,
+# U+200F, U+061C) stay: they reorder nothing and right-to-left writing needs them.
+_BIDI_CONTROLS = dict.fromkeys(
+    (*range(0x202A, 0x202F), *range(0x2066, 0x206A)),
+    None,
+)
+
+# A link's visible text that names a place of its own: a URL, or a bare domain.
+_URL_TEXT = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//([^/?#\s]+)", re.IGNORECASE)
+_DOMAIN_TEXT = re.compile(
+    r"^\s*(?:www\.)?((?:[\w-]+\.)+[^\W\d_]{2,})(?::\d+)?(?:[/?#]\S*)?\s*$", re.UNICODE
+)
+
+
+def _host_of_text(text: str) -> str | None:
+    """The host a link's visible text names, if it reads as a URL or a domain."""
+    match = _URL_TEXT.match(text) or _DOMAIN_TEXT.match(text)
+    if match is None:
+        return None
+    return _comparable_host(match.group(1).rsplit("@", 1)[-1])
+
+
+def _comparable_host(host: str) -> str:
+    host = host.split(":", 1)[0].strip().rstrip(".").lower()
+    host = host.removeprefix("www.")
+    try:  # bücher.example and xn--bcher-kva.example are one host
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _host_of_target(href: str) -> str | None:
+    if href.lower().startswith("mailto:"):
+        return _comparable_host(href[7:].rsplit("@", 1)[-1]) if "@" in href else None
+    try:
+        host = urlsplit(href).hostname
+    except ValueError:
+        return None
+    return _comparable_host(host) if host else None
+
+
+def _is_protocol_relative(href: str) -> bool:
+    # Browsers read "/\\host" and "\\\\host" like "//host": another site.
+    return len(href) >= 2 and href[0] in "/\\" and href[1] in "/\\"
+
+
+def _honest_links(state: StateCore) -> None:
+    """Core rule: a link cannot pass for another one.
+
+    - A protocol-relative target (``//evil.example``) is another site, not a page of
+      ours: it becomes an explicit ``https://`` link.
+    - Where the visible text is itself a URL or a domain (``[bank.example](https://
+      evil.example)``) and names another host than the target, the text shown is the
+      target. Links made from a bare URL (linkify, ``<...>``) show their own target.
+    """
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = block.children
+        for index, child in enumerate(children):
+            if child.type != "link_open":
+                continue
+            href = str(child.attrGet("href") or "")
+            if _is_protocol_relative(href):
+                href = "https://" + href.lstrip("/\\")
+                child.attrSet("href", href)
+            if child.markup in ("linkify", "autolink"):
+                continue
+            end = index + 1
+            while end < len(children) and children[end].type != "link_close":
+                end += 1
+            shown = _alt_text(children[index + 1 : end])
+            named = _host_of_text(shown)
+            if named is not None and named != _host_of_target(href):
+                text = Token("text", "", 0)
+                text.content = state.md.normalizeLinkText(href)
+                children[index + 1 : end] = [text]
+
+
 # Caps block and inline nesting (blockquotes, lists, links inside emphasis, ...).
 # markdown-it's cost on unclosed brackets ("[" * 20_000, "![" * 10_000) is about
 # O(len(source) * maxNesting): with the preset's 100 such a post took ~1.5-2 s of CPU, with
@@ -242,6 +332,7 @@ def _build_markdown_it() -> MarkdownIt:
     md.enable(["linkify", "table", "strikethrough"])
     md.inline.ruler.at("linkify", _bounded_inline_linkify)
     md.core.ruler.push("images_to_links", _images_to_links)
+    md.core.ruler.push("honest_links", _honest_links)
     return md
 
 
@@ -260,13 +351,76 @@ def render_markdown(source: str) -> str:
             f"Markdown source is too long: {len(source):,} characters "
             f"(the limit is {MAX_SOURCE_CHARS:,})."
         )
-    return _SANITIZER.clean(_MD.render(source))
+    return _SANITIZER.clean(_MD.render(source.translate(_BIDI_CONTROLS)))
 
 
-async def render_markdown_off_loop(source: str) -> str:
-    """The same, run in a worker thread (asyncio.to_thread) so hostile input cannot
-    block the event loop."""
-    return await asyncio.to_thread(render_markdown, source)
+# markdown-it is pure Python: in a worker thread a render would hold the interpreter
+# lock against the event loop (four hostile renders at once took /healthz from a few
+# milliseconds to a second). So renders run in a small pool of worker processes, and
+# each process of ours hands it at most one text per lane at a time; the others wait
+# their turn while the event loop keeps serving. Guests have their own lane: a flood
+# of guest posts queues behind itself, never in front of signed-in participants.
+RENDER_LANES = ("guest", "default")
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
+    weakref.WeakKeyDictionary()
+)
+_pool: ProcessPoolExecutor | None = None
+
+
+def _slot(lane: str) -> asyncio.Semaphore:
+    if lane not in RENDER_LANES:
+        raise ValueError(f"unknown render lane {lane!r}")
+    lanes = _slots.setdefault(asyncio.get_running_loop(), {})
+    if lane not in lanes:
+        lanes[lane] = asyncio.Semaphore(1)
+    return lanes[lane]
+
+
+def _renderers() -> ProcessPoolExecutor:
+    """The worker processes, started on first use (never at import) and kept for the
+    life of the process: every app and event loop in it shares them. "spawn": a fork
+    of a process running an event loop and threads is not safe."""
+    global _pool
+    if _pool is None:
+        _pool = ProcessPoolExecutor(
+            max_workers=len(RENDER_LANES),
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_follow_parent,
+            initargs=(os.getpid(),),
+        )
+    return _pool
+
+
+def _follow_parent(parent: int) -> None:
+    """In each worker: exit once the server process is gone, however it went (a
+    server killed outright never tells its workers)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="follow-parent", daemon=True).start()
+
+
+async def render_markdown_off_loop(source: str, *, lane: str = "default") -> str:
+    """The same, off the event loop: in a worker process, one at a time per lane (see
+    RENDER_LANES), so hostile input costs neither the loop nor other lanes their time.
+    Raises ValueError like `render_markdown`."""
+    if len(source) > MAX_SOURCE_CHARS:
+        return render_markdown(source)  # raises at once, nothing to render
+    async with _slot(lane):
+        pool = _renderers()
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, render_markdown, source)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): start afresh next time, and render
+            # this one in a thread rather than fail the request.
+            global _pool
+            if _pool is pool:
+                _pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+            return await asyncio.to_thread(render_markdown, source)
 
 
 # Elements after which text from the next element must not run on without a space.
