@@ -5,13 +5,11 @@ its input, calls one service function and formats the result."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from forum_server.db import Database
-from forum_server.errors import Invalid
 from forum_server.moderation import (
     auditlog,
     flags,
@@ -32,7 +30,14 @@ from forum_server.moderation.schemas import (
 )
 from forum_server.policy import Actor
 from forum_server.rooms.posts_view import PostView
-from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
+from forum_server.web.api import (
+    ApiRouter,
+    json_response,
+    parse_body,
+    path_int,
+    query_int,
+    query_time,
+)
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 
@@ -289,24 +294,13 @@ async def put_holding(request: Request) -> Response:
 # --- the audit log -----------------------------------------------------------------
 
 
-def _time(request: Request, name: str) -> datetime | None:
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise Invalid(f"{name}: use an ISO 8601 date or time.", field=name) from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def audit_filters(request: Request) -> auditlog.AuditFilters:
     """The filters of an audit log request (the API and the page take the same)."""
     return auditlog.AuditFilters(
         action=request.query_params.get("action", "").strip() or None,
         actor_id=query_int(request, "actor"),
-        since=_time(request, "since"),
-        until=_time(request, "until"),
+        since=query_time(request, "since"),
+        until=query_time(request, "until"),
     )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from forum_server.errors import Conflict, DomainError, Forbidden, Invalid, Unauthorized
 from forum_server.rooms.queries import SessionDetail
 from forum_server.rooms.state import CLOSED, OPEN, SCHEDULED
-from forum_server.schemas import invalid_from
+from forum_server.schemas import TIME_RANGE_MESSAGE, invalid_from, parse_utc
 from forum_server.web.forms import validate_form
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -99,10 +99,11 @@ def utc_time(value: str) -> datetime | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
+        return parse_utc(value)
+    except ValueError as exc:
+        if str(exc) == TIME_RANGE_MESSAGE:
+            raise ValueError(f"The time {exc}.") from None
         raise ValueError("Use a date and time like 2026-03-01T09:00 (UTC).") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def checked(model: type[ModelT], data: dict[str, Any], labels: dict[str, str]) -> ModelT:
