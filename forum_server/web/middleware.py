@@ -11,6 +11,7 @@ import secrets
 import time
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("forum_server.requests")
@@ -122,6 +123,46 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+PRIVATE = "private, no-store"
+
+
+class PrivateCacheMiddleware:
+    """Nothing answered to a signed-in caller is kept by a shared cache or on disk:
+    every response to a request carrying a sign-in cookie or an API token, or setting
+    the sign-in cookie, says `Cache-Control: private, no-store`. That covers every page
+    of a members space, which only signed-in members get. Static files stay cacheable:
+    they are the same for everyone."""
+
+    def __init__(self, app: ASGIApp, *, session_cookie: str, static_prefix: str = "/static/"):
+        self.app = app
+        self.session_cookie = session_cookie
+        self.cookie_marker = f"{session_cookie}=".encode()
+        self.static_prefix = static_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.static_prefix):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        signed_in = headers.get("authorization", "").lower().startswith("bearer ") or bool(
+            cookie_parser(headers.get("cookie", "")).get(self.session_cookie)
+        )
+
+        async def send_private(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response = MutableHeaders(scope=message)
+                sets_sign_in = any(
+                    value.startswith(self.cookie_marker)
+                    for name, value in message.get("headers", [])
+                    if name.lower() == b"set-cookie"
+                )
+                if signed_in or sets_sign_in:
+                    response["cache-control"] = PRIVATE
+            await send(message)
+
+        await self.app(scope, receive, send_private)
 
 
 _VERSIONED = re.compile(rb"(?:^|&)v=[0-9a-f]{8,64}(?:&|$)")

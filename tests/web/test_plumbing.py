@@ -100,3 +100,44 @@ async def test_large_pages_are_compressed(client: httpx.AsyncClient):
 
 async def test_health(client: httpx.AsyncClient):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
+
+
+async def test_signed_in_answers_are_never_cached(
+    client: httpx.AsyncClient, make_user, make_space, add_member
+):
+    from tests.helpers import bearer, sign_in, token_for
+
+    member = await make_user()
+    slug = await make_space(visibility="members")
+    await add_member(slug, member.id)
+    anonymous = await client.get("/")
+    assert "no-store" not in anonymous.headers.get("cache-control", "")
+
+    token = await token_for(client, member)
+    for path in ("/api/v1/me", f"/api/v1/spaces/{slug}", "/api/v1/nothing-here"):
+        response = await client.get(path, headers=bearer(token))
+        assert response.headers["cache-control"] == "private, no-store", path
+    refused = await client.get("/api/v1/me", headers=bearer("not-a-token"))
+    assert refused.status_code == 401
+    assert refused.headers["cache-control"] == "private, no-store"
+
+    await sign_in(client, member)  # the sign-in answer itself sets the cookie
+    for path in ("/", f"/spaces/{slug}", f"/api/v1/spaces/{slug}", "/profile"):
+        response = await client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["cache-control"] == "private, no-store", path
+    # The same stylesheet for everyone: still cacheable when signed in.
+    style = await client.get("/static/forum.css")
+    assert style.status_code == 200 and "no-store" not in style.headers.get("cache-control", "")
+
+
+async def test_the_sign_in_answer_is_not_cached(client: httpx.AsyncClient, make_user):
+    from tests.helpers import PASSWORD, csrf_from
+
+    user = await make_user()
+    token = await csrf_from(client)
+    response = await client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 303 and "forum_session=" in response.headers["set-cookie"]
+    assert response.headers["cache-control"] == "private, no-store"
