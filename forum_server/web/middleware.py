@@ -42,17 +42,13 @@ SECURITY_HEADERS = {
 
 
 async def send_error(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
-    """An error answered before any route runs: JSON for the API, a small page otherwise."""
+    """An error answered before any route runs: JSON for the API, the site's error page
+    otherwise (a bare one before the app has started)."""
     if scope.get("path", "").startswith("/api/"):
         body = json.dumps({"error": {"code": code, "message": message}}).encode()
         content_type = b"application/json"
     else:
-        text = html.escape(message)
-        body = (
-            f'<!doctype html><html lang="en"><meta charset="utf-8">'
-            f"<title>Error {status}</title><main><h1>Error {status}</h1><p>{text}</p>"
-            f'<p><a href="/">Home</a></p></main></html>'
-        ).encode()
+        body = _error_page(scope, status, message).encode()
         content_type = b"text/html; charset=utf-8"
     await send(
         {
@@ -65,6 +61,20 @@ async def send_error(scope: Scope, send: Send, status: int, code: str, message: 
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def _error_page(scope: Scope, status: int, message: str) -> str:
+    ctx = getattr(getattr(scope.get("app"), "state", None), "ctx", None)
+    if ctx is not None:
+        from forum_server.web.errors import error_page_html  # errors imports the app's parts
+
+        return error_page_html(ctx.templates, status, message)
+    text = html.escape(message)
+    return (
+        f'<!doctype html><html lang="en"><meta charset="utf-8">'
+        f"<title>Error {status}</title><main><h1>Error {status}</h1><p>{text}</p>"
+        f'<p><a href="/">Home</a></p></main></html>'
+    )
 
 
 class RequestLogMiddleware:
