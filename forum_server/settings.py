@@ -12,13 +12,19 @@ import re
 import secrets
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.engine import make_url
 
 
 class SettingsError(ValueError):
     """A FORUM_ variable holds a value the server cannot use."""
+
+
+class NoDatabase(SettingsError):
+    """The database a command needs is not where the settings point."""
 
 
 def _choice(*allowed: str) -> Callable[[str], str]:
@@ -97,8 +103,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "base_url",
-        "http://127.0.0.1:8000",
-        "Public address of the site: links in e-mail, and the trusted browser origin.",
+        "",
+        "Public address of the site: links in e-mail, and the trusted browser origin. Empty: "
+        "the address serve listens on, where localhost, 127.0.0.1 and [::1] are trusted alike.",
     ),
     Setting(
         "registration",
@@ -219,6 +226,8 @@ class Settings:
     oidc_providers: tuple[str, ...] = ()
     # The providers named in oidc_providers, read from their FORUM_OIDC_<NAME>_* variables.
     oidc_extra: tuple[OidcProvider, ...] = ()
+    # False when FORUM_BASE_URL was left empty: `serve` derives it from its address.
+    base_url_given: bool = True
 
     @property
     def sign_in_providers(self) -> tuple[OidcProvider, ...]:
@@ -252,8 +261,12 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-    """Build Settings from FORUM_ variables; `overrides` win (used by tests and the CLI)."""
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, existing: bool = False, **overrides: Any
+) -> Settings:
+    """Build Settings from FORUM_ variables; `overrides` win (used by tests and the CLI).
+    With `existing`, a SQLite database that is not there yet is an error (NoDatabase)
+    instead of a new, empty one: nothing is created, not even the data folder."""
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     for setting in SETTINGS:
@@ -267,15 +280,63 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     values["data_dir"] = data_dir
     if not values["database_url"]:
         values["database_url"] = f"sqlite+aiosqlite:///{data_dir / 'forum.db'}"
-    if not values["secret_key"]:
+    if existing:
+        _check_sqlite_file(values["database_url"], data_dir)
+    if not values["secret_key"] and existing and not (data_dir / "secret_key").exists():
+        # Commands that work on an existing database sign nothing that outlives them:
+        # a key of their own, rather than a new data folder wherever they were run.
+        values["secret_key"] = secrets.token_urlsafe(48)
+    elif not values["secret_key"]:
         values["secret_key"] = _stored_secret_key(data_dir)
     _check_secret_key(values["secret_key"])
     values["base_url"] = str(values["base_url"]).rstrip("/")
+    if not values["base_url"]:
+        values["base_url"], values["base_url_given"] = DEFAULT_BASE_URL, False
     if "oidc_extra" not in overrides:
         values["oidc_extra"] = _oidc_extra(values["oidc_providers"], env)
     _check_oidc(values)
     known = {f.name for f in fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in known})
+
+
+# --- the address served ------------------------------------------------------------
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+_ANY_ADDRESS = {"", "0.0.0.0", "::", "[::]"}
+_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def serving_at(settings: Settings, host: str, port: int) -> tuple[Settings, str | None]:
+    """The settings for a server listening on host:port, and a warning to print when
+    FORUM_BASE_URL names another address.
+
+    Left empty, FORUM_BASE_URL becomes that address (127.0.0.1 when listening on every
+    interface), and a browser may use any loopback name for it: `localhost:8201` and
+    `127.0.0.1:8201` are one server to the person who started it, but two origins to
+    the browser."""
+    listening = f"http://{_url_host(host)}:{port}"
+    local = host in _LOOPBACK or host in _ANY_ADDRESS
+    if not settings.base_url_given:
+        base_url = f"http://127.0.0.1:{port}" if host in _ANY_ADDRESS else listening
+        loopback = tuple(f"http://{name}:{port}" for name in LOOPBACK_HOSTS) if local else ()
+        extra = tuple(o for o in loopback if o != base_url and o not in settings.allowed_origins)
+        derived = replace(
+            settings, base_url=base_url, allowed_origins=settings.allowed_origins + extra
+        )
+        return derived, None
+    if settings.base_url == listening:
+        return settings, None
+    return settings, (
+        f"FORUM_BASE_URL is {settings.base_url} but the server listens on {listening}: "
+        f"browsers can sign in only at {settings.base_url} (and FORUM_ALLOWED_ORIGINS). "
+        "That is right behind a reverse proxy; otherwise set FORUM_BASE_URL to the address "
+        "people open, or leave it empty to use the one served."
+    )
 
 
 _OIDC_KEYS = ("issuer", "client_id", "client_secret", "label")
@@ -298,6 +359,25 @@ def _check_oidc(values: dict[str, Any]) -> None:
         for key in ("issuer", "client_id"):
             if not getattr(provider, key):
                 raise SettingsError(f"FORUM_OIDC_{provider.name.upper()}_{key.upper()} is not set")
+
+
+def _check_sqlite_file(url: str, data_dir: Path) -> None:
+    if not url.startswith("sqlite"):
+        return  # a server's database: whether its tables exist is asked of it
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name).expanduser().resolve()
+    if path.is_file():
+        return
+    if path == data_dir / "forum.db":
+        where = f"no database in {data_dir} (FORUM_DATA_DIR)"
+    else:
+        where = f"no database at {path} (FORUM_DATABASE_URL)"
+    raise NoDatabase(
+        f"{where}. Run this command where the data folder is, point FORUM_DATA_DIR at it, "
+        "or create a new database with `forum-server migrate`."
+    )
 
 
 MIN_SECRET_KEY_CHARS = 32

@@ -14,6 +14,8 @@ socket's buffer is full, or it is closing), and when the server is another one.
 from __future__ import annotations
 
 import functools
+import socket
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -74,3 +76,37 @@ def uvicorn_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
     }
     settings.update(options)
     return uvicorn.Config(app, **settings)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port (port 0: any free one) for uvicorn to listen on.
+    Bound here, before anything else starts, so that a port in use is one clear
+    OSError instead of a server that starts up, says it listens, and exits."""
+    host = host.strip("[]")
+    addresses = socket.getaddrinfo(
+        host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )
+    # IPv4 first: "localhost" then means 127.0.0.1, what browsers try first as well.
+    family, kind, proto, _, address = min(addresses, key=lambda a: a[0] != socket.AF_INET)
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, calling `announce` once it accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, announce: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.announce = announce
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and not self.should_exit:
+            self.announce()

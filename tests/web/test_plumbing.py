@@ -141,3 +141,53 @@ async def test_the_sign_in_answer_is_not_cached(client: httpx.AsyncClient, make_
     )
     assert response.status_code == 303 and "forum_session=" in response.headers["set-cookie"]
     assert response.headers["cache-control"] == "private, no-store"
+
+
+async def test_sign_in_works_at_any_loopback_name_of_the_address_served(
+    tmp_path, database_url: str, make_user
+):
+    """FORUM_BASE_URL unset, `serve --port 8201`: a browser at localhost:8201 signs in."""
+    from forum_server.app import create_app
+    from forum_server.settings import serving_at
+    from tests.helpers import PASSWORD, csrf_from, make_settings
+
+    settings, _ = serving_at(make_settings(tmp_path, database_url, base_url=""), "127.0.0.1", 8201)
+    app = create_app(settings)
+    user = await make_user()
+    async with app.router.lifespan_context(app):
+        for address in ("http://localhost:8201", "http://127.0.0.1:8201", "http://[::1]:8201"):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url=address) as browser:
+                token = await csrf_from(browser)
+                response = await browser.post(
+                    "/login",
+                    data={"email": user.email, "password": PASSWORD, "csrf_token": token},
+                    headers={"Origin": address},
+                )
+                assert response.status_code == 303, (address, response.text[:500])
+
+
+async def test_a_refused_origin_gets_a_styled_page_saying_what_to_set(
+    client: httpx.AsyncClient, make_user
+):
+    from tests.helpers import PASSWORD, csrf_from
+
+    user = await make_user()
+    token = await csrf_from(client)
+    response = await client.post(
+        "/login",
+        data={"email": user.email, "password": PASSWORD, "csrf_token": token},
+        headers={"Origin": "http://localhost:8201"},
+    )
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    assert "/static/forum.css" in page and 'class="site-header' in page  # the site's layout
+    assert "Not allowed" in page
+    assert "http://localhost:8201" in page and "FORUM_BASE_URL" in page
+    api = await client.post(
+        "/api/v1/tokens",
+        json={"email": user.email, "password": PASSWORD},
+        headers={"Origin": "http://localhost:8201", "Cookie": "forum_session=x"},
+    )
+    assert api.status_code == 403 and api.json()["error"]["code"] == "csrf_failed"
