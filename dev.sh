@@ -3,7 +3,7 @@
 # into it first when needed, so a fresh machine needs only Python 3.11.
 #
 #   ./dev.sh serve [--host H] [--port P]   serve on the embedded defaults
-#   ./dev.sh test [pytest arguments]       lint, then the whole test suite
+#   ./dev.sh test [pytest arguments]       lint and type-check, then the whole test suite
 #   ./dev.sh cli ARGS...                   any forum-server command
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -55,6 +55,7 @@ case "$command" in
         ensure_venv
         "$VENV/bin/ruff" check .
         "$VENV/bin/ruff" format --check .
+        "$VENV/bin/mypy" forum_server
         # WeasyPrint's system libraries, so that PDF reports are tested for real.
         missing=""
         for package in $PDF_PACKAGES; do
@@ -80,6 +81,12 @@ case "$command" in
         if command -v npm >/dev/null && [ ! -d tests/e2e/node_modules ]; then
             (cd tests/e2e && npm ci --silent --no-audit --no-fund >/dev/null 2>&1) \
                 || echo "dev.sh: npm ci in tests/e2e failed" >&2
+        fi
+        # The whole suite runs on every core (each test has its own database; tests that
+        # share a browser or identity provider stay on one worker); a run of chosen
+        # tests, or one given -n, runs as asked.
+        if [ $# -eq 0 ]; then
+            set -- -n auto --dist loadgroup
         fi
         exec "$VENV/bin/pytest" "$@"
         ;;

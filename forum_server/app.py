@@ -20,9 +20,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from forum_server.accounts import oidc_pages
+from forum_server.accounts import api as account_api
+from forum_server.accounts import email_confirmation_web, management_web, oidc_pages
 from forum_server.accounts import pages as account_pages
-from forum_server.accounts import views as account_api
 from forum_server.broker import create_broker, publish_events
 from forum_server.db import Database
 from forum_server.errors import DomainError
@@ -32,8 +32,7 @@ from forum_server.live.retention import run_pruning
 from forum_server.moderation import pages as moderation_pages
 from forum_server.moderation import views as moderation_api
 from forum_server.reports import views as reports_api
-from forum_server.rooms import members_pages
-from forum_server.rooms import members_views as members_api
+from forum_server.rooms import members_api, members_pages
 from forum_server.rooms import pages as rooms_pages
 from forum_server.rooms import views as rooms_api
 from forum_server.rooms.scheduler import run_scheduler
@@ -58,6 +57,8 @@ log = logging.getLogger(__name__)
 
 API_ROUTERS: tuple[ApiRouter, ...] = (
     account_api.api,
+    management_web.api,
+    email_confirmation_web.api,
     rooms_api.api,
     members_api.api,
     moderation_api.api,
@@ -117,6 +118,8 @@ def create_app(
     routes: list[BaseRoute] = [
         *site_pages.routes,
         *account_pages.routes,
+        *management_web.routes,
+        *email_confirmation_web.routes,
         *oidc_pages.routes,
         *members_pages.routes,
         *rooms_pages.routes,

@@ -99,6 +99,21 @@ def cmd_create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_set_active(settings: Settings, args: argparse.Namespace) -> int:
+    from forum_server.accounts.admin import set_account_active
+    from forum_server.errors import DomainError, NotFound
+
+    active = args.command == "reactivate-user"
+    try:
+        account = asyncio.run(set_account_active(settings, args.email, active=active))
+    except DomainError as error:
+        code = EXIT_INVALID if isinstance(error, NotFound) else EXIT_FAILED
+        return _fail(f"{error.message} ({error.code})", code)
+    state = "reactivated" if active else "deactivated"
+    print(f"{state} account {account.email} (id {account.id})")
+    return 0
+
+
 def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     from forum_server.db import Database
     from forum_server.demo import DEMO_PASSWORD, load_demo
@@ -174,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--password", help="asked for when omitted and run in a terminal")
     admin.add_argument("--name", default="Secretariat", help="display name")
     admin.set_defaults(handler=cmd_create_admin)
+    for name, does in (
+        ("deactivate-user", "deactivate an account: its sign-ins, tokens and connections end"),
+        ("reactivate-user", "let a deactivated account sign in again"),
+    ):
+        toggle = commands.add_parser(name, help=does)
+        toggle.add_argument("--email", required=True)
+        toggle.set_defaults(handler=cmd_set_active)
     demo = commands.add_parser("demo", help="load a realistic example forum")
     demo.set_defaults(handler=cmd_demo)
 

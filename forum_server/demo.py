@@ -83,8 +83,7 @@ async def _people(db: Database) -> dict[str, int]:
             affiliation=person.affiliation,  # type: ignore[arg-type]
             gender=person.gender,  # type: ignore[arg-type]
         )
-        async with db.write() as uow:
-            user = await accounts.create_user(uow, COMMAND_LINE, data, registration_open=False)
+        user = await accounts.create_user(db, COMMAND_LINE, data, registration_open=False)
         ids[person.key] = user.id
     return ids
 

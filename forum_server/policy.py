@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, or_, select, true
@@ -58,15 +59,16 @@ def require_secretariat(actor: Actor) -> None:
 
 
 def check_can_create_user(actor: Actor, *, registration_open: bool, as_secretariat: bool) -> None:
-    """The secretariat creates any account; others only their own, where registration is open."""
-    if actor.is_secretariat:
+    """Raises unless may_create_user (below): Forbidden for secretariat accounts asked by
+    others; where registration is closed, Unauthorized for anonymous callers and
+    Forbidden for everyone else."""
+    if may_create_user(actor, registration_open=registration_open, as_secretariat=as_secretariat):
         return
     if as_secretariat:
         raise Forbidden("Only the secretariat can create secretariat accounts.")
-    if not registration_open:
-        if actor.signed_in:
-            raise Forbidden("Registration is closed; the secretariat creates accounts.")
-        raise Unauthorized("Registration is closed; the secretariat creates accounts.")
+    if actor.signed_in:
+        raise Forbidden("Registration is closed; the secretariat creates accounts.")
+    raise Unauthorized("Registration is closed; the secretariat creates accounts.")
 
 
 # --- spaces, sessions, threads, posts -------------------------------------------------
@@ -378,3 +380,116 @@ def check_may_download_report(
     raise Forbidden(
         "Only the moderators, the space's owners and the secretariat can download reports."
     )
+
+
+# --- members, invitations, accounts ---------------------------------------------------
+
+
+def may_manage_members(access: SpaceAccess) -> bool:
+    """Add, change and remove members, invite and revoke invitations, see the pending
+    invitations and the record of membership changes: the space's owners and the
+    secretariat."""
+    return access.can_manage
+
+
+def check_may_manage_members(access: SpaceAccess) -> None:
+    """Raises unless may_manage_members: Unauthorized for anonymous callers, Forbidden
+    for everyone else (those who may not see the space were answered NotFound by
+    load_space)."""
+    if not may_manage_members(access):
+        require_signed_in(access.actor)
+        raise Forbidden("Only the space's owners and the secretariat manage its members.")
+
+
+def may_see_members(access: SpaceAccess) -> bool:
+    """The member list (with its balance): the space's members and the secretariat."""
+    return access.actor.is_secretariat or access.is_member
+
+
+def check_may_see_members(access: SpaceAccess) -> None:
+    if not may_see_members(access):
+        require_signed_in(access.actor)
+        raise Forbidden("Only members of this space see its member list.")
+
+
+# Who may invite, revoke and list a space's invitations: those who manage its members.
+may_manage_invitations = may_manage_members
+check_may_manage_invitations = check_may_manage_members
+
+
+def may_accept_invitation(actor: Actor, account_email: str | None, invited_email: str) -> bool:
+    """An invitation is for one address: only the signed-in account with that address
+    accepts it, so a forwarded link opens nothing for anyone else."""
+    return actor.signed_in and account_email is not None and account_email == invited_email
+
+
+def check_may_accept_invitation(
+    actor: Actor, account_email: str | None, invited_email: str
+) -> None:
+    require_signed_in(actor)
+    if not may_accept_invitation(actor, account_email, invited_email):
+        raise Forbidden(
+            f"This invitation is for {invited_email}; sign in with that address to accept it."
+        )
+
+
+def may_create_user(actor: Actor, *, registration_open: bool, as_secretariat: bool) -> bool:
+    """The secretariat creates any account; others only their own, where registration
+    is open (the registration page asks with `as_secretariat=False`)."""
+    if actor.is_secretariat:
+        return True
+    return registration_open and not as_secretariat
+
+
+# --- accounts: who may sign in and who manages accounts ---------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What decides whether an account may sign in or use its tokens now."""
+
+    active: bool
+    # The site-wide suspension in force, if any: its reason and end (None: until lifted).
+    suspended: bool = False
+    suspension_reason: str = ""
+    suspended_until: datetime | None = None
+
+
+def may_sign_in(standing: Standing) -> bool:
+    """Deactivated and site-wide suspended accounts neither sign in nor use API tokens."""
+    return standing.active and not standing.suspended
+
+
+def check_may_sign_in(standing: Standing) -> None:
+    """Raises Forbidden `account_deactivated` or `suspended` (with the reason and end)."""
+    if not standing.active:
+        raise Forbidden(
+            "This account is deactivated; ask the secretariat.", code="account_deactivated"
+        )
+    if standing.suspended:
+        until = (
+            f"until {standing.suspended_until:%Y-%m-%d %H:%M} UTC"
+            if standing.suspended_until is not None
+            else "until the secretariat lifts the suspension"
+        )
+        raise Forbidden(
+            "This account is suspended: it may not sign in, use its API tokens or post "
+            f"anywhere on this site {until}. Reason: {standing.suspension_reason}",
+            code="suspended",
+        )
+
+
+def may_manage_accounts(actor: Actor) -> bool:
+    """List, deactivate and reactivate accounts: the secretariat (and the command line)."""
+    return actor.is_secretariat
+
+
+def check_may_manage_accounts(actor: Actor, target_id: int | None = None) -> None:
+    """Raises Unauthorized for anonymous callers, Forbidden for everyone else but the
+    secretariat, and Forbidden for a secretariat member acting on their own account
+    (they would lock themselves out)."""
+    require_caller(actor)
+    if not may_manage_accounts(actor):
+        raise Forbidden("Only the secretariat can manage accounts.")
+    if target_id is not None and target_id == actor.user_id:
+        raise Forbidden("You cannot deactivate your own account.", code="own_account")

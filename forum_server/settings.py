@@ -146,7 +146,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "login_attempts",
         "10",
-        "Failed sign-ins allowed per address or account within fifteen minutes before 429.",
+        "Failed sign-ins allowed per account and address within fifteen minutes before 429 "
+        "(five times as many per address, ten times as many per account within an hour: "
+        "docs/running.md).",
         _positive_int,
     ),
     Setting(

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 from starlette.applications import Starlette
@@ -36,6 +36,8 @@ from forum_server.tables import metadata
 from tests.helpers import PASSWORD, client_for, make_settings
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_POSTGRES_URL", "")
+# Under pytest-xdist each worker gets a database of its own beside the given one.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 SECRETARIAT = Actor(user_id=None, display_name="tests", is_secretariat=True)
 
@@ -53,7 +55,34 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _worker_url(url: str) -> str:
+    """The given database for a lone run; `<name>_<worker>` for each xdist worker."""
+    if not WORKER:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+async def _create_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = create_async_engine(
+        parsed.set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        async with admin.connect() as conn:
+            found = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": parsed.database},
+            )
+            if not found:
+                await conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    finally:
+        await admin.dispose()
+
+
 async def _reset_postgres(url: str) -> None:
+    if WORKER:
+        await _create_database(url)
     engine = create_async_engine(url, poolclass=NullPool)
     try:
         async with engine.begin() as conn:
@@ -78,11 +107,12 @@ async def _truncate_postgres(url: str) -> None:
 def postgres_url() -> str:
     if not POSTGRES_URL:
         pytest.skip("FORUM_TEST_POSTGRES_URL is not set")
+    url = _worker_url(POSTGRES_URL)
     try:
-        asyncio.run(_reset_postgres(POSTGRES_URL))
+        asyncio.run(_reset_postgres(url))
     except Exception as exc:  # set but unusable: fail loudly, never skip
         pytest.fail(f"FORUM_TEST_POSTGRES_URL is set but unusable: {exc}", pytrace=False)
-    return POSTGRES_URL
+    return url
 
 
 @pytest.fixture(params=BACKENDS)
@@ -136,10 +166,9 @@ def make_user(db: Database) -> MakeUser:
             "country": "KE",
         }
         data.update(fields)
-        async with db.write() as uow:
-            return await accounts.create_user(
-                uow, SECRETARIAT, UserCreate.model_validate(data), registration_open=True
-            )
+        return await accounts.create_user(
+            db, SECRETARIAT, UserCreate.model_validate(data), registration_open=True
+        )
 
     return make
 
@@ -220,3 +249,13 @@ async def redis_url() -> str:
     finally:
         await client.aclose()
     return url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), tests that share a session-wide server
+    run on one worker: one Chromium and seeded forum, one OpenID provider."""
+    for item in items:
+        path = item.path.as_posix()
+        for folder in ("e2e", "oidc"):
+            if f"/tests/{folder}/" in path:
+                item.add_marker(pytest.mark.xdist_group(folder))

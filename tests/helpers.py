@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from forum_server.accounts.queries import UserView
 from forum_server.settings import Settings, load_settings
+from tests.openapi_check import check_response
 
 BASE_URL = "http://testserver"
 PASSWORD = "correct horse battery"
@@ -28,8 +29,11 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: Any) -> Settin
 
 
 def client_for(app: Starlette) -> httpx.AsyncClient:
+    """A client of the app whose every API answer is checked against the OpenAPI document."""
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    return httpx.AsyncClient(transport=transport, base_url=BASE_URL)
+    return httpx.AsyncClient(
+        transport=transport, base_url=BASE_URL, event_hooks={"response": [check_response]}
+    )
 
 
 async def token_for(client: httpx.AsyncClient, user: UserView, password: str = PASSWORD) -> str:

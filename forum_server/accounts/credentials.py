@@ -13,9 +13,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from forum_server.accounts.models import ApiToken, LoginSession, User
+from forum_server.accounts.standing import standing_of
 from forum_server.db import Database, UnitOfWork
+from forum_server.errors import NotFound
 from forum_server.orm import utcnow
-from forum_server.policy import Actor
+from forum_server.policy import Actor, check_may_sign_in
 
 API_TOKEN_PREFIX = "fst_"
 # Touch last_seen at most this often, so reads don't all turn into writes.
@@ -38,7 +40,10 @@ async def start_login_session(
     """A new browser sign-in for the user; returns the cookie value.
 
     Always a new token, never one the browser brought along (no session fixation).
+    Raises Forbidden for a deactivated or site-wide suspended account, whichever way
+    it is signing in.
     """
+    await check_may_start(uow, user_id)
     token, digest = new_token()
     now = utcnow()
     uow.session.add(
@@ -53,6 +58,14 @@ async def start_login_session(
     )
     await uow.flush()
     return token
+
+
+async def check_may_start(uow: UnitOfWork, user_id: int) -> None:
+    """Raises unless the account may get a new sign-in or token now (the policy decides)."""
+    user = await uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    check_may_sign_in(await standing_of(uow.session, user))
 
 
 async def end_login_session(uow: UnitOfWork, token: str) -> None:
@@ -83,6 +96,7 @@ async def revoke_all_api_tokens(uow: UnitOfWork, user_id: int) -> None:
 
 
 async def create_api_token(uow: UnitOfWork, user_id: int, name: str | None) -> str:
+    await check_may_start(uow, user_id)
     token, digest = new_token(API_TOKEN_PREFIX)
     uow.session.add(ApiToken(token_hash=digest, user_id=user_id, name=name or "api"))
     await uow.flush()
@@ -134,6 +148,8 @@ async def actor_for_login_session(db: Database, token: str, *, days: int) -> Act
 
 
 async def actor_for_api_token(db: Database, token: str) -> Actor | None:
+    """The user behind an API token, or None if it is unknown, expired or revoked (or
+    its account deactivated). Raises Forbidden `suspended` during a site-wide suspension."""
     now = utcnow()
     async with db.read() as session:
         row = (
@@ -143,12 +159,14 @@ async def actor_for_api_token(db: Database, token: str) -> Actor | None:
                 .where(ApiToken.token_hash == token_digest(token))
             )
         ).first()
-    if row is None:
-        return None
-    api_token, user = row
-    expired = api_token.expires_at is not None and api_token.expires_at <= now
-    if api_token.revoked_at is not None or expired or not user.is_active:
-        return None
+        if row is None:
+            return None
+        api_token, user = row
+        expired = api_token.expires_at is not None and api_token.expires_at <= now
+        if api_token.revoked_at is not None or expired or not user.is_active:
+            return None
+        # A site-wide suspension refuses the token while it lasts, saying why and until when.
+        check_may_sign_in(await standing_of(session, user))
     if api_token.last_used_at is None or now - api_token.last_used_at > _TOUCH_EVERY:
         async with db.write() as uow:
             await uow.session.execute(

@@ -27,6 +27,10 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When the address was shown to be this person's: the account made by the secretariat,
+    # an invitation sent to it accepted, or a confirmation link sent to it opened. Only
+    # then may a single sign-on identity giving this address be linked to the account.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class OidcIdentity(Base):

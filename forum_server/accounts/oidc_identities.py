@@ -5,7 +5,12 @@ write path for `OidcIdentity`. The rule, as docs/sign-in.md states it:
    whatever e-mail address the provider gives today.
 2. Otherwise, if the provider says the e-mail address is verified and an account here
    has that address, the identity is linked to that account — unless the account is
-   already linked to another identity at the same issuer.
+   already linked to another identity at the same issuer, or the account's own address
+   was never shown to be its owner's (`email_verified_at`: made by the secretariat,
+   joined through an invitation sent to it, or confirmed by a link sent to it). That
+   is refused, saying how to confirm it: where registration is open, anyone could have
+   registered someone else's address with a password of their own, and would then
+   receive that person's sign-ins.
 3. Otherwise it is someone new: an account is created, once they have completed their
    profile, where registration is open or where they are accepting a pending
    invitation addressed to that e-mail address.
@@ -22,11 +27,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import OidcIdentity, User
 from forum_server.accounts.oidc import Identity
 from forum_server.accounts.queries import UserView, find_user_by_email
 from forum_server.accounts.schemas import ProfileUpdate
+from forum_server.accounts.service import add_user
 from forum_server.db import UnitOfWork
 from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
 from forum_server.rooms import invitations
@@ -60,6 +65,15 @@ async def sign_in(uow: UnitOfWork, identity: Identity) -> int | None:
     if user is None:
         return None
     _usable(user)
+    if user.email_verified_at is None:
+        raise Conflict(
+            f"An account with {identity.email} exists here, but that address has not been "
+            "confirmed as its owner's, so signing in this way cannot be linked to it. If the "
+            "account is yours: sign in with its password, confirm your address from your "
+            "profile page (we send you a link), then sign in this way again. If it is not "
+            "yours, tell the secretariat.",
+            code="email_unconfirmed",
+        )
     other = await uow.session.scalar(
         select(OidcIdentity.id).where(
             OidcIdentity.user_id == user.id, OidcIdentity.issuer == identity.issuer
@@ -132,31 +146,18 @@ async def create_account(
         uow.session, identity, registration_open=registration_open, invitation=invitation
     )
     assert identity.email is not None  # check_new_account refuses a sign-in without one
-    user = User(
-        email=identity.email,
-        password_hash=None,  # signs in through the provider; may set a password never
-        display_name=profile.display_name,
-        country=profile.country,
-        region=region_for(profile.country),
-        organization=profile.organization,
-        affiliation=profile.affiliation,
-        gender=profile.gender,
-    )
-    uow.session.add(user)
-    try:
-        await uow.flush()
-    except IntegrityError:
-        raise Conflict(
-            f"An account with {identity.email} was created meanwhile. Sign in again.",
-            code="email_taken",
-        ) from None
-    await _link(uow, identity, user.id)
-    view = UserView.of(user)
-    joined = None
+    # No password: the account signs in through the provider (and may set one never).
     if pending is not None:
-        space = await invitations.accept(uow, invitations.actor_for(view), invitation or "")
-        joined = space.slug
-    return NewAccount(view, joined)
+        # The same way in as the invitation page's password form.
+        joined = await invitations.join_with_new_account(uow, invitation or "", None, profile)
+        view, slug = joined.user, joined.space
+    else:
+        # The provider vouches for the address; otherwise the invitation sent to it did.
+        verified = bool(identity.email_verified)
+        view = await add_user(uow, identity.email, None, profile, email_verified=verified)
+        slug = None
+    await _link(uow, identity, view.id)
+    return NewAccount(view, slug)
 
 
 async def _pending_invitation(session: AsyncSession, token: str | None) -> Invitation | None:

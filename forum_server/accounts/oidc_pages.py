@@ -20,9 +20,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from forum_server.accounts import oidc_identities as identities
-from forum_server.accounts.countries import country_choices
 from forum_server.accounts.oidc import Flow, Identity, OidcClient, OidcError, seal, unseal
-from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS, ProfileUpdate
+from forum_server.accounts.profile_form import form_input, profile_choices
+from forum_server.accounts.schemas import ProfileUpdate
 from forum_server.errors import DomainError, NotFound
 from forum_server.settings import OidcProvider, Settings
 from forum_server.text import clean_line
@@ -38,7 +38,6 @@ FLOW_MAX_AGE = 600  # seconds to sign in at the provider
 SIGNUP_MAX_AGE = 1800  # seconds to complete the profile
 MAX_NEXT = 1000
 T = TypeVar("T", Flow, Identity)
-_PROFILE_FIELDS = ("display_name", "country", "organization", "affiliation", "gender")
 
 
 def oidc_client(request: Request) -> OidcClient:
@@ -200,15 +199,12 @@ async def welcome(request: Request) -> Response:
         "identity": identity,
         "form": {"display_name": _suggested_name(identity)},
         "errors": {},
-        "countries": country_choices(),
-        "affiliations": AFFILIATION_LABELS,
-        "genders": GENDER_LABELS,
+        **profile_choices(),
     }
     if request.method == "GET":
         return await ctx.templates.page(request, "accounts/oidc_welcome.html", context)
     form = await read_form(request)
-    fields = {k: v for k, v in form.items() if k in _PROFILE_FIELDS and (v or k == "display_name")}
-    data, errors = validate_form(ProfileUpdate, fields)
+    data, errors = validate_form(ProfileUpdate, form_input(form, ProfileUpdate))
     if data is None:
         context.update(form=form, errors=errors)
         return await ctx.templates.page(request, "accounts/oidc_welcome.html", context, status=422)

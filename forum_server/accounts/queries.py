@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,6 +26,7 @@ class UserView:
     gender: str | None
     is_secretariat: bool
     created_at: datetime
+    email_verified: bool = False  # shown to be the owner's: see accounts.email_confirmation
 
     @classmethod
     def of(cls, user: User) -> UserView:
@@ -39,6 +41,7 @@ class UserView:
             gender=user.gender,
             is_secretariat=user.is_secretariat,
             created_at=user.created_at,
+            email_verified=user.email_verified_at is not None,
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -53,6 +56,7 @@ class UserView:
             "affiliation": self.affiliation,
             "gender": self.gender,
             "is_secretariat": self.is_secretariat,
+            "email_verified": self.email_verified,
         }
 
 
@@ -79,5 +83,26 @@ async def sign_in_methods(db: AsyncSession, user_id: int) -> SignInMethods:
     return SignInMethods(password_hash is not None, tuple(dict.fromkeys(issuers)))
 
 
+def normalize_email(email: str) -> str:
+    """Addresses are stored lower-cased (UserCreate does it); look them up the same way."""
+    return email.strip().lower()
+
+
 async def find_user_by_email(db: AsyncSession, email: str) -> User | None:
-    return await db.scalar(select(User).where(User.email == email.strip().lower()))
+    return await db.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+async def user_ids_by_email(db: AsyncSession, emails: Iterable[str]) -> dict[str, int]:
+    """The accounts with these addresses, as {normalized address: user id}; addresses
+    nobody has are left out. Deactivated accounts are included: an address is taken
+    whatever the state of its account."""
+    wanted = {normalize_email(email) for email in emails}
+    if not wanted:
+        return {}
+    rows = await db.execute(select(User.email, User.id).where(User.email.in_(wanted)))
+    return {email: user_id for email, user_id in rows}
+
+
+async def user_id_by_email(db: AsyncSession, email: str) -> int | None:
+    """The id of the account with this address, if any (see user_ids_by_email)."""
+    return (await user_ids_by_email(db, [email])).get(normalize_email(email))

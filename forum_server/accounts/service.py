@@ -1,26 +1,43 @@
-"""The write path for accounts: creating people, signing them in, editing profiles."""
+"""The write path for accounts: creating people, signing them in, editing profiles.
+
+The commands (create_user, update_profile, change_password) each open their own
+transaction; add_user is the body that invitations and single sign-on compose."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
 
 from forum_server.accounts import credentials, throttle
 from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import User
 from forum_server.accounts.passwords import hash_password, password_problem, verify_password
-from forum_server.accounts.queries import UserView, find_user_by_email
+from forum_server.accounts.queries import (
+    UserView,
+    find_user_by_email,
+    normalize_email,
+    user_id_by_email,
+)
 from forum_server.accounts.schemas import (
     MAX_EMAIL_CHARS,
     MAX_PASSWORD_CHARS,
     PasswordChange,
     ProfileUpdate,
+    TokenCreate,
     UserCreate,
 )
+from forum_server.accounts.standing import standing_of
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, check_can_create_user, require_signed_in
+from forum_server.policy import (
+    Actor,
+    check_can_create_user,
+    check_may_sign_in,
+    require_signed_in,
+)
 
 
 def _check_new_password(password: str, email: str, field: str = "password") -> None:
@@ -30,27 +47,54 @@ def _check_new_password(password: str, email: str, field: str = "password") -> N
 
 
 async def create_user(
-    uow: UnitOfWork, actor: Actor, data: UserCreate, *, registration_open: bool
+    db: Database, actor: Actor, data: UserCreate, *, registration_open: bool
 ) -> UserView:
     """Creates an account. Raises Forbidden/Unauthorized, Invalid (password) or
     Conflict `email_taken`."""
     check_can_create_user(
         actor, registration_open=registration_open, as_secretariat=data.is_secretariat
     )
-    _check_new_password(data.password, data.email)
-    existing = await uow.session.scalar(select(User.id).where(User.email == data.email))
-    if existing is not None:
+    async with db.write() as uow:
+        # The secretariat vouches for the addresses of the accounts it makes.
+        return await add_user(
+            uow,
+            data.email,
+            data.password,
+            data,
+            is_secretariat=data.is_secretariat,
+            email_verified=actor.is_secretariat,
+        )
+
+
+async def add_user(
+    uow: UnitOfWork,
+    email: str,
+    password: str | None,
+    profile: UserCreate | ProfileUpdate,
+    *,
+    is_secretariat: bool = False,
+    email_verified: bool = False,
+) -> UserView:
+    """Adds the account, its caller having decided that it may be made (create_user, an
+    invitation, a single sign-on). Without a password it signs in through single
+    sign-on only. `email_verified`: the address is known to be theirs (the secretariat
+    or a provider vouches for it). Raises Invalid (password) or Conflict `email_taken`."""
+    email = normalize_email(email)
+    if password is not None:
+        _check_new_password(password, email)
+    if await user_id_by_email(uow.session, email) is not None:
         raise Conflict("An account with this e-mail address exists.", code="email_taken")
     user = User(
-        email=data.email,
-        password_hash=await hash_password(data.password),
-        display_name=data.display_name,
-        country=data.country,
-        region=region_for(data.country),
-        organization=data.organization,
-        affiliation=data.affiliation,
-        gender=data.gender,
-        is_secretariat=data.is_secretariat,
+        email=email,
+        password_hash=await hash_password(password) if password is not None else None,
+        display_name=profile.display_name,
+        country=profile.country,
+        region=region_for(profile.country),
+        organization=profile.organization,
+        affiliation=profile.affiliation,
+        gender=profile.gender,
+        is_secretariat=is_secretariat,
+        email_verified_at=utcnow() if email_verified else None,
     )
     uow.session.add(user)
     try:
@@ -65,53 +109,59 @@ async def authenticate(
     db: Database, email: str, password: str, *, client: str, max_failures: int
 ) -> UserView:
     """The user with these credentials. The same answer, after the same work, whether
-    the address is unknown or the password wrong; repeated failures raise RateLimited."""
+    the address is unknown or the password wrong; repeated failures raise RateLimited.
+    A deactivated or site-wide suspended account is refused (Forbidden) after the
+    password was checked."""
     if len(email) > MAX_EMAIL_CHARS or len(password) > MAX_PASSWORD_CHARS:
         # Never right, and too long to key a throttling counter with.
         raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
-    keys = [f"client:{client}", f"email:{email.strip().lower()}"]
-    await throttle.check_not_throttled(db, keys, limit=max_failures)
+    # Counted before the password is checked: guesses sent together cannot all pass.
+    attempt = await throttle.begin_attempt(db, client, email, attempts=max_failures)
     async with db.read() as session:
         user = await find_user_by_email(session, email)
-    usable = user is not None and user.is_active
-    password_hash = user.password_hash if user is not None and usable else None
+    password_hash = user.password_hash if user is not None else None
     if not await verify_password(password_hash, password) or user is None:
-        await throttle.record_failure(db, keys)
         raise Unauthorized("E-mail address or password is wrong.", code="invalid_credentials")
-    await throttle.clear_failures(db, keys[1:])
+    async with db.read() as session:
+        # Told only to whoever knows the password: deactivated, or suspended until when.
+        check_may_sign_in(await standing_of(session, user))
+    await throttle.succeeded(db, attempt)
     return UserView.of(user)
 
 
-async def update_profile(uow: UnitOfWork, actor: Actor, data: ProfileUpdate) -> UserView:
-    user = await _own_user(uow, actor)
-    user.display_name = data.display_name
-    user.country = data.country
-    user.region = region_for(data.country)
-    user.organization = data.organization
-    user.affiliation = data.affiliation
-    user.gender = data.gender
-    await uow.flush()
-    return UserView.of(user)
+async def update_profile(db: Database, actor: Actor, data: ProfileUpdate) -> UserView:
+    """Changes the signed-in user's own profile."""
+    async with db.write() as uow:
+        user = await _own_user(uow, actor)
+        user.display_name = data.display_name
+        user.country = data.country
+        user.region = region_for(data.country)
+        user.organization = data.organization
+        user.affiliation = data.affiliation
+        user.gender = data.gender
+        await uow.flush()
+        return UserView.of(user)
 
 
-async def change_password(uow: UnitOfWork, actor: Actor, data: PasswordChange) -> UserView:
+async def change_password(db: Database, actor: Actor, data: PasswordChange) -> UserView:
     """Sets a new password and ends every sign-in and API token of the user, this
     sign-in included; the caller starts a fresh one."""
-    user = await _own_user(uow, actor)
-    if user.password_hash is None:
-        raise Conflict(
-            "This account has no password: it signs in through single sign-on.",
-            code="no_password",
-        )
-    if not await verify_password(user.password_hash, data.current_password):
-        raise Invalid("The current password is wrong.", field="current_password")
-    _check_new_password(data.new_password, user.email, field="new_password")
-    user.password_hash = await hash_password(data.new_password)
-    user.password_changed_at = utcnow()
-    await credentials.end_all_login_sessions(uow, user.id)
-    await credentials.revoke_all_api_tokens(uow, user.id)
-    await uow.flush()
-    return UserView.of(user)
+    async with db.write() as uow:
+        user = await _own_user(uow, actor)
+        if user.password_hash is None:
+            raise Conflict(
+                "This account has no password: it signs in through single sign-on.",
+                code="no_password",
+            )
+        if not await verify_password(user.password_hash, data.current_password):
+            raise Invalid("The current password is wrong.", field="current_password")
+        _check_new_password(data.new_password, user.email, field="new_password")
+        user.password_hash = await hash_password(data.new_password)
+        user.password_changed_at = utcnow()
+        await credentials.end_all_login_sessions(uow, user.id)
+        await credentials.revoke_all_api_tokens(uow, user.id)
+        await uow.flush()
+        return UserView.of(user)
 
 
 async def _own_user(uow: UnitOfWork, actor: Actor) -> User:
@@ -119,3 +169,40 @@ async def _own_user(uow: UnitOfWork, actor: Actor) -> User:
     if user is None or not user.is_active:
         raise NotFound("No such user.")
     return user
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown once
+    user: UserView
+
+    def as_json(self) -> dict[str, Any]:
+        return {"token": self.token, "user": self.user.as_json()}
+
+
+async def issue_api_token(
+    db: Database, data: TokenCreate, *, client: str, max_failures: int
+) -> IssuedToken:
+    """An API token for whoever has these credentials (authenticate says who)."""
+    user = await authenticate(
+        db, data.email, data.password, client=client, max_failures=max_failures
+    )
+    async with db.write() as uow:
+        token = await credentials.create_api_token(uow, user.id, data.name)
+    return IssuedToken(token, user)
+
+
+async def revoke_own_api_token(db: Database, actor: Actor, token: str | None) -> None:
+    """Revokes the API token the actor signed this request with (`token`, None when
+    they came with a browser's sign-in instead, which cannot revoke itself here)."""
+    require_signed_in(actor)
+    if not token:
+        raise Unauthorized("Only a bearer token can revoke itself.", code="invalid_token")
+    async with db.write() as uow:
+        await credentials.revoke_api_token(uow, token)
+
+
+async def sign_out(db: Database, login_token: str) -> None:
+    """Ends the browser sign-in with this token (nothing happens for an unknown one)."""
+    async with db.write() as uow:
+        await credentials.end_login_session(uow, login_token)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from forum_server.accounts import credentials
 from forum_server.db import Database
-from forum_server.errors import NotFound
+from forum_server.errors import Forbidden, NotFound
 from forum_server.events import Event
 from forum_server.live.connection import Credential
 from forum_server.policy import (
@@ -58,7 +58,11 @@ def public_event(event: Event) -> bool:
 
 
 async def revalidate(db: Database, credential: Credential, *, session_days: int) -> Actor | None:
-    """The actor behind the credential now, or None once it was revoked or expired."""
-    if credential.kind == "bearer":
-        return await credentials.actor_for_api_token(db, credential.token)
-    return await credentials.actor_for_login_session(db, credential.token, days=session_days)
+    """The actor behind the credential now, or None once it was revoked or expired (or
+    its account suspended on the whole site)."""
+    try:
+        if credential.kind == "bearer":
+            return await credentials.actor_for_api_token(db, credential.token)
+        return await credentials.actor_for_login_session(db, credential.token, days=session_days)
+    except Forbidden:
+        return None

@@ -281,7 +281,20 @@ class Hub:
             events = [Event.from_record(row) for row in (await session.scalars(query)).all()]
         return events[:limit], len(events) <= limit
 
+    def close_connections_of_ended_user(self, event: Event) -> None:
+        """A deactivated or site-wide suspended user's sockets close at once (4401), in
+        every process: each hub sees the event in the log. Their sign-ins and tokens
+        ended in the same transaction, so a reconnection is refused."""
+        site_wide = event.type == "user.suspended" and event.space_id is None
+        user_id = event.data.get("user_id")
+        if not (event.type == "user.deactivated" or site_wide) or not isinstance(user_id, int):
+            return
+        for connection in list(self._connections):
+            if connection.actor.user_id == user_id:
+                connection.close(protocol.CLOSE_SIGNED_OUT, "signed out")
+
     async def _dispatch(self, event: Event) -> None:
+        self.close_connections_of_ended_user(event)
         if event.type in ACCESS_EVENTS and event.space_id is not None:
             await self._reload_space(event)
         if event.session_id is None:

@@ -1,27 +1,41 @@
 """Invitations to a space: an owner invites an e-mail address with a role and a
 designation; the link is single-use and expires. Someone without an account creates
-one through it even when registration is closed."""
+one through it even when registration is closed (with a password, or through single
+sign-on: both go through join_with_new_account)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import EmailStr, Field, field_validator
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.credentials import new_token, token_digest
+from forum_server.accounts.email_confirmation import mark_verified
 from forum_server.accounts.models import User
-from forum_server.accounts.queries import UserView
-from forum_server.db import UnitOfWork
-from forum_server.errors import Conflict, Forbidden, NotFound
+from forum_server.accounts.queries import UserView, user_id_by_email
+from forum_server.accounts.schemas import ProfileUpdate
+from forum_server.accounts.service import add_user
+from forum_server.db import Database, UnitOfWork
+from forum_server.errors import Conflict, NotFound
+from forum_server.mail.outbox import write_to_outbox
 from forum_server.moderation import audit
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, SpaceAccess
-from forum_server.rooms.members import Designation, Role, add_invited_member, require_manager
+from forum_server.policy import (
+    Actor,
+    check_may_accept_invitation,
+    check_may_manage_invitations,
+    load_space,
+    require_signed_in,
+)
+from forum_server.rooms.members import Designation, Role, add_invited_member
+from forum_server.rooms.members_queries import SpaceRef
 from forum_server.rooms.models import Invitation, Membership, Space
 from forum_server.schemas import Input
+from forum_server.settings import Settings
 
 VALID_FOR = timedelta(days=14)
 
@@ -42,66 +56,125 @@ class InvitationCreate(Input):
         return None if value == "" else value
 
 
+class InvitedAccount(ProfileUpdate):
+    """The account someone new makes through an invitation: its address is the
+    invitation's, never chosen by the form."""
+
+    password: str
+
+
 @dataclass(frozen=True)
 class IssuedInvitation:
     id: int
     email: str
     token: str  # shown once: the link is built from it
     expires_at: datetime
+    space_title: str
+
+    def as_json(self, link: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "link": link,
+            "expires_at": self.expires_at.isoformat(),
+        }
 
 
-async def invite(
-    uow: UnitOfWork, access: SpaceAccess, space: Space, data: InvitationCreate
-) -> IssuedInvitation:
-    require_manager(access)
-    already = await uow.session.scalar(
-        select(Membership.id)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.space_id == space.id, User.email == data.email)
-    )
-    if already is not None:
-        raise Conflict("This person is a member already.", code="already_member", field="email")
-    token, digest = new_token("inv_")
-    invitation = Invitation(
-        space_id=space.id,
-        email=data.email,
-        role=data.role,
-        designation=data.designation,
-        token_hash=digest,
-        invited_by=access.actor.user_id,
-        expires_at=utcnow() + VALID_FOR,
-    )
-    uow.session.add(invitation)
-    await uow.flush()
-    audit.record(
-        uow,
-        access.actor,
-        "invitation.created",
-        space_id=space.id,
-        target_type="invitation",
-        target_id=invitation.id,
-        details={"email": data.email, "role": data.role, "designation": data.designation},
-    )
-    return IssuedInvitation(invitation.id, data.email, token, invitation.expires_at)
+@dataclass(frozen=True)
+class Joined:
+    """The outcome of accepting an invitation: who joined which space."""
+
+    space: str  # its slug
+    user: UserView
 
 
-async def revoke(uow: UnitOfWork, access: SpaceAccess, space: Space, invitation_id: int) -> None:
-    require_manager(access)
-    invitation = await uow.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.space_id != space.id:
-        raise NotFound("No such invitation.")
-    if invitation.accepted_at is not None or invitation.revoked_at is not None:
-        raise Conflict("This invitation is no longer pending.", code="invitation_closed")
-    invitation.revoked_at = utcnow()
-    audit.record(
-        uow,
-        access.actor,
-        "invitation.revoked",
-        space_id=space.id,
-        target_type="invitation",
-        target_id=invitation.id,
-        details={"email": invitation.email},
+@dataclass(frozen=True)
+class InvitationLink:
+    """What an invitation link's page shows before it is accepted."""
+
+    email: str
+    role: str
+    designation: str | None
+    space: SpaceRef
+    has_account: bool  # then its holder signs in to accept, instead of registering
+
+
+async def invite(db: Database, actor: Actor, slug: str, data: InvitationCreate) -> IssuedInvitation:
+    """Issues an invitation to the address, with the role and designation it will give."""
+    async with db.write() as uow:
+        space, access = await load_space(uow.session, actor, slug)
+        check_may_manage_invitations(access)
+        user_id = await user_id_by_email(uow.session, data.email)
+        already = user_id is not None and (
+            await uow.session.scalar(
+                select(Membership.id).where(
+                    Membership.space_id == space.id, Membership.user_id == user_id
+                )
+            )
+            is not None
+        )
+        if already:
+            raise Conflict("This person is a member already.", code="already_member", field="email")
+        token, digest = new_token("inv_")
+        invitation = Invitation(
+            space_id=space.id,
+            email=data.email,
+            role=data.role,
+            designation=data.designation,
+            token_hash=digest,
+            invited_by=actor.user_id,
+            expires_at=utcnow() + VALID_FOR,
+        )
+        uow.session.add(invitation)
+        await uow.flush()
+        audit.record(
+            uow,
+            actor,
+            "invitation.created",
+            space_id=space.id,
+            target_type="invitation",
+            target_id=invitation.id,
+            details={"email": data.email, "role": data.role, "designation": data.designation},
+        )
+        return IssuedInvitation(
+            invitation.id, data.email, token, invitation.expires_at, space.title
+        )
+
+
+async def revoke(db: Database, actor: Actor, slug: str, invitation_id: int) -> None:
+    async with db.write() as uow:
+        space, access = await load_space(uow.session, actor, slug)
+        check_may_manage_invitations(access)
+        invitation = await uow.session.get(Invitation, invitation_id)
+        if invitation is None or invitation.space_id != space.id:
+            raise NotFound("No such invitation.")
+        if invitation.accepted_at is not None or invitation.revoked_at is not None:
+            raise Conflict("This invitation is no longer pending.", code="invitation_closed")
+        invitation.revoked_at = utcnow()
+        audit.record(
+            uow,
+            actor,
+            "invitation.revoked",
+            space_id=space.id,
+            target_type="invitation",
+            target_id=invitation.id,
+            details={"email": invitation.email},
+        )
+
+
+def send_invitation(settings: Settings, issued: IssuedInvitation) -> str:
+    """Mails the link (to the outbox until SMTP exists) and returns it for the owner.
+    Called once the invitation is committed."""
+    link = f"{settings.base_url}/invitations/{issued.token}"
+    write_to_outbox(
+        settings.data_dir,
+        issued.email,
+        f"Invitation to {issued.space_title}",
+        f"You are invited to take part in {issued.space_title}.\n\n"
+        f"Open this link to accept (it works once, until {issued.expires_at:%Y-%m-%d %H:%M} UTC):\n"
+        f"{link}\n",
     )
+    return link
 
 
 async def pending_invitation(db: AsyncSession, token: str) -> tuple[Invitation, Space]:
@@ -123,17 +196,61 @@ async def pending_invitation(db: AsyncSession, token: str) -> tuple[Invitation, 
     return invitation, space
 
 
-async def accept(uow: UnitOfWork, actor: Actor, token: str) -> Space:
+async def invitation_link(db: AsyncSession, token: str) -> InvitationLink:
+    """The invitation a link opens, for its page; NotFound as pending_invitation. The
+    link is the permission to see it: whoever holds it was sent it."""
+    invitation, space = await pending_invitation(db, token)
+    return InvitationLink(
+        invitation.email,
+        invitation.role,
+        invitation.designation,
+        SpaceRef(space.slug, space.title, space.visibility),
+        await user_id_by_email(db, invitation.email) is not None,
+    )
+
+
+async def accept(db: Database, actor: Actor, token: str) -> Joined:
     """Makes the signed-in user a member as the invitation says. The invitation is for
     one address: a different account cannot use a forwarded link."""
-    invitation, space = await pending_invitation(uow.session, token)
-    user = await uow.session.get(User, actor.user_id) if actor.user_id else None
-    if user is None:
-        raise Forbidden("Sign in or create your account to accept the invitation.")
-    if user.email != invitation.email:
-        raise Forbidden(
-            f"This invitation is for {invitation.email}; sign in with that address to accept it."
+    require_signed_in(actor)
+    async with db.write() as uow:
+        invitation, space = await pending_invitation(uow.session, token)
+        user = await uow.session.get(User, actor.user_id)
+        check_may_accept_invitation(
+            actor, user.email if user is not None and user.is_active else None, invitation.email
         )
+        assert user is not None  # the policy refused otherwise
+        await _accept(uow, actor, invitation, space, user)
+        return Joined(space.slug, UserView.of(user))
+
+
+async def accept_with_new_account(
+    db: Database, actor: Actor, token: str, data: InvitedAccount
+) -> Joined:
+    """Creates the account of someone new who holds the invitation, with the invited
+    address, and accepts it: the password form's way in. Allowed even where
+    registration is closed, whoever asks: the owner's invitation is the permission.
+    Raises NotFound (the link), Invalid (password) or Conflict `email_taken`."""
+    async with db.write() as uow:
+        return await join_with_new_account(uow, token, data.password, data)
+
+
+async def join_with_new_account(
+    uow: UnitOfWork, token: str, password: str | None, profile: ProfileUpdate
+) -> Joined:
+    """The body of accept_with_new_account, for single sign-on too, which links its
+    identity in the same transaction (and makes the account without a password)."""
+    invitation, space = await pending_invitation(uow.session, token)
+    view = await add_user(uow, invitation.email, password, profile)
+    user = await uow.session.get(User, view.id)
+    assert user is not None  # just added
+    await _accept(uow, actor_for(view), invitation, space, user)
+    return Joined(space.slug, view)
+
+
+async def _accept(
+    uow: UnitOfWork, actor: Actor, invitation: Invitation, space: Space, user: User
+) -> None:
     # Claim it first: a second acceptance racing this one finds it used.
     claimed = await uow.session.execute(
         update(Invitation)
@@ -142,9 +259,9 @@ async def accept(uow: UnitOfWork, actor: Actor, token: str) -> Space:
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFound("This invitation link is not valid: it was used, revoked or has expired.")
+    mark_verified(user)  # the link was sent to this address: it is theirs
     # The owner's invitation is the authority for this one addition.
-    invited = SpaceAccess(actor=actor, space_id=space.id, visibility=space.visibility, role="owner")
-    await add_invited_member(uow, invited, space, user, invitation.role, invitation.designation)
+    await add_invited_member(uow, actor, space, user, invitation.role, invitation.designation)
     audit.record(
         uow,
         actor,
@@ -154,12 +271,6 @@ async def accept(uow: UnitOfWork, actor: Actor, token: str) -> Space:
         target_id=invitation.id,
         details={"email": invitation.email},
     )
-    return space
-
-
-# Creating the account of someone who holds a valid invitation is allowed even when
-# registration is closed: the owner's invitation is the permission.
-INVITATION_AUTHORITY = Actor(user_id=None, display_name="invitation", is_secretariat=False)
 
 
 def actor_for(user: UserView) -> Actor:

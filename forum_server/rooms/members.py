@@ -1,4 +1,5 @@
 """The write path for membership: adding, changing and removing members of a space.
+Each command opens its own transaction and asks the policy who may manage members.
 
 Every addition or change is checked against the space's composition rules; removals
 never are (access must be able to end at once, whatever the balance it leaves, which
@@ -10,15 +11,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from sqlalchemy import select
 
 from forum_server.accounts.models import User
-from forum_server.db import UnitOfWork
-from forum_server.errors import Conflict, Forbidden, NotFound
+from forum_server.accounts.queries import user_id_by_email
+from forum_server.db import Database, UnitOfWork
+from forum_server.errors import Conflict, Invalid, NotFound
 from forum_server.moderation import audit
-from forum_server.policy import SpaceAccess
+from forum_server.policy import Actor, check_may_manage_members, load_space
 from forum_server.rooms.composition import check_composition
+from forum_server.rooms.members_queries import MemberView, member_view
 from forum_server.rooms.models import Membership, Space
 from forum_server.schemas import Input
 
@@ -36,48 +39,62 @@ class MemberPut(Input):
         return None if value == "" else value
 
 
-def require_manager(access: SpaceAccess) -> None:
-    if not access.can_manage:
-        raise Forbidden("Only the space's owners and the secretariat manage its members.")
+class MemberAdd(MemberPut):
+    """An existing account, named by its e-mail address (the members page's form)."""
 
-
-async def _designations_after(
-    uow: UnitOfWork, space: Space, user_id: int, designation: str | None
-) -> list[str | None]:
-    """The counted designations the space would have after the change (secretariat
-    staff do not count towards composition rules)."""
-    rows = await uow.session.execute(
-        select(Membership.user_id, Membership.designation)
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.space_id == space.id, User.is_secretariat.is_(False))
-    )
-    result = {uid: des for uid, des in rows}
-    result.pop(user_id, None)
-    user = await uow.session.get(User, user_id)
-    if user is not None and not user.is_secretariat:
-        result[user_id] = designation
-    return list(result.values())
+    email: str = Field(default="", max_length=254)
 
 
 async def put_member(
-    uow: UnitOfWork, access: SpaceAccess, space: Space, user_id: int, data: MemberPut
-) -> Membership:
+    db: Database, actor: Actor, slug: str, user_id: int, data: MemberPut
+) -> MemberView:
     """Adds the user to the space or changes their role and designation."""
-    require_manager(access)
-    user = await uow.session.get(User, user_id)
-    if user is None or not user.is_active:
-        raise NotFound("No such user.")
-    return await _put(uow, access, space, user, data.role, data.designation)
+    async with db.write() as uow:
+        space, access = await load_space(uow.session, actor, slug)
+        check_may_manage_members(access)
+        user = await _active_user(uow, user_id)
+        return await _put(uow, actor, space, user, data.role, data.designation)
+
+
+async def add_member(db: Database, actor: Actor, slug: str, data: MemberAdd) -> MemberView:
+    """Adds the account with this e-mail address (or changes its membership)."""
+    async with db.write() as uow:
+        space, access = await load_space(uow.session, actor, slug)
+        check_may_manage_members(access)
+        user_id = await user_id_by_email(uow.session, data.email)
+        if user_id is None:
+            raise Invalid(
+                "No account has this e-mail address: send an invitation instead.", field="email"
+            )
+        return await _put(
+            uow, actor, space, await _active_user(uow, user_id), data.role, data.designation
+        )
+
+
+async def remove_member(db: Database, actor: Actor, slug: str, user_id: int) -> None:
+    """Removes the member. Takes effect at once, open live connections included."""
+    async with db.write() as uow:
+        space, access = await load_space(uow.session, actor, slug)
+        check_may_manage_members(access)
+        await _remove(uow, actor, space, user_id)
+
+
+async def add_invited_member(
+    uow: UnitOfWork, actor: Actor, space: Space, user: User, role: str, designation: str | None
+) -> MemberView:
+    """Adds the user who accepted an invitation; the invitation stands in for the owner
+    (its caller has checked it), so no access check is made here."""
+    return await _put(uow, actor, space, user, role, designation)
 
 
 async def _put(
     uow: UnitOfWork,
-    access: SpaceAccess,
+    actor: Actor,
     space: Space,
     user: User,
     role: str,
     designation: str | None,
-) -> Membership:
+) -> MemberView:
     await _lock_space(uow, space.id)
     check_composition(
         space.composition,
@@ -101,7 +118,7 @@ async def _put(
     details = {"user_id": user.id, "role": role, "designation": designation, "before": before}
     audit.record(
         uow,
-        access.actor,
+        actor,
         action,
         space_id=space.id,
         target_type="member",
@@ -109,24 +126,10 @@ async def _put(
         details=details,
     )
     uow.emit("membership.changed", details, space_id=space.id)
-    return membership
+    return member_view(membership, user)
 
 
-async def add_invited_member(
-    uow: UnitOfWork,
-    access: SpaceAccess,
-    space: Space,
-    user: User,
-    role: str,
-    designation: str | None,
-) -> Membership:
-    """Adds the user who accepted an invitation; the invitation stands in for the owner."""
-    return await _put(uow, access, space, user, role, designation)
-
-
-async def remove_member(uow: UnitOfWork, access: SpaceAccess, space: Space, user_id: int) -> None:
-    """Removes the member. Takes effect at once, open live connections included."""
-    require_manager(access)
+async def _remove(uow: UnitOfWork, actor: Actor, space: Space, user_id: int) -> None:
     await _lock_space(uow, space.id)
     membership = await uow.session.scalar(
         select(Membership).where(Membership.space_id == space.id, Membership.user_id == user_id)
@@ -139,7 +142,7 @@ async def remove_member(uow: UnitOfWork, access: SpaceAccess, space: Space, user
     await uow.session.delete(membership)
     audit.record(
         uow,
-        access.actor,
+        actor,
         "member.removed",
         space_id=space.id,
         target_type="member",
@@ -147,6 +150,31 @@ async def remove_member(uow: UnitOfWork, access: SpaceAccess, space: Space, user
         details=details,
     )
     uow.emit("membership.removed", {"user_id": user_id}, space_id=space.id)
+
+
+async def _designations_after(
+    uow: UnitOfWork, space: Space, user_id: int, designation: str | None
+) -> list[str | None]:
+    """The counted designations the space would have after the change (secretariat
+    staff do not count towards composition rules)."""
+    rows = await uow.session.execute(
+        select(Membership.user_id, Membership.designation)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.space_id == space.id, User.is_secretariat.is_(False))
+    )
+    result = {uid: des for uid, des in rows}
+    result.pop(user_id, None)
+    user = await uow.session.get(User, user_id)
+    if user is not None and not user.is_secretariat:
+        result[user_id] = designation
+    return list(result.values())
+
+
+async def _active_user(uow: UnitOfWork, user_id: int) -> User:
+    user = await uow.session.get(User, user_id)
+    if user is None or not user.is_active:
+        raise NotFound("No such user.")
+    return user
 
 
 async def _keep_an_owner(uow: UnitOfWork, space_id: int, leaving_user_id: int) -> None:

@@ -1,28 +1,27 @@
 """Workspace pages: the member list with its balance, member management and
-invitations for owners, and the page an invitation link opens."""
+invitations for owners, and the page an invitation link opens. Each action calls
+the same command as its API route; these routes only present."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from forum_server.accounts import service as accounts
-from forum_server.accounts.countries import REGION_NAMES, country_choices
-from forum_server.accounts.models import User
-from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS, UserCreate
+from forum_server.accounts.countries import REGION_NAMES
+from forum_server.accounts.profile_form import form_input, profile_choices
+from forum_server.accounts.schemas import GENDER_LABELS
 from forum_server.errors import DomainError, Invalid
-from forum_server.policy import load_space
+from forum_server.policy import Actor
 from forum_server.rooms import invitations, members, members_queries
-from forum_server.rooms.members import MemberPut
-from forum_server.rooms.members_views import send_invitation
+from forum_server.rooms.members import MemberAdd, MemberPut
 from forum_server.rooms.pages_shared import REFUSALS, attempt, checked, notice_from, see_other
-from forum_server.web.auth import actor_of, begin_sign_in, set_session_cookie
+from forum_server.web.auth import actor_of, signed_in_redirect
 from forum_server.web.context import app_context
-from forum_server.web.forms import read_form, validate_form
+from forum_server.web.forms import error_for_field, read_form, validate_form
 
 ROLES = [("member", "Member"), ("moderator", "Moderator"), ("owner", "Owner")]
 DESIGNATIONS = [
@@ -31,27 +30,31 @@ DESIGNATIONS = [
     ("observer", "Observer"),
 ]
 LABELS = {"email": "E-mail address", "role": "Role", "designation": "Designation"}
+MEMBER_FIELDS = ("role", "designation")
+
+
+# What the members page's forms and tables name.
+CHOICES: dict[str, Any] = {
+    "roles": ROLES,
+    "designations": DESIGNATIONS,
+    "designation_names": dict(DESIGNATIONS),
+    "region_names": REGION_NAMES,
+    "gender_names": GENDER_LABELS,
+}
 
 
 async def members_page(
     request: Request, *, error: DomainError | None = None, link: str | None = None
 ) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    slug = request.path_params["slug"]
     async with ctx.db.read() as db:
-        page = await members_queries.members_of(db, actor, slug)
-        pending = await members_queries.pending_invitations(db, page.access)
-        changes = await members_queries.membership_changes(db, page.access)
+        page = await members_queries.members_page(db, actor, request.path_params["slug"])
     context: dict[str, Any] = {
+        **CHOICES,
         "space": page.space,
         "page": page,
-        "pending": pending,
-        "changes": changes,
-        "roles": ROLES,
-        "designations": DESIGNATIONS,
-        "designation_names": dict(DESIGNATIONS),
-        "region_names": REGION_NAMES,
-        "gender_names": GENDER_LABELS,
+        "pending": page.pending,
+        "changes": page.changes,
         "notice": notice_from(request),
         "error": error.message if error else None,
         "link": link,
@@ -60,82 +63,69 @@ async def members_page(
     return await ctx.templates.page(request, "rooms/members.html", context, status=status)
 
 
+async def _act(request: Request, notice: str, command: Callable[[], Awaitable[object]]) -> Response:
+    """Runs the command, then back to the members page with the notice; a refusal is
+    shown on the members page."""
+
+    async def action() -> str:
+        await command()
+        return f"/spaces/{request.path_params['slug']}/members?notice={notice}"
+
+    return await attempt(action, lambda e: members_page(request, error=e))
+
+
 async def add_member(request: Request) -> Response:
     """Adds an existing account, found by e-mail address."""
     ctx, actor = app_context(request), await actor_of(request)
-    slug = request.path_params["slug"]
     form = await read_form(request)
-
-    async def action() -> str:
-        data = checked(MemberPut, {k: form.get(k, "") for k in ("role", "designation")}, LABELS)
-        async with ctx.db.write() as uow:
-            space, access = await load_space(uow.session, actor, slug)
-            members.require_manager(access)
-            user_id = await uow.session.scalar(
-                select(User.id).where(User.email == form.get("email", "").strip().lower())
-            )
-            if user_id is None:
-                raise Invalid(
-                    "No account has this e-mail address: send an invitation instead.",
-                    field="email",
-                )
-            await members.put_member(uow, access, space, user_id, data)
-        return f"/spaces/{slug}/members?notice=member_added"
-
-    return await attempt(action, lambda e: members_page(request, error=e))
+    fields = {k: form.get(k, "") for k in ("email", *MEMBER_FIELDS)}
+    return await _act(
+        request,
+        "member_added",
+        lambda: members.add_member(
+            ctx.db, actor, request.path_params["slug"], checked(MemberAdd, fields, LABELS)
+        ),
+    )
 
 
 async def change_member(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug, user_id = request.path_params["slug"], int(request.path_params["user_id"])
     form = await read_form(request)
-
-    async def action() -> str:
-        async with ctx.db.write() as uow:
-            space, access = await load_space(uow.session, actor, slug)
-            if form.get("remove"):
-                await members.remove_member(uow, access, space, user_id)
-                return f"/spaces/{slug}/members?notice=member_removed"
-            data = checked(MemberPut, {k: form.get(k, "") for k in ("role", "designation")}, LABELS)
-            await members.put_member(uow, access, space, user_id, data)
-        return f"/spaces/{slug}/members?notice=member_changed"
-
-    return await attempt(action, lambda e: members_page(request, error=e))
+    if form.get("remove"):
+        remove = members.remove_member
+        return await _act(request, "member_removed", lambda: remove(ctx.db, actor, slug, user_id))
+    fields = {k: form.get(k, "") for k in MEMBER_FIELDS}
+    return await _act(
+        request,
+        "member_changed",
+        lambda: members.put_member(
+            ctx.db, actor, slug, user_id, checked(MemberPut, fields, LABELS)
+        ),
+    )
 
 
 async def invite(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    slug = request.path_params["slug"]
     form = await read_form(request)
+    fields = {k: form.get(k, "") for k in ("email", *MEMBER_FIELDS)}
     try:
-        data = checked(
-            invitations.InvitationCreate,
-            {k: form.get(k, "") for k in ("email", "role", "designation")},
-            LABELS,
-        )
-        async with ctx.db.write() as uow:
-            space, access = await load_space(uow.session, actor, slug)
-            issued = await invitations.invite(uow, access, space, data)
-            title = space.title
+        data = checked(invitations.InvitationCreate, fields, LABELS)
+        issued = await invitations.invite(ctx.db, actor, request.path_params["slug"], data)
     except REFUSALS as error:
         return await members_page(request, error=error)
-    link = send_invitation(ctx.settings, issued, title)
     # The link is shown once, to the owner, so it can also be passed on by hand.
-    return await members_page(request, link=link)
+    return await members_page(request, link=invitations.send_invitation(ctx.settings, issued))
 
 
 async def revoke(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    slug = request.path_params["slug"]
+    slug, invitation_id = request.path_params["slug"], int(request.path_params["invitation_id"])
     await read_form(request)
-
-    async def action() -> str:
-        async with ctx.db.write() as uow:
-            space, access = await load_space(uow.session, actor, slug)
-            await invitations.revoke(uow, access, space, int(request.path_params["invitation_id"]))
-        return f"/spaces/{slug}/members?notice=invitation_revoked"
-
-    return await attempt(action, lambda e: members_page(request, error=e))
+    revoke = invitations.revoke
+    return await _act(
+        request, "invitation_revoked", lambda: revoke(ctx.db, actor, slug, invitation_id)
+    )
 
 
 # --- the invitation link ------------------------------------------------------------
@@ -147,55 +137,62 @@ async def invitation_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     token = request.path_params["token"]
     async with ctx.db.read() as db:
-        invitation, space = await invitations.pending_invitation(db, token)
-        has_account = (
-            await db.scalar(select(User.id).where(User.email == invitation.email)) is not None
-        )
-    context: dict[str, Any] = {
-        "invitation": invitation,
-        "space": space,
-        "has_account": has_account,
-        "form": {"email": invitation.email},
-        "errors": {},
-        "form_error": None,
-        "countries": country_choices(),
-        "affiliations": AFFILIATION_LABELS,
-        "genders": GENDER_LABELS,
-        "designation_names": dict(DESIGNATIONS),
-    }
+        link = await invitations.invitation_link(db, token)
     if request.method == "GET":
-        return await ctx.templates.page(request, "rooms/invitation.html", context)
+        return await _show_invitation(request, link)
     form = await read_form(request)
     if actor.signed_in:
         try:
-            async with ctx.db.write() as uow:
-                joined = await invitations.accept(uow, actor, token)
+            joined = await invitations.accept(ctx.db, actor, token)
         except REFUSALS as error:
-            context["form_error"] = error.message
-            return await ctx.templates.page(
-                request, "rooms/invitation.html", context, status=error.status
-            )
-        return see_other(f"/spaces/{joined.slug}?notice=joined")
-    if has_account:
+            return await _show_invitation(request, link, status=error.status, error=error)
+        return see_other(f"/spaces/{joined.space}?notice=joined")
+    if link.has_account:
         return see_other(f"/login?next=/invitations/{token}")
-    allowed = set(UserCreate.model_fields) - {"is_secretariat"}
-    fields = {k: v for k, v in form.items() if k in allowed and v != ""}
-    fields["email"] = invitation.email
-    data, errors = validate_form(UserCreate, fields)
-    if data is None:
-        context.update(form={**form, "email": invitation.email}, errors=errors)
-        context["form"].pop("password", None)
-        return await ctx.templates.page(request, "rooms/invitation.html", context, status=422)
-    async with ctx.db.write() as uow:
-        user = await accounts.create_user(
-            uow, invitations.INVITATION_AUTHORITY, data, registration_open=True
-        )
-        new_actor = invitations.actor_for(user)
-        joined = await invitations.accept(uow, new_actor, token)
-        login = await begin_sign_in(uow, request, user.id)
-    response = see_other(f"/spaces/{joined.slug}?notice=joined")
-    set_session_cookie(response, ctx.settings, login)
-    return response
+    return await _create_account(request, actor, link, form)
+
+
+async def _create_account(
+    request: Request, actor: Actor, link: invitations.InvitationLink, form: dict[str, str]
+) -> Response:
+    """Someone new: their account, with the invited address, then in they go."""
+    ctx, token = app_context(request), request.path_params["token"]
+    data, errors = validate_form(
+        invitations.InvitedAccount, form_input(form, invitations.InvitedAccount)
+    )
+    if data is not None:
+        try:
+            joined = await invitations.accept_with_new_account(ctx.db, actor, token, data)
+        except Invalid as error:
+            errors = error_for_field(error)
+        else:
+            target = f"/spaces/{joined.space}?notice=joined"
+            return await signed_in_redirect(request, joined.user.id, target)
+    shown = {k: v for k, v in form.items() if k != "password"}
+    return await _show_invitation(request, link, status=422, form=shown, errors=errors)
+
+
+async def _show_invitation(
+    request: Request,
+    link: invitations.InvitationLink,
+    *,
+    status: int = 200,
+    error: DomainError | None = None,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> Response:
+    context: dict[str, Any] = {
+        "invitation": link,
+        "space": link.space,
+        "has_account": link.has_account,
+        "form": {**(form or {}), "email": link.email},
+        "errors": errors or {},
+        "form_error": error.message if error else None,
+        "designation_names": dict(DESIGNATIONS),
+        **profile_choices(),
+    }
+    templates = app_context(request).templates
+    return await templates.page(request, "rooms/invitation.html", context, status=status)
 
 
 routes = [

@@ -14,10 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.countries import country_name
 from forum_server.accounts.models import User
-from forum_server.errors import Forbidden
 from forum_server.moderation.models import AuditEntry
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, SpaceAccess, load_space
+from forum_server.policy import (
+    Actor,
+    check_may_manage_invitations,
+    check_may_see_members,
+    load_space,
+    may_manage_members,
+)
 from forum_server.rooms.composition import LIAISON_GROUP
 from forum_server.rooms.models import Invitation, Membership, Space
 
@@ -73,9 +78,18 @@ class Balance:
 
 
 @dataclass(frozen=True)
-class MembersPage:
-    space: Space
-    access: SpaceAccess
+class SpaceRef:
+    """The space a members page is about, as its templates name it."""
+
+    slug: str
+    title: str
+    visibility: str
+
+
+@dataclass(frozen=True)
+class MemberList:
+    """The member list as the API gives it."""
+
     members: list[MemberView]
     balance: Balance | None
 
@@ -98,36 +112,40 @@ def balance_of(members: list[MemberView]) -> Balance:
     )
 
 
-async def members_of(db: AsyncSession, actor: Actor, slug: str) -> MembersPage:
+def member_view(membership: Membership, user: User) -> MemberView:
+    return MemberView(
+        user.id,
+        user.display_name,
+        user.country,
+        user.region,
+        user.organization,
+        user.affiliation,
+        user.gender,
+        user.is_secretariat,
+        membership.role,
+        membership.designation,
+        membership.created_at,
+    )
+
+
+async def members_of(db: AsyncSession, actor: Actor, slug: str) -> MemberList:
     """The member list, for the space's members and the secretariat. Others: 404 for a
-    members space (via the policy loader), 403 for a public one."""
+    members space (via the policy loader), 401 or 403 for a public one."""
     space, access = await load_space(db, actor, slug)
-    if not (access.is_member or actor.is_secretariat):
-        raise Forbidden("Only members of this space see its member list.")
+    check_may_see_members(access)
+    return await _member_list(db, space)
+
+
+async def _member_list(db: AsyncSession, space: Space) -> MemberList:
     rows = await db.execute(
         select(Membership, User)
         .join(User, User.id == Membership.user_id)
         .where(Membership.space_id == space.id)
         .order_by(User.display_name)
     )
-    members = [
-        MemberView(
-            user.id,
-            user.display_name,
-            user.country,
-            user.region,
-            user.organization,
-            user.affiliation,
-            user.gender,
-            user.is_secretariat,
-            m.role,
-            m.designation,
-            m.created_at,
-        )
-        for m, user in rows
-    ]
+    members = [member_view(m, user) for m, user in rows]
     balance = balance_of(members) if space.composition == LIAISON_GROUP else None
-    return MembersPage(space, access, members, balance)
+    return MemberList(members, balance)
 
 
 @dataclass(frozen=True)
@@ -138,14 +156,29 @@ class PendingInvitation:
     designation: str | None
     expires_at: datetime
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "role": self.role,
+            "designation": self.designation,
+            "expires_at": self.expires_at.isoformat(),
+        }
 
-async def pending_invitations(db: AsyncSession, access: SpaceAccess) -> list[PendingInvitation]:
-    if not access.can_manage:
-        return []
+
+async def pending_invitations(db: AsyncSession, actor: Actor, slug: str) -> list[PendingInvitation]:
+    """The space's invitations not yet used, revoked or expired: for those who manage
+    its members."""
+    space, access = await load_space(db, actor, slug)
+    check_may_manage_invitations(access)
+    return await _pending(db, space.id)
+
+
+async def _pending(db: AsyncSession, space_id: int) -> list[PendingInvitation]:
     rows = await db.scalars(
         select(Invitation)
         .where(
-            Invitation.space_id == access.space_id,
+            Invitation.space_id == space_id,
             Invitation.accepted_at.is_(None),
             Invitation.revoked_at.is_(None),
             Invitation.expires_at > utcnow(),
@@ -163,19 +196,50 @@ class MembershipChange:
     details: dict[str, Any]
 
 
-async def membership_changes(
-    db: AsyncSession, access: SpaceAccess, limit: int = 50
+async def _membership_changes(
+    db: AsyncSession, space_id: int, limit: int = 50
 ) -> list[MembershipChange]:
-    """Who changed whose membership, when: for owners and the secretariat."""
-    if not access.can_manage:
-        return []
     rows = await db.scalars(
         select(AuditEntry)
         .where(
-            AuditEntry.space_id == access.space_id,
+            AuditEntry.space_id == space_id,
             AuditEntry.action.like("member.%") | AuditEntry.action.like("invitation.%"),
         )
         .order_by(AuditEntry.id.desc())
         .limit(limit)
     )
     return [MembershipChange(e.at, e.actor_name, e.action, json.loads(e.details)) for e in rows]
+
+
+@dataclass(frozen=True)
+class MembersPage:
+    """Everything the members page shows; pending invitations and the record of
+    membership changes only to those who manage the members (empty for others)."""
+
+    space: SpaceRef
+    listing: MemberList
+    can_manage: bool
+    pending: list[PendingInvitation]
+    changes: list[MembershipChange]
+
+    @property
+    def members(self) -> list[MemberView]:
+        return self.listing.members
+
+    @property
+    def balance(self) -> Balance | None:
+        return self.listing.balance
+
+
+async def members_page(db: AsyncSession, actor: Actor, slug: str) -> MembersPage:
+    """The members page: NotFound, Unauthorized or Forbidden as for members_of."""
+    space, access = await load_space(db, actor, slug)
+    check_may_see_members(access)
+    manager = may_manage_members(access)
+    return MembersPage(
+        SpaceRef(space.slug, space.title, space.visibility),
+        await _member_list(db, space),
+        manager,
+        await _pending(db, space.id) if manager else [],
+        await _membership_changes(db, space.id) if manager else [],
+    )

@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from forum_server.errors import BadRequest, Invalid
 from forum_server.schemas import MAX_ID, parse_id, parse_utc, validate
+from forum_server.web.shapes import Response as Response_
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -31,6 +32,7 @@ class ApiOperation:
     status: int
     auth: str  # "none", "optional", "required"
     query: tuple[str, ...] = ()
+    response: Response_ = None  # what a success answers (forum_server.web.shapes)
 
 
 @dataclass
@@ -51,11 +53,20 @@ class ApiRouter:
         status: int = 200,
         auth: str = "required",
         query: tuple[str, ...] = (),
+        response: Response_ = None,
     ) -> Callable[[Endpoint], Endpoint]:
         def register(endpoint: Endpoint) -> Endpoint:
             self.operations.append(
                 ApiOperation(
-                    self.prefix + path, method.upper(), endpoint, summary, body, status, auth, query
+                    self.prefix + path,
+                    method.upper(),
+                    endpoint,
+                    summary,
+                    body,
+                    status,
+                    auth,
+                    query,
+                    response,
                 )
             )
             return endpoint

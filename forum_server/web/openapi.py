@@ -8,6 +8,7 @@ from typing import Any
 
 from forum_server.schemas import MAX_ID
 from forum_server.web.api import ApiOperation
+from forum_server.web.shapes import content_of
 
 _ERROR_SCHEMA = {
     "type": "object",
@@ -29,11 +30,14 @@ def build_openapi(operations: Iterable[ApiOperation], *, version: str) -> dict[s
     paths: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {"Error": _ERROR_SCHEMA}
     for op in operations:
+        success: dict[str, Any] = {"description": "Success"}
+        if (content := content_of(op.response, schemas)) is not None:
+            success["content"] = content
         entry: dict[str, Any] = {
             "summary": op.summary,
             "operationId": op.endpoint.__name__,
             "responses": {
-                str(op.status): {"description": "Success"},
+                str(op.status): success,
                 "default": {
                     "description": "An error",
                     "content": {

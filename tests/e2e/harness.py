@@ -165,10 +165,9 @@ class Forum:
             "country": "KE",
             **fields,
         }
-        async with self.server.db.write() as uow:
-            user = await accounts.create_user(
-                uow, COMMAND_LINE, UserCreate.model_validate(data), registration_open=False
-            )
+        user = await accounts.create_user(
+            self.server.db, COMMAND_LINE, UserCreate.model_validate(data), registration_open=False
+        )
         response = await self.http.post(
             "/api/v1/tokens", json={"email": email, "password": PASSWORD}
         )

@@ -97,6 +97,7 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "new-session": (forum.secretariat, f"/spaces/{demo.space_slug}/sessions/new"),
         "members": (forum.secretariat, f"/spaces/{cast.workspace}/members"),
         "moderation-queue": (forum.secretariat, "/moderation"),
+        "accounts": (forum.secretariat, "/admin/users"),
         "error": (None, "/spaces/no-such-space"),
     }
 
@@ -115,6 +116,7 @@ PAGE_TYPES = [
     "new-session",
     "members",
     "moderation-queue",
+    "accounts",
     "error",
 ]
 DARK = {"home", "session", "thread", "members"}  # the dark scheme's colours, on the main pages

@@ -108,6 +108,7 @@ async def test_suspending_is_for_the_space_moderators(client, world: World, db):
 
 async def test_a_site_wide_suspension_ends_every_sign_in(app, client, world: World, db, make_user):
     user = await make_user(display_name="Carla")
+    token = bearer(await token_for(client, user))
     async with client_for(app) as browser:
         await sign_in(browser, user)
         assert (await browser.get("/profile")).status_code == 200
@@ -119,7 +120,6 @@ async def test_a_site_wide_suspension_ends_every_sign_in(app, client, world: Wor
         signed_out = await browser.get("/profile")
         assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/login")
 
-    token = bearer(await token_for(client, user))
     refused = await post(client, world.b.thread_id, token)
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "suspended"

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from forum_server.accounts.models import LoginSession, OidcIdentity, User
 from forum_server.db import Database
-from forum_server.policy import Actor, load_space
+from forum_server.policy import Actor
 from forum_server.rooms import invitations
 from forum_server.settings import Settings, load_settings
 from tests.helpers import BASE_URL, PASSWORD, client_for, csrf_from, sign_in
@@ -338,11 +338,9 @@ async def test_an_invitation_lets_someone_new_in_when_registration_is_closed(
     owner = await make_user()
     slug = await make_space(slug="liaison", visibility="members")
     await add_member(slug, owner.id, "owner")
-    async with db.write() as uow:
-        space, access = await load_space(uow.session, Actor(user_id=owner.id), slug)
-        issued = await invitations.invite(
-            uow, access, space, invitations.InvitationCreate(email="ines@example.org")
-        )
+    issued = await invitations.invite(
+        db, Actor(user_id=owner.id), slug, invitations.InvitationCreate(email="ines@example.org")
+    )
     path = f"/invitations/{issued.token}"
 
     answer = await complete(browser, "ines", next_path=path)
@@ -360,11 +358,9 @@ async def test_an_invitation_for_another_address_does_not_open_the_door(
     owner = await make_user()
     slug = await make_space(slug="liaison", visibility="members")
     await add_member(slug, owner.id, "owner")
-    async with db.write() as uow:
-        space, access = await load_space(uow.session, Actor(user_id=owner.id), slug)
-        issued = await invitations.invite(
-            uow, access, space, invitations.InvitationCreate(email="someone@example.org")
-        )
+    issued = await invitations.invite(
+        db, Actor(user_id=owner.id), slug, invitations.InvitationCreate(email="someone@example.org")
+    )
     answer = await complete(browser, "ines", next_path=f"/invitations/{issued.token}")
     assert answer.status_code == 403 and "This invitation is for someone@example.org" in answer.text
     assert await counts(db) == (1, 0)

@@ -58,17 +58,17 @@ async def test_newcomer_joins_through_the_link_even_with_registration_closed(
         from forum_server.accounts import service
         from forum_server.accounts.schemas import UserCreate
 
+        owner = await service.create_user(
+            db,
+            Actor(is_secretariat=True),
+            UserCreate(
+                email="owner@example.org",
+                password="correct horse battery",
+                display_name="Owner",
+            ),
+            registration_open=False,
+        )
         async with db.write() as uow:
-            owner = await service.create_user(
-                uow,
-                Actor(is_secretariat=True),
-                UserCreate(
-                    email="owner@example.org",
-                    password="correct horse battery",
-                    display_name="Owner",
-                ),
-                registration_open=False,
-            )
             space = await spaces.create_space(
                 uow,
                 Actor(is_secretariat=True),
@@ -111,18 +111,15 @@ async def test_newcomer_joins_through_the_link_even_with_registration_closed(
 
 
 async def test_existing_account_is_sent_to_sign_in(client, workspace, make_user, db):
-    from forum_server.policy import load_space
     from forum_server.rooms import invitations
 
     await make_user(email="known@example.org")
     owner_actor = __import__("forum_server.policy", fromlist=["Actor"]).Actor(
         user_id=workspace["owner"].id, display_name="Owner"
     )
-    async with db.write() as uow:
-        space, access = await load_space(uow.session, owner_actor, "liaison")
-        issued = await invitations.invite(
-            uow, access, space, invitations.InvitationCreate(email="known@example.org")
-        )
+    issued = await invitations.invite(
+        db, owner_actor, "liaison", invitations.InvitationCreate(email="known@example.org")
+    )
     path = f"/invitations/{issued.token}"
     page = await client.get(path)
     assert "Sign in to accept" in page.text
@@ -149,3 +146,68 @@ async def test_outsiders_find_nothing_and_members_cannot_manage(
         data={"role": "member", "designation": "", "csrf_token": token},
     )
     assert refused.status_code == 403
+
+
+async def test_owner_adds_changes_and_removes_by_form(client, workspace, make_user):
+    person = await make_user(email="person@example.org", display_name="Person Added")
+    await sign_in(client, workspace["owner"])
+    token = await csrf_from(client, "/spaces/liaison/members")
+    unknown = await client.post(
+        "/spaces/liaison/members/add",
+        data={"email": "nobody@example.org", "role": "member", "csrf_token": token},
+    )
+    assert unknown.status_code == 422 and "send an invitation instead" in unknown.text
+    added = await client.post(
+        "/spaces/liaison/members/add",
+        data={"email": "Person@Example.org", "role": "member", "csrf_token": token},
+    )
+    assert added.headers["location"] == "/spaces/liaison/members?notice=member_added"
+    assert "Person Added" in (await client.get("/spaces/liaison/members")).text
+    changed = await client.post(
+        f"/spaces/liaison/members/{person.id}",
+        data={"role": "moderator", "designation": "observer", "csrf_token": token},
+    )
+    assert changed.headers["location"] == "/spaces/liaison/members?notice=member_changed"
+    removed = await client.post(
+        f"/spaces/liaison/members/{person.id}", data={"remove": "1", "csrf_token": token}
+    )
+    assert removed.headers["location"] == "/spaces/liaison/members?notice=member_removed"
+    assert "Person Added" not in (await client.get("/spaces/liaison/members")).text
+
+
+async def test_owner_revokes_by_form(client, workspace, db):
+    from forum_server.policy import Actor
+    from forum_server.rooms import invitations
+
+    owner = Actor(user_id=workspace["owner"].id, display_name="Owner")
+    issued = await invitations.invite(
+        db, owner, "liaison", invitations.InvitationCreate(email="late@example.org")
+    )
+    await sign_in(client, workspace["owner"])
+    token = await csrf_from(client, "/spaces/liaison/members")
+    path = f"/spaces/liaison/invitations/{issued.id}/revoke"
+    revoked = await client.post(path, data={"csrf_token": token})
+    assert revoked.headers["location"] == "/spaces/liaison/members?notice=invitation_revoked"
+    again = await client.post(path, data={"csrf_token": token})
+    assert again.status_code == 409 and "no longer pending" in again.text
+    assert (await client.get(f"/invitations/{issued.token}")).status_code == 404
+
+
+async def test_a_weak_password_is_shown_on_the_invitation_form(client, workspace, db):
+    from forum_server.policy import Actor
+    from forum_server.rooms import invitations
+
+    owner = Actor(user_id=workspace["owner"].id, display_name="Owner")
+    issued = await invitations.invite(
+        db, owner, "liaison", invitations.InvitationCreate(email="new@example.org")
+    )
+    path = f"/invitations/{issued.token}"
+    token = await csrf_from(client, path)
+    weak = await client.post(
+        path,
+        data={"password": "new@example.org", "display_name": "Newcomer", "csrf_token": token},
+    )
+    # The form again, with what they typed (never the password) and what is wrong.
+    assert weak.status_code == 422 and "Create your account" in weak.text
+    assert 'value="Newcomer"' in weak.text and "The password" in weak.text
+    assert (await client.get(path)).status_code == 200  # still usable

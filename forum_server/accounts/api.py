@@ -5,10 +5,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from forum_server.accounts import credentials, service
+from forum_server.accounts import email_confirmation, service
 from forum_server.accounts.queries import get_user
 from forum_server.accounts.schemas import TokenCreate, UserCreate
-from forum_server.errors import Unauthorized
 from forum_server.policy import require_signed_in
 from forum_server.web.api import ApiRouter, json_response, parse_body
 from forum_server.web.auth import actor_of, bearer_token, client_address
@@ -28,26 +27,19 @@ api = ApiRouter()
 async def create_token(request: Request) -> Response:
     ctx = app_context(request)
     data = await parse_body(request, TokenCreate)
-    user = await service.authenticate(
+    issued = await service.issue_api_token(
         ctx.db,
-        data.email,
-        data.password,
+        data,
         client=client_address(request, ctx.settings),
         max_failures=ctx.settings.login_attempts,
     )
-    async with ctx.db.write() as uow:
-        token = await credentials.create_api_token(uow, user.id, data.name)
-    return json_response({"token": token, "user": user.as_json()}, status=201)
+    return json_response(issued.as_json(), status=201)
 
 
 @api.route("DELETE", "/tokens/current", summary="Revoke the token used for this request")
 async def revoke_current_token(request: Request) -> Response:
-    require_signed_in(await actor_of(request))
-    token = bearer_token(request)
-    if not token:
-        raise Unauthorized("Only a bearer token can revoke itself.", code="invalid_token")
-    async with app_context(request).db.write() as uow:
-        await credentials.revoke_api_token(uow, token)
+    actor = await actor_of(request)
+    await service.revoke_own_api_token(app_context(request).db, actor, bearer_token(request))
     return Response(status_code=204)
 
 
@@ -68,11 +60,10 @@ async def me(request: Request) -> Response:
     auth="optional",
 )
 async def create_user(request: Request) -> Response:
-    ctx = app_context(request)
-    actor = await actor_of(request)
+    ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, UserCreate)
-    async with ctx.db.write() as uow:
-        user = await service.create_user(
-            uow, actor, data, registration_open=ctx.settings.registration_open
-        )
+    registration_open = ctx.settings.registration_open
+    user = await service.create_user(ctx.db, actor, data, registration_open=registration_open)
+    # Someone registering themselves is sent a link confirming their address.
+    await email_confirmation.send_after_registration(ctx.db, ctx.settings, user)
     return json_response(user.as_json(), status=201)

@@ -1,0 +1,104 @@
+"""The secretariat's account routes, JSON and page:
+
+GET  /api/v1/users?after=&limit=          every account
+POST /api/v1/users/{id}/deactivate         ends its sign-ins, tokens and sockets
+POST /api/v1/users/{id}/reactivate
+GET  /admin/users, POST /admin/users/{id}/deactivate|reactivate   the same, as a page
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from forum_server.accounts import management
+from forum_server.errors import Conflict, Forbidden
+from forum_server.web.api import ApiRouter, json_response, path_int, query_int
+from forum_server.web.auth import actor_of
+from forum_server.web.context import app_context
+
+api = ApiRouter()
+
+NOTICES = {
+    "deactivated": "The account is deactivated: its sign-ins, tokens and connections ended.",
+    "reactivated": "The account is active again.",
+}
+
+
+@api.route("GET", "/users", summary="Every account (the secretariat)", query=("after", "limit"))
+async def list_users(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as session:
+        page = await management.list_accounts(
+            session,
+            actor,
+            after=query_int(request, "after"),
+            limit=query_int(request, "limit") or 50,
+        )
+    return json_response({"items": [a.as_json() for a in page.items], "next": page.next})
+
+
+@api.route(
+    "POST",
+    "/users/{user_id:int}/deactivate",
+    summary="Deactivate an account: its sign-ins, API tokens and live connections end",
+)
+async def deactivate(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    account = await management.deactivate_user(ctx.db, actor, path_int(request, "user_id"))
+    return json_response(account.as_json())
+
+
+@api.route("POST", "/users/{user_id:int}/reactivate", summary="Reactivate an account")
+async def reactivate(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    account = await management.reactivate_user(ctx.db, actor, path_int(request, "user_id"))
+    return json_response(account.as_json())
+
+
+async def users_page(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as session:
+        page = await management.list_accounts(
+            session, actor, after=query_int(request, "after"), limit=100
+        )
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    error = request.query_params.get("error")
+    context = {"page": page, "notice": notice, "form_error": error and _ERRORS.get(error)}
+    return await ctx.templates.page(request, "accounts/users.html", context)
+
+
+_ERRORS = {
+    "already_deactivated": "This account is deactivated already.",
+    "already_active": "This account is active already.",
+    "own_account": "You cannot deactivate your own account.",
+}
+
+
+def _users_action(action: str) -> Callable[[Request], Awaitable[Response]]:
+    command = {"deactivate": management.deactivate_user, "reactivate": management.reactivate_user}[
+        action
+    ]
+
+    async def endpoint(request: Request) -> Response:
+        ctx, actor = app_context(request), await actor_of(request)
+        user_id = path_int(request, "user_id")
+        try:
+            await command(ctx.db, actor, user_id)
+        except (Conflict, Forbidden) as error:
+            if error.code not in _ERRORS:
+                raise
+            return RedirectResponse(f"/admin/users?error={error.code}#user-{user_id}", 303)
+        return RedirectResponse(f"/admin/users?notice={action}d#user-{user_id}", 303)
+
+    return endpoint
+
+
+routes = [
+    Route("/admin/users", users_page, methods=["GET"]),
+    Route("/admin/users/{user_id:int}/deactivate", _users_action("deactivate"), methods=["POST"]),
+    Route("/admin/users/{user_id:int}/reactivate", _users_action("reactivate"), methods=["POST"]),
+]
