@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from forum_server.settings import SETTINGS, Settings, SettingsError, load_settings, serving_at
+from forum_server.settings import SETTINGS, Settings, SettingsError, load_settings
 
 EXIT_INVALID = 2
 EXIT_FAILED = 1
@@ -49,7 +49,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from forum_server.app import create_app
     from forum_server.migrate import migrate
-    from forum_server.web.server import AnnouncingServer, listening_socket, uvicorn_config
+    from forum_server.web.server import (
+        AnnouncingServer,
+        listening_socket,
+        served_url,
+        serving_at,
+        uvicorn_config,
+    )
 
     try:
         sock = listening_socket(args.host, args.port)
@@ -66,7 +72,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         if warning:
             logging.getLogger("forum_server").warning(warning)
         asyncio.run(migrate(settings.database_url))
-        listening = f"http://{args.host if ':' not in args.host else f'[{args.host}]'}:{port}"
+        listening = served_url(args.host, port)
         opened = f" (open {settings.base_url}/)" if settings.base_url != listening else ""
 
         def announce() -> None:

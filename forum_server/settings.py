@@ -12,11 +12,13 @@ import re
 import secrets
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 
 
 class SettingsError(ValueError):
@@ -293,52 +295,13 @@ def load_settings(
     _check_secret_key(values["secret_key"])
     values["base_url"] = str(values["base_url"]).rstrip("/")
     if not values["base_url"]:
+        # Until `serve` says where it listens (forum_server.web.server.serving_at).
         values["base_url"], values["base_url_given"] = DEFAULT_BASE_URL, False
     if "oidc_extra" not in overrides:
         values["oidc_extra"] = _oidc_extra(values["oidc_providers"], env)
     _check_oidc(values)
     known = {f.name for f in fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in known})
-
-
-# --- the address served ------------------------------------------------------------
-
-DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
-_ANY_ADDRESS = {"", "0.0.0.0", "::", "[::]"}
-_LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
-
-
-def serving_at(settings: Settings, host: str, port: int) -> tuple[Settings, str | None]:
-    """The settings for a server listening on host:port, and a warning to print when
-    FORUM_BASE_URL names another address.
-
-    Left empty, FORUM_BASE_URL becomes that address (127.0.0.1 when listening on every
-    interface), and a browser may use any loopback name for it: `localhost:8201` and
-    `127.0.0.1:8201` are one server to the person who started it, but two origins to
-    the browser."""
-    listening = f"http://{_url_host(host)}:{port}"
-    local = host in _LOOPBACK or host in _ANY_ADDRESS
-    if not settings.base_url_given:
-        base_url = f"http://127.0.0.1:{port}" if host in _ANY_ADDRESS else listening
-        loopback = tuple(f"http://{name}:{port}" for name in LOOPBACK_HOSTS) if local else ()
-        extra = tuple(o for o in loopback if o != base_url and o not in settings.allowed_origins)
-        derived = replace(
-            settings, base_url=base_url, allowed_origins=settings.allowed_origins + extra
-        )
-        return derived, None
-    if settings.base_url == listening:
-        return settings, None
-    return settings, (
-        f"FORUM_BASE_URL is {settings.base_url} but the server listens on {listening}: "
-        f"browsers can sign in only at {settings.base_url} (and FORUM_ALLOWED_ORIGINS). "
-        "That is right behind a reverse proxy; otherwise set FORUM_BASE_URL to the address "
-        "people open, or leave it empty to use the one served."
-    )
 
 
 _OIDC_KEYS = ("issuer", "client_id", "client_secret", "label")

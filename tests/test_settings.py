@@ -70,7 +70,7 @@ def test_bad_values_are_refused_with_the_variable_named(tmp_path: Path, name: st
 
 
 def test_an_unset_base_url_is_the_address_served_under_any_loopback_name(tmp_path: Path):
-    from forum_server.settings import serving_at
+    from forum_server.web.server import serving_at
 
     settings = load_settings(environ={"FORUM_DATA_DIR": str(tmp_path)})
     assert settings.base_url_given is False
@@ -91,7 +91,7 @@ def test_an_unset_base_url_is_the_address_served_under_any_loopback_name(tmp_pat
 
 
 def test_a_base_url_that_differs_from_the_address_served_is_reported(tmp_path: Path):
-    from forum_server.settings import serving_at
+    from forum_server.web.server import serving_at
 
     environ = {"FORUM_DATA_DIR": str(tmp_path), "FORUM_BASE_URL": "http://127.0.0.1:8000/"}
     settings = load_settings(environ=environ)

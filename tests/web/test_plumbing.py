@@ -148,7 +148,7 @@ async def test_sign_in_works_at_any_loopback_name_of_the_address_served(
 ):
     """FORUM_BASE_URL unset, `serve --port 8201`: a browser at localhost:8201 signs in."""
     from forum_server.app import create_app
-    from forum_server.settings import serving_at
+    from forum_server.web.server import serving_at
     from tests.helpers import PASSWORD, csrf_from, make_settings
 
     settings, _ = serving_at(make_settings(tmp_path, database_url, base_url=""), "127.0.0.1", 8201)
