@@ -142,8 +142,12 @@ class PrivateCacheMiddleware:
     """Nothing answered to a signed-in caller is kept by a shared cache or on disk:
     every response to a request carrying a sign-in cookie or an API token, or setting
     the sign-in cookie, says `Cache-Control: private, no-store`. That covers every page
-    of a members space, which only signed-in members get. Static files stay cacheable:
-    they are the same for everyone."""
+    of a members space, which only signed-in members get; pages reached through a secret
+    link (an invitation to a members space, an e-mail confirmation, single sign-on) are
+    private even to a visitor not signed in. Static files stay cacheable: they are the
+    same for everyone."""
+
+    SECRET_LINKS = ("/invitations/", "/confirm-email/", "/auth/")
 
     def __init__(self, app: ASGIApp, *, session_cookie: str, static_prefix: str = "/static/"):
         self.app = app
@@ -156,8 +160,10 @@ class PrivateCacheMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        signed_in = headers.get("authorization", "").lower().startswith("bearer ") or bool(
-            cookie_parser(headers.get("cookie", "")).get(self.session_cookie)
+        private = (
+            headers.get("authorization", "").lower().startswith("bearer ")
+            or bool(cookie_parser(headers.get("cookie", "")).get(self.session_cookie))
+            or scope["path"].startswith(self.SECRET_LINKS)
         )
 
         async def send_private(message: Message) -> None:
@@ -168,7 +174,7 @@ class PrivateCacheMiddleware:
                     for name, value in message.get("headers", [])
                     if name.lower() == b"set-cookie"
                 )
-                if signed_in or sets_sign_in:
+                if private or sets_sign_in:
                     response["cache-control"] = PRIVATE
             await send(message)
 

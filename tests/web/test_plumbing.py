@@ -143,6 +143,12 @@ async def test_the_sign_in_answer_is_not_cached(client: httpx.AsyncClient, make_
     assert response.headers["cache-control"] == "private, no-store"
 
 
+@pytest.mark.parametrize("path", ["/invitations/not-a-real-token", "/confirm-email/nope"])
+async def test_pages_behind_secret_links_are_not_cached(client: httpx.AsyncClient, path: str):
+    response = await client.get(path)
+    assert response.headers["cache-control"] == "private, no-store"
+
+
 async def test_sign_in_works_at_any_loopback_name_of_the_address_served(
     tmp_path, database_url: str, make_user
 ):
