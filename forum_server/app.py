@@ -29,9 +29,9 @@ from forum_server.errors import DomainError
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
 from forum_server.live.retention import run_pruning
+from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
-from forum_server.moderation import views as moderation_api
-from forum_server.reports import views as reports_api
+from forum_server.reports import api as reports_api
 from forum_server.rooms import members_api, members_pages
 from forum_server.rooms import pages as rooms_pages
 from forum_server.rooms import views as rooms_api

@@ -106,3 +106,143 @@ async def events_after(
         query = query.where(EventRecord.session_id == session_id)
     rows = (await db.scalars(query)).all()
     return [Event.from_record(row) for row in rows]
+
+
+# --- the registry of event types ---------------------------------------------------
+#
+# Every type the server writes, with its payload's fields and who may be sent it live.
+# policy.may_receive_event decides from `audience`; docs/api.md lists the same table;
+# tests/test_event_registry.py keeps code, registry and documentation in step. A type
+# not registered here is sent to moderators only (fail closed).
+
+EVERY_VIEWER = "every viewer"  # everyone who may see the session
+MODERATORS = "moderators"  # the session's moderators
+POST_BY_POST = "post by post"  # whoever may see that post now (policy.may_see_post)
+LOG_ONLY = "log only"  # about a space, not a session: kept, never sent to subscribers
+
+POST_FIELDS = (
+    "id",
+    "thread_id",
+    "parent_id",
+    "depth",
+    "author",
+    "body",
+    "html",
+    "status",
+    "created_at",
+    "edited_at",
+    "highlighted",
+    "moderation_reason",
+)
+_PERIOD = ("session_id", "opens_at", "closes_at")
+_QUESTION = ("id", "number", "text", "thread_id")
+
+
+@dataclass(frozen=True)
+class EventType:
+    name: str
+    audience: str  # EVERY_VIEWER, MODERATORS, POST_BY_POST or LOG_ONLY
+    fields: tuple[str, ...]  # the payload's top-level field names
+    says: str  # what happened, for the documentation
+    # Receivers' access to the space must be looked up again before any later event
+    # of the space is sent (`data.user_id` narrows it to one person).
+    changes_access: bool = False
+
+
+EVENT_TYPES: dict[str, EventType] = {
+    t.name: t
+    for t in (
+        EventType("post.created", POST_BY_POST, POST_FIELDS, "a post was published"),
+        EventType("post.held", POST_BY_POST, POST_FIELDS, "a post waits for review"),
+        EventType("post.edited", POST_BY_POST, POST_FIELDS, "a post has a new text"),
+        EventType("post.hidden", POST_BY_POST, POST_FIELDS, "a post was hidden (placeholder)"),
+        EventType("post.restored", POST_BY_POST, POST_FIELDS, "a hidden post is shown again"),
+        EventType(
+            "post.rejected",
+            POST_BY_POST,
+            ("id", "thread_id", "status", "author"),
+            "a held post was turned down (to its author and moderators, no text)",
+        ),
+        EventType("post.highlighted", POST_BY_POST, POST_FIELDS, "marked for the summary report"),
+        EventType("post.unhighlighted", POST_BY_POST, POST_FIELDS, "unmarked"),
+        EventType(
+            "thread.created", EVERY_VIEWER, ("id", "title", "session_id"), "a topic was started"
+        ),
+        EventType("thread.locked", EVERY_VIEWER, ("id", "thread_id", "locked"), "no more posts"),
+        EventType("thread.unlocked", EVERY_VIEWER, ("id", "thread_id", "locked"), "posts again"),
+        EventType("question.added", EVERY_VIEWER, _QUESTION, "a guiding question was added"),
+        EventType("question.edited", EVERY_VIEWER, _QUESTION, "a question's wording changed"),
+        EventType("session.created", EVERY_VIEWER, ("session_id", "title"), "a new session"),
+        EventType(
+            "session.updated", EVERY_VIEWER, ("session_id", "title"), "title or settings changed"
+        ),
+        EventType("session.opened", EVERY_VIEWER, _PERIOD, "a period began"),
+        EventType("session.closed", EVERY_VIEWER, _PERIOD, "a period ended"),
+        EventType("session.reopened", EVERY_VIEWER, _PERIOD, "a new period after a close"),
+        EventType("session.extended", EVERY_VIEWER, _PERIOD, "the closing time moved"),
+        EventType(
+            "summary.updated",
+            EVERY_VIEWER,
+            (
+                "session_id",
+                "question_id",
+                "question_number",
+                "thread_id",
+                "body",
+                "html",
+                "updated_at",
+                "updated_by",
+            ),
+            "a running summary was written",
+        ),
+        EventType(
+            "flag.resolved", MODERATORS, ("flag_id", "post_id", "status"), "a flag was dismissed"
+        ),
+        EventType(
+            "space.holding_changed",
+            LOG_ONLY,
+            ("space", "guest_posting", "hold_guest_posts", "hold_first_posts"),
+            "what the space holds for review changed",
+        ),
+        EventType(
+            "user.suspended",
+            LOG_ONLY,
+            ("user_id", "suspension_id", "until", "scope"),
+            "someone may not post in the space (or anywhere)",
+        ),
+        EventType(
+            "user.suspension_lifted",
+            LOG_ONLY,
+            ("suspension_id", "user_id"),
+            "a suspension was lifted",
+        ),
+        EventType(
+            "user.deactivated",
+            LOG_ONLY,
+            ("user_id",),
+            "an account was deactivated (every process ends its live connections)",
+        ),
+        EventType(
+            "membership.changed",
+            LOG_ONLY,
+            ("user_id", "role", "designation", "before"),
+            "someone joined the space or changed role",
+            changes_access=True,
+        ),
+        EventType(
+            "membership.removed",
+            LOG_ONLY,
+            ("user_id",),
+            "someone left the space",
+            changes_access=True,
+        ),
+    )
+}
+
+ACCESS_EVENTS = frozenset(t.name for t in EVENT_TYPES.values() if t.changes_access)
+
+
+def audience_of(type: str) -> str:
+    """Who may be sent an event of this type; MODERATORS for an unregistered one."""
+    registered = EVENT_TYPES.get(type)
+    return registered.audience if registered is not None else MODERATORS

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import Forbidden, NotFound, Unauthorized
+from forum_server.events import EVERY_VIEWER, POST_BY_POST, audience_of
 from forum_server.rooms.models import (
     ForumSession,
     Membership,
@@ -144,32 +145,14 @@ def may_see_post(access: SessionAccess, status: str, author_id: int | None) -> b
     return status == "pending" and author_id is not None and author_id == access.actor.user_id
 
 
-# Live events about a session that every viewer of it may receive. Post events are
-# decided post by post; any other type (flags, and whatever is added later) goes to
-# the session's moderators only, so a new kind of event is private until listed here.
-SESSION_EVENTS = frozenset(
-    {
-        "session.created",
-        "session.updated",
-        "session.opened",
-        "session.closed",
-        "session.reopened",
-        "session.extended",
-        "question.added",
-        "question.edited",
-        "thread.created",
-        "thread.locked",
-        "thread.unlocked",
-        "summary.updated",
-    }
-)
-
-
 def may_receive_event(access: SessionAccess, event_type: str, data: Mapping[str, Any]) -> bool:
-    """Whether a viewer with this access may be sent a live event of the session."""
-    if event_type in SESSION_EVENTS:
+    """Whether a viewer with this access may be sent a live event of the session. Who
+    may is registered with each type (events.EVENT_TYPES); an unregistered type goes to
+    the session's moderators only, so a new kind of event is private until registered."""
+    audience = audience_of(event_type)
+    if audience == EVERY_VIEWER:
         return True
-    if not event_type.startswith("post."):
+    if audience != POST_BY_POST:
         return access.can_moderate
     status = data.get("status")
     author = data.get("author")
@@ -321,23 +304,6 @@ def moderated_sessions_clause(actor: Actor) -> ColumnElement[bool]:
     return or_(ForumSession.space_id.in_(space_roles), ForumSession.id.in_(appointed))
 
 
-async def require_space_moderator(db: AsyncSession, access: SpaceAccess) -> None:
-    """Raises unless the actor moderates the space or one of its sessions: suspensions in
-    the space, its audit log and its moderation settings are theirs. Unauthorized for
-    anonymous callers, Forbidden for everyone else."""
-    if access.can_moderate_space:
-        return
-    user_id = require_signed_in(access.actor)
-    appointed = await db.scalar(
-        select(SessionModerator.session_id)
-        .join(ForumSession, ForumSession.id == SessionModerator.session_id)
-        .where(SessionModerator.user_id == user_id, ForumSession.space_id == access.space_id)
-        .limit(1)
-    )
-    if appointed is None:
-        raise Forbidden("Only this space's moderators can do this.")
-
-
 def require_caller(actor: Actor) -> None:
     """Raises Unauthorized for anonymous callers; the command line, acting as the
     secretariat without an account, passes."""
@@ -364,14 +330,9 @@ def check_may_download_report(
     (`members_may_download`). Raises Unauthorized for anonymous callers and Forbidden for
     everyone else who can see the space; those who cannot see it never get here, the
     loaders answered NotFound, and a non-member is told NotFound here too."""
+    if may_download_report(access, members_may_download):
+        return
     space = access.space if isinstance(access, SessionAccess) else access
-    allowed = (
-        access.can_moderate if isinstance(access, SessionAccess) else access.can_moderate_space
-    )
-    if allowed:
-        return
-    if members_may_download and space.visibility == "members" and space.is_member:
-        return
     if space.visibility == "members" and not space.is_member:
         raise NotFound(
             "No such session." if isinstance(access, SessionAccess) else "No such space."
@@ -380,6 +341,167 @@ def check_may_download_report(
     raise Forbidden(
         "Only the moderators, the space's owners and the secretariat can download reports."
     )
+
+
+# --- moderation and reports -----------------------------------------------------------
+#
+# A session's moderators act on their session's threads and posts (SessionAccess.
+# can_moderate). What reaches the whole space — suspending people in it, its holding
+# rules, its audit log — is for the space's moderators and owners and the secretariat.
+
+
+def may_moderate_space(access: SpaceAccess) -> bool:
+    """Space-wide moderation: the space's owners and moderators, the secretariat."""
+    return access.can_moderate_space
+
+
+def _require_space_moderator(access: SpaceAccess, message: str) -> None:
+    if not may_moderate_space(access):
+        require_signed_in(access.actor)
+        raise Forbidden(message)
+
+
+def moderated_spaces_clause(actor: Actor, *, whole: bool = False) -> ColumnElement[bool]:
+    """SQL condition on Space selecting the spaces whose content (or part of it: one of
+    their sessions) the actor moderates; with `whole`, only those they moderate space-wide
+    (may_moderate_space). Raises Unauthorized for anonymous callers."""
+    if actor.is_secretariat:
+        return true()
+    user_id = require_signed_in(actor)
+    roles = select(Membership.space_id).where(
+        Membership.user_id == user_id, Membership.role.in_((OWNER, MODERATOR))
+    )
+    if whole:
+        return Space.id.in_(roles)
+    sessions = select(ForumSession.space_id).where(moderated_sessions_clause(actor))
+    return or_(Space.id.in_(roles), Space.id.in_(sessions))
+
+
+def may_suspend(access: SpaceAccess, target_role: str | None = None) -> bool:
+    """Suspend someone from posting in the space (and see or lift its suspensions): its
+    moderators and owners and the secretariat; only owners and the secretariat suspend
+    the space's own owners and moderators (`target_role`)."""
+    if target_role in {OWNER, MODERATOR}:
+        return access.can_manage
+    return may_moderate_space(access)
+
+
+def require_may_suspend(access: SpaceAccess, target_role: str | None = None) -> None:
+    _require_space_moderator(access, "Only this space's moderators can suspend people here.")
+    if not may_suspend(access, target_role):
+        raise Forbidden("Only the space's owners can suspend its moderators.")
+
+
+def may_be_suspended(target_is_secretariat: bool) -> bool:
+    """Anyone can be suspended but the secretariat (in a space or site-wide)."""
+    return not target_is_secretariat
+
+
+def require_may_be_suspended(target_is_secretariat: bool) -> None:
+    if not may_be_suspended(target_is_secretariat):
+        raise Forbidden("The secretariat cannot be suspended.")
+
+
+def may_have_moderation_queue(actor: Actor, moderates_anything: bool) -> bool:
+    """A review queue: for whoever moderates a space or a session, and the secretariat."""
+    return actor.is_secretariat or moderates_anything
+
+
+def require_moderation_queue(actor: Actor, moderates_anything: bool) -> None:
+    require_caller(actor)
+    if not may_have_moderation_queue(actor, moderates_anything):
+        raise Forbidden("Only moderators have a moderation queue.")
+
+
+def may_post_as_guest(guest_posting: bool, session_posting: str) -> bool:
+    """Without an account: only in an open forum, never in a session for members."""
+    return guest_posting and session_posting != "members"
+
+
+def require_may_post_as_guest(guest_posting: bool, session_posting: str) -> None:
+    """Unauthorized (sign in) where a guest may not post; the reason names which."""
+    if not guest_posting:
+        raise Unauthorized("Sign in to take part.")
+    if not may_post_as_guest(guest_posting, session_posting):
+        raise Unauthorized("Only members of this space may post in this session.")
+
+
+async def role_in_space(db: AsyncSession, user_id: int, space_id: int) -> str | None:
+    """Someone's role in a space (None: not a member), for decisions about them."""
+    return await _role(db, Actor(user_id=user_id), space_id)
+
+
+def may_manage_holding_rules(access: SpaceAccess) -> bool:
+    """See and change what the space holds for review (its moderation settings)."""
+    return may_moderate_space(access)
+
+
+def require_may_manage_holding_rules(access: SpaceAccess) -> None:
+    _require_space_moderator(access, "Only this space's moderators can manage its holding rules.")
+
+
+def may_read_space_audit(access: SpaceAccess) -> bool:
+    """Read the space's audit log (which names invited e-mail addresses)."""
+    return may_moderate_space(access)
+
+
+def require_may_read_space_audit(access: SpaceAccess) -> None:
+    _require_space_moderator(access, "Only this space's moderators can read its audit log.")
+
+
+def may_manage_report_settings(access: SpaceAccess) -> bool:
+    """See and change the space's report settings: its owners and the secretariat."""
+    return access.can_manage
+
+
+def require_may_manage_report_settings(access: SpaceAccess) -> None:
+    if not may_manage_report_settings(access):
+        require_signed_in(access.actor)
+        raise Forbidden("Only the space's owners and the secretariat manage its report settings.")
+
+
+def may_set_report_attribution(actor: Actor) -> bool:
+    """Choose how a space's reports attribute contributions: the secretariat."""
+    return actor.is_secretariat
+
+
+def require_may_set_report_attribution(actor: Actor) -> None:
+    if not may_set_report_attribution(actor):
+        require_signed_in(actor)
+        raise Forbidden(
+            "Only the secretariat chooses how reports attribute contributions.",
+            field="report_attribution",
+        )
+
+
+# Least identifying first: a download may ask for its setting or anything before it.
+ATTRIBUTION_ORDER = ("none", "country", "named")
+
+
+def may_choose_attribution(setting: str, requested: str) -> bool:
+    """Whether a download may use `requested` where the space is set to `setting`: never
+    more identifying than the setting, whoever asks (the secretariat changes the setting,
+    which is audited, rather than overriding it once)."""
+    return ATTRIBUTION_ORDER.index(requested) <= ATTRIBUTION_ORDER.index(setting)
+
+
+def require_may_choose_attribution(setting: str, requested: str) -> None:
+    if not may_choose_attribution(setting, requested):
+        raise Forbidden(
+            f"This space's reports are attributed at most as '{setting}'; "
+            f"'{requested}' would identify contributors further.",
+            code="attribution_not_allowed",
+            field="attribution",
+        )
+
+
+def may_download_report(access: SessionAccess | SpaceAccess, members_may_download: bool) -> bool:
+    """The yes or no of check_may_download_report, for pages showing the control."""
+    space = access.space if isinstance(access, SessionAccess) else access
+    allowed = (
+        access.can_moderate if isinstance(access, SessionAccess) else access.can_moderate_space
+    )
+    return allowed or (members_may_download and space.visibility == "members" and space.is_member)
 
 
 # --- members, invitations, accounts ---------------------------------------------------

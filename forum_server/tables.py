@@ -4,15 +4,20 @@
 from __future__ import annotations
 
 from forum_server.accounts import models as accounts_models
+from forum_server.audit import AuditEntry
 from forum_server.events import EventRecord
 from forum_server.moderation import models as moderation_models
 from forum_server.orm import Base
 from forum_server.rooms import models as rooms_models
+from forum_server.summaries import Summary, SummaryVersion
 
 metadata = Base.metadata
 
 __all__ = [
+    "AuditEntry",
     "EventRecord",
+    "Summary",
+    "SummaryVersion",
     "accounts_models",
     "metadata",
     "moderation_models",

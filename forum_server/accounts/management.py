@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.accounts import credentials
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, NotFound
-from forum_server.moderation import audit
 from forum_server.moderation.guard import refusals_audited
 from forum_server.policy import Actor, check_may_manage_accounts
 

@@ -20,10 +20,6 @@ from forum_server.policy import (
     may_receive_event,
 )
 
-# Events after which members' access to a space must be looked up again before any
-# later event of that space is sent. `data.user_id` narrows it to one person.
-ACCESS_EVENTS = frozenset({"membership.changed", "membership.removed", "space.updated"})
-
 
 async def load_access(db: Database, actor: Actor, session_id: int) -> SessionAccess | None:
     """The actor's access to the session, or None if it is missing or not visible."""

@@ -34,9 +34,9 @@ from sqlalchemy import select
 
 from forum_server.broker import Broker
 from forum_server.db import Database
-from forum_server.events import Event, EventRecord
+from forum_server.events import ACCESS_EVENTS, Event, EventRecord
 from forum_server.live import protocol
-from forum_server.live.access import ACCESS_EVENTS, load_access, may_receive, public_event
+from forum_server.live.access import load_access, may_receive, public_event
 from forum_server.live.config import LiveConfig
 from forum_server.live.connection import Connection, Subscription
 from forum_server.live.feed import Feed

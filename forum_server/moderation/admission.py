@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forum_server.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from forum_server.moderation.models import ModerationSettings, PostingHit, Suspension
 from forum_server.orm import utcnow
-from forum_server.policy import SessionAccess
+from forum_server.policy import SessionAccess, require_may_post_as_guest
 from forum_server.rooms.models import ForumSession, Post, Space
 from forum_server.text import clean_line
 from forum_server.throttle import Limit, add_hits, wait_seconds
@@ -81,10 +81,9 @@ async def check_guest_may_post(session: AsyncSession, access: SessionAccess) -> 
     """Guests post only in open forums, and never where a session is for members."""
     space = await session.get(Space, access.space.space_id)
     forum_session = await session.get(ForumSession, access.session_id)
-    if space is None or not space.guest_posting or forum_session is None:
+    if space is None or forum_session is None:
         raise Unauthorized("Sign in to take part.")
-    if forum_session.posting == "members":
-        raise Unauthorized("Only members of this space may post in this session.")
+    require_may_post_as_guest(space.guest_posting, forum_session.posting)
 
 
 async def active_suspension(

@@ -1,5 +1,5 @@
 """Reading the audit log: filtered, paginated, and exported as CSV for a transparency
-report. The log is append-only: audit.record writes it, and nothing updates or
+report. The log is append-only: forum_server.audit.record writes it, and nothing updates or
 deletes an entry."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,20 +15,22 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forum_server.moderation.models import AuditEntry
+from forum_server.audit import AuditEntry
+from forum_server.errors import Invalid
 from forum_server.policy import (
     Actor,
     load_space,
     require_caller,
+    require_may_read_space_audit,
     require_secretariat,
-    require_space_moderator,
 )
+from forum_server.schemas import MAX_ID, parse_id
+from forum_server.spreadsheet import safe_cell
+from forum_server.times import utc_time
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
 MAX_EXPORT = 50_000
-# A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "id",
     "at",
@@ -48,6 +50,28 @@ class AuditFilters:
     actor_id: int | None = None
     since: datetime | None = None  # inclusive
     until: datetime | None = None  # exclusive
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> AuditFilters:
+        """The filters of a request's query (the API and the page take the same);
+        Invalid naming the parameter for a value that is not a number or a time."""
+        actor = params.get("actor", "").strip()
+        actor_id = parse_id(actor) if actor else None
+        if actor and actor_id is None:
+            raise Invalid(f"actor must be a whole number from 1 to {MAX_ID}.", field="actor")
+        return cls(
+            action=params.get("action", "").strip() or None,
+            actor_id=actor_id,
+            since=_time(params, "since"),
+            until=_time(params, "until"),
+        )
+
+
+def _time(params: Mapping[str, str], name: str) -> datetime | None:
+    try:
+        return utc_time(params.get(name, ""))
+    except ValueError as exc:  # not a time, or outside the years any time may take
+        raise Invalid(f"{name}: {exc}", field=name) from None
 
 
 @dataclass(frozen=True)
@@ -164,12 +188,12 @@ async def space_audit(
     after: int = 0,
     limit: int = DEFAULT_PAGE,
 ) -> AuditPage:
-    """The audit log of one space, oldest first: its moderators (of the space or of one
-    of its sessions), owners and the secretariat. NotFound for a space the caller may
+    """The audit log of one space, oldest first: its moderators and owners and the
+    secretariat (not the moderators of one of its sessions). NotFound for a space the caller may
     not see, Forbidden for its other readers."""
     require_caller(actor)
     space, access = await load_space(db, actor, slug)
-    await require_space_moderator(db, access)
+    require_may_read_space_audit(access)
     return await _page(db, AuditEntry.space_id == space.id, filters, after, limit)
 
 
@@ -187,15 +211,10 @@ async def site_audit(
     return await _page(db, AuditEntry.id.is_not(None), filters, after, limit)
 
 
-def neutralize(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
-
-
 def audit_csv(rows: Iterable[AuditRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow([neutralize(cell) for cell in row.cells()])
+        writer.writerow([safe_cell(cell) for cell in row.cells()])
     return out.getvalue()

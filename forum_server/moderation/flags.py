@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from forum_server import audit
 from forum_server.db import Database
 from forum_server.errors import Conflict, NotFound
-from forum_server.moderation import audit
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import Flag
 from forum_server.orm import utcnow

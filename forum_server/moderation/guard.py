@@ -4,24 +4,34 @@ A refused action rolls its own transaction back, so the refusal is written in a
 transaction of its own, after the fact, in the space the target belongs to: the
 moderators of space B see that a moderator of space A tried to act there. Only
 refusals of signed-in people about things that exist are kept (anonymous callers are
-told to sign in; guessing ids that do not exist leaves no trace).
+told to sign in; guessing ids that do not exist leaves no trace), and at most
+REFUSALS_PER_MINUTE of one person's: someone hammering at hidden things cannot grow
+the log (and the moderators' reading) without limit. The last row kept in a minute
+says so (`details.limit_reached`); later refusals in that minute are still refused,
+only not written.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.accounts.models import User
+from forum_server.audit import AuditEntry
 from forum_server.db import Database
 from forum_server.errors import Forbidden, NotFound
-from forum_server.moderation import audit
 from forum_server.moderation.models import Flag, Suspension
+from forum_server.orm import utcnow
 from forum_server.policy import Actor
 from forum_server.rooms.models import ForumSession, Post, Question, Space, Thread
+
+REFUSALS_PER_MINUTE = 10
+REFUSAL_WINDOW = timedelta(minutes=1)
 
 
 @asynccontextmanager
@@ -55,6 +65,9 @@ async def _record(
     space_slug: str | None,
 ) -> None:
     async with db.write() as uow:
+        recent = await _recent_refusals(uow.session, actor)
+        if recent >= REFUSALS_PER_MINUTE:
+            return
         if space_slug is not None:
             space_id = await uow.session.scalar(select(Space.id).where(Space.slug == space_slug))
             found = space_id is not None
@@ -70,8 +83,25 @@ async def _record(
             target_type=target_type,
             target_id=target_id,
             reason=error.message,
-            details={"attempted": action, "code": error.code},
+            details={
+                "attempted": action,
+                "code": error.code,
+                **({"limit_reached": True} if recent + 1 == REFUSALS_PER_MINUTE else {}),
+            },
         )
+
+
+async def _recent_refusals(session: AsyncSession, actor: Actor) -> int:
+    """How many of the actor's refusals were written in the last minute (up to the
+    limit: the newest are read first, so a busy actor's count stops early)."""
+    newest = await session.scalars(
+        select(AuditEntry.at)
+        .where(AuditEntry.actor_id == actor.user_id, AuditEntry.action == "refused")
+        .order_by(AuditEntry.id.desc())
+        .limit(REFUSALS_PER_MINUTE)
+    )
+    since = utcnow() - REFUSAL_WINDOW
+    return sum(1 for at in newest if at > since)
 
 
 async def _space_of(

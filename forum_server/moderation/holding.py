@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.db import Database
-from forum_server.moderation import audit
 from forum_server.moderation.admission import settings_for
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import ModerationSettings
 from forum_server.moderation.schemas import SettingsUpdate
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, load_space, require_caller, require_space_moderator
+from forum_server.policy import Actor, load_space, require_caller, require_may_manage_holding_rules
 from forum_server.rooms.models import Space
 
 
@@ -45,7 +45,7 @@ async def holding_rules(db: AsyncSession, actor: Actor, slug: str) -> HoldingVie
     """The space's holding rules, for its moderators and the secretariat."""
     require_caller(actor)
     space, access = await load_space(db, actor, slug)
-    await require_space_moderator(db, access)
+    require_may_manage_holding_rules(access)
     return _view(space, await settings_for(db, space.id))
 
 
@@ -59,7 +59,7 @@ async def change_holding_rules(
     ):
         require_caller(actor)
         space, access = await load_space(uow.session, actor, slug)
-        await require_space_moderator(uow.session, access)
+        require_may_manage_holding_rules(access)
         settings = await uow.session.get(ModerationSettings, space.id)
         if settings is None:
             settings = ModerationSettings(space_id=space.id, hold_first_posts=0)

@@ -1,4 +1,5 @@
-"""Tables for keeping order: flags, suspensions, running summaries, the audit log."""
+"""Tables for keeping order: flags, suspensions, holding rules and posting counts
+(the audit log is forum_server.audit's, running summaries forum_server.summaries')."""
 
 from __future__ import annotations
 
@@ -50,64 +51,6 @@ class Suspension(Base):
     lifted_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
-
-
-class Summary(Base):
-    """A moderator's running summary of a guiding question's thread (question_id set)
-    or of the whole session (question_id None). Earlier texts live in SummaryVersion."""
-
-    __tablename__ = "summaries"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
-    question_id: Mapped[int | None] = mapped_column(
-        ForeignKey("questions.id", ondelete="CASCADE"), nullable=True
-    )
-    body: Mapped[str] = mapped_column(Text)
-    html: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_by: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
-    )
-
-    __table_args__ = (UniqueConstraint("session_id", "question_id"),)
-
-
-class SummaryVersion(Base):
-    __tablename__ = "summary_versions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    summary_id: Mapped[int] = mapped_column(
-        ForeignKey("summaries.id", ondelete="CASCADE"), index=True
-    )
-    body: Mapped[str] = mapped_column(Text)
-    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    written_by: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
-    )
-
-
-class AuditEntry(Base):
-    """Append-only record of every moderation and membership action."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
-    )
-    actor_name: Mapped[str] = mapped_column(String(80))
-    space_id: Mapped[int | None] = mapped_column(
-        ForeignKey("spaces.id", ondelete="CASCADE"), nullable=True
-    )
-    action: Mapped[str] = mapped_column(String(64))  # e.g. post.hidden, member.removed
-    target_type: Mapped[str] = mapped_column(String(32))  # post, thread, user, member, session
-    target_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    details: Mapped[str] = mapped_column(Text, default="{}")  # JSON
-
-    __table_args__ = (Index("ix_audit_log_space_id_id", "space_id", "id"),)
 
 
 class ModerationSettings(Base):

@@ -5,31 +5,24 @@ is answered with a redirect back (303)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError, Invalid, NotFound
-from forum_server.moderation import (
-    auditlog,
-    flags,
-    posts,
-    queries,
-    summaries,
-    suspensions,
-)
-from forum_server.moderation.schemas import MAX_REASON_CHARS, SummaryWrite, SuspensionCreate
-from forum_server.moderation.views import audit_filters
-from forum_server.policy import load_thread
+from forum_server.moderation import auditlog, flags, posts, queries, summaries, suspensions
+from forum_server.moderation.actions import POST_ACTIONS
+from forum_server.moderation.schemas import Reason, SummaryWrite, SuspensionCreate
 from forum_server.rooms import posting
 from forum_server.rooms import queries as rooms_queries
-from forum_server.rooms.models import Question
 from forum_server.rooms.schemas import PostCreate
 from forum_server.schemas import validate
+from forum_server.summaries import summary_detail
+from forum_server.times import utc_time
 from forum_server.web.api import query_int
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
@@ -43,13 +36,8 @@ def _back(form: dict[str, str], default: str) -> Response:
     return RedirectResponse(safe_next(form.get("next"), default), status_code=303)
 
 
-def _reason(form: dict[str, str], *, required: bool) -> str | None:
-    reason = form.get("reason", "").strip()
-    if len(reason) > MAX_REASON_CHARS:
-        raise Invalid(f"Reason: at most {MAX_REASON_CHARS} characters.", field="reason")
-    if required and not reason:
-        raise Invalid("Reason: please say why.", field="reason")
-    return reason or None
+def _optional_reason(form: dict[str, str]) -> str | None:
+    return form.get("reason", "").strip() or None
 
 
 # --- the queue ---------------------------------------------------------------------
@@ -72,28 +60,22 @@ def _query(request: Request) -> str:
 
 
 async def post_action(request: Request) -> Response:
+    """The forms behind a post's moderator controls: the API's table of actions."""
     ctx, actor = app_context(request), await actor_of(request)
-    post_id: int = request.path_params["post_id"]
-    action: str = request.path_params["action"]
-    form = await read_form(request)
-    if action == "approve":
-        await posts.approve_post(ctx.db, actor, post_id)
-    elif action == "reject":
-        await posts.reject_post(ctx.db, actor, post_id, _reason(form, required=False))
-    elif action == "hide":
-        reason = _reason(form, required=True)
-        assert reason is not None
-        await posts.hide_post(ctx.db, actor, post_id, reason)
-    elif action == "restore":
-        await posts.restore_post(ctx.db, actor, post_id)
-    elif action in {"highlight", "unhighlight"}:
-        await posts.set_highlight(ctx.db, actor, post_id, action == "highlight")
-    elif action == "flag":
-        reason = _reason(form, required=True)
-        assert reason is not None
-        await flags.flag_post(ctx.db, actor, post_id, reason)
-    else:
+    action = POST_ACTIONS.get(request.path_params["action"])
+    if action is None:
         raise NotFound()
+    form = await read_form(request)
+    data = validate(action.body, action.reason_from(form))
+    await action.run(ctx.db, actor, request.path_params["post_id"], data)
+    return _back(form, "/moderation")
+
+
+async def flag(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    form = await read_form(request)
+    data = validate(Reason, {"reason": form.get("reason", "")})
+    await flags.flag_post(ctx.db, actor, request.path_params["post_id"], data.reason)
     return _back(form, "/moderation")
 
 
@@ -109,7 +91,7 @@ async def thread_lock(request: Request) -> Response:
     thread_id: int = request.path_params["thread_id"]
     form = await read_form(request)
     locked = request.url.path.endswith("/lock")
-    await posts.set_lock(ctx.db, actor, thread_id, locked, _reason(form, required=False))
+    await posts.set_lock(ctx.db, actor, thread_id, locked, _optional_reason(form))
     return _back(form, f"/threads/{thread_id}")
 
 
@@ -118,13 +100,7 @@ async def question_summary(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
     form = await read_form(request)
-    async with ctx.db.read() as db:
-        await load_thread(db, actor, thread_id)
-        question_id = await db.scalar(select(Question.id).where(Question.thread_id == thread_id))
-    if question_id is None:
-        raise NotFound("This thread is not a guiding question's.")
-    body = _summary_body(form)
-    await summaries.write_question_summary(ctx.db, actor, question_id, body)
+    await summaries.write_thread_summary(ctx.db, actor, thread_id, _summary_body(form))
     return _back(form, f"/threads/{thread_id}")
 
 
@@ -142,7 +118,7 @@ async def suspend(request: Request) -> Response:
         "reason": form.get("reason", ""),
     }
     if form.get("until"):
-        data["until"] = _utc(form["until"])
+        data["until"] = _until(form["until"])
     await suspensions.suspend_in_space(ctx.db, actor, slug, validate(SuspensionCreate, data))
     return _back(form, "/moderation")
 
@@ -162,9 +138,12 @@ def _whole(value: str) -> int:
     return int(value)
 
 
-def _utc(value: str) -> str:
+def _until(value: str) -> datetime | None:
     """A `datetime-local` value (no offset) is taken as UTC, as the form says."""
-    return value if ("+" in value or value.endswith("Z")) else value + "+00:00"
+    try:
+        return utc_time(value)
+    except ValueError as error:
+        raise Invalid(f"until: {error}", field="until") from None
 
 
 # --- posting as a guest ------------------------------------------------------------
@@ -173,45 +152,50 @@ def _utc(value: str) -> str:
 async def guest_post(request: Request) -> Response:
     """The open forum's form for people without an account; what they write waits for
     a moderator, and the page says so."""
+    if request.method == "GET":
+        return await _guest_form(request)
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
-    async with ctx.db.read() as db:
-        detail = await rooms_queries.thread_detail(db, actor, thread_id)
-    context: dict[str, Any] = {
-        "thread": detail.thread,
-        "session": detail.session,
-        "form": {},
-        "form_error": None,
-        "received": request.query_params.get("received") == "1",
-    }
-    if request.method == "GET":
-        return await ctx.templates.page(request, "moderation/guest_post.html", context)
     form = await read_form(request)
-    data: dict[str, Any] = {key: form[key] for key in ("body", "guest_name") if key in form}
+    data: dict[str, str] = {k: form[k] for k in ("body", "guest_name") if k in form}
     if form.get("guest_email"):
         data["guest_email"] = form["guest_email"]
     try:
+        client = client_address(request, ctx.settings)
         posted = await posting.create_post(
-            ctx.db,
-            actor,
-            thread_id,
-            validate(PostCreate, data),
-            client=client_address(request, ctx.settings),
+            ctx.db, actor, thread_id, validate(PostCreate, data), client=client
         )
     except DomainError as error:
         if isinstance(error, NotFound):
             raise
-        message = error.message
-        for field, label in GUEST_LABELS.items():
-            message = message.replace(f"{field}: ", f"{label}: ")
-        context.update(form=form, form_error=message)
-        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
-        return await ctx.templates.page(
-            request, "moderation/guest_post.html", context, status=error.status, headers=headers
-        )
+        return await _guest_form(request, form, error)
     if posted.post.status == "published":
         return RedirectResponse(f"/threads/{thread_id}#post-{posted.post.id}", status_code=303)
     return RedirectResponse(f"/threads/{thread_id}/guest-post?received=1", status_code=303)
+
+
+async def _guest_form(
+    request: Request, form: dict[str, str] | None = None, error: DomainError | None = None
+) -> Response:
+    """The guest form; after a refusal, with the message (naming fields by their labels)
+    and what they wrote kept in it."""
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        detail = await rooms_queries.thread_detail(db, actor, request.path_params["thread_id"])
+    message = error.message if error else None
+    for field, label in GUEST_LABELS.items():
+        message = message.replace(f"{field}: ", f"{label}: ") if message else None
+    context: dict[str, Any] = {
+        "thread": detail.thread,
+        "session": detail.session,
+        "form": form or {},
+        "form_error": message,
+        "received": request.query_params.get("received") == "1",
+    }
+    headers = {"Retry-After": str(error.retry_after)} if error and error.retry_after else None
+    status = error.status if error else 200
+    template = "moderation/guest_post.html"
+    return await ctx.templates.page(request, template, context, status=status, headers=headers)
 
 
 # --- the session's summary ---------------------------------------------------------
@@ -226,7 +210,7 @@ async def session_summary(request: Request) -> Response:
         return RedirectResponse(f"/sessions/{session_id}/summary", status_code=303)
     async with ctx.db.read() as db:
         session = await rooms_queries.session_detail(db, actor, session_id)
-        detail = await queries.summary_detail(db, actor, session_id=session_id)
+        detail = await summary_detail(db, actor, session_id=session_id)
     context = {"session": session, "detail": detail}
     return await ctx.templates.page(request, "moderation/summary.html", context)
 
@@ -237,7 +221,7 @@ async def session_summary(request: Request) -> Response:
 async def audit_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug: str = request.path_params["slug"]
-    filters = audit_filters(request)
+    filters = auditlog.AuditFilters.parse(request.query_params)
     after = query_int(request, "after") or 0
     async with ctx.db.read() as db:
         space = await rooms_queries.space_detail(db, actor, slug)
@@ -259,6 +243,7 @@ async def audit_page(request: Request) -> Response:
 
 routes: list[Route] = [
     Route("/moderation", queue_page, methods=["GET"]),
+    Route("/moderation/posts/{post_id:int}/flag", flag, methods=["POST"]),
     Route("/moderation/posts/{post_id:int}/{action:str}", post_action, methods=["POST"]),
     Route("/moderation/flags/{flag_id:int}/dismiss", dismiss_flag, methods=["POST"]),
     Route("/moderation/threads/{thread_id:int}/lock", thread_lock, methods=["POST"]),

@@ -13,17 +13,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from forum_server.accounts.models import User
+from forum_server import audit
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict
-from forum_server.moderation import audit
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import Flag
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SessionAccess, load_post, load_thread, require_caller
 from forum_server.rooms.models import Post, Question, Thread
 from forum_server.rooms.posting import count_published, emit_post, emit_thread_created
-from forum_server.rooms.posts_view import PostView, post_view
+from forum_server.rooms.posts_view import PostView, load_post_view
 
 
 async def _load(uow: UnitOfWork, actor: Actor, post_id: int) -> tuple[Post, SessionAccess]:
@@ -38,11 +37,6 @@ async def _is_topic(uow: UnitOfWork, thread_id: int) -> bool:
     return (
         await uow.session.scalar(select(Question.id).where(Question.thread_id == thread_id)) is None
     )
-
-
-async def _moderator_view(uow: UnitOfWork, post: Post) -> PostView:
-    user = await uow.session.get(User, post.author_id) if post.author_id else None
-    return post_view(post, user, moderator=True)
 
 
 def _record(
@@ -101,7 +95,7 @@ async def approve_post(db: Database, actor: Actor, post_id: int) -> PostView:
         if first_published and await _is_topic(uow, thread.id):
             emit_thread_created(uow, thread, access.space.space_id)
         await emit_post(uow, "post.created", post)
-        return await _moderator_view(uow, post)
+        return await load_post_view(uow.session, post, moderator=True)
 
 
 async def reject_post(db: Database, actor: Actor, post_id: int, reason: str | None) -> PostView:
@@ -127,7 +121,7 @@ async def reject_post(db: Database, actor: Actor, post_id: int, reason: str | No
             session_id=post.session_id,
             thread_id=post.thread_id,
         )
-        return await _moderator_view(uow, post)
+        return await load_post_view(uow.session, post, moderator=True)
 
 
 async def hide_post(db: Database, actor: Actor, post_id: int, reason: str) -> PostView:
@@ -144,7 +138,7 @@ async def hide_post(db: Database, actor: Actor, post_id: int, reason: str) -> Po
         await uow.flush()
         _record(uow, actor, "post.hidden", post, access, reason, flags_settled=settled)
         await emit_post(uow, "post.hidden", post)
-        return await _moderator_view(uow, post)
+        return await load_post_view(uow.session, post, moderator=True)
 
 
 async def restore_post(db: Database, actor: Actor, post_id: int) -> PostView:
@@ -158,7 +152,7 @@ async def restore_post(db: Database, actor: Actor, post_id: int) -> PostView:
         await uow.flush()
         _record(uow, actor, "post.restored", post, access, hidden_for=reason)
         await emit_post(uow, "post.restored", post)
-        return await _moderator_view(uow, post)
+        return await load_post_view(uow.session, post, moderator=True)
 
 
 async def set_highlight(db: Database, actor: Actor, post_id: int, highlighted: bool) -> PostView:
@@ -175,7 +169,7 @@ async def set_highlight(db: Database, actor: Actor, post_id: int, highlighted: b
             done = "post.highlighted" if highlighted else "post.unhighlighted"
             _record(uow, actor, done, post, access)
             await emit_post(uow, done, post)
-        return await _moderator_view(uow, post)
+        return await load_post_view(uow.session, post, moderator=True)
 
 
 async def set_lock(

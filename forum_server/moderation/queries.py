@@ -1,5 +1,5 @@
-"""Reads for moderation, returning plain data: running summaries, the review queue,
-the spaces a moderator looks after.
+"""Reads for moderation, returning plain data: the review queue and the spaces a
+moderator looks after (running summaries are read in forum_server.summaries).
 
 Every function starts from the policy module, so nothing here shows what the caller
 may not see.
@@ -11,181 +11,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
-from forum_server.errors import Forbidden, NotFound
-from forum_server.moderation.models import Flag, Summary, SummaryVersion
+from forum_server.errors import Forbidden
+from forum_server.moderation.models import Flag
 from forum_server.policy import (
-    MODERATOR,
-    OWNER,
     Actor,
-    load_session,
     load_space,
-    load_thread,
     moderated_sessions_clause,
+    moderated_spaces_clause,
     require_caller,
+    require_moderation_queue,
 )
-from forum_server.rooms.models import ForumSession, Membership, Post, Question, Space, Thread
+from forum_server.rooms.models import ForumSession, Post, Space, Thread
 from forum_server.rooms.posts_view import PostView, post_view
 
 QUEUE_LIMIT = 200
-
-# --- running summaries ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SummaryView:
-    """A running summary as everyone who may see its session reads it."""
-
-    session_id: int
-    question_id: int | None  # None: the summary of the whole session
-    question_number: int | None
-    thread_id: int | None  # the question's thread
-    body: str  # Markdown source
-    html: str  # rendered once, when written
-    updated_at: datetime
-    updated_by: str | None  # display name of whoever wrote the current text
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "session_id": self.session_id,
-            "question_id": self.question_id,
-            "question_number": self.question_number,
-            "thread_id": self.thread_id,
-            "body": self.body,
-            "html": self.html,
-            "updated_at": self.updated_at.isoformat(),
-            "updated_by": self.updated_by,
-        }
-
-
-@dataclass(frozen=True)
-class SummaryVersionView:
-    id: int
-    body: str
-    written_at: datetime
-    written_by: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "body": self.body,
-            "written_at": self.written_at.isoformat(),
-            "written_by": self.written_by,
-        }
-
-
-@dataclass(frozen=True)
-class SessionSummaries:
-    """A session's running summaries: `session` is the summary of the whole session
-    (None until one is written); `questions` maps a guiding question's id to its
-    summary, for the questions that have one."""
-
-    session: SummaryView | None
-    questions: dict[int, SummaryView]
-
-    def by_number(self) -> list[SummaryView]:
-        """The questions' summaries in question order."""
-        return sorted(self.questions.values(), key=lambda s: s.question_number or 0)
-
-
-def summary_view(summary: Summary, question: Question | None, writer: str | None) -> SummaryView:
-    return SummaryView(
-        session_id=summary.session_id,
-        question_id=summary.question_id,
-        question_number=question.number if question else None,
-        thread_id=question.thread_id if question else None,
-        body=summary.body,
-        html=summary.html,
-        updated_at=summary.updated_at,
-        updated_by=writer,
-    )
-
-
-def _summaries_query() -> Any:
-    return (
-        select(Summary, Question, User.display_name)
-        .outerjoin(Question, Question.id == Summary.question_id)
-        .outerjoin(User, User.id == Summary.updated_by)
-    )
-
-
-async def summaries_for_session(
-    db: AsyncSession, actor: Actor, session_id: int
-) -> SessionSummaries:
-    """Every running summary of a session, for anyone who may see the session (the
-    summary report uses this). Raises NotFound like the session's other reads."""
-    await load_session(db, actor, session_id)
-    rows = await db.execute(_summaries_query().where(Summary.session_id == session_id))
-    session_summary = None
-    questions: dict[int, SummaryView] = {}
-    for summary, question, writer in rows:
-        view = summary_view(summary, question, writer)
-        if summary.question_id is None:
-            session_summary = view
-        else:
-            questions[summary.question_id] = view
-    return SessionSummaries(session_summary, questions)
-
-
-async def summary_for_thread(db: AsyncSession, actor: Actor, thread_id: int) -> SummaryView | None:
-    """The running summary shown at the top of a guiding question's thread, if any."""
-    await load_thread(db, actor, thread_id)
-    row = (await db.execute(_summaries_query().where(Question.thread_id == thread_id))).first()
-    return summary_view(row[0], row[1], row[2]) if row else None
-
-
-@dataclass(frozen=True)
-class SummaryDetail:
-    summary: SummaryView | None
-    versions: list[SummaryVersionView] | None  # newest first; for moderators only
-    can_edit: bool
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"summary": self.summary.as_json() if self.summary else None}
-        if self.versions is not None:
-            data["versions"] = [v.as_json() for v in self.versions]
-        return data
-
-
-async def summary_detail(
-    db: AsyncSession, actor: Actor, *, session_id: int | None = None, question_id: int | None = None
-) -> SummaryDetail:
-    """A session's (session_id) or a question's (question_id) summary; with its history
-    for the session's moderators."""
-    question = None
-    if question_id is not None:
-        question = await db.get(Question, question_id)
-        if question is None:
-            raise NotFound("No such question.")
-        session_id = question.session_id
-    assert session_id is not None
-    try:
-        _, access = await load_session(db, actor, session_id)
-    except NotFound:
-        raise NotFound("No such question." if question else "No such session.") from None
-    where = (
-        Summary.question_id == question_id
-        if question_id is not None
-        else (Summary.session_id == session_id) & Summary.question_id.is_(None)
-    )
-    row = (await db.execute(_summaries_query().where(where))).first()
-    view = summary_view(row[0], row[1], row[2]) if row else None
-    versions = None
-    if access.can_moderate:
-        versions = []
-        if row is not None:
-            found = await db.execute(
-                select(SummaryVersion, User.display_name)
-                .outerjoin(User, User.id == SummaryVersion.written_by)
-                .where(SummaryVersion.summary_id == row[0].id)
-                .order_by(SummaryVersion.id.desc())
-            )
-            versions = [SummaryVersionView(v.id, v.body, v.written_at, name) for v, name in found]
-    return SummaryDetail(view, versions, access.can_moderate)
-
 
 # --- the review queue ---------------------------------------------------------------
 
@@ -243,6 +86,7 @@ class SpaceRef:
     id: int
     slug: str
     title: str
+    space_wide: bool  # moderated as a whole (its audit log, suspensions), not one session
 
 
 @dataclass(frozen=True)
@@ -265,15 +109,16 @@ def _place(columns: Any) -> Place:
 
 async def moderated_spaces(db: AsyncSession, actor: Actor) -> list[SpaceRef]:
     """The spaces whose content (or part of it) the actor moderates."""
-    query = select(Space.id, Space.slug, Space.title).order_by(Space.title)
-    if not actor.is_secretariat:
-        require_caller(actor)
-        roles = select(Membership.space_id).where(
-            Membership.user_id == actor.user_id, Membership.role.in_((OWNER, MODERATOR))
-        )
-        sessions = select(ForumSession.space_id).where(moderated_sessions_clause(actor))
-        query = query.where(or_(Space.id.in_(roles), Space.id.in_(sessions)))
-    return [SpaceRef(*row) for row in await db.execute(query)]
+    require_caller(actor)
+    whole = moderated_spaces_clause(actor, whole=True)
+    query = (
+        select(Space.id, Space.slug, Space.title, whole)
+        .where(moderated_spaces_clause(actor))
+        .order_by(Space.title)
+    )
+    return [
+        SpaceRef(id, slug, title, bool(wide)) for id, slug, title, wide in await db.execute(query)
+    ]
 
 
 async def moderation_queue(
@@ -284,8 +129,7 @@ async def moderation_queue(
     for people who moderate nothing there, NotFound for a space they may not see."""
     require_caller(actor)
     spaces = await moderated_spaces(db, actor)
-    if not spaces and not actor.is_secretariat:
-        raise Forbidden("Only moderators have a moderation queue.")
+    require_moderation_queue(actor, bool(spaces))
     scope = moderated_sessions_clause(actor)
     if space_slug is not None:
         space, _ = await load_space(db, actor, space_slug)

@@ -1,22 +1,21 @@
 """Running summaries: moderators sum up each guiding question's discussion (and the
 whole session) as it goes. Every text written is kept as a version; the summary
-report uses the newest (see queries.summaries_for_session)."""
+report uses the newest (see forum_server.summaries)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from forum_server import audit
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import NotFound
-from forum_server.moderation import audit
 from forum_server.moderation.guard import refusals_audited
-from forum_server.moderation.models import Summary, SummaryVersion
-from forum_server.moderation.queries import SummaryView, summary_view
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, SessionAccess, load_session, require_caller
+from forum_server.policy import Actor, SessionAccess, load_session, load_thread, require_caller
 from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import Question
 from forum_server.rooms.sessions import lock_session
+from forum_server.summaries import Summary, SummaryVersion, SummaryView, summary_view
 
 
 async def write_session_summary(
@@ -54,6 +53,21 @@ async def write_question_summary(
             raise NotFound("No such question.") from None
         access.require_moderator()
         return await _write(uow, access, question, body, html)
+
+
+async def write_thread_summary(
+    db: Database, actor: Actor, thread_id: int, body: str
+) -> SummaryView:
+    """write_question_summary for the guiding question whose thread this is (the thread
+    page's editor). NotFound for a thread the actor may not see or a participant's topic."""
+    async with db.read() as session:
+        await load_thread(session, actor, thread_id)
+        question_id = await session.scalar(
+            select(Question.id).where(Question.thread_id == thread_id)
+        )
+    if question_id is None:
+        raise NotFound("This thread is not a guiding question's.")
+    return await write_question_summary(db, actor, question_id, body)
 
 
 async def _write(

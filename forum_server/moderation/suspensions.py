@@ -10,25 +10,24 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.accounts import credentials
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
-from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
-from forum_server.moderation import audit
+from forum_server.errors import Conflict, Invalid, NotFound
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import Suspension
 from forum_server.moderation.schemas import SuspensionCreate
 from forum_server.orm import utcnow
 from forum_server.policy import (
-    MODERATOR,
-    OWNER,
     Actor,
     load_space,
     require_caller,
+    require_may_be_suspended,
+    require_may_suspend,
     require_secretariat,
-    require_space_moderator,
+    role_in_space,
 )
-from forum_server.rooms.models import Membership
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,7 @@ async def _target(uow: UnitOfWork, data: SuspensionCreate) -> User:
     user = await uow.session.get(User, data.user_id)
     if user is None:
         raise Invalid("user_id: no such user.", field="user_id")
-    if user.is_secretariat:
-        raise Forbidden("The secretariat cannot be suspended.")
+    require_may_be_suspended(user.is_secretariat)
     if data.until is not None and data.until <= utcnow():
         raise Invalid("until: must be in the future.", field="until")
     return user
@@ -119,23 +117,18 @@ async def suspend_in_space(
     db: Database, actor: Actor, slug: str, data: SuspensionCreate
 ) -> SuspensionView:
     """Keeps a user from posting in the space until `until` (or until lifted). The
-    space's moderators and the secretariat; only the secretariat and owners may
-    suspend the space's own owners and moderators."""
+    space's moderators and owners and the secretariat (not the moderators of one of its
+    sessions); only the secretariat and owners may suspend the space's own owners and
+    moderators."""
     async with (
         refusals_audited(db, actor, "user.suspend", "user", data.user_id, space_slug=slug),
         db.write() as uow,
     ):
         require_caller(actor)
         space, access = await load_space(uow.session, actor, slug)
-        await require_space_moderator(uow.session, access)
+        require_may_suspend(access)
         user = await _target(uow, data)
-        role = await uow.session.scalar(
-            select(Membership.role).where(
-                Membership.space_id == space.id, Membership.user_id == user.id
-            )
-        )
-        if role in {OWNER, MODERATOR} and not access.can_manage:
-            raise Forbidden("Only the space's owners can suspend its moderators.")
+        require_may_suspend(access, await role_in_space(uow.session, user.id, space.id))
         return await _suspend(uow, actor, user, space.id, data)
 
 
@@ -184,7 +177,7 @@ async def lift_in_space(
     ):
         require_caller(actor)
         space, access = await load_space(uow.session, actor, slug)
-        await require_space_moderator(uow.session, access)
+        require_may_suspend(access)
         suspension = await uow.session.get(Suspension, suspension_id)
         if suspension is None or suspension.space_id != space.id:
             raise NotFound("No such suspension in this space.")
@@ -224,7 +217,7 @@ async def space_suspensions(
     """The space's suspensions, newest first: its moderators and the secretariat."""
     require_caller(actor)
     space, access = await load_space(db, actor, slug)
-    await require_space_moderator(db, access)
+    require_may_suspend(access)
     return await _listed(db, Suspension.space_id == space.id, active_only)
 
 

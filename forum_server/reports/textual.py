@@ -1,5 +1,5 @@
 """Small text helpers the renderers share: dates, file names, neutralizing user text
-for Markdown, XML and spreadsheets."""
+for Markdown and XML (spreadsheets: forum_server.spreadsheet)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from forum_server.rooms.state import Period
 # surrogates and the two non-characters.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def xml_safe(text: str) -> str:
@@ -50,8 +49,3 @@ def md_block(markdown: str, prefix: str = "> ") -> str:
     viewer that would render raw HTML shows it as text instead."""
     lines = markdown.replace("\r\n", "\n").replace("\r", "\n").replace("<", "&lt;").split("\n")
     return "\n".join((prefix + line).rstrip() for line in lines)
-
-
-def spreadsheet_cell(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value

@@ -1,7 +1,7 @@
 """The CSV report: one row per published post, in reading order, streamed.
 
-Every text cell that a spreadsheet would run as a formula (starting with `=`, `+`,
-`-`, `@`, a tab or a carriage return) is prefixed with `'` (see SECURITY.md). The
+Every text cell that a spreadsheet could run as a formula is neutralized, also where
+a `;` or `,` inside it could start a cell (see forum_server/spreadsheet.py). The
 file starts with a UTF-8 byte order mark so that spreadsheet programs read accents
 right."""
 
@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator
 
 from forum_server.reports.model import ReportPost, ThreadPart, Transcript
-from forum_server.reports.textual import spreadsheet_cell
+from forum_server.spreadsheet import safe_cell
 
 COLUMNS = (
     "post_id",
@@ -38,19 +38,19 @@ def _row(session: str, thread: ThreadPart, post: ReportPost) -> list[object]:
     return [
         post.id,
         post.session_id,
-        spreadsheet_cell(session),
+        safe_cell(session),
         thread.number if thread.number is not None else "",
-        spreadsheet_cell(thread.text),
+        safe_cell(thread.text),
         post.parent_id if post.parent_id is not None else "",
         post.depth,
         post.created_at.isoformat(),
         post.edited_at.isoformat() if post.edited_at else "",
-        spreadsheet_cell(post.author),
+        safe_cell(post.author),
         "yes" if post.is_moderator else "",
-        spreadsheet_cell(post.country or ""),
-        spreadsheet_cell(post.organization or ""),
+        safe_cell(post.country or ""),
+        safe_cell(post.organization or ""),
         "yes" if post.highlighted else "",
-        spreadsheet_cell(post.body),
+        safe_cell(post.body),
     ]
 
 

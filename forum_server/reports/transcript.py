@@ -3,7 +3,8 @@ download rule, then the small parts are read at once and the proceedings are lef
 to stream (see `posts.py`).
 
 Raise NotFound / Unauthorized / Forbidden as the loaders and
-`policy.check_may_download_report` decide, and Invalid for an unknown attribution.
+`policy.check_may_download_report` decide, Invalid for an unknown attribution and
+Forbidden for one that would identify contributors more than the space allows.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forum_server.accounts.models import User
 from forum_server.db import Database
 from forum_server.errors import Invalid
-from forum_server.moderation.queries import summaries_for_session
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -26,6 +26,7 @@ from forum_server.policy import (
     load_session,
     load_space,
     report_posts_clause,
+    require_may_choose_attribution,
     threads_shown_clause,
 )
 from forum_server.reports.model import (
@@ -50,15 +51,19 @@ from forum_server.rooms.models import (
     Thread,
 )
 from forum_server.rooms.state import Period, session_state
+from forum_server.summaries import summaries_for_session
 
 Progress = Callable[[int], None]
 
 
-def check_attribution(value: str | None, default: str) -> str:
+def check_attribution(value: str | None, setting: str) -> str:
+    """The attribution a download asked for (the space's setting when it asked for none).
+    Invalid for an unknown one; Forbidden for one more identifying than the setting."""
     if value is None or value == "":
-        return default
+        return setting
     if value not in ATTRIBUTIONS:
         raise Invalid(f"attribution must be one of {', '.join(ATTRIBUTIONS)}.", field="attribution")
+    require_may_choose_attribution(setting, value)
     return value
 
 

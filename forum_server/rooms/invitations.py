@@ -13,6 +13,7 @@ from pydantic import EmailStr, Field, field_validator
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.accounts.credentials import new_token, token_digest
 from forum_server.accounts.email_confirmation import mark_verified
 from forum_server.accounts.models import User
@@ -22,7 +23,6 @@ from forum_server.accounts.service import add_user
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, NotFound
 from forum_server.mail.outbox import write_to_outbox
-from forum_server.moderation import audit
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,

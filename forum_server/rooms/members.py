@@ -14,11 +14,11 @@ from typing import Literal
 from pydantic import Field, field_validator
 from sqlalchemy import select
 
+from forum_server import audit
 from forum_server.accounts.models import User
 from forum_server.accounts.queries import user_id_by_email
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid, NotFound
-from forum_server.moderation import audit
 from forum_server.policy import Actor, check_may_manage_members, load_space
 from forum_server.rooms.composition import check_composition
 from forum_server.rooms.members_queries import MemberView, member_view

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.countries import country_name
 from forum_server.accounts.models import User
-from forum_server.moderation.models import AuditEntry
+from forum_server.audit import AuditEntry
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,

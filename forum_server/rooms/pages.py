@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from forum_server.errors import DomainError
 from forum_server.policy import require_secretariat
-from forum_server.reports.access import can_download_space_report
+from forum_server.reports.access import space_report_download
 from forum_server.rooms import pages_sessions, pages_threads, queries, spaces
 from forum_server.rooms.pages_shared import attempt, checkbox, notice_from
 from forum_server.rooms.schemas import SpaceCreate
@@ -29,7 +29,7 @@ async def space_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         detail = await queries.space_detail(db, actor, request.path_params["slug"])
-        can_download = await can_download_space_report(db, actor, detail.space.slug)
+        can_download = await space_report_download(db, actor, detail.space.slug)
     context = {
         "detail": detail,
         "space": detail.space,

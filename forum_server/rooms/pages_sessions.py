@@ -18,7 +18,7 @@ from forum_server.db import UnitOfWork
 from forum_server.errors import DomainError, Forbidden, Invalid, NotFound
 from forum_server.orm import utcnow
 from forum_server.policy import SessionAccess, load_session, load_space, require_signed_in
-from forum_server.reports.access import can_download_session_report
+from forum_server.reports.access import session_report_download
 from forum_server.rooms import posting, queries, sessions
 from forum_server.rooms.models import ForumSession, Question
 from forum_server.rooms.pages_shared import (
@@ -159,7 +159,7 @@ async def render_session(
     live_after = live_resume_position(request)
     async with ctx.db.read() as db:
         detail = await queries.session_detail(db, actor, session_id)
-        can_download = await can_download_session_report(db, actor, session_id)
+        can_download = await session_report_download(db, actor, session_id)
     context = {
         "session": detail,
         "live_after": live_after,

@@ -17,7 +17,8 @@ from starlette.responses import RedirectResponse, Response
 from forum_server.errors import Conflict, DomainError, Forbidden, Invalid, Unauthorized
 from forum_server.rooms.queries import SessionDetail
 from forum_server.rooms.state import CLOSED, OPEN, SCHEDULED
-from forum_server.schemas import TIME_RANGE_MESSAGE, invalid_from, parse_utc
+from forum_server.schemas import invalid_from
+from forum_server.times import utc_time
 from forum_server.web.forms import validate_form
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -91,19 +92,6 @@ def checkbox(form: dict[str, str], name: str) -> bool:
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def utc_time(value: str) -> datetime | None:
-    """A `datetime-local` value ("2026-03-01T09:00"), read as UTC; None when empty.
-    Raises ValueError with a message for the person filling in the form."""
-    if not value:
-        return None
-    try:
-        return parse_utc(value)
-    except ValueError as exc:
-        if str(exc) == TIME_RANGE_MESSAGE:
-            raise ValueError(f"The time {exc}.") from None
-        raise ValueError("Use a date and time like 2026-03-01T09:00 (UTC).") from None
 
 
 def checked(model: type[ModelT], data: dict[str, Any], labels: dict[str, str]) -> ModelT:

@@ -12,7 +12,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError, Invalid
-from forum_server.moderation import queries as moderation_queries
 from forum_server.orm import utcnow
 from forum_server.rooms import posting, queries
 from forum_server.rooms.pages_shared import (
@@ -23,6 +22,7 @@ from forum_server.rooms.pages_shared import (
 )
 from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import PostCreate
+from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form
@@ -77,7 +77,7 @@ async def render_thread(
     live_after = live_resume_position(request)
     async with ctx.db.read() as db:
         detail = await queries.thread_detail(db, actor, thread_id)
-        summary = await moderation_queries.summary_for_thread(db, actor, thread_id)
+        summary = await summary_for_thread(db, actor, thread_id)
     may_post = detail.session.can_post and not detail.thread.locked
     rows = post_rows(detail.posts, reply_forms=may_post)
     form = form or {}

@@ -21,15 +21,15 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from forum_server.accounts.models import User
+from forum_server import audit
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
-from forum_server.moderation import admission, audit
+from forum_server.moderation import admission
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SessionAccess, load_post, load_session, load_thread
 from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import ForumSession, Post, PostVersion, Thread
-from forum_server.rooms.posts_view import PostView, post_view
+from forum_server.rooms.posts_view import PostView, load_post_view
 from forum_server.rooms.schemas import PostCreate, PostEdit, ThreadCreate
 from forum_server.rooms.sessions import lock_session, periods_of, state_of
 from forum_server.rooms.state import CLOSED, OPEN
@@ -205,17 +205,15 @@ def count_published(thread: Thread, at: datetime) -> None:
 
 
 async def _view(uow: UnitOfWork, post: Post, access: SessionAccess) -> PostView:
-    user = await uow.session.get(User, post.author_id) if post.author_id else None
-    return post_view(post, user, moderator=access.can_moderate)
+    return await load_post_view(uow.session, post, moderator=access.can_moderate)
 
 
 async def emit_post(uow: UnitOfWork, type: str, post: Post) -> None:
     """The event carries the post as every reader sees it (never a moderator's view)."""
     forum_session = await uow.session.get(ForumSession, post.session_id)
-    user = await uow.session.get(User, post.author_id) if post.author_id else None
     uow.emit(
         type,
-        post_view(post, user).as_json(),
+        (await load_post_view(uow.session, post)).as_json(),
         space_id=forum_session.space_id if forum_session else None,
         session_id=post.session_id,
         thread_id=post.thread_id,

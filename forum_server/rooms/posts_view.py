@@ -7,6 +7,8 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from forum_server.accounts.models import User
 from forum_server.rooms.models import Post
 
@@ -100,3 +102,10 @@ def post_view(post: Post, user: User | None, *, moderator: bool = False) -> Post
         highlighted=post.highlighted,
         moderation_reason=post.moderation_reason,
     )
+
+
+async def load_post_view(session: AsyncSession, post: Post, *, moderator: bool = False) -> PostView:
+    """post_view with the author read from the database: the one way the write paths
+    (posting, moderation, live events) turn a post they changed into a view."""
+    user = await session.get(User, post.author_id) if post.author_id else None
+    return post_view(post, user, moderator=moderator)

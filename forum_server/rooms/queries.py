@@ -22,6 +22,7 @@ from forum_server.policy import (
     load_session,
     load_space,
     load_thread,
+    may_suspend,
     visible_posts_clause,
     visible_spaces_clause,
     visible_threads_clause,
@@ -196,6 +197,7 @@ class SessionDetail:
     can_post: bool
     next_change: datetime | None
     topics: list[ThreadSummary] = field(default_factory=list)
+    can_suspend: bool = False  # suspend authors in the whole space (space moderators)
 
     @property
     def opens_at(self) -> datetime | None:
@@ -284,6 +286,7 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
         can_post=_may_post(access) and state == "open",
         next_change=next_boundary(periods, now),
         topics=[t for t in threads if t.question_number is None],
+        can_suspend=may_suspend(access.space),
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -15,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from forum_server.errors import BadRequest, Invalid
-from forum_server.schemas import MAX_ID, parse_id, parse_utc, validate
+from forum_server.schemas import MAX_ID, parse_id, validate
 from forum_server.web.shapes import Response as Response_
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -122,17 +121,6 @@ def query_int(request: Request, name: str) -> int | None:
     if value is None:
         raise Invalid(f"{name} must be a whole number from 0 to {MAX_ID}.", field=name)
     return value
-
-
-def query_time(request: Request, name: str) -> datetime | None:
-    """An ISO 8601 time from the query string, in UTC; None when not given."""
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return parse_utc(raw)
-    except ValueError as exc:
-        raise Invalid(f"{name}: {exc}.", field=name) from None
 
 
 def path_int(request: Request, name: str) -> int:

@@ -14,8 +14,8 @@ import httpx
 from sqlalchemy import select
 from starlette.applications import Starlette
 
+from forum_server.audit import AuditEntry
 from forum_server.db import Database
-from forum_server.moderation.models import AuditEntry
 from forum_server.orm import utcnow
 from tests.conftest import MakeUser
 from tests.helpers import PASSWORD, bearer, client_for, csrf_from, sign_in, token_for

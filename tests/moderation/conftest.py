@@ -1,6 +1,6 @@
 """A small world to moderate: an open forum (A), another public forum (B) and a
-members-only workspace (M), each with a session and its moderator; two participants
-and someone of the secretariat."""
+members-only workspace (M), each with a session and its moderator (who also
+moderates the whole space); two participants and someone of the secretariat."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from forum_server.accounts.queries import UserView
+from forum_server.audit import AuditEntry
 from forum_server.db import Database
 from forum_server.events import EventRecord
-from forum_server.moderation.models import AuditEntry
 from tests.conftest import MakeUser
 from tests.helpers import bearer, token_for
 
@@ -70,6 +70,10 @@ async def world(
     sb = await make_session(slug_b, moderator_ids=[users["mod_b"].id])
     sm = await make_session(slug_m)
     await add_member(slug_m, users["mod_m"].id, "moderator")
+    # Each place's moderator moderates the whole space too: suspensions, holding rules
+    # and the audit log are space-wide (test_session_moderators.py has one who is not).
+    await add_member(slug_a, users["mod_a"].id, "moderator")
+    await add_member(slug_b, users["mod_b"].id, "moderator")
     await add_member(slug_m, users["ana"].id)
     headers = {name: bearer(await token_for(client, user)) for name, user in users.items()}
     headers["anonymous"] = {}

@@ -13,7 +13,7 @@ from tests.moderation.conftest import World, guest_post, published
 
 
 async def _every_action(client, world: World) -> None:
-    """One of each moderation action in space A, by its session moderator."""
+    """One of each moderation action in space A, by its moderator."""
     mod = world.h("mod_a")
     held = (await guest_post(client, world.a.thread_id)).json()["id"]
     await client.post(f"/api/v1/posts/{held}/approve", headers=mod)

@@ -3,6 +3,8 @@ anyone else — refusals audited in the space that was reached into."""
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -194,3 +196,25 @@ async def test_lock_and_unlock_a_thread(client, world: World, db):
     assert found[0]["data"]["locked"] is True
     [entry] = await audit_entries(db, "thread.locked")
     assert entry.reason == "cooling off" and entry.target_id == world.a.thread_id
+
+
+async def test_refusals_are_logged_at_most_ten_a_minute_per_person(client, world: World, db):
+    from forum_server.moderation.guard import REFUSALS_PER_MINUTE
+
+    post_id = await published(client, world, "ana")
+    for _ in range(REFUSALS_PER_MINUTE + 15):
+        response = await client.post(
+            f"/api/v1/posts/{post_id}/hide", json={"reason": "x"}, headers=world.h("ben")
+        )
+        assert response.status_code == 403  # every attempt is still refused
+    refused = await audit_entries(db, "refused")
+    assert len(refused) == REFUSALS_PER_MINUTE
+    assert all(e.actor_id == world.ids["ben"] for e in refused)
+    assert json.loads(refused[-1].details)["limit_reached"] is True
+    assert "limit_reached" not in json.loads(refused[0].details)
+    # Counted per person: someone else's refusal is still written.
+    other = await client.post(
+        f"/api/v1/posts/{post_id}/hide", json={"reason": "x"}, headers=world.h("mod_b")
+    )
+    assert other.status_code == 403
+    assert len(await audit_entries(db, "refused")) == REFUSALS_PER_MINUTE + 1

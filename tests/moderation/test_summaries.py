@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from forum_server.moderation.queries import summaries_for_session
 from forum_server.orm import utcnow
 from forum_server.policy import ANONYMOUS, Actor
+from forum_server.summaries import summaries_for_session
 from tests.moderation.conftest import World, audit_entries, events
 
 

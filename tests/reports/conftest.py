@@ -24,11 +24,11 @@ from sqlalchemy import select, update
 
 from forum_server.accounts.queries import UserView
 from forum_server.db import Database
-from forum_server.moderation.models import Summary
 from forum_server.policy import Actor
 from forum_server.rooms import posting
 from forum_server.rooms.models import Membership, Post, Question, Space
 from forum_server.rooms.schemas import PostCreate, ThreadCreate
+from forum_server.summaries import Summary
 from tests.conftest import MakeUser
 
 CANARIES = ("CANARY-HIDDEN-a81f", "CANARY-PENDING-b72e", "CANARY-REJECTED-c63d")

@@ -14,8 +14,9 @@ from docx import Document
 from forum_server.db import Database
 from forum_server.reports import to_pdf
 from forum_server.reports.formats import FORMATS, render_bytes
-from forum_server.reports.textual import md_block, md_inline, spreadsheet_cell
+from forum_server.reports.textual import md_block, md_inline
 from forum_server.reports.transcript import compile_session_report
+from forum_server.spreadsheet import safe_cell
 from tests.conftest import SECRETARIAT
 from tests.reports.conftest import CANARIES, Forum
 
@@ -112,8 +113,46 @@ async def test_csv_one_row_per_post_neutralized(db: Database, forum: Forum):
 
 @pytest.mark.parametrize("value", ["=A1", "+1", "-2", "@x", "\tx", "\rx"])
 def test_spreadsheet_cells_that_would_run_get_a_quote(value: str):
-    assert spreadsheet_cell(value) == "'" + value
-    assert spreadsheet_cell("A " + value) == "A " + value
+    assert safe_cell(value) == "'" + value
+    assert safe_cell("A " + value) == "A " + value
+
+
+PAYLOADS = ["a;=1+1", "x,@SUM(1)", "+", "-", "=", "@", "\t", "\r", "a; -2", "x,,=1", "ok;\t=1"]
+
+
+def _cells_seen_by(separator: str, text: str) -> list[str]:
+    """The cells a spreadsheet opening `text` with `separator` would make, as it trims."""
+    return [
+        cell.lstrip(" ")
+        for line in csv.reader(io.StringIO(text), delimiter=separator)
+        for cell in line
+    ]
+
+
+@pytest.mark.parametrize("value", PAYLOADS)
+def test_no_part_of_a_cell_runs_whatever_the_separator(value: str):
+    cell = safe_cell(value)
+    for separator in (",", ";"):
+        for part in _cells_seen_by(separator, cell):
+            assert not part.startswith(("=", "+", "-", "@", "\t", "\r")), (value, part)
+    assert cell.replace("'", "") == value  # nothing but the quotes is changed
+
+
+async def test_csv_report_cells_split_on_semicolons_never_run(db: Database, forum: Forum):
+    from sqlalchemy import update
+
+    from forum_server.rooms.models import Post
+
+    async with db.write() as uow:
+        await uow.session.execute(
+            update(Post)
+            .where(Post.id == forum.posts["p1"])
+            .values(body='Agreed;=HYPERLINK("http://evil.example";"x"), x,@SUM(1)')
+        )
+    text = (await _render(db, forum, "csv")).decode("utf-8-sig")
+    for separator in (",", ";"):
+        for cell in _cells_seen_by(separator, text):
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (separator, cell)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 
 from forum_server.db import Database
 from forum_server.reports import to_pdf
-from forum_server.reports.access import can_download_session_report, can_download_space_report
+from forum_server.reports.access import session_report_download, space_report_download
 from forum_server.reports.formats import FORMATS
 from tests.helpers import bearer, token_for
 from tests.reports.conftest import CANARIES, Forum, actor
@@ -70,7 +70,7 @@ async def test_members_download_only_where_the_space_allows(
     member = await _headers(client, forum, "member")
     assert (await client.get(_url(forum), headers=member)).status_code == 403
     async with db.read() as session:
-        assert not await can_download_session_report(
+        assert not await session_report_download(
             session, actor(forum.users["member"]), forum.session_id
         )
     owner = await _headers(client, forum, "owner")
@@ -85,13 +85,11 @@ async def test_members_download_only_where_the_space_allows(
     space = await client.get(f"/api/v1/spaces/{forum.slug}/report?format=csv", headers=member)
     assert space.status_code == 200
     async with db.read() as session:
-        assert await can_download_session_report(
+        assert await session_report_download(
             session, actor(forum.users["member"]), forum.session_id
         )
-        assert await can_download_space_report(session, actor(forum.users["member"]), forum.slug)
-        assert not await can_download_space_report(
-            session, actor(forum.users["outsider"]), forum.slug
-        )
+        assert await space_report_download(session, actor(forum.users["member"]), forum.slug)
+        assert not await space_report_download(session, actor(forum.users["outsider"]), forum.slug)
     # A public space's participants are not members of a members space: the flag is moot.
     outsider = await _headers(client, forum, "outsider")
     assert (await client.get(_url(forum), headers=outsider)).status_code == 404
@@ -113,8 +111,16 @@ async def test_report_settings_attribution_is_the_secretariats(
     assert (await client.get(url, headers=ana)).status_code == 403
     md = (await client.get(_url(forum), headers=sec)).text
     assert "A participant from Brazil" in md and "Ana Souza" not in md.split("Proceedings")[1]
-    named = (await client.get(_url(forum, attribution="named"), headers=sec)).text
-    assert "Ana Souza" in named
+    # Not even the secretariat overrides the setting for one download: it changes it.
+    named = await client.get(_url(forum, attribution="named"), headers=sec)
+    assert named.status_code == 403 and "Ana Souza" not in named.text
+    assert named.json()["error"] == {
+        "code": "attribution_not_allowed",
+        "message": named.json()["error"]["message"],
+        "field": "attribution",
+    }
+    none = (await client.get(_url(forum, attribution="none"), headers=sec)).text
+    assert "A participant from Brazil" not in none and "A participant" in none
     invalid = await client.get(_url(forum, attribution="secret"), headers=sec)
     assert invalid.status_code == 422 and invalid.json()["error"]["field"] == "attribution"
 

@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from sqlalchemy import update
 from starlette.applications import Starlette
 
 from forum_server.cli import main
+from forum_server.db import Database
+from forum_server.errors import Forbidden
+from forum_server.reports.access import session_report_download
+from forum_server.reports.command import write_report
 from forum_server.reports.formats import FORMATS
-from tests.reports.conftest import Forum
+from forum_server.rooms.models import Space
+from forum_server.settings import Settings
+from tests.reports.conftest import Forum, actor
 
 
 def test_cli_writes_the_report_file(
@@ -61,3 +68,31 @@ async def test_download_control_shows_only_when_allowed(app: Starlette):
     assert 'action="/api/v1/spaces/forum-1/report"' in space_form
     offered = re.findall(r'<option value="(\w+)"', session_form)
     assert set(offered) == set(FORMATS) | {"named", "country", "none"}
+
+
+async def test_downloads_never_identify_more_than_the_space_allows(
+    app: Starlette,
+    db: Database,
+    forum: Forum,
+    tmp_path: Path,
+    settings: Settings,
+):
+    async with db.write() as uow:
+        await uow.session.execute(
+            update(Space).where(Space.slug == forum.slug).values(report_attribution="country")
+        )
+    # The page offers only what the setting allows.
+    async with db.read() as session:
+        choice = await session_report_download(session, actor(forum.users["mod"]), forum.session_id)
+    assert choice is not None and choice.attributions == ("country", "none")
+    form = _render(app, can_download_report=choice, session={"id": forum.session_id})
+    offered = re.findall(r'<option value="(\w+)"', form)
+    assert "named" not in offered and {"country", "none"} <= set(offered)
+    # The command line acts as the secretariat, and is held to the setting too.
+    target = tmp_path / "named.md"
+    options = {"session_id": forum.session_id, "space_slug": None, "format_name": "md"}
+    with pytest.raises(Forbidden) as refused:
+        await write_report(settings, output=str(target), attribution="named", **options)
+    assert refused.value.code == "attribution_not_allowed" and not target.exists()
+    await write_report(settings, output=str(target), attribution="none", **options)
+    assert "Ana Souza" not in target.read_text()

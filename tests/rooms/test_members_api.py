@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
-from forum_server.moderation.models import AuditEntry
+from forum_server.audit import AuditEntry
 from forum_server.orm import utcnow
 from forum_server.rooms.models import Invitation
 from tests.conftest import MakeUser

@@ -121,6 +121,5 @@ async def get_report_settings(request: Request) -> Response:
 async def patch_report_settings(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, ReportSettingsUpdate)
-    async with ctx.db.write() as uow:
-        changed = await update_report_settings(uow, actor, request.path_params["slug"], data)
+    changed = await update_report_settings(ctx.db, actor, request.path_params["slug"], data)
     return json_response(changed.as_json())

@@ -19,7 +19,7 @@ from forum_server.moderation import (
     summaries,
     suspensions,
 )
-from forum_server.moderation.queries import SummaryView
+from forum_server.moderation.actions import POST_ACTIONS, PostAction
 from forum_server.moderation.schemas import (
     Empty,
     OptionalReason,
@@ -29,25 +29,14 @@ from forum_server.moderation.schemas import (
     SuspensionCreate,
 )
 from forum_server.policy import Actor
-from forum_server.rooms.posts_view import PostView
-from forum_server.web.api import (
-    ApiRouter,
-    json_response,
-    parse_body,
-    path_int,
-    query_int,
-    query_time,
-)
+from forum_server.summaries import SummaryView, summary_detail
+from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 
 api = ApiRouter()
 
 AUDIT_QUERY = ("action", "actor", "since", "until", "after", "limit", "format")
-
-
-def _post(view: PostView) -> Response:
-    return json_response(view.as_json())
 
 
 # --- the queue ---------------------------------------------------------------------
@@ -69,51 +58,22 @@ async def queue(request: Request) -> Response:
 # --- posts and threads -------------------------------------------------------------
 
 
-@api.route("POST", "/posts/{post_id:int}/approve", summary="Publish a held post", body=Empty)
-async def approve(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    await parse_body(request, Empty)
-    return _post(await posts.approve_post(ctx.db, actor, path_int(request, "post_id")))
+def _post_action_route(action: PostAction) -> None:
+    """POST /posts/{post_id}/<action> for each action of the table."""
+
+    async def endpoint(request: Request) -> Response:
+        ctx, actor = app_context(request), await actor_of(request)
+        data = await parse_body(request, action.body)
+        view = await action.run(ctx.db, actor, path_int(request, "post_id"), data)
+        return json_response(view.as_json())
+
+    endpoint.__name__ = action.name  # the OpenAPI operation id
+    path = f"/posts/{{post_id:int}}/{action.name}"
+    api.route("POST", path, summary=action.summary, body=action.body)(endpoint)
 
 
-@api.route(
-    "POST", "/posts/{post_id:int}/reject", summary="Turn a held post down", body=OptionalReason
-)
-async def reject(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    data = await parse_body(request, OptionalReason)
-    view = await posts.reject_post(ctx.db, actor, path_int(request, "post_id"), data.reason)
-    return _post(view)
-
-
-@api.route("POST", "/posts/{post_id:int}/hide", summary="Hide a post, with a reason", body=Reason)
-async def hide(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    data = await parse_body(request, Reason)
-    return _post(await posts.hide_post(ctx.db, actor, path_int(request, "post_id"), data.reason))
-
-
-@api.route("POST", "/posts/{post_id:int}/restore", summary="Show a hidden post again", body=Empty)
-async def restore(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    await parse_body(request, Empty)
-    return _post(await posts.restore_post(ctx.db, actor, path_int(request, "post_id")))
-
-
-@api.route(
-    "POST", "/posts/{post_id:int}/highlight", summary="Mark for the summary report", body=Empty
-)
-async def highlight(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    await parse_body(request, Empty)
-    return _post(await posts.set_highlight(ctx.db, actor, path_int(request, "post_id"), True))
-
-
-@api.route("POST", "/posts/{post_id:int}/unhighlight", summary="Unmark a post", body=Empty)
-async def unhighlight(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    await parse_body(request, Empty)
-    return _post(await posts.set_highlight(ctx.db, actor, path_int(request, "post_id"), False))
+for _action in POST_ACTIONS.values():
+    _post_action_route(_action)
 
 
 async def _lock(request: Request, locked: bool) -> Response:
@@ -245,7 +205,7 @@ def _summary_routes(
         ctx, actor = app_context(request), await actor_of(request)
         async with ctx.db.read() as db:
             where = {id_param: path_int(request, id_param)}
-            detail = await queries.summary_detail(db, actor, **where)
+            detail = await summary_detail(db, actor, **where)
         return json_response(detail.as_json())
 
     async def write_summary(request: Request) -> Response:
@@ -294,16 +254,6 @@ async def put_holding(request: Request) -> Response:
 # --- the audit log -----------------------------------------------------------------
 
 
-def audit_filters(request: Request) -> auditlog.AuditFilters:
-    """The filters of an audit log request (the API and the page take the same)."""
-    return auditlog.AuditFilters(
-        action=request.query_params.get("action", "").strip() or None,
-        actor_id=query_int(request, "actor"),
-        since=query_time(request, "since"),
-        until=query_time(request, "until"),
-    )
-
-
 def _audit_response(page: auditlog.AuditPage, request: Request, name: str) -> Response:
     if request.query_params.get("format") == "csv":
         return Response(
@@ -327,9 +277,8 @@ async def space_audit(request: Request) -> Response:
     slug = request.path_params["slug"]
     after, limit = _limits(request)
     async with ctx.db.read() as db:
-        page = await auditlog.space_audit(
-            db, actor, slug, audit_filters(request), after=after, limit=limit
-        )
+        filters = auditlog.AuditFilters.parse(request.query_params)
+        page = await auditlog.space_audit(db, actor, slug, filters, after=after, limit=limit)
     return _audit_response(page, request, f"audit-{slug}")
 
 
@@ -338,7 +287,6 @@ async def site_audit(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     after, limit = _limits(request)
     async with ctx.db.read() as db:
-        page = await auditlog.site_audit(
-            db, actor, audit_filters(request), after=after, limit=limit
-        )
+        filters = auditlog.AuditFilters.parse(request.query_params)
+        page = await auditlog.site_audit(db, actor, filters, after=after, limit=limit)
     return _audit_response(page, request, "audit")
