@@ -32,9 +32,9 @@ from forum_server.live.retention import run_pruning
 from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
 from forum_server.reports import api as reports_api
+from forum_server.rooms import api as rooms_api
 from forum_server.rooms import members_api, members_pages
 from forum_server.rooms import pages as rooms_pages
-from forum_server.rooms import views as rooms_api
 from forum_server.rooms.scheduler import run_scheduler
 from forum_server.settings import Settings
 from forum_server.web import errors as web_errors

@@ -15,7 +15,7 @@ from forum_server.accounts.schemas import UserCreate
 from forum_server.db import Database
 from forum_server.errors import Conflict
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, load_space
+from forum_server.policy import Actor
 from forum_server.rooms import posting, sessions, spaces
 from forum_server.rooms.models import Post, Question, Space, Thread
 from forum_server.rooms.schemas import PostCreate, SessionCreate, SpaceCreate
@@ -49,16 +49,15 @@ async def load_demo(db: Database, *, now: datetime | None = None) -> DemoSummary
         if await session.scalar(select(Space.id).where(Space.slug == content.SPACE.slug)):
             raise Conflict("The demo forum is loaded already.", code="demo_loaded")
     user_ids = await _people(db)
-    async with db.write() as uow:
-        await spaces.create_space(
-            uow,
-            COMMAND_LINE,
-            SpaceCreate(
-                slug=content.SPACE.slug,
-                title=content.SPACE.title,
-                description=content.SPACE.description,
-            ),
-        )
+    await spaces.create_space(
+        db,
+        COMMAND_LINE,
+        SpaceCreate(
+            slug=content.SPACE.slug,
+            title=content.SPACE.title,
+            description=content.SPACE.description,
+        ),
+    )
     opens_at = now - OPENED_AGO
     session_ids, posts = [], 0
     for demo_session in content.SESSIONS:
@@ -99,9 +98,8 @@ async def _session(
         moderator_ids=[user_ids[demo.moderator]],
         questions=[q.text for q in demo.questions],
     )
-    async with db.write() as uow:
-        _, access = await load_space(uow.session, COMMAND_LINE, content.SPACE.slug)
-        return await sessions.create_session(uow, access, data)
+    detail = await sessions.create_session(db, COMMAND_LINE, content.SPACE.slug, data)
+    return detail.id
 
 
 async def _posts(

@@ -174,7 +174,12 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("question.edited", EVERY_VIEWER, _QUESTION, "a question's wording changed"),
         EventType("session.created", EVERY_VIEWER, ("session_id", "title"), "a new session"),
         EventType(
-            "session.updated", EVERY_VIEWER, ("session_id", "title"), "title or settings changed"
+            "session.updated",
+            EVERY_VIEWER,
+            ("session_id", "title"),
+            "title, settings or moderators changed",
+            # Who moderates the session may have changed: access is looked up again.
+            changes_access=True,
         ),
         EventType("session.opened", EVERY_VIEWER, _PERIOD, "a period began"),
         EventType("session.closed", EVERY_VIEWER, _PERIOD, "a period ended"),

@@ -23,9 +23,11 @@ from forum_server.rooms.models import (
     Post,
     Question,
     SessionModerator,
+    SessionPeriod,
     Space,
     Thread,
 )
+from forum_server.rooms.state import HIDDEN, MEMBERS, PENDING, PUBLIC, PUBLISHED
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ class SpaceAccess:
 
 
 def may_see_space(actor: Actor, visibility: str, role: str | None) -> bool:
-    return visibility == "public" or actor.is_secretariat or role is not None
+    return visibility == PUBLIC or actor.is_secretariat or role is not None
 
 
 @dataclass(frozen=True)
@@ -126,23 +128,28 @@ class SessionAccess:
             require_signed_in(self.actor)
             raise Forbidden("Only this session's moderators can do this.")
 
+    @property
+    def may_post(self) -> bool:
+        """Whether the actor has the right to post here (state is checked apart)."""
+        if not self.actor.signed_in:
+            return False
+        return self.can_moderate or self.posting != MEMBERS or self.space.is_member
+
     def check_may_post(self) -> None:
         """Raises unless the actor has the right to post here (state is checked apart)."""
         require_signed_in(self.actor)
-        if self.can_moderate:
-            return
-        if self.posting == "members" and not self.space.is_member:
+        if not self.may_post:
             raise Forbidden("Only members of this space may post in this session.")
 
 
 def may_see_post(access: SessionAccess, status: str, author_id: int | None) -> bool:
     """Published and hidden posts (as a placeholder) are for all who see the session;
     pending ones for their author and moderators; rejected ones for moderators."""
-    if status in {"published", "hidden"}:
+    if status in {PUBLISHED, HIDDEN}:
         return True
     if access.can_moderate:
         return True
-    return status == "pending" and author_id is not None and author_id == access.actor.user_id
+    return status == PENDING and author_id is not None and author_id == access.actor.user_id
 
 
 def may_receive_event(access: SessionAccess, event_type: str, data: Mapping[str, Any]) -> bool:
@@ -173,9 +180,9 @@ def visible_spaces_clause(actor: Actor) -> ColumnElement[bool]:
     if actor.is_secretariat:
         return true()
     if actor.user_id is None:
-        return Space.visibility == "public"
+        return Space.visibility == PUBLIC
     member_of = select(Membership.space_id).where(Membership.user_id == actor.user_id)
-    return or_(Space.visibility == "public", Space.id.in_(member_of))
+    return or_(Space.visibility == PUBLIC, Space.id.in_(member_of))
 
 
 async def _role(db: AsyncSession, actor: Actor, space_id: int) -> str | None:
@@ -217,8 +224,12 @@ async def load_session(
         space_access = await _space_access(db, actor, space)
     except NotFound:
         raise NotFound("No such session.") from None
+    assert space is not None
     moderators = await db.scalars(
-        select(SessionModerator.user_id).where(SessionModerator.session_id == session_id)
+        select(SessionModerator.user_id).where(
+            SessionModerator.session_id == session_id,
+            acting_moderators_clause(space.id, space.visibility),
+        )
     )
     access = SessionAccess(
         space=space_access,
@@ -226,6 +237,11 @@ async def load_session(
         moderator_ids=frozenset(moderators),
         posting=forum_session.posting,
     )
+    if not access.can_moderate:  # those who prepare a session see it in any state
+        scheduled = await db.scalar(
+            select(SessionPeriod.id).where(SessionPeriod.session_id == session_id).limit(1)
+        )
+        check_may_see_session(access, draft=scheduled is None)
     return forum_session, access
 
 
@@ -263,9 +279,9 @@ def visible_posts_clause(access: SessionAccess) -> ColumnElement[bool]:
     """SQL condition on Post matching may_see_post, for listings."""
     if access.can_moderate:
         return true()
-    shown: list[Any] = [Post.status.in_(("published", "hidden"))]
+    shown: list[Any] = [Post.status.in_((PUBLISHED, HIDDEN))]
     if access.actor.user_id is not None:
-        shown.append((Post.status == "pending") & (Post.author_id == access.actor.user_id))
+        shown.append((Post.status == PENDING) & (Post.author_id == access.actor.user_id))
     return or_(*shown)
 
 
@@ -292,8 +308,9 @@ def visible_threads_clause(access: SessionAccess) -> ColumnElement[bool]:
 
 def moderated_sessions_clause(actor: Actor) -> ColumnElement[bool]:
     """SQL condition on ForumSession selecting the sessions the actor moderates: every
-    session of a space they own or moderate, the sessions they were made moderator of,
-    and everything for the secretariat. Raises Unauthorized for anonymous callers."""
+    session of a space they own or moderate, the sessions they were made moderator of
+    (in a members space, while they are members), and everything for the secretariat.
+    Raises Unauthorized for anonymous callers."""
     if actor.is_secretariat:
         return true()
     user_id = require_signed_in(actor)
@@ -301,7 +318,12 @@ def moderated_sessions_clause(actor: Actor) -> ColumnElement[bool]:
         Membership.user_id == user_id, Membership.role.in_((OWNER, MODERATOR))
     )
     appointed = select(SessionModerator.session_id).where(SessionModerator.user_id == user_id)
-    return or_(ForumSession.space_id.in_(space_roles), ForumSession.id.in_(appointed))
+    member_of = select(Membership.space_id).where(Membership.user_id == user_id)
+    public = select(Space.id).where(Space.visibility == PUBLIC)
+    acting = ForumSession.id.in_(appointed) & or_(
+        ForumSession.space_id.in_(member_of), ForumSession.space_id.in_(public)
+    )
+    return or_(ForumSession.space_id.in_(space_roles), acting)
 
 
 def require_caller(actor: Actor) -> None:
@@ -318,7 +340,7 @@ def report_posts_clause() -> ColumnElement[bool]:
     """SQL condition on Post selecting what a report may contain: published posts only.
     Hidden, pending and rejected posts are never in a report, whoever downloads it
     (nor the title of a topic with none of its posts published)."""
-    return Post.status == "published"
+    return Post.status == PUBLISHED
 
 
 def check_may_download_report(
@@ -333,7 +355,7 @@ def check_may_download_report(
     if may_download_report(access, members_may_download):
         return
     space = access.space if isinstance(access, SessionAccess) else access
-    if space.visibility == "members" and not space.is_member:
+    if space.visibility == MEMBERS and not space.is_member:
         raise NotFound(
             "No such session." if isinstance(access, SessionAccess) else "No such space."
         )
@@ -501,7 +523,100 @@ def may_download_report(access: SessionAccess | SpaceAccess, members_may_downloa
     allowed = (
         access.can_moderate if isinstance(access, SessionAccess) else access.can_moderate_space
     )
-    return allowed or (members_may_download and space.visibility == "members" and space.is_member)
+    return allowed or (members_may_download and space.visibility == MEMBERS and space.is_member)
+
+
+# --- rooms: spaces, sessions, questions -----------------------------------------------
+
+
+def may_manage_space(access: SpaceAccess) -> bool:
+    """Create sessions (and manage members): the space's owners and the secretariat."""
+    return access.can_manage
+
+
+def check_may_manage_space(access: SpaceAccess) -> None:
+    if not may_manage_space(access):
+        require_signed_in(access.actor)
+        raise Forbidden("Only the space's owners and the secretariat can do this.")
+
+
+def may_appoint_moderators(access: SpaceAccess) -> bool:
+    """Change who moderates a session: the space's owners and moderators and the
+    secretariat (a session's own moderators do not choose each other)."""
+    return access.can_moderate_space
+
+
+def check_may_appoint_moderators(access: SpaceAccess) -> None:
+    if not may_appoint_moderators(access):
+        require_signed_in(access.actor)
+        raise Forbidden("Only the space's owners, its moderators and the secretariat can do this.")
+
+
+def acting_moderators_clause(space_id: int, visibility: str) -> ColumnElement[bool]:
+    """SQL condition on SessionModerator, for the sessions of one space, keeping the
+    appointed moderators who act as such: in a members space, only those who are
+    members now, so leaving the space ends a session moderator's rights with it."""
+    if visibility != MEMBERS:
+        return true()
+    members = select(Membership.user_id).where(Membership.space_id == space_id)
+    return SessionModerator.user_id.in_(members)
+
+
+def may_see_session(access: SessionAccess, *, draft: bool) -> bool:
+    """A session of a space one may see; a draft (no period yet) only for those who
+    prepare it: its moderators, the space's owners and moderators, the secretariat."""
+    return not draft or access.can_moderate
+
+
+def check_may_see_session(access: SessionAccess, *, draft: bool) -> None:
+    # Whoever may not see it is told it does not exist, signed in or not.
+    if not may_see_session(access, draft=draft):
+        raise NotFound("No such session.")
+
+
+def visible_sessions_clause(access: SpaceAccess) -> ColumnElement[bool]:
+    """SQL condition on ForumSession matching may_see_session, for a space's listings."""
+    if access.can_moderate_space:
+        return true()
+    scheduled = exists(
+        select(SessionPeriod.id)
+        .where(SessionPeriod.session_id == ForumSession.id)
+        .correlate_except(SessionPeriod)
+    )
+    if access.actor.user_id is None:
+        return scheduled
+    # Reached only by those who see the space: in a members space, members.
+    appointed = select(SessionModerator.session_id).where(
+        SessionModerator.user_id == access.actor.user_id
+    )
+    return or_(scheduled, ForumSession.id.in_(appointed))
+
+
+def may_start_topic(access: SessionAccess, participant_topics: bool) -> bool:
+    """Start a topic of one's own: whoever may post, where the session takes topics
+    from participants; its moderators always (state is checked apart)."""
+    return access.may_post and (participant_topics or access.can_moderate)
+
+
+def check_may_start_topic(access: SessionAccess, participant_topics: bool) -> None:
+    access.check_may_post()
+    if not may_start_topic(access, participant_topics):
+        raise Forbidden("This session does not take new topics from participants.")
+
+
+async def load_question(
+    db: AsyncSession, actor: Actor, question_id: int
+) -> tuple[Question, SessionAccess]:
+    """A guiding question and the actor's access to its session; NotFound as for the
+    session."""
+    question = await db.get(Question, question_id)
+    if question is None:
+        raise NotFound("No such question.")
+    try:
+        _, access = await load_session(db, actor, question.session_id)
+    except NotFound:
+        raise NotFound("No such question.") from None
+    return question, access
 
 
 # --- members, invitations, accounts ---------------------------------------------------

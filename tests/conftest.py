@@ -182,9 +182,8 @@ def make_space(db: Database) -> Callable[..., Awaitable[str]]:
 
     async def make(**fields: Any) -> str:
         data = {"slug": f"space-{next(counter)}", "title": "Online forum", **fields}
-        async with db.write() as uow:
-            space = await spaces.create_space(uow, SECRETARIAT, SpaceCreate.model_validate(data))
-            return space.slug
+        detail = await spaces.create_space(db, SECRETARIAT, SpaceCreate.model_validate(data))
+        return detail.space.slug
 
     return make
 
@@ -195,7 +194,6 @@ def make_session(db: Database) -> Callable[..., Awaitable[int]]:
     from datetime import timedelta
 
     from forum_server.orm import utcnow
-    from forum_server.policy import load_space
     from forum_server.rooms import sessions
     from forum_server.rooms.schemas import SessionCreate
 
@@ -208,9 +206,10 @@ def make_session(db: Database) -> Callable[..., Awaitable[int]]:
             "questions": ["What has worked?", "What should change?"],
         }
         data.update(fields)
-        async with db.write() as uow:
-            _, access = await load_space(uow.session, SECRETARIAT, slug)
-            return await sessions.create_session(uow, access, SessionCreate.model_validate(data))
+        detail = await sessions.create_session(
+            db, SECRETARIAT, slug, SessionCreate.model_validate(data)
+        )
+        return detail.id
 
     return make
 

@@ -28,6 +28,7 @@ from forum_server.policy import (
     report_posts_clause,
     require_may_choose_attribution,
     threads_shown_clause,
+    visible_sessions_clause,
 )
 from forum_server.reports.model import (
     ATTRIBUTIONS,
@@ -104,7 +105,7 @@ async def compile_space_report(
         sessions = list(
             await session.scalars(
                 select(ForumSession)
-                .where(ForumSession.space_id == space.id)
+                .where(ForumSession.space_id == space.id, visible_sessions_clause(access))
                 .order_by(ForumSession.id)
             )
         )

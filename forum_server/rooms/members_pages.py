@@ -18,7 +18,7 @@ from forum_server.errors import DomainError, Invalid
 from forum_server.policy import Actor
 from forum_server.rooms import invitations, members, members_queries
 from forum_server.rooms.members import MemberAdd, MemberPut
-from forum_server.rooms.pages_shared import REFUSALS, attempt, checked, notice_from, see_other
+from forum_server.rooms.pages.shared import REFUSALS, attempt, checked, notice_from, see_other
 from forum_server.web.auth import actor_of, signed_in_redirect
 from forum_server.web.context import app_context
 from forum_server.web.forms import error_for_field, read_form, validate_form

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum_server.orm import Base, UTCDateTime, utcnow
+from forum_server.rooms.state import PUBLIC, PUBLISHED
 
 
 class Space(Base):
@@ -29,7 +30,7 @@ class Space(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")
-    visibility: Mapped[str] = mapped_column(String(16), default="public")  # public | members
+    visibility: Mapped[str] = mapped_column(String(16), default=PUBLIC)  # PUBLIC | MEMBERS
     guest_posting: Mapped[bool] = mapped_column(Boolean, default=False)
     composition: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -156,7 +157,7 @@ class Post(Base):
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     # published | pending | rejected | hidden
-    status: Mapped[str] = mapped_column(String(16), default="published")
+    status: Mapped[str] = mapped_column(String(16), default=PUBLISHED)
     moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     highlighted: Mapped[bool] = mapped_column(Boolean, default=False)
     client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.rooms.models import Post
+from forum_server.rooms.state import HIDDEN
 
 HIDDEN_HTML = "<p><em>This contribution was hidden by a moderator.</em></p>"
 
@@ -85,7 +86,7 @@ def post_view(post: Post, user: User | None, *, moderator: bool = False) -> Post
     """The post for one reader. A hidden post's text is kept from everyone but moderators:
     readers get a placeholder with the reason."""
     body, html = post.body, post.html
-    if post.status == "hidden" and not moderator:
+    if post.status == HIDDEN and not moderator:
         body, html = "", hidden_html(post.moderation_reason)
     return PostView(
         id=post.id,

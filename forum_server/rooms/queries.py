@@ -6,111 +6,51 @@ what the caller may not see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
-from forum_server.errors import DomainError
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
     SessionAccess,
+    check_may_manage_space,
+    load_question,
     load_session,
     load_space,
     load_thread,
+    may_appoint_moderators,
+    may_start_topic,
     may_suspend,
+    require_caller,
     visible_posts_clause,
+    visible_sessions_clause,
     visible_spaces_clause,
     visible_threads_clause,
 )
 from forum_server.rooms.models import ForumSession, Post, Question, SessionPeriod, Space, Thread
 from forum_server.rooms.posts_view import PostView, post_view
-from forum_server.rooms.state import Period, next_boundary, session_state
+from forum_server.rooms.space_views import (
+    QuestionView,
+    SessionDetail,
+    SessionSummary,
+    SpaceDetail,
+    SpaceSummary,
+    ThreadSummary,
+    space_summary,
+)
+from forum_server.rooms.state import OPEN, Period, next_boundary, session_state
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-@dataclass(frozen=True)
-class SpaceSummary:
-    id: int
-    slug: str
-    title: str
-    description: str
-    description_html: str
-    visibility: str
-    guest_posting: bool
-    composition: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "slug": self.slug,
-            "title": self.title,
-            "description": self.description,
-            "visibility": self.visibility,
-            "guest_posting": self.guest_posting,
-            "composition": self.composition,
-        }
-
-
-def _space_summary(space: Space) -> SpaceSummary:
-    return SpaceSummary(
-        space.id,
-        space.slug,
-        space.title,
-        space.description,
-        space.description_html,
-        space.visibility,
-        space.guest_posting,
-        space.composition,
-    )
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    id: int
-    title: str
-    state: str
-    opens_at: datetime | None
-    closes_at: datetime | None
-    post_count: int
-    last_post_at: datetime | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "state": self.state,
-            "opens_at": _iso(self.opens_at),
-            "closes_at": _iso(self.closes_at),
-            "post_count": self.post_count,
-            "last_post_at": _iso(self.last_post_at),
-        }
-
-
-@dataclass(frozen=True)
-class SpaceDetail:
-    space: SpaceSummary
-    sessions: list[SessionSummary]
-    can_manage: bool
-    role: str | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {**self.space.as_json(), "sessions": [s.as_json() for s in self.sessions]}
-
-
 async def list_spaces(db: AsyncSession, actor: Actor) -> list[SpaceSummary]:
     rows = await db.scalars(select(Space).where(visible_spaces_clause(actor)).order_by(Space.title))
-    return [_space_summary(space) for space in rows]
+    return [space_summary(space) for space in rows]
 
 
 async def _periods(db: AsyncSession, session_ids: list[int]) -> dict[int, list[Period]]:
@@ -131,7 +71,9 @@ async def space_detail(db: AsyncSession, actor: Actor, slug: str) -> SpaceDetail
     space, access = await load_space(db, actor, slug)
     sessions = list(
         await db.scalars(
-            select(ForumSession).where(ForumSession.space_id == space.id).order_by(ForumSession.id)
+            select(ForumSession)
+            .where(ForumSession.space_id == space.id, visible_sessions_clause(access))
+            .order_by(ForumSession.id)
         )
     )
     ids = [s.id for s in sessions]
@@ -160,97 +102,15 @@ async def space_detail(db: AsyncSession, actor: Actor, slug: str) -> SpaceDetail
                 last,
             )
         )
-    return SpaceDetail(_space_summary(space), summaries, access.can_manage, access.role)
+    return SpaceDetail(space_summary(space), summaries, access.can_manage, access.role)
 
 
-@dataclass(frozen=True)
-class QuestionView:
-    id: int
-    number: int
-    text: str
-    thread_id: int
-    post_count: int
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "number": self.number,
-            "text": self.text,
-            "thread_id": self.thread_id,
-        }
-
-
-@dataclass(frozen=True)
-class SessionDetail:
-    id: int
-    space: SpaceSummary
-    title: str
-    description: str
-    description_html: str
-    state: str
-    periods: list[Period]
-    moderators: list[dict[str, Any]]
-    questions: list[QuestionView]
-    participant_topics: bool
-    posting: str
-    can_moderate: bool
-    can_post: bool
-    next_change: datetime | None
-    topics: list[ThreadSummary] = field(default_factory=list)
-    can_suspend: bool = False  # suspend authors in the whole space (space moderators)
-
-    @property
-    def opens_at(self) -> datetime | None:
-        return self.periods[-1].opens_at if self.periods else None
-
-    @property
-    def closes_at(self) -> datetime | None:
-        return self.periods[-1].closes_at if self.periods else None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "space": {"slug": self.space.slug, "title": self.space.title},
-            "title": self.title,
-            "description": self.description,
-            "state": self.state,
-            "opens_at": _iso(self.opens_at),
-            "closes_at": _iso(self.closes_at),
-            "periods": [
-                {"opens_at": _iso(p.opens_at), "closes_at": _iso(p.closes_at)} for p in self.periods
-            ],
-            "moderators": self.moderators,
-            "questions": [q.as_json() for q in self.questions],
-            "participant_topics": self.participant_topics,
-            "posting": self.posting,
-        }
-
-
-@dataclass(frozen=True)
-class ThreadSummary:
-    id: int
-    session_id: int
-    title: str
-    question_number: int | None
-    question_text: str | None
-    locked: bool
-    post_count: int
-    last_post_at: datetime | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "session_id": self.session_id,
-            "title": self.title,
-            "question": (
-                {"number": self.question_number, "text": self.question_text}
-                if self.question_number is not None
-                else None
-            ),
-            "locked": self.locked,
-            "post_count": self.post_count,
-            "last_post_at": _iso(self.last_post_at),
-        }
+async def space_to_manage(db: AsyncSession, actor: Actor, slug: str) -> SpaceSummary:
+    """The space, for those who may manage it (the form that creates a session)."""
+    require_caller(actor)
+    space, access = await load_space(db, actor, slug)
+    check_may_manage_space(access)
+    return space_summary(space)
 
 
 async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> SessionDetail:
@@ -258,44 +118,55 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
     space = await db.get(Space, forum_session.space_id)
     assert space is not None
     periods = (await _periods(db, [session_id]))[session_id]
-    moderators = await db.execute(
-        select(User.id, User.display_name)
-        .where(User.id.in_(access.moderator_ids))
-        .order_by(User.display_name)
+    moderators = list(
+        await db.execute(
+            select(User.id, User.display_name, User.email)
+            .where(User.id.in_(access.moderator_ids))
+            .order_by(User.display_name)
+        )
     )
+    may_appoint = may_appoint_moderators(access.space)
     threads = await list_threads_for(db, access)
     questions = [
-        QuestionView(q.id, q.number, q.text, q.thread_id, t.post_count)
+        QuestionView(q.id, q.number, q.text, q.thread_id, t.post_count, q.session_id)
         for q, t in await _questions_with_threads(db, session_id)
     ]
     now = utcnow()
     state = session_state(periods, now)
     return SessionDetail(
         id=session_id,
-        space=_space_summary(space),
+        space=space_summary(space),
         title=forum_session.title,
         description=forum_session.description,
         description_html=forum_session.description_html,
         state=state,
         periods=periods,
-        moderators=[{"id": uid, "display_name": name} for uid, name in moderators],
+        moderators=[{"id": uid, "display_name": name} for uid, name, _ in moderators],
         questions=questions,
         participant_topics=forum_session.participant_topics,
         posting=forum_session.posting,
         can_moderate=access.can_moderate,
-        can_post=_may_post(access) and state == "open",
+        can_post=access.may_post and state == OPEN,
         next_change=next_boundary(periods, now),
         topics=[t for t in threads if t.question_number is None],
+        can_start_topic=may_start_topic(access, forum_session.participant_topics) and state == OPEN,
+        can_appoint_moderators=may_appoint,
+        moderator_emails=tuple(email for _, _, email in moderators) if may_appoint else (),
         can_suspend=may_suspend(access.space),
     )
 
 
-def _may_post(access: SessionAccess) -> bool:
-    try:
-        access.check_may_post()
-    except DomainError:
-        return False
-    return True
+async def question_detail(db: AsyncSession, actor: Actor, question_id: int) -> QuestionView:
+    question, _ = await load_question(db, actor, question_id)
+    post_count = await db.scalar(select(Thread.post_count).where(Thread.id == question.thread_id))
+    return QuestionView(
+        question.id,
+        question.number,
+        question.text,
+        question.thread_id,
+        post_count or 0,
+        question.session_id,
+    )
 
 
 async def _questions_with_threads(

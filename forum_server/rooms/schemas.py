@@ -98,6 +98,12 @@ class SessionCreate(Input):
         return value
 
 
+class SessionModerators(Input):
+    """Who moderates a session: the whole list, replacing the one before."""
+
+    moderator_ids: list[int] = Field(max_length=50)
+
+
 class SessionUpdate(Input):
     title: str | None = None
     description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS)

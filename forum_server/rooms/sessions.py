@@ -1,5 +1,10 @@
 """The write path for sessions: creating them, opening and closing by hand or by the
-clock, re-opening for a new period, and their guiding questions."""
+clock, re-opening for a new period, and their guiding questions.
+
+The public functions are commands: each opens its own transaction, loads through the
+policy, checks, changes, emits and returns what the session now looks like. The
+`_`-prefixed helpers work inside a caller's transaction.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,17 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forum_server.accounts.models import User
-from forum_server.db import UnitOfWork
-from forum_server.errors import Conflict, Forbidden, Invalid
+from forum_server.db import Database, UnitOfWork
+from forum_server.errors import Conflict, Invalid
 from forum_server.orm import utcnow
-from forum_server.policy import SessionAccess, SpaceAccess
+from forum_server.policy import (
+    Actor,
+    check_may_manage_space,
+    load_question,
+    load_session,
+    load_space,
+    require_caller,
+)
 from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import (
     ForumSession,
@@ -22,7 +33,10 @@ from forum_server.rooms.models import (
     SessionPeriod,
     Thread,
 )
-from forum_server.rooms.schemas import Reopen, SessionCreate, SessionUpdate
+from forum_server.rooms.queries import session_detail
+from forum_server.rooms.schemas import QuestionCreate, Reopen, SessionCreate, SessionUpdate
+from forum_server.rooms.session_moderators import checked_moderators
+from forum_server.rooms.space_views import QuestionView, SessionDetail
 from forum_server.rooms.state import CLOSED, OPEN, Period, session_state
 
 
@@ -48,41 +62,50 @@ async def lock_session(uow: UnitOfWork, session_id: int) -> None:
         )
 
 
-async def create_session(uow: UnitOfWork, access: SpaceAccess, data: SessionCreate) -> int:
+async def create_session(
+    db: Database, actor: Actor, slug: str, data: SessionCreate
+) -> SessionDetail:
     """A new session with its moderators and numbered guiding questions. Without
     `opens_at` it is a draft. Owners of the space and the secretariat only."""
-    if not access.can_manage:
-        raise Forbidden("Only the space's owners and the secretariat create sessions.")
-    moderator_ids = sorted(set(data.moderator_ids))
-    if moderator_ids:
-        found = set(await uow.session.scalars(select(User.id).where(User.id.in_(moderator_ids))))
-        missing = [uid for uid in moderator_ids if uid not in found]
-        if missing:
-            raise Invalid(f"No user with id {missing[0]}.", field="moderator_ids")
-    forum_session = ForumSession(
-        space_id=access.space_id,
-        title=data.title,
-        description=data.description,
-        description_html=await render_markdown_off_loop(data.description),
-        participant_topics=data.participant_topics,
-        posting=data.posting,
-        created_by=access.actor.user_id,
-    )
-    uow.session.add(forum_session)
-    await uow.flush()
-    uow.session.add_all(
-        SessionModerator(session_id=forum_session.id, user_id=uid) for uid in moderator_ids
-    )
-    if data.opens_at is not None:
-        uow.session.add(
-            SessionPeriod(
-                session_id=forum_session.id, opens_at=data.opens_at, closes_at=data.closes_at
-            )
+    require_caller(actor)
+    async with db.write() as uow:
+        space, access = await load_space(uow.session, actor, slug)
+        check_may_manage_space(access)
+        moderator_ids = await checked_moderators(uow, space, data.moderator_ids)
+        forum_session = ForumSession(
+            space_id=space.id,
+            title=data.title,
+            description=data.description,
+            description_html=await render_markdown_off_loop(data.description),
+            participant_topics=data.participant_topics,
+            posting=data.posting,
+            created_by=actor.user_id,
         )
-    for text in data.questions:
-        await _add_question(uow, forum_session, text)
-    _emit(uow, forum_session, "session.created", {"title": forum_session.title})
-    return forum_session.id
+        uow.session.add(forum_session)
+        await uow.flush()
+        uow.session.add_all(
+            SessionModerator(session_id=forum_session.id, user_id=uid) for uid in moderator_ids
+        )
+        if data.opens_at is not None:
+            uow.session.add(
+                SessionPeriod(
+                    session_id=forum_session.id, opens_at=data.opens_at, closes_at=data.closes_at
+                )
+            )
+        for text in data.questions:
+            await _add_question(uow, forum_session, text)
+        _emit(uow, forum_session, "session.created", {"title": forum_session.title})
+        return await session_detail(uow.session, actor, forum_session.id)
+
+
+async def _moderated(uow: UnitOfWork, actor: Actor, session_id: int) -> ForumSession:
+    """The session, for one of its moderators; locked against concurrent changes.
+    Unauthorized for anonymous callers whether or not the session can be seen."""
+    require_caller(actor)
+    forum_session, access = await load_session(uow.session, actor, session_id)
+    access.require_moderator()
+    await lock_session(uow, session_id)
+    return forum_session
 
 
 async def _add_question(uow: UnitOfWork, forum_session: ForumSession, text: str) -> Question:
@@ -119,127 +142,137 @@ def _period_json(period: SessionPeriod) -> dict[str, Any]:
     }
 
 
-async def add_question(
-    uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession, text: str
-) -> Question:
-    """A new numbered guiding question with its thread, at any state but closed."""
-    access.require_moderator()
-    await lock_session(uow, forum_session.id)
-    if state_of(await periods_of(uow, forum_session.id), utcnow()) == CLOSED:
-        raise Conflict("The session is closed; re-open it to add questions.", code="session_closed")
-    question = await _add_question(uow, forum_session, text)
-    uow.emit(
-        "question.added",
-        {
-            "id": question.id,
-            "number": question.number,
-            "text": text,
-            "thread_id": question.thread_id,
-        },
-        space_id=forum_session.space_id,
-        session_id=forum_session.id,
-        thread_id=question.thread_id,
+async def _question_view(uow: UnitOfWork, question: Question, event: str) -> QuestionView:
+    """Announces the question (added or edited) and returns it as readers see it."""
+    view = QuestionView(
+        question.id,
+        question.number,
+        question.text,
+        question.thread_id,
+        await uow.session.scalar(select(Thread.post_count).where(Thread.id == question.thread_id))
+        or 0,
+        question.session_id,
     )
-    return question
-
-
-async def edit_question(
-    uow: UnitOfWork, access: SessionAccess, question: Question, text: str
-) -> Question:
-    """Corrects a question's wording (moderators)."""
-    access.require_moderator()
-    question.text = text
+    space_id = await uow.session.scalar(
+        select(ForumSession.space_id).where(ForumSession.id == question.session_id)
+    )
     uow.emit(
-        "question.edited",
-        {
-            "id": question.id,
-            "number": question.number,
-            "text": text,
-            "thread_id": question.thread_id,
-        },
+        event,
+        view.as_json(),
+        space_id=space_id,
         session_id=question.session_id,
         thread_id=question.thread_id,
     )
-    return question
+    return view
 
 
-async def open_now(uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession) -> None:
+async def add_question(
+    db: Database, actor: Actor, session_id: int, data: QuestionCreate
+) -> QuestionView:
+    """A new numbered guiding question with its thread, at any state but closed."""
+    async with db.write() as uow:
+        forum_session = await _moderated(uow, actor, session_id)
+        if state_of(await periods_of(uow, session_id), utcnow()) == CLOSED:
+            raise Conflict(
+                "The session is closed; re-open it to add questions.", code="session_closed"
+            )
+        question = await _add_question(uow, forum_session, data.text)
+        return await _question_view(uow, question, "question.added")
+
+
+async def edit_question(
+    db: Database, actor: Actor, question_id: int, data: QuestionCreate
+) -> QuestionView:
+    """Corrects a question's wording (moderators)."""
+    require_caller(actor)
+    async with db.write() as uow:
+        question, access = await load_question(uow.session, actor, question_id)
+        access.require_moderator()
+        question.text = data.text
+        return await _question_view(uow, question, "question.edited")
+
+
+async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail:
     """Opens a draft or scheduled session now (its planned close is kept)."""
-    access.require_moderator()
-    await lock_session(uow, forum_session.id)
-    now = utcnow()
-    periods = await periods_of(uow, forum_session.id)
-    state = state_of(periods, now)
-    if state == OPEN:
-        raise Conflict("The session is already open.", code="session_open")
-    if state == CLOSED:
-        raise Conflict("The session is closed; re-open it for a new period.", code="session_closed")
-    if periods:  # scheduled: bring the opening forward
+    async with db.write() as uow:
+        forum_session = await _moderated(uow, actor, session_id)
+        now = utcnow()
+        periods = await periods_of(uow, session_id)
+        state = state_of(periods, now)
+        if state == OPEN:
+            raise Conflict("The session is already open.", code="session_open")
+        if state == CLOSED:
+            raise Conflict(
+                "The session is closed; re-open it for a new period.", code="session_closed"
+            )
+        if periods:  # scheduled: bring the opening forward
+            period = periods[-1]
+            period.opens_at = now
+            if period.closes_at is not None and period.closes_at <= now:
+                period.closes_at = None
+        else:
+            period = SessionPeriod(session_id=session_id, opens_at=now, closes_at=None)
+            uow.session.add(period)
+        period.open_announced = True
+        await uow.flush()
+        _emit(uow, forum_session, "session.opened", _period_json(period))
+        return await session_detail(uow.session, actor, session_id)
+
+
+async def close_now(db: Database, actor: Actor, session_id: int) -> SessionDetail:
+    async with db.write() as uow:
+        forum_session = await _moderated(uow, actor, session_id)
+        now = utcnow()
+        periods = await periods_of(uow, session_id)
+        if state_of(periods, now) != OPEN:
+            raise Conflict("The session is not open.", code="session_not_open")
         period = periods[-1]
-        period.opens_at = now
-        if period.closes_at is not None and period.closes_at <= now:
-            period.closes_at = None
-    else:
-        period = SessionPeriod(session_id=forum_session.id, opens_at=now, closes_at=None)
-        uow.session.add(period)
-    period.open_announced = True
-    await uow.flush()
-    _emit(uow, forum_session, "session.opened", _period_json(period))
+        period.closes_at = now
+        period.close_announced = True
+        _emit(uow, forum_session, "session.closed", _period_json(period))
+        return await session_detail(uow.session, actor, session_id)
 
 
-async def close_now(uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession) -> None:
-    access.require_moderator()
-    await lock_session(uow, forum_session.id)
-    now = utcnow()
-    periods = await periods_of(uow, forum_session.id)
-    if state_of(periods, now) != OPEN:
-        raise Conflict("The session is not open.", code="session_not_open")
-    period = periods[-1]
-    period.closes_at = now
-    period.close_announced = True
-    _emit(uow, forum_session, "session.closed", _period_json(period))
-
-
-async def reopen(
-    uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession, data: Reopen
-) -> None:
+async def reopen(db: Database, actor: Actor, session_id: int, data: Reopen) -> SessionDetail:
     """A new period from now until `closes_at` (or open-ended); earlier ones are kept."""
-    access.require_moderator()
-    await lock_session(uow, forum_session.id)
-    now = utcnow()
-    if data.closes_at is not None and data.closes_at <= now:
-        raise Invalid("closes_at must be in the future.", field="closes_at")
-    periods = await periods_of(uow, forum_session.id)
-    if state_of(periods, now) != CLOSED:
-        raise Conflict("Only a closed session can be re-opened.", code="session_not_closed")
-    period = SessionPeriod(
-        session_id=forum_session.id, opens_at=now, closes_at=data.closes_at, open_announced=True
-    )
-    uow.session.add(period)
-    await uow.flush()
-    _emit(uow, forum_session, "session.reopened", _period_json(period))
-    _emit(uow, forum_session, "session.opened", _period_json(period))
+    async with db.write() as uow:
+        forum_session = await _moderated(uow, actor, session_id)
+        now = utcnow()
+        if data.closes_at is not None and data.closes_at <= now:
+            raise Invalid("closes_at must be in the future.", field="closes_at")
+        periods = await periods_of(uow, session_id)
+        if state_of(periods, now) != CLOSED:
+            raise Conflict("Only a closed session can be re-opened.", code="session_not_closed")
+        period = SessionPeriod(
+            session_id=session_id, opens_at=now, closes_at=data.closes_at, open_announced=True
+        )
+        uow.session.add(period)
+        await uow.flush()
+        _emit(uow, forum_session, "session.reopened", _period_json(period))
+        _emit(uow, forum_session, "session.opened", _period_json(period))
+        return await session_detail(uow.session, actor, session_id)
 
 
 async def update_session(
-    uow: UnitOfWork, access: SessionAccess, forum_session: ForumSession, data: SessionUpdate
-) -> None:
+    db: Database, actor: Actor, session_id: int, data: SessionUpdate
+) -> SessionDetail:
     """Title, description, settings, and the closing time of the current period
     (extending or shortening it)."""
-    access.require_moderator()
-    await lock_session(uow, forum_session.id)
-    if data.title is not None:
-        forum_session.title = data.title
-    if data.description is not None:
-        forum_session.description = data.description
-        forum_session.description_html = await render_markdown_off_loop(data.description)
-    if data.participant_topics is not None:
-        forum_session.participant_topics = data.participant_topics
-    if data.posting is not None:
-        forum_session.posting = data.posting
-    if "closes_at" in data.model_fields_set:  # null here: no closing time
-        await _move_close(uow, forum_session, data.closes_at)
-    _emit(uow, forum_session, "session.updated", {"title": forum_session.title})
+    async with db.write() as uow:
+        forum_session = await _moderated(uow, actor, session_id)
+        if data.title is not None:
+            forum_session.title = data.title
+        if data.description is not None:
+            forum_session.description = data.description
+            forum_session.description_html = await render_markdown_off_loop(data.description)
+        if data.participant_topics is not None:
+            forum_session.participant_topics = data.participant_topics
+        if data.posting is not None:
+            forum_session.posting = data.posting
+        if "closes_at" in data.model_fields_set:  # null here: no closing time
+            await _move_close(uow, forum_session, data.closes_at)
+        _emit(uow, forum_session, "session.updated", {"title": forum_session.title})
+        return await session_detail(uow.session, actor, session_id)
 
 
 async def _move_close(

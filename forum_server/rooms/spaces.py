@@ -5,33 +5,39 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from forum_server.db import UnitOfWork
+from forum_server.db import Database
 from forum_server.errors import Conflict
 from forum_server.policy import Actor, require_secretariat
 from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import Space
+from forum_server.rooms.queries import space_detail
 from forum_server.rooms.schemas import SpaceCreate
+from forum_server.rooms.space_views import SpaceDetail
 
 
-async def create_space(uow: UnitOfWork, actor: Actor, data: SpaceCreate) -> Space:
+async def create_space(db: Database, actor: Actor, data: SpaceCreate) -> SpaceDetail:
     """A new forum or workspace. Secretariat only; Conflict `slug_taken` on a used slug."""
     require_secretariat(actor)
-    if await uow.session.scalar(select(Space.id).where(Space.slug == data.slug)) is not None:
-        raise Conflict("A space with this slug exists.", code="slug_taken", field="slug")
-    space = Space(
-        slug=data.slug,
-        title=data.title,
-        description=data.description,
-        # Descriptions are Markdown like posts, rendered once by the one renderer.
-        description_html=await render_markdown_off_loop(data.description),
-        visibility=data.visibility,
-        guest_posting=data.guest_posting,
-        composition=data.composition,
-        created_by=actor.user_id,
-    )
-    uow.session.add(space)
-    try:
-        await uow.flush()
-    except IntegrityError:
-        raise Conflict("A space with this slug exists.", code="slug_taken", field="slug") from None
-    return space
+    # Descriptions are Markdown like posts, rendered once by the one renderer.
+    description_html = await render_markdown_off_loop(data.description)
+    async with db.write() as uow:
+        if await uow.session.scalar(select(Space.id).where(Space.slug == data.slug)) is not None:
+            raise Conflict("A space with this slug exists.", code="slug_taken", field="slug")
+        space = Space(
+            slug=data.slug,
+            title=data.title,
+            description=data.description,
+            description_html=description_html,
+            visibility=data.visibility,
+            guest_posting=data.guest_posting,
+            composition=data.composition,
+            created_by=actor.user_id,
+        )
+        uow.session.add(space)
+        try:
+            await uow.flush()
+        except IntegrityError:
+            raise Conflict(
+                "A space with this slug exists.", code="slug_taken", field="slug"
+            ) from None
+        return await space_detail(uow.session, actor, space.slug)

@@ -1,4 +1,5 @@
-"""A session's state, derived from its periods and the clock."""
+"""Named states: a session's (derived from its periods and the clock), a post's
+status and a space's visibility, as stored."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 DRAFT, SCHEDULED, OPEN, CLOSED = "draft", "scheduled", "open", "closed"
+
+# A post's status: published; pending review (held); hidden by a moderator (shown as a
+# placeholder); rejected in review.
+PUBLISHED, PENDING, HIDDEN, REJECTED = "published", "pending", "hidden", "rejected"
+
+# A space's visibility: anyone may read it, or its members only.
+PUBLIC, MEMBERS = "public", "members"
 
 
 @dataclass(frozen=True)

@@ -176,6 +176,7 @@ async def test_moderator_opens_closes_reopens_and_adds_a_question(
 async def _workspace(forum: Forum, member: Person) -> tuple[str, dict]:
     slug = await forum.space("members", slug="expert-group", title="Expert group on indicators")
     await forum.add_member(slug, member)
+    await forum.add_member(slug, forum.moderator)  # a members space's moderators are members
     return slug, await forum.session(slug, title="Indicators for capacity-building")
 
 
@@ -226,8 +227,12 @@ async def test_outsider_and_guest_find_nothing_of_the_workspace(forum: Forum, ne
         assert f"/spaces/{slug}" not in await page.content()
         for path in paths:
             answer = await page.goto(path)
-            assert answer is not None and answer.status == 404, path
-            assert await page.inner_text("h1") == not_found, path
+            if who is None and path.endswith("/sessions/new"):
+                # A managers' form asks a guest to sign in first, whatever the space.
+                assert answer is not None and "/login?" in answer.url, path
+            else:
+                assert answer is not None and answer.status == 404, path
+                assert await page.inner_text("h1") == not_found, path
             body = (await page.content()).lower()
             assert "indicators" not in body and "canary" not in body, path
 

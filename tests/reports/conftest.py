@@ -81,18 +81,19 @@ async def build_forum(
         for key, fields in people.items()
     }
     slug = await make_space(title="Online Forum on Capacity-building", visibility=visibility)
-    session_id = await make_session(
-        slug,
-        title="Session I: NBSAPs & <planning>",
-        moderator_ids=[users["mod"].id],
-        participant_topics=True,
-    )
+    # Members first: in a members space, session moderators are chosen among them.
     async with db.write() as uow:
         space_id = await uow.session.scalar(select(Space.id).where(Space.slug == slug))
         uow.session.add(Membership(space_id=space_id, user_id=users["owner"].id, role="owner"))
         uow.session.add(Membership(space_id=space_id, user_id=users["member"].id, role="member"))
         for key in ("mod", "ana", "ben", "chen", "dan"):
             uow.session.add(Membership(space_id=space_id, user_id=users[key].id, role="member"))
+    session_id = await make_session(
+        slug,
+        title="Session I: NBSAPs & <planning>",
+        moderator_ids=[users["mod"].id],
+        participant_topics=True,
+    )
     async with db.read() as session:
         rows = await session.execute(
             select(Question.number, Question.thread_id, Question.id).where(

@@ -68,13 +68,13 @@ async def test_newcomer_joins_through_the_link_even_with_registration_closed(
             ),
             registration_open=False,
         )
+        space = await spaces.create_space(
+            db,
+            Actor(is_secretariat=True),
+            SpaceCreate(slug="liaison", title="Liaison Group", visibility="members"),
+        )
         async with db.write() as uow:
-            space = await spaces.create_space(
-                uow,
-                Actor(is_secretariat=True),
-                SpaceCreate(slug="liaison", title="Liaison Group", visibility="members"),
-            )
-            uow.session.add(Membership(space_id=space.id, user_id=owner.id, role="owner"))
+            uow.session.add(Membership(space_id=space.space.id, user_id=owner.id, role="owner"))
         await sign_in(owner_browser, owner)
         token = await csrf_from(owner_browser, "/spaces/liaison/members")
         sent = await owner_browser.post(

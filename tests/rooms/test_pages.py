@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 
 from forum_server.accounts.queries import UserView
 from forum_server.orm import utcnow
-from forum_server.rooms.pages_shared import duration_text
+from forum_server.rooms.pages.shared import duration_text
 from tests.conftest import MakeUser
 from tests.helpers import bearer, client_for, csrf_from, sign_in, token_for
 
@@ -176,16 +176,18 @@ async def test_space_page_lists_sessions_with_their_state(client, api, browser, 
     for title, state in [
         ("Open one", "Open"),
         ("Planned one", "Scheduled"),
-        ("Draft one", "Draft"),
         ("Closed one", "Closed"),
     ]:
         assert f"{title} {state}" in seen
+    assert "Draft one" not in seen  # a draft is for those who prepare it
     assert f'href="/sessions/{open_one["id"]}"' in page
     assert "Opens 2030-03-01 09:00 UTC" in seen
     assert "0 contributions" in seen
     assert "New session" not in page  # only for owners and the secretariat
     async with browser(secretariat) as staff:
-        assert 'href="/spaces/forum/sessions/new"' in (await staff.get("/spaces/forum")).text
+        staff_page = (await staff.get("/spaces/forum")).text
+        assert 'href="/spaces/forum/sessions/new"' in staff_page
+        assert "Draft one Draft" in text_of(staff_page)
 
 
 async def test_session_page_shows_questions_and_time_left(client, api, browser):
@@ -457,7 +459,7 @@ async def test_forms_without_the_csrf_token_are_refused(client, api, browser, ma
 
 
 async def test_secretariat_creates_a_space_and_a_session_through_the_forms(
-    client, api, browser, secretariat, make_user
+    client, api, browser, secretariat, make_user, add_member
 ):
     moderator = await make_user(email="moderator@example.org", display_name="Moderator")
     async with browser(secretariat) as http:
@@ -502,6 +504,15 @@ async def test_secretariat_creates_a_space_and_a_session_through_the_forms(
             closes_at="2030-03-01T09:00",
         )
         assert backwards.status_code == 422
+
+        # In a members space, moderators are chosen among its members.
+        outsider = await submit(
+            http, form, action, title="Session 1", moderators="moderator@example.org"
+        )
+        assert outsider.status_code == 422
+        assert "Moderator is not a member of this space" in text_of(outsider.text)
+        assert 'id="field-moderators-error"' in outsider.text
+        await add_member("liaison", moderator.id)
 
         created = await submit(
             http,
@@ -587,13 +598,24 @@ async def test_a_members_space_is_not_found_by_outsiders(
         f"/sessions/{session['id']}",
         f"/threads/{thread_id}",
     ]
+    # Managers' and moderators' forms ask anonymous callers to sign in first, before
+    # anything is looked up: the answer says nothing of the space either way.
+    manager_only = {
+        "/spaces/liaison/sessions/new",
+        f"/sessions/{session['id']}/close",
+        f"/questions/{question_id}/edit",
+    }
     outsider, member = await make_user(), await make_user()
     await add_member("liaison", member.id)
     for user in (None, outsider):
         async with browser(user) as http:
             for path in paths:
                 response = await http.get(path)
-                assert response.status_code == 404, (user, path)
+                if user is None and path in manager_only:
+                    assert response.status_code == 303, path
+                    assert response.headers["location"].startswith("/login"), path
+                else:
+                    assert response.status_code == 404, (user, path)
                 assert "Liaison Group" not in response.text
             token = await csrf_from(http, "/")
             for path, data in [
@@ -602,7 +624,9 @@ async def test_a_members_space_is_not_found_by_outsiders(
                 (f"/questions/{question_id}/edit", {"text": "Mine now?"}),
             ]:
                 response = await http.post(path, data={**data, "csrf_token": token})
-                assert response.status_code == 404, (user, path)
+                expected = 401 if user is None and path in manager_only else 404
+                assert response.status_code == expected, (user, path)
+                assert "Liaison Group" not in response.text
             assert "/spaces/liaison" not in (await http.get("/")).text
     async with browser(member) as http:
         for path in paths[:1] + paths[2:]:

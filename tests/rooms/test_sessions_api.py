@@ -169,7 +169,7 @@ async def test_a_change_must_say_what_changes(client, secretariat, make_space):
         refused = await client.patch(url, json=body, headers=secretariat)
         assert refused.status_code == 422, body
         assert refused.json()["error"].get("field") == field
-    assert (await client.get(url)).json()["title"] == "Capacity needs"
+    assert (await client.get(url, headers=secretariat)).json()["title"] == "Capacity needs"
     renamed = await client.patch(url, json={"title": "Renamed"}, headers=secretariat)
     assert renamed.status_code == 200 and renamed.json()["title"] == "Renamed"
 
@@ -214,11 +214,17 @@ async def test_moderator_of_one_session_cannot_act_in_another(
     moderator = await make_user()
     mod = bearer(await token_for(client, moderator))
     await new_session(client, secretariat, moderator_ids=[moderator.id])
-    other = await new_session(client, secretariat)
-    response = await client.post(f"/api/v1/sessions/{other['id']}/open", headers=mod)
+    draft = await new_session(client, secretariat)
+    # Another session's draft is not theirs to see, let alone open.
+    response = await client.post(f"/api/v1/sessions/{draft['id']}/open", headers=mod)
+    assert response.status_code == 404
+    state = (await client.get(f"/api/v1/sessions/{draft['id']}", headers=secretariat)).json()
+    assert state["state"] == "draft"
+    planned = await new_session(client, secretariat, opens_at=iso(timedelta(days=1)))
+    response = await client.post(f"/api/v1/sessions/{planned['id']}/open", headers=mod)
     assert response.status_code == 403
-    state = (await client.get(f"/api/v1/sessions/{other['id']}")).json()["state"]
-    assert state == "draft"
+    state = (await client.get(f"/api/v1/sessions/{planned['id']}")).json()["state"]
+    assert state == "scheduled"
 
 
 async def test_sessions_open_and_close_by_themselves(client, secretariat, make_space, db):

@@ -1,5 +1,6 @@
 """Session pages: creating a session, the session page, and the forms on it that
-moderators (open, close, extend, re-open, questions) and participants (topics) use."""
+moderators (open, close, extend, re-open, questions), the space's managers (the
+session's moderators) and participants (topics) use. Each form calls one command."""
 
 from __future__ import annotations
 
@@ -7,21 +8,17 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from forum_server.accounts.models import User
-from forum_server.db import UnitOfWork
-from forum_server.errors import DomainError, Forbidden, Invalid, NotFound
+from forum_server.db import Database
+from forum_server.errors import DomainError, Invalid
 from forum_server.orm import utcnow
-from forum_server.policy import SessionAccess, load_session, load_space, require_signed_in
+from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
-from forum_server.rooms import posting, queries, sessions
-from forum_server.rooms.models import ForumSession, Question
-from forum_server.rooms.pages_shared import (
+from forum_server.rooms import posting, queries, session_moderators, sessions
+from forum_server.rooms.pages.shared import (
     attempt,
     checkbox,
     checked,
@@ -30,22 +27,25 @@ from forum_server.rooms.pages_shared import (
     notice_from,
     session_status,
     time_field,
-    utc_time,
 )
 from forum_server.rooms.schemas import (
     QuestionCreate,
     Reopen,
     SessionCreate,
+    SessionModerators,
     SessionUpdate,
     ThreadCreate,
 )
+from forum_server.rooms.space_views import SpaceSummary
+from forum_server.rooms.state import MEMBERS
+from forum_server.times import utc_time
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 
 POSTING_CHOICES = [
     ("signed_in", "Anyone signed in"),
-    ("members", "Members of this space only"),
+    (MEMBERS, "Members of this space only"),
 ]
 LABELS = {
     "text": "Question",
@@ -53,23 +53,23 @@ LABELS = {
     "title": "Title",
     "body": "Text",
     "client_id": "Form",
+    "moderator_ids": "Moderators",
 }
 # Fields of SessionCreate that the form calls by another name.
 FORM_FIELDS = {"moderator_ids": "moderators"}
-
-SessionAction = Callable[[UnitOfWork, ForumSession, SessionAccess], Awaitable[object]]
 
 
 # --- creating a session -------------------------------------------------------------
 
 
-async def _moderator_ids(db: AsyncSession, emails: list[str]) -> tuple[list[int], list[str]]:
-    """The users with these addresses, and the addresses nobody has."""
-    wanted = {email.lower() for email in emails}
-    rows = await db.execute(select(User.email, User.id).where(User.email.in_(wanted)))
-    found = {email: user_id for email, user_id in rows}
-    unknown = [email for email in emails if email.lower() not in found]
-    return sorted(set(found.values())), unknown
+async def _moderator_ids(db: Database, text: str) -> tuple[list[int], str | None]:
+    """The accounts named by address in a moderators field (one a line), and the
+    problem with it, if any."""
+    emails = lines(text)
+    if not emails:
+        return [], None
+    ids, unknown = await session_moderators.moderators_by_email(db, emails)
+    return ids, f"No account uses the address {unknown[0]}." if unknown else None
 
 
 async def _session_input(
@@ -92,11 +92,10 @@ async def _session_input(
         else:
             if when is not None:
                 data[name] = when
-    if emails := lines(form.get("moderators", "")):
-        async with app_context(request).db.read() as db:
-            data["moderator_ids"], unknown = await _moderator_ids(db, emails)
-        if unknown:
-            errors["moderators"] = f"No account uses the address {unknown[0]}."
+    moderators = form.get("moderators", "")
+    data["moderator_ids"], unknown = await _moderator_ids(app_context(request).db, moderators)
+    if unknown:
+        errors["moderators"] = unknown
     valid, model_errors = validate_form(SessionCreate, data)
     if errors:
         model_errors.pop("form", None)  # "closes_at needs opens_at" after a bad opens_at
@@ -105,40 +104,37 @@ async def _session_input(
     return (None if errors else valid), errors
 
 
+async def _new_session_form(
+    request: Request,
+    space: SpaceSummary,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    context = {"space": space, "form": form, "errors": errors, "posting_choices": POSTING_CHOICES}
+    templates = app_context(request).templates
+    return await templates.page(request, "rooms/session_new.html", context, status=status)
+
+
 async def new_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
+    slug = request.path_params["slug"]
     async with ctx.db.read() as db:
-        space, access = await load_space(db, actor, request.path_params["slug"])
-        slug, title = space.slug, space.title
-    if not access.can_manage:
-        require_signed_in(actor)
-        raise Forbidden("Only the space's owners and the secretariat create sessions.")
-
-    async def show(form: dict[str, str], errors: dict[str, str], status: int = 200) -> Response:
-        context = {
-            "space": {"slug": slug, "title": title},
-            "form": form,
-            "errors": errors,
-            "posting_choices": POSTING_CHOICES,
-        }
-        return await ctx.templates.page(request, "rooms/session_new.html", context, status=status)
-
+        space = await queries.space_to_manage(db, actor, slug)
     if request.method == "GET":
-        return await show({"posting": "signed_in"}, {})
+        return await _new_session_form(request, space, {"posting": "signed_in"}, {})
     form = await read_form(request)
     data, errors = await _session_input(request, form)
     if data is None:
-        return await show(form, errors, status=422)
+        return await _new_session_form(request, space, form, errors, status=422)
 
     async def create(data: SessionCreate = data) -> str:
-        async with ctx.db.write() as uow:
-            _, access = await load_space(uow.session, actor, slug)
-            session_id = await sessions.create_session(uow, access, data)
-        return f"/sessions/{session_id}?notice=session_created"
+        detail = await sessions.create_session(ctx.db, actor, slug, data)
+        return f"/sessions/{detail.id}?notice=session_created"
 
     async def refused(error: DomainError) -> Response:
         field = FORM_FIELDS.get(error.field or "form", error.field or "form")
-        return await show(form, {field: error.message}, status=error.status)
+        return await _new_session_form(request, space, form, {field: error.message}, error.status)
 
     return await attempt(create, refused)
 
@@ -179,23 +175,23 @@ async def session_page(request: Request) -> Response:
     return await render_session(request, request.path_params["session_id"])
 
 
+# A form's command: (database, actor, session id, the form) -> whatever it returns.
+FormCommand = Callable[[Database, Actor, int, dict[str, str]], Awaitable[object]]
+
+
 async def _act(
-    request: Request,
-    session_id: int,
-    action: SessionAction,
-    notice: str,
-    *,
-    form: dict[str, str] | None = None,
-    form_name: str | None = None,
+    request: Request, command: FormCommand, notice: str, form_name: str | None = None
 ) -> Response:
-    """One moderator action in one write: back to the session page with a notice, or
-    the page again with the refusal."""
+    """One moderator form, one command: back to the session page with a notice, or the
+    page again with the refusal and what was typed (sign in first, for anonymous
+    callers: the session may not be theirs to see)."""
     ctx, actor = app_context(request), await actor_of(request)
+    require_caller(actor)  # before reading the form: a refusal would show the session
+    session_id: int = request.path_params["session_id"]
+    form = await read_form(request)
 
     async def run() -> str:
-        async with ctx.db.write() as uow:
-            forum_session, access = await load_session(uow.session, actor, session_id)
-            await action(uow, forum_session, access)
+        await command(ctx.db, actor, session_id, form)
         return f"/sessions/{session_id}?notice={notice}"
 
     async def refused(error: DomainError) -> Response:
@@ -206,80 +202,79 @@ async def _act(
     return await attempt(run, refused)
 
 
-async def open_session(request: Request) -> Response:
-    async def action(uow: UnitOfWork, forum_session: ForumSession, access: SessionAccess) -> None:
-        await sessions.open_now(uow, access, forum_session)
+async def _open(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    return await sessions.open_now(db, actor, session_id)
 
-    return await _act(request, request.path_params["session_id"], action, "opened")
+
+async def _close(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    return await sessions.close_now(db, actor, session_id)
+
+
+async def _extend(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    closes_at = time_field(form, "closes_at", "New closing time")
+    if closes_at is None:
+        raise Invalid("New closing time: This is required.", field="closes_at")
+    return await sessions.update_session(db, actor, session_id, SessionUpdate(closes_at=closes_at))
+
+
+async def _reopen(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    data = Reopen(closes_at=time_field(form, "closes_at", "New closing time"))
+    return await sessions.reopen(db, actor, session_id, data)
+
+
+async def _moderators(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    ids, unknown = await _moderator_ids(db, form.get("moderators", ""))
+    if unknown:
+        raise Invalid(f"Moderators: {unknown}", field="moderators")
+    data = checked(SessionModerators, {"moderator_ids": ids}, LABELS)
+    return await session_moderators.set_moderators(db, actor, session_id, data)
+
+
+async def _question(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
+    return await sessions.add_question(db, actor, session_id, data)
+
+
+async def open_session(request: Request) -> Response:
+    return await _act(request, _open, "opened")
 
 
 async def close_session(request: Request) -> Response:
-    async def action(uow: UnitOfWork, forum_session: ForumSession, access: SessionAccess) -> None:
-        await sessions.close_now(uow, access, forum_session)
-
-    return await _act(request, request.path_params["session_id"], action, "closed")
+    return await _act(request, _close, "closed")
 
 
 async def extend_session(request: Request) -> Response:
-    form = await read_form(request)
-
-    async def action(uow: UnitOfWork, forum_session: ForumSession, access: SessionAccess) -> None:
-        closes_at = time_field(form, "closes_at", "New closing time")
-        if closes_at is None:
-            raise Invalid("New closing time: This is required.", field="closes_at")
-        data = SessionUpdate(closes_at=closes_at)
-        await sessions.update_session(uow, access, forum_session, data)
-
-    session_id = request.path_params["session_id"]
-    return await _act(request, session_id, action, "extended", form=form, form_name="extend")
+    return await _act(request, _extend, "extended", form_name="extend")
 
 
 async def reopen_session(request: Request) -> Response:
-    form = await read_form(request)
+    return await _act(request, _reopen, "reopened", form_name="reopen")
 
-    async def action(uow: UnitOfWork, forum_session: ForumSession, access: SessionAccess) -> None:
-        data = Reopen(closes_at=time_field(form, "closes_at", "New closing time"))
-        await sessions.reopen(uow, access, forum_session, data)
 
-    session_id = request.path_params["session_id"]
-    return await _act(request, session_id, action, "reopened", form=form, form_name="reopen")
+async def change_moderators(request: Request) -> Response:
+    return await _act(request, _moderators, "moderators_changed", form_name="moderators")
 
 
 async def add_question(request: Request) -> Response:
-    form = await read_form(request)
-
-    async def action(uow: UnitOfWork, forum_session: ForumSession, access: SessionAccess) -> None:
-        data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
-        await sessions.add_question(uow, access, forum_session, data.text)
-
-    session_id = request.path_params["session_id"]
-    return await _act(
-        request, session_id, action, "question_added", form=form, form_name="question"
-    )
+    return await _act(request, _question, "question_added", form_name="question")
 
 
 async def edit_question(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    question_id: int = request.path_params["question_id"]
-    async with ctx.db.read() as db:
-        question = await db.get(Question, question_id)
-        try:
-            if question is None:
-                raise NotFound()
-            await load_session(db, actor, question.session_id)
-        except NotFound:
-            raise NotFound("No such question.") from None
-        session_id = question.session_id
-    form = await read_form(request)
+    require_caller(actor)
+    question_id, form = request.path_params["question_id"], await read_form(request)
 
-    async def action(uow: UnitOfWork, forum_session: ForumSession, access: SessionAccess) -> None:
+    async def edit() -> str:
         data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
-        question = await uow.session.get(Question, question_id)
-        if question is None:
-            raise NotFound("No such question.")
-        await sessions.edit_question(uow, access, question, data.text)
+        question = await sessions.edit_question(ctx.db, actor, question_id, data)
+        return f"/sessions/{question.session_id}?notice=question_edited"
 
-    return await _act(request, session_id, action, "question_edited")
+    async def refused(error: DomainError) -> Response:
+        async with ctx.db.read() as db:
+            question = await queries.question_detail(db, actor, question_id)
+        return await render_session(request, question.session_id, error=error)
+
+    return await attempt(edit, refused)
 
 
 async def start_topic(request: Request) -> Response:
@@ -308,6 +303,7 @@ routes: list[Route] = [
     Route("/sessions/{session_id:int}/close", close_session, methods=["POST"]),
     Route("/sessions/{session_id:int}/extend", extend_session, methods=["POST"]),
     Route("/sessions/{session_id:int}/reopen", reopen_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/moderators", change_moderators, methods=["POST"]),
     Route("/sessions/{session_id:int}/questions", add_question, methods=["POST"]),
     Route("/sessions/{session_id:int}/threads", start_topic, methods=["POST"]),
     Route("/questions/{question_id:int}/edit", edit_question, methods=["POST"]),

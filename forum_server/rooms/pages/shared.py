@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum_server.errors import Conflict, DomainError, Forbidden, Invalid, Unauthorized
-from forum_server.rooms.queries import SessionDetail
+from forum_server.rooms.space_views import SessionDetail
 from forum_server.rooms.state import CLOSED, OPEN, SCHEDULED
 from forum_server.schemas import invalid_from
 from forum_server.times import utc_time
@@ -47,6 +47,7 @@ NOTICES = {
     "reopened": "The session is open again for a new period.",
     "question_added": "The question is added.",
     "question_edited": "The question is corrected.",
+    "moderators_changed": "The session's moderators are changed.",
     "member_added": "The member is added.",
     "member_changed": "The membership is changed.",
     "member_removed": "The member is removed.",

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from forum_server.errors import DomainError, Invalid
 from forum_server.orm import utcnow
 from forum_server.rooms import posting, queries
-from forum_server.rooms.pages_shared import (
+from forum_server.rooms.pages.shared import (
     attempt,
     checked,
     live_resume_position,

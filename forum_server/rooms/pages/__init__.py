@@ -1,5 +1,5 @@
 """Browser pages for forums: spaces here; sessions and threads in their own modules.
-`routes` is every forum page, for the app to mount."""
+`routes` lists every forum page, for the app to mount."""
 
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ from starlette.routing import Route
 from forum_server.errors import DomainError
 from forum_server.policy import require_secretariat
 from forum_server.reports.access import space_report_download
-from forum_server.rooms import pages_sessions, pages_threads, queries, spaces
-from forum_server.rooms.pages_shared import attempt, checkbox, notice_from
+from forum_server.rooms import queries, spaces
+from forum_server.rooms.pages import sessions as session_pages
+from forum_server.rooms.pages import threads as thread_pages
+from forum_server.rooms.pages.shared import attempt, checkbox, notice_from
 from forum_server.rooms.schemas import SpaceCreate
+from forum_server.rooms.state import MEMBERS, PUBLIC
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 
 VISIBILITY_CHOICES = [
-    ("public", "Public: anyone can read"),
-    ("members", "Members only: a restricted workspace"),
+    (PUBLIC, "Public: anyone can read"),
+    (MEMBERS, "Members only: a restricted workspace"),
 ]
 
 
@@ -51,28 +54,32 @@ def _space_input(form: dict[str, str]) -> dict[str, Any]:
     return data
 
 
+async def _new_space_form(
+    request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
+    context = {"form": form, "errors": errors, "visibility_choices": VISIBILITY_CHOICES}
+    templates = app_context(request).templates
+    return await templates.page(request, "rooms/space_new.html", context, status=status)
+
+
 async def new_space(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     require_secretariat(actor)
-
-    async def show(form: dict[str, str], errors: dict[str, str], status: int = 200) -> Response:
-        context = {"form": form, "errors": errors, "visibility_choices": VISIBILITY_CHOICES}
-        return await ctx.templates.page(request, "rooms/space_new.html", context, status=status)
-
     if request.method == "GET":
-        return await show({"visibility": "public"}, {})
+        return await _new_space_form(request, {"visibility": PUBLIC}, {})
     form = await read_form(request)
     data, errors = validate_form(SpaceCreate, _space_input(form))
     if data is None:
-        return await show(form, errors, status=422)
+        return await _new_space_form(request, form, errors, status=422)
 
     async def create(data: SpaceCreate = data) -> str:
-        async with ctx.db.write() as uow:
-            space = await spaces.create_space(uow, actor, data)
-            return f"/spaces/{space.slug}?notice=space_created"
+        detail = await spaces.create_space(ctx.db, actor, data)
+        return f"/spaces/{detail.space.slug}?notice=space_created"
 
     async def refused(error: DomainError) -> Response:
-        return await show(form, {error.field or "form": error.message}, status=error.status)
+        return await _new_space_form(
+            request, form, {error.field or "form": error.message}, error.status
+        )
 
     return await attempt(create, refused)
 
@@ -81,6 +88,6 @@ routes: list[Route] = [
     # Before /spaces/{slug}, which would otherwise take "new" for a slug.
     Route("/spaces/new", new_space, methods=["GET", "POST"]),
     Route("/spaces/{slug}", space_page, methods=["GET"]),
-    *pages_sessions.routes,
-    *pages_threads.routes,
+    *session_pages.routes,
+    *thread_pages.routes,
 ]

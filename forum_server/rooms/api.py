@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from forum_server.db import UnitOfWork
-from forum_server.errors import NotFound
-from forum_server.policy import SessionAccess, load_session, load_space
-from forum_server.rooms import posting, queries, sessions, spaces
-from forum_server.rooms.models import ForumSession, Question
+from forum_server.rooms import posting, queries, session_moderators, sessions, spaces
 from forum_server.rooms.schemas import (
     PostCreate,
     PostEdit,
     QuestionCreate,
     Reopen,
     SessionCreate,
+    SessionModerators,
     SessionUpdate,
     SpaceCreate,
     ThreadCreate,
 )
+from forum_server.rooms.state import PENDING
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
@@ -37,11 +34,7 @@ api = ApiRouter()
 async def create_space(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, SpaceCreate)
-    async with ctx.db.write() as uow:
-        space = await spaces.create_space(uow, actor, data)
-        slug = space.slug
-    async with ctx.db.read() as db:
-        detail = await queries.space_detail(db, actor, slug)
+    detail = await spaces.create_space(ctx.db, actor, data)
     return json_response(detail.as_json(), status=201)
 
 
@@ -64,65 +57,68 @@ async def get_space(request: Request) -> Response:
 # --- sessions ----------------------------------------------------------------------
 
 
-async def _session_json(request: Request, session_id: int, status: int = 200) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    async with ctx.db.read() as db:
-        detail = await queries.session_detail(db, actor, session_id)
-    return json_response(detail.as_json(), status=status)
-
-
 @api.route(
     "POST", "/spaces/{slug}/sessions", summary="Create a session", body=SessionCreate, status=201
 )
 async def create_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, SessionCreate)
-    async with ctx.db.write() as uow:
-        _, access = await load_space(uow.session, actor, request.path_params["slug"])
-        session_id = await sessions.create_session(uow, access, data)
-    return await _session_json(request, session_id, status=201)
+    detail = await sessions.create_session(ctx.db, actor, request.path_params["slug"], data)
+    return json_response(detail.as_json(), status=201)
 
 
 @api.route("GET", "/sessions/{session_id:int}", summary="A session", auth="optional")
 async def get_session(request: Request) -> Response:
-    return await _session_json(request, path_int(request, "session_id"))
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        detail = await queries.session_detail(db, actor, path_int(request, "session_id"))
+    return json_response(detail.as_json())
 
 
 @api.route("PATCH", "/sessions/{session_id:int}", summary="Change a session", body=SessionUpdate)
 async def update_session(request: Request) -> Response:
-    data = await parse_body(request, SessionUpdate)
-    return await _change_session(request, lambda u, s, a: sessions.update_session(u, a, s, data))
-
-
-SessionChange = Callable[[UnitOfWork, ForumSession, SessionAccess], Awaitable[None]]
-
-
-async def _change_session(request: Request, change: SessionChange) -> Response:
-    """Loads the session through the policy, applies one service call, answers with it."""
     ctx, actor = app_context(request), await actor_of(request)
+    data = await parse_body(request, SessionUpdate)
+    detail = await sessions.update_session(ctx.db, actor, path_int(request, "session_id"), data)
+    return json_response(detail.as_json())
+
+
+@api.route(
+    "PUT",
+    "/sessions/{session_id:int}/moderators",
+    summary="Change a session's moderators",
+    body=SessionModerators,
+)
+async def set_moderators(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    data = await parse_body(request, SessionModerators)
     session_id = path_int(request, "session_id")
-    async with ctx.db.write() as uow:
-        forum_session, access = await load_session(uow.session, actor, session_id)
-        await change(uow, forum_session, access)
-    return await _session_json(request, session_id)
+    detail = await session_moderators.set_moderators(ctx.db, actor, session_id, data)
+    return json_response(detail.as_json())
 
 
 @api.route("POST", "/sessions/{session_id:int}/open", summary="Open a session now")
 async def open_session(request: Request) -> Response:
-    return await _change_session(request, lambda u, s, a: sessions.open_now(u, a, s))
+    ctx, actor = app_context(request), await actor_of(request)
+    detail = await sessions.open_now(ctx.db, actor, path_int(request, "session_id"))
+    return json_response(detail.as_json())
 
 
 @api.route("POST", "/sessions/{session_id:int}/close", summary="Close a session now")
 async def close_session(request: Request) -> Response:
-    return await _change_session(request, lambda u, s, a: sessions.close_now(u, a, s))
+    ctx, actor = app_context(request), await actor_of(request)
+    detail = await sessions.close_now(ctx.db, actor, path_int(request, "session_id"))
+    return json_response(detail.as_json())
 
 
 @api.route(
     "POST", "/sessions/{session_id:int}/reopen", summary="Re-open for a new period", body=Reopen
 )
 async def reopen_session(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, Reopen)
-    return await _change_session(request, lambda u, s, a: sessions.reopen(u, a, s, data))
+    detail = await sessions.reopen(ctx.db, actor, path_int(request, "session_id"), data)
+    return json_response(detail.as_json())
 
 
 @api.route(
@@ -134,18 +130,9 @@ async def reopen_session(request: Request) -> Response:
 )
 async def add_question(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    session_id = path_int(request, "session_id")
     data = await parse_body(request, QuestionCreate)
-    async with ctx.db.write() as uow:
-        forum_session, access = await load_session(uow.session, actor, session_id)
-        question = await sessions.add_question(uow, access, forum_session, data.text)
-        body = {
-            "id": question.id,
-            "number": question.number,
-            "text": question.text,
-            "thread_id": question.thread_id,
-        }
-    return json_response(body, status=201)
+    question = await sessions.add_question(ctx.db, actor, path_int(request, "session_id"), data)
+    return json_response(question.as_json(), status=201)
 
 
 @api.route(
@@ -154,22 +141,8 @@ async def add_question(request: Request) -> Response:
 async def edit_question(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, QuestionCreate)
-    async with ctx.db.write() as uow:
-        question = await uow.session.get(Question, path_int(request, "question_id"))
-        if question is None:
-            raise NotFound("No such question.")
-        try:
-            _, access = await load_session(uow.session, actor, question.session_id)
-        except NotFound:
-            raise NotFound("No such question.") from None
-        await sessions.edit_question(uow, access, question, data.text)
-        body = {
-            "id": question.id,
-            "number": question.number,
-            "text": question.text,
-            "thread_id": question.thread_id,
-        }
-    return json_response(body)
+    question = await sessions.edit_question(ctx.db, actor, path_int(request, "question_id"), data)
+    return json_response(question.as_json())
 
 
 # --- threads and posts -------------------------------------------------------------
@@ -237,7 +210,7 @@ async def create_post(request: Request) -> Response:
 
 def _posted_status(posted: posting.Posted) -> int:
     """201 created, 202 held for review, 200 a retry that found the original."""
-    if posted.post.status == "pending":
+    if posted.post.status == PENDING:
         return 202
     return 201 if posted.created else 200
 

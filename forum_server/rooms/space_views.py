@@ -1,0 +1,179 @@
+"""What the forum's reads and commands return: frozen views of spaces, sessions,
+questions and threads, for the API (`as_json`) and the page templates alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from forum_server.rooms.models import Space
+from forum_server.rooms.state import Period
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@dataclass(frozen=True)
+class SpaceSummary:
+    id: int
+    slug: str
+    title: str
+    description: str
+    description_html: str
+    visibility: str
+    guest_posting: bool
+    composition: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "slug": self.slug,
+            "title": self.title,
+            "description": self.description,
+            "visibility": self.visibility,
+            "guest_posting": self.guest_posting,
+            "composition": self.composition,
+        }
+
+
+def space_summary(space: Space) -> SpaceSummary:
+    return SpaceSummary(
+        space.id,
+        space.slug,
+        space.title,
+        space.description,
+        space.description_html,
+        space.visibility,
+        space.guest_posting,
+        space.composition,
+    )
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: int
+    title: str
+    state: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    post_count: int
+    last_post_at: datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "state": self.state,
+            "opens_at": iso(self.opens_at),
+            "closes_at": iso(self.closes_at),
+            "post_count": self.post_count,
+            "last_post_at": iso(self.last_post_at),
+        }
+
+
+@dataclass(frozen=True)
+class SpaceDetail:
+    space: SpaceSummary
+    sessions: list[SessionSummary]
+    can_manage: bool
+    role: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.space.as_json(), "sessions": [s.as_json() for s in self.sessions]}
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    id: int
+    number: int
+    text: str
+    thread_id: int
+    post_count: int
+    session_id: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "number": self.number,
+            "text": self.text,
+            "thread_id": self.thread_id,
+        }
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    id: int
+    space: SpaceSummary
+    title: str
+    description: str
+    description_html: str
+    state: str
+    periods: list[Period]
+    moderators: list[dict[str, Any]]
+    questions: list[QuestionView]
+    participant_topics: bool
+    posting: str
+    can_moderate: bool
+    can_post: bool
+    next_change: datetime | None
+    topics: list[ThreadSummary] = field(default_factory=list)
+    can_start_topic: bool = False
+    # For those who may change the moderators (the form names them by address).
+    can_appoint_moderators: bool = False
+    moderator_emails: tuple[str, ...] = ()
+    can_suspend: bool = False  # suspend authors in the whole space (space moderators)
+
+    @property
+    def opens_at(self) -> datetime | None:
+        return self.periods[-1].opens_at if self.periods else None
+
+    @property
+    def closes_at(self) -> datetime | None:
+        return self.periods[-1].closes_at if self.periods else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "space": {"slug": self.space.slug, "title": self.space.title},
+            "title": self.title,
+            "description": self.description,
+            "state": self.state,
+            "opens_at": iso(self.opens_at),
+            "closes_at": iso(self.closes_at),
+            "periods": [
+                {"opens_at": iso(p.opens_at), "closes_at": iso(p.closes_at)} for p in self.periods
+            ],
+            "moderators": self.moderators,
+            "questions": [q.as_json() for q in self.questions],
+            "participant_topics": self.participant_topics,
+            "posting": self.posting,
+        }
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    id: int
+    session_id: int
+    title: str
+    question_number: int | None
+    question_text: str | None
+    locked: bool
+    post_count: int
+    last_post_at: datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "session_id": self.session_id,
+            "title": self.title,
+            "question": (
+                {"number": self.question_number, "text": self.question_text}
+                if self.question_number is not None
+                else None
+            ),
+            "locked": self.locked,
+            "post_count": self.post_count,
+            "last_post_at": iso(self.last_post_at),
+        }
