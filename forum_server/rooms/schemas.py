@@ -101,7 +101,7 @@ class SessionCreate(Input):
 class SessionModerators(Input):
     """Who moderates a session: the whole list, replacing the one before."""
 
-    moderator_ids: list[int] = Field(max_length=50)
+    moderator_ids: list[Id] = Field(max_length=50)
 
 
 class SessionUpdate(Input):
