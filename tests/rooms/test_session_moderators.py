@@ -13,9 +13,9 @@ from sqlalchemy import select
 from starlette.applications import Starlette
 
 from forum_server.accounts.queries import UserView
+from forum_server.audit import AuditEntry
 from forum_server.db import Database
 from forum_server.events import EventRecord
-from forum_server.audit import AuditEntry
 from forum_server.rooms.models import SessionModerator
 from tests.conftest import MakeUser
 from tests.helpers import bearer, client_for, csrf_from, sign_in, token_for
