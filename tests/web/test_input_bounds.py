@@ -137,6 +137,9 @@ async def test_big_ids_in_bodies_are_422(client, forum, big: int):
     for path, body in cases:
         response = await client.post(path, json=body, headers=forum["headers"])
         assert_refused(response, 422)
+    moderators = f"/api/v1/sessions/{forum['session_id']}/moderators"
+    response = await client.put(moderators, json={"moderator_ids": [big]}, headers=forum["headers"])
+    assert_refused(response, 422)
 
 
 @pytest.mark.parametrize("when", ODD_TIMES)
