@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from forum_server.accounts import api as account_api
-from forum_server.accounts import email_confirmation_web, management_web, oidc_pages
+from forum_server.accounts import email_confirmation_pages, oidc_pages, users_pages
 from forum_server.accounts import pages as account_pages
 from forum_server.broker import create_broker, publish_events
 from forum_server.db import Database
@@ -57,8 +57,6 @@ log = logging.getLogger(__name__)
 
 API_ROUTERS: tuple[ApiRouter, ...] = (
     account_api.api,
-    management_web.api,
-    email_confirmation_web.api,
     rooms_api.api,
     members_api.api,
     moderation_api.api,
@@ -118,8 +116,8 @@ def create_app(
     routes: list[BaseRoute] = [
         *site_pages.routes,
         *account_pages.routes,
-        *management_web.routes,
-        *email_confirmation_web.routes,
+        *users_pages.routes,
+        *email_confirmation_pages.routes,
         *oidc_pages.routes,
         *members_pages.routes,
         *rooms_pages.routes,

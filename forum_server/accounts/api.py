@@ -1,15 +1,23 @@
-"""JSON API routes for accounts: tokens, the current user, creating users."""
+"""JSON API routes for accounts: tokens, the current user, creating users, confirming
+an e-mail address, and the secretariat's account management:
+
+POST /api/v1/me/email-confirmation       send the signed-in user a new link (202)
+POST /api/v1/email-confirmations {token}  confirm, with the token from the link
+GET  /api/v1/users?after=&limit=          every account (the secretariat)
+POST /api/v1/users/{id}/deactivate         ends its sign-ins, tokens and sockets
+POST /api/v1/users/{id}/reactivate
+"""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from forum_server.accounts import email_confirmation, service
+from forum_server.accounts import email_confirmation, management, service
 from forum_server.accounts.queries import get_user
-from forum_server.accounts.schemas import TokenCreate, UserCreate
+from forum_server.accounts.schemas import ConfirmationCreate, TokenCreate, UserCreate
 from forum_server.policy import require_signed_in
-from forum_server.web.api import ApiRouter, json_response, parse_body
+from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of, bearer_token, client_address
 from forum_server.web.context import app_context
 
@@ -62,8 +70,68 @@ async def me(request: Request) -> Response:
 async def create_user(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, UserCreate)
-    registration_open = ctx.settings.registration_open
-    user = await service.create_user(ctx.db, actor, data, registration_open=registration_open)
-    # Someone registering themselves is sent a link confirming their address.
-    await email_confirmation.send_after_registration(ctx.db, ctx.settings, user)
+    user = await service.create_user(
+        ctx.db,
+        actor,
+        data,
+        registration_open=ctx.settings.registration_open,
+        confirmation=ctx.settings,
+    )
     return json_response(user.as_json(), status=201)
+
+
+@api.route("GET", "/users", summary="Every account (the secretariat)", query=("after", "limit"))
+async def list_users(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as session:
+        page = await management.list_accounts(
+            session,
+            actor,
+            after=query_int(request, "after"),
+            limit=query_int(request, "limit") or 50,
+        )
+    return json_response({"items": [a.as_json() for a in page.items], "next": page.next})
+
+
+@api.route(
+    "POST",
+    "/users/{user_id:int}/deactivate",
+    summary="Deactivate an account: its sign-ins, API tokens and live connections end",
+)
+async def deactivate(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    account = await management.deactivate_user(ctx.db, actor, path_int(request, "user_id"))
+    return json_response(account.as_json())
+
+
+@api.route("POST", "/users/{user_id:int}/reactivate", summary="Reactivate an account")
+async def reactivate(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    account = await management.reactivate_user(ctx.db, actor, path_int(request, "user_id"))
+    return json_response(account.as_json())
+
+
+@api.route(
+    "POST",
+    "/me/email-confirmation",
+    summary="Send the signed-in user a link confirming their e-mail address",
+    status=202,
+)
+async def request_link(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    mail = await email_confirmation.request_link(ctx.db, ctx.settings, actor)
+    return json_response({"sent_to": mail.to}, status=202)
+
+
+@api.route(
+    "POST",
+    "/email-confirmations",
+    summary="Confirm an e-mail address with the token of the link sent to it",
+    body=ConfirmationCreate,
+    auth="none",
+)
+async def confirm(request: Request) -> Response:
+    ctx = app_context(request)
+    data = await parse_body(request, ConfirmationCreate)
+    user = await email_confirmation.confirm(ctx.db, ctx.settings, data.token)
+    return json_response(user.as_json())

@@ -75,12 +75,14 @@ async def request_link(db: Database, settings: Settings, actor: Actor) -> Confir
     Conflict `already_verified`; RateLimited after three an hour."""
     user_id = require_signed_in(actor)
     async with db.write() as uow:
-        mail = await _prepare(uow, settings, user_id)
+        mail = await prepare_link(uow, settings, user_id)
     send(settings, mail)
     return mail
 
 
-async def _prepare(uow: UnitOfWork, settings: Settings, user_id: int) -> ConfirmationMail:
+async def prepare_link(uow: UnitOfWork, settings: Settings, user_id: int) -> ConfirmationMail:
+    """The link for this account, counted against its hourly limit; the caller sends it
+    once its transaction has committed. Conflict `already_verified`; RateLimited."""
     user = await uow.session.get(User, user_id)
     if user is None or not user.is_active:
         raise NotFound("No such user.")
@@ -93,15 +95,6 @@ async def _prepare(uow: UnitOfWork, settings: Settings, user_id: int) -> Confirm
             retry_after=wait,
         )
     return ConfirmationMail(user.email, confirmation_link(settings, user.id, user.email))
-
-
-async def send_after_registration(db: Database, settings: Settings, user: UserView) -> None:
-    """The first link, for someone who registered themselves."""
-    if user.email_verified:
-        return
-    async with db.write() as uow:
-        mail = await _prepare(uow, settings, user.id)
-    send(settings, mail)
 
 
 async def confirm(db: Database, settings: Settings, token: str) -> UserView:

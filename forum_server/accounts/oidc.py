@@ -19,7 +19,7 @@ import secrets
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -72,6 +72,16 @@ class Identity:
     name: str | None
 
 
+@dataclass(frozen=True)
+class Signup:
+    """Someone new, signed in at a provider, completing their profile before their
+    account is made; `next` is where they were going."""
+
+    provider: str
+    identity: Identity
+    next: str
+
+
 # --- the signed cookies that carry a flow (and a sign-up awaiting its profile) --------
 
 
@@ -90,6 +100,40 @@ def unseal(secret_key: str, purpose: str, value: str | None, max_age: int) -> di
     except BadData:
         return None
     return data if isinstance(data, dict) else None
+
+
+T = TypeVar("T", Flow, Identity)
+
+
+def seal_flow(secret_key: str, flow: Flow) -> str:
+    return seal(secret_key, "flow", flow.__dict__)
+
+
+def unseal_flow(secret_key: str, value: str | None, max_age: int) -> Flow | None:
+    """The flow sealed by seal_flow, or None (missing, forged, too old, another shape)."""
+    return _restore(Flow, unseal(secret_key, "flow", value, max_age))
+
+
+def seal_signup(secret_key: str, signup: Signup) -> str:
+    data = {"provider": signup.provider, "identity": signup.identity.__dict__, "next": signup.next}
+    return seal(secret_key, "signup", data)
+
+
+def unseal_signup(secret_key: str, value: str | None, max_age: int) -> Signup | None:
+    """The sign-up sealed by seal_signup, or None (missing, forged, too old, another shape)."""
+    data = unseal(secret_key, "signup", value, max_age) or {}
+    identity = _restore(Identity, data.get("identity"))
+    if identity is None or not isinstance(data.get("provider"), str):
+        return None
+    return Signup(data["provider"], identity, str(data.get("next")))
+
+
+def _restore(kind: type[T], data: Any) -> T | None:
+    """A Flow or Identity from a cookie we sealed (None if it is of another shape)."""
+    try:
+        return kind(**data) if isinstance(data, dict) else None
+    except TypeError:
+        return None
 
 
 # --- the client ------------------------------------------------------------------------

@@ -16,34 +16,95 @@ write path for `OidcIdentity`. The rule, as docs/sign-in.md states it:
    invitation addressed to that e-mail address.
 
 An address the provider has not verified never links to anything.
+
+The sign-in pages call two commands: `finish_sign_in` at the provider's callback and
+`create_account` once someone new has completed their profile.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import OidcIdentity, User
-from forum_server.accounts.oidc import Identity
+from forum_server.accounts.oidc import Flow, Identity, OidcClient, Signup
 from forum_server.accounts.queries import UserView, find_user_by_email
 from forum_server.accounts.schemas import ProfileUpdate
 from forum_server.accounts.service import add_user
-from forum_server.db import UnitOfWork
+from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
 from forum_server.rooms import invitations
 from forum_server.rooms.models import Invitation
+from forum_server.settings import OidcProvider
 
 _INVITATION_PATH = re.compile(r"/invitations/([A-Za-z0-9_\-]{1,200})/?")
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Where a sign-in at a provider lands: the account it signs in to, or (user_id
+    None) someone new, who completes their profile before an account is made."""
+
+    identity: Identity
+    user_id: int | None
 
 
 @dataclass(frozen=True)
 class NewAccount:
     user: UserView
     joined_space: str | None  # the slug of the space an accepted invitation opened
+    destination: str = "/"  # where the browser goes next (create_account)
+
+
+async def finish_sign_in(
+    db: Database,
+    client: OidcClient,
+    provider: OidcProvider,
+    flow: Flow,
+    answer: Mapping[str, str],
+    *,
+    redirect_uri: str,
+    registration_open: bool,
+) -> Arrival:
+    """The provider's `answer` to the `flow` this browser started, checked, and the
+    account it signs in to (linked by rule 2 where it applies). Raises OidcError when
+    the answer does not hold, and a DomainError when no account may be used or made:
+    Forbidden (deactivated, registration closed), Conflict, Invalid (check_new_account)."""
+    identity = await client.finish(provider, flow, answer, redirect_uri)
+    async with db.write() as uow:
+        user_id = await sign_in(uow, identity)
+    if user_id is None:
+        async with db.read() as session:
+            await check_new_account(
+                session,
+                identity,
+                registration_open=registration_open,
+                invitation=invitation_token(flow.next),
+            )
+    return Arrival(identity, user_id)
+
+
+async def create_account(
+    db: Database, signup: Signup, profile: ProfileUpdate, *, registration_open: bool
+) -> NewAccount:
+    """The account of someone new who completed their profile, accepting the invitation
+    their sign-up leads to, if any (add_account); `destination` is where they go now:
+    the space the invitation opened, else where they were going."""
+    async with db.write() as uow:
+        account = await add_account(
+            uow,
+            signup.identity,
+            profile,
+            registration_open=registration_open,
+            invitation=invitation_token(signup.next),
+        )
+    slug = account.joined_space
+    return replace(account, destination=f"/spaces/{slug}?notice=joined" if slug else signup.next)
 
 
 def invitation_token(next_path: str) -> str | None:
@@ -127,7 +188,7 @@ async def check_new_account(
     return pending
 
 
-async def create_account(
+async def add_account(
     uow: UnitOfWork,
     identity: Identity,
     profile: ProfileUpdate,

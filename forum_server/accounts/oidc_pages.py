@@ -13,14 +13,24 @@ account made. Every sign-in gets a new login session (web.auth.begin_sign_in).
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from forum_server.accounts import oidc_identities as identities
-from forum_server.accounts.oidc import Flow, Identity, OidcClient, OidcError, seal, unseal
+from forum_server.accounts.oidc import (
+    Identity,
+    OidcClient,
+    OidcError,
+    Signup,
+    seal_flow,
+    seal_signup,
+    unseal_flow,
+    unseal_signup,
+)
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.schemas import ProfileUpdate
 from forum_server.errors import DomainError, NotFound
@@ -37,7 +47,8 @@ COOKIE_PATH = "/auth/oidc"
 FLOW_MAX_AGE = 600  # seconds to sign in at the provider
 SIGNUP_MAX_AGE = 1800  # seconds to complete the profile
 MAX_NEXT = 1000
-T = TypeVar("T", Flow, Identity)
+NO_FLOW = "No sign-in was in progress in this browser, or it took too long. Please start again."
+SIGNUP_EXPIRED = "Your sign-in expired before your profile was completed. Please sign in again."
 
 
 def oidc_client(request: Request) -> OidcClient:
@@ -118,13 +129,8 @@ async def start(request: Request) -> Response:
     except OidcError as error:
         return await _sign_in_page(request, error.message, status=502, next_path=next_path)
     response = RedirectResponse(url, status_code=303)
-    _set_cookie(
-        response,
-        ctx.settings,
-        FLOW_COOKIE,
-        seal(ctx.settings.secret_key, "flow", flow.__dict__),
-        FLOW_MAX_AGE,
-    )
+    sealed = seal_flow(ctx.settings.secret_key, flow)
+    _set_cookie(response, ctx.settings, FLOW_COOKIE, sealed, FLOW_MAX_AGE)
     return response
 
 
@@ -137,44 +143,34 @@ async def callback(request: Request) -> Response:
 async def _callback(request: Request) -> Response:
     ctx = app_context(request)
     provider = _provider(request)
-    sealed = unseal(ctx.settings.secret_key, "flow", request.cookies.get(FLOW_COOKIE), FLOW_MAX_AGE)
-    flow = _restore(Flow, sealed)
+    flow = unseal_flow(ctx.settings.secret_key, request.cookies.get(FLOW_COOKIE), FLOW_MAX_AGE)
     if flow is None:
-        return await _sign_in_page(
-            request,
-            "No sign-in was in progress in this browser, or it took too long. Please start again.",
-            status=400,
-        )
+        return await _sign_in_page(request, NO_FLOW, status=400)
     try:
-        identity = await oidc_client(request).finish(
-            provider, flow, request.query_params, redirect_uri(ctx.settings, provider)
+        arrival = await identities.finish_sign_in(
+            ctx.db,
+            oidc_client(request),
+            provider,
+            flow,
+            request.query_params,
+            redirect_uri=redirect_uri(ctx.settings, provider),
+            registration_open=ctx.settings.registration_open,
         )
+        if arrival.user_id is not None:  # refused here too if deactivated or suspended
+            return await signed_in_redirect(request, arrival.user_id, flow.next)
     except OidcError as error:
         return await _sign_in_page(request, error.message, status=400, next_path=flow.next)
-    invitation = identities.invitation_token(flow.next)
-    try:
-        async with ctx.db.write() as uow:
-            user_id = await identities.sign_in(uow, identity)
-        if user_id is not None:
-            return await signed_in_redirect(request, user_id, flow.next)
-        async with ctx.db.read() as session:
-            await identities.check_new_account(
-                session,
-                identity,
-                registration_open=ctx.settings.registration_open,
-                invitation=invitation,
-            )
     except DomainError as error:
         return await _refused(request, provider, error)
-    signup = {"provider": provider.name, "identity": identity.__dict__, "next": flow.next}
+    # Someone new: their profile first, then the account.
+    return _to_welcome(ctx.settings, Signup(provider.name, arrival.identity, flow.next))
+
+
+def _to_welcome(settings: Settings, signup: Signup) -> Response:
+    """On to the welcome page, the sign-up held in its cookie until the profile is done."""
     response = RedirectResponse(f"{COOKIE_PATH}/welcome", status_code=303)
-    _set_cookie(
-        response,
-        ctx.settings,
-        SIGNUP_COOKIE,
-        seal(ctx.settings.secret_key, "signup", signup),
-        SIGNUP_MAX_AGE,
-    )
+    sealed = seal_signup(settings.secret_key, signup)
+    _set_cookie(response, settings, SIGNUP_COOKIE, sealed, SIGNUP_MAX_AGE)
     return response
 
 
@@ -182,56 +178,56 @@ async def welcome(request: Request) -> Response:
     """First sign-in: the profile the provider does not know (country, organization,
     affiliation), then the account, then on to `next`."""
     ctx = app_context(request)
-    signup = unseal(
-        ctx.settings.secret_key, "signup", request.cookies.get(SIGNUP_COOKIE), SIGNUP_MAX_AGE
-    )
-    identity = _restore(Identity, (signup or {}).get("identity"))
-    provider = oidc_client(request).provider(str(signup["provider"])) if signup else None
-    if signup is None or identity is None or provider is None:
-        return await _sign_in_page(
-            request,
-            "Your sign-in expired before your profile was completed. Please sign in again.",
-            status=400,
-        )
-    next_path = safe_next(str(signup.get("next")))
-    context: dict[str, Any] = {
-        "provider": provider,
-        "identity": identity,
-        "form": {"display_name": _suggested_name(identity)},
-        "errors": {},
-        **profile_choices(),
-    }
+    pending = _pending_signup(request)
+    if pending is None:
+        return await _sign_in_page(request, SIGNUP_EXPIRED, status=400)
+    signup, provider = pending
     if request.method == "GET":
-        return await ctx.templates.page(request, "accounts/oidc_welcome.html", context)
+        form = {"display_name": _suggested_name(signup.identity)}
+        return await _welcome_form(request, provider, signup, form, {})
     form = await read_form(request)
     data, errors = validate_form(ProfileUpdate, form_input(form, ProfileUpdate))
     if data is None:
-        context.update(form=form, errors=errors)
-        return await ctx.templates.page(request, "accounts/oidc_welcome.html", context, status=422)
+        return await _welcome_form(request, provider, signup, form, errors, status=422)
     try:
-        async with ctx.db.write() as uow:
-            account = await identities.create_account(
-                uow,
-                identity,
-                data,
-                registration_open=ctx.settings.registration_open,
-                invitation=identities.invitation_token(next_path),
-            )
+        account = await identities.create_account(
+            ctx.db, signup, data, registration_open=ctx.settings.registration_open
+        )
     except DomainError as error:
         response = await _refused(request, provider, error)
     else:
-        target = f"/spaces/{account.joined_space}?notice=joined" if account.joined_space else None
-        response = await signed_in_redirect(request, account.user.id, target or next_path)
+        response = await signed_in_redirect(request, account.user.id, account.destination)
     _drop_cookie(response, ctx.settings, SIGNUP_COOKIE)
     return response
 
 
-def _restore(kind: type[T], data: Any) -> T | None:
-    """A Flow or Identity from a cookie we sealed (None if it is of another shape)."""
-    try:
-        return kind(**data) if isinstance(data, dict) else None
-    except TypeError:
+def _pending_signup(request: Request) -> tuple[Signup, OidcProvider] | None:
+    """The sign-up this browser's cookie holds, with its provider (None once expired)."""
+    settings = app_context(request).settings
+    signup = unseal_signup(settings.secret_key, request.cookies.get(SIGNUP_COOKIE), SIGNUP_MAX_AGE)
+    provider = oidc_client(request).provider(signup.provider) if signup else None
+    if signup is None or provider is None:
         return None
+    return replace(signup, next=safe_next(signup.next)), provider
+
+
+async def _welcome_form(
+    request: Request,
+    provider: OidcProvider,
+    signup: Signup,
+    form: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    context: dict[str, Any] = {
+        "provider": provider,
+        "identity": signup.identity,
+        "form": form,
+        "errors": errors,
+        **profile_choices(),
+    }
+    templates = app_context(request).templates
+    return await templates.page(request, "accounts/oidc_welcome.html", context, status=status)
 
 
 def _suggested_name(identity: Identity) -> str:

@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from forum_server.accounts import email_confirmation, service
-from forum_server.accounts.email_confirmation_web import PROFILE_NOTICES
+from forum_server.accounts import service
+from forum_server.accounts.email_confirmation_pages import PROFILE_NOTICES
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
@@ -76,18 +76,16 @@ async def logout(request: Request) -> Response:
 
 async def register_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    check_can_create_user(
-        actor, registration_open=ctx.settings.registration_open, as_secretariat=False
-    )
+    registration_open = ctx.settings.registration_open
+    check_can_create_user(actor, registration_open=registration_open, as_secretariat=False)
     if request.method == "GET":
         return await _register_form(request, {}, {})
     form = await read_form(request)
     data, errors = validate_form(UserCreate, form_input(form, UserCreate))
     if data is not None:
         try:
-            registration_open = ctx.settings.registration_open
             user = await service.create_user(
-                ctx.db, actor, data, registration_open=registration_open
+                ctx.db, actor, data, registration_open=registration_open, confirmation=ctx.settings
             )
         except Invalid as error:
             errors = error_for_field(error)
@@ -96,7 +94,6 @@ async def register_page(request: Request) -> Response:
         else:
             if actor.signed_in:  # the secretariat creating someone else's account
                 return RedirectResponse("/", status_code=303)
-            await email_confirmation.send_after_registration(ctx.db, ctx.settings, user)
             return await signed_in_redirect(request, user.id, "/profile")
     form.pop("password", None)
     return await _register_form(request, form, errors, status=422)

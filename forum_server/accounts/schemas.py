@@ -84,3 +84,9 @@ class TokenCreate(Input):
     email: str = Field(max_length=MAX_EMAIL_CHARS)
     password: str = Field(max_length=MAX_PASSWORD_CHARS)
     name: str | None = Field(default=None, max_length=80)
+
+
+class ConfirmationCreate(Input):
+    """The token of the link that confirms an e-mail address."""
+
+    token: str = Field(min_length=1, max_length=1000)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from forum_server.accounts import credentials, throttle
+from forum_server.accounts import credentials, email_confirmation, throttle
 from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import User
 from forum_server.accounts.passwords import hash_password, password_problem, verify_password
@@ -38,6 +38,7 @@ from forum_server.policy import (
     check_may_sign_in,
     require_signed_in,
 )
+from forum_server.settings import Settings
 
 
 def _check_new_password(password: str, email: str, field: str = "password") -> None:
@@ -47,16 +48,24 @@ def _check_new_password(password: str, email: str, field: str = "password") -> N
 
 
 async def create_user(
-    db: Database, actor: Actor, data: UserCreate, *, registration_open: bool
+    db: Database,
+    actor: Actor,
+    data: UserCreate,
+    *,
+    registration_open: bool,
+    confirmation: Settings | None = None,
 ) -> UserView:
-    """Creates an account. Raises Forbidden/Unauthorized, Invalid (password) or
-    Conflict `email_taken`."""
+    """Creates an account. Someone registering themselves is sent a link confirming
+    their address, made with the `confirmation` settings (the routes pass them; the
+    command line makes confirmed accounts). Raises Forbidden/Unauthorized, Invalid
+    (password) or Conflict `email_taken`."""
     check_can_create_user(
         actor, registration_open=registration_open, as_secretariat=data.is_secretariat
     )
+    mail = None
     async with db.write() as uow:
         # The secretariat vouches for the addresses of the accounts it makes.
-        return await add_user(
+        user = await add_user(
             uow,
             data.email,
             data.password,
@@ -64,6 +73,11 @@ async def create_user(
             is_secretariat=data.is_secretariat,
             email_verified=actor.is_secretariat,
         )
+        if confirmation is not None and not user.email_verified:
+            mail = await email_confirmation.prepare_link(uow, confirmation, user.id)
+    if mail is not None and confirmation is not None:
+        email_confirmation.send(confirmation, mail)  # written once the account exists
+    return user
 
 
 async def add_user(

@@ -172,3 +172,21 @@ async def test_the_profile_page_sends_the_link_again_a_few_times_an_hour(
     await client.post(link_in(outbox(app)[-1]), data={"csrf_token": await csrf_from(client)})
     profile = await client.get("/profile")
     assert "(confirmed)" in profile.text and "Send me the link again" not in profile.text
+
+
+async def test_the_registration_page_sends_the_link_to_whoever_it_registers(
+    app: Starlette, client: httpx.AsyncClient, make_user: MakeUser
+):
+    form = {**NEWCOMER, "organization": "", "affiliation": "party", "gender": ""}
+    page = await client.post("/register", data={**form, "csrf_token": await csrf_from(client)})
+    assert page.status_code == 303 and page.headers["location"] == "/profile"
+    # Someone signed in (not the secretariat) registering another person: that person
+    # is sent a link too, as through the API.
+    await sign_in(client, await make_user())
+    other = {**form, "email": "ama@example.org", "display_name": "Ama"}
+    page = await client.post("/register", data={**other, "csrf_token": await csrf_from(client)})
+    assert page.status_code == 303 and page.headers["location"] == "/"
+    assert sorted(mail.split("\n", 1)[0] for mail in outbox(app)) == [
+        "To: ama@example.org",
+        "To: kofi@example.org",
+    ]

@@ -1,7 +1,5 @@
-"""Routes for confirming an e-mail address, JSON and page:
+"""Pages for confirming an e-mail address (the JSON routes are in `api.py`):
 
-POST /api/v1/me/email-confirmation       send the signed-in user a new link (202)
-POST /api/v1/email-confirmations {token}  confirm, with the token from the link
 GET  /confirm-email/{token}               the link: a page with one button, since
 POST /confirm-email/{token}               a GET changes nothing
 POST /profile/confirm-email               "send me the link again", from the profile
@@ -9,49 +7,14 @@ POST /profile/confirm-email               "send me the link again", from the pro
 
 from __future__ import annotations
 
-from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from forum_server.accounts import email_confirmation
 from forum_server.errors import Conflict, Invalid, RateLimited
-from forum_server.schemas import Input
-from forum_server.web.api import ApiRouter, json_response, parse_body
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
-
-api = ApiRouter()
-
-
-class ConfirmationCreate(Input):
-    token: str = Field(min_length=1, max_length=1000)
-
-
-@api.route(
-    "POST",
-    "/me/email-confirmation",
-    summary="Send the signed-in user a link confirming their e-mail address",
-    status=202,
-)
-async def request_link(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    mail = await email_confirmation.request_link(ctx.db, ctx.settings, actor)
-    return json_response({"sent_to": mail.to}, status=202)
-
-
-@api.route(
-    "POST",
-    "/email-confirmations",
-    summary="Confirm an e-mail address with the token of the link sent to it",
-    body=ConfirmationCreate,
-    auth="none",
-)
-async def confirm(request: Request) -> Response:
-    ctx = app_context(request)
-    data = await parse_body(request, ConfirmationCreate)
-    user = await email_confirmation.confirm(ctx.db, ctx.settings, data.token)
-    return json_response(user.as_json())
 
 
 async def confirm_page(request: Request) -> Response:

@@ -1,9 +1,8 @@
-"""The secretariat's account routes, JSON and page:
+"""The secretariat's account pages (the JSON routes are in `api.py`):
 
-GET  /api/v1/users?after=&limit=          every account
-POST /api/v1/users/{id}/deactivate         ends its sign-ins, tokens and sockets
-POST /api/v1/users/{id}/reactivate
-GET  /admin/users, POST /admin/users/{id}/deactivate|reactivate   the same, as a page
+GET  /admin/users                          every account
+POST /admin/users/{id}/deactivate          ends its sign-ins, tokens and sockets
+POST /admin/users/{id}/reactivate
 """
 
 from __future__ import annotations
@@ -16,47 +15,14 @@ from starlette.routing import Route
 
 from forum_server.accounts import management
 from forum_server.errors import Conflict, Forbidden
-from forum_server.web.api import ApiRouter, json_response, path_int, query_int
+from forum_server.web.api import path_int, query_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
-
-api = ApiRouter()
 
 NOTICES = {
     "deactivated": "The account is deactivated: its sign-ins, tokens and connections ended.",
     "reactivated": "The account is active again.",
 }
-
-
-@api.route("GET", "/users", summary="Every account (the secretariat)", query=("after", "limit"))
-async def list_users(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    async with ctx.db.read() as session:
-        page = await management.list_accounts(
-            session,
-            actor,
-            after=query_int(request, "after"),
-            limit=query_int(request, "limit") or 50,
-        )
-    return json_response({"items": [a.as_json() for a in page.items], "next": page.next})
-
-
-@api.route(
-    "POST",
-    "/users/{user_id:int}/deactivate",
-    summary="Deactivate an account: its sign-ins, API tokens and live connections end",
-)
-async def deactivate(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    account = await management.deactivate_user(ctx.db, actor, path_int(request, "user_id"))
-    return json_response(account.as_json())
-
-
-@api.route("POST", "/users/{user_id:int}/reactivate", summary="Reactivate an account")
-async def reactivate(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    account = await management.reactivate_user(ctx.db, actor, path_int(request, "user_id"))
-    return json_response(account.as_json())
 
 
 async def users_page(request: Request) -> Response:
