@@ -224,6 +224,7 @@ class ForumServer:
         )
 
     def start(self) -> None:
+        self.cli("migrate")  # create-admin works only on an existing database
         self.cli("create-admin", "--email", "bench@example.org", "--password", PASSWORD)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "forum_server", "serve", "--port", str(self.port)],

@@ -40,10 +40,12 @@ from forum_server.settings import Settings
 from forum_server.web import errors as web_errors
 from forum_server.web import pages as site_pages
 from forum_server.web.api import ApiRouter
+from forum_server.web.auth import SESSION_COOKIE
 from forum_server.web.context import AppContext
 from forum_server.web.csrf import CsrfMiddleware
 from forum_server.web.middleware import (
     BodyLimitMiddleware,
+    PrivateCacheMiddleware,
     RequestLogMiddleware,
     SecurityHeadersMiddleware,
     StaticCacheMiddleware,
@@ -128,6 +130,7 @@ def create_app(
         Middleware(RequestLogMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://")),
         Middleware(StaticCacheMiddleware),
+        Middleware(PrivateCacheMiddleware, session_cookie=SESSION_COOKIE),
         Middleware(GZipMiddleware, minimum_size=600),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         Middleware(CsrfMiddleware, settings=settings),

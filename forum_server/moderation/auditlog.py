@@ -24,6 +24,7 @@ from forum_server.policy import (
     require_may_read_space_audit,
     require_secretariat,
 )
+from forum_server.schemas import MAX_ID, parse_id
 from forum_server.spreadsheet import safe_cell
 from forum_server.times import utc_time
 
@@ -55,11 +56,12 @@ class AuditFilters:
         """The filters of a request's query (the API and the page take the same);
         Invalid naming the parameter for a value that is not a number or a time."""
         actor = params.get("actor", "").strip()
-        if actor and not (actor.isascii() and actor.isdigit() and len(actor) < 18):
-            raise Invalid("actor must be a whole number.", field="actor")
+        actor_id = parse_id(actor) if actor else None
+        if actor and actor_id is None:
+            raise Invalid(f"actor must be a whole number from 1 to {MAX_ID}.", field="actor")
         return cls(
             action=params.get("action", "").strip() or None,
-            actor_id=int(actor) if actor else None,
+            actor_id=actor_id,
             since=_time(params, "since"),
             until=_time(params, "until"),
         )
@@ -68,8 +70,8 @@ class AuditFilters:
 def _time(params: Mapping[str, str], name: str) -> datetime | None:
     try:
         return utc_time(params.get(name, ""))
-    except ValueError:
-        raise Invalid(f"{name}: use an ISO 8601 date or time.", field=name) from None
+    except ValueError as exc:  # not a time, or outside the years any time may take
+        raise Invalid(f"{name}: {exc}", field=name) from None
 
 
 @dataclass(frozen=True)

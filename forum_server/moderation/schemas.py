@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from pydantic import Field, field_validator
 
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
-from forum_server.rooms.schemas import Timestamp
-from forum_server.schemas import Input
+from forum_server.schemas import Id, Input, Timestamp
 
 MAX_REASON_CHARS = 1_000
 
@@ -47,7 +46,7 @@ class OptionalReason(Input):
 
 
 class SuspensionCreate(Input):
-    user_id: int
+    user_id: Id
     until: Timestamp | None = None  # none: until lifted
     reason: str = Field(max_length=MAX_REASON_CHARS)
 
