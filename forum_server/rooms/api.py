@@ -194,7 +194,14 @@ async def list_posts(request: Request) -> Response:
     return json_response({"items": [p.as_json() for p in posts], "next": next_cursor})
 
 
-@api.route("POST", "/threads/{thread_id:int}/posts", summary="Post", body=PostCreate, status=201)
+@api.route(
+    "POST",
+    "/threads/{thread_id:int}/posts",
+    summary="Post (as a guest, without signing in, where the space is an open forum)",
+    body=PostCreate,
+    status=201,
+    auth="optional",
+)
 async def create_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, PostCreate)

@@ -14,7 +14,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from forum_server.errors import BadRequest, Invalid
+from forum_server.policy import require_caller
 from forum_server.schemas import MAX_ID, parse_id, validate
+from forum_server.web.auth import actor_of
 from forum_server.web.shapes import Response as Response_
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -73,18 +75,23 @@ class ApiRouter:
         return register
 
     def routes(self) -> list[Route]:
-        by_path: dict[str, dict[str, Endpoint]] = {}
+        by_path: dict[str, dict[str, ApiOperation]] = {}
         for op in self.operations:
-            by_path.setdefault(op.path, {})[op.method] = op.endpoint
+            by_path.setdefault(op.path, {})[op.method] = op
         return [
             Route(path, _dispatch(methods), methods=list(methods))
             for path, methods in by_path.items()
         ]
 
 
-def _dispatch(methods: dict[str, Endpoint]) -> Endpoint:
+def _dispatch(methods: dict[str, ApiOperation]) -> Endpoint:
     async def endpoint(request: Request) -> Response:
-        return await methods[request.method](request)
+        op = methods[request.method]
+        if op.auth == "required":
+            # Settled before the body is read or anything looked up: an anonymous
+            # caller is asked to sign in, and learns nothing else (401, never 404/422).
+            require_caller(await actor_of(request))
+        return await op.endpoint(request)
 
     return endpoint
 
