@@ -14,7 +14,7 @@ from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
 from forum_server.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
-from forum_server.policy import check_can_create_user, require_signed_in
+from forum_server.policy import check_may_create_user, require_signed_in
 from forum_server.web.auth import (
     SESSION_COOKIE,
     actor_of,
@@ -77,7 +77,7 @@ async def logout(request: Request) -> Response:
 async def register_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     registration_open = ctx.settings.registration_open
-    check_can_create_user(actor, registration_open=registration_open, as_secretariat=False)
+    check_may_create_user(actor, registration_open=registration_open, as_secretariat=False)
     if request.method == "GET":
         return await _register_form(request, {}, {})
     form = await read_form(request)

@@ -34,7 +34,7 @@ from forum_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
-    check_can_create_user,
+    check_may_create_user,
     check_may_sign_in,
     require_signed_in,
 )
@@ -59,7 +59,7 @@ async def create_user(
     their address, made with the `confirmation` settings (the routes pass them; the
     command line makes confirmed accounts). Raises Forbidden/Unauthorized, Invalid
     (password) or Conflict `email_taken`."""
-    check_can_create_user(
+    check_may_create_user(
         actor, registration_open=registration_open, as_secretariat=data.is_secretariat
     )
     mail = None

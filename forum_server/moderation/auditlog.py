@@ -19,9 +19,9 @@ from forum_server.audit import AuditEntry
 from forum_server.errors import Invalid
 from forum_server.policy import (
     Actor,
+    check_may_read_space_audit,
     load_space,
     require_caller,
-    require_may_read_space_audit,
     require_secretariat,
 )
 from forum_server.schemas import MAX_ID, parse_id
@@ -193,7 +193,7 @@ async def space_audit(
     not see, Forbidden for its other readers."""
     require_caller(actor)
     space, access = await load_space(db, actor, slug)
-    require_may_read_space_audit(access)
+    check_may_read_space_audit(access)
     return await _page(db, AuditEntry.space_id == space.id, filters, after, limit)
 
 

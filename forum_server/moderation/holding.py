@@ -15,7 +15,7 @@ from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import ModerationSettings
 from forum_server.moderation.schemas import SettingsUpdate
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, load_space, require_caller, require_may_manage_holding_rules
+from forum_server.policy import Actor, check_may_manage_holding_rules, load_space, require_caller
 from forum_server.rooms import admission
 from forum_server.rooms.admission import settings_for
 from forum_server.rooms.models import Space
@@ -62,7 +62,7 @@ async def holding_rules(db: AsyncSession, actor: Actor, slug: str) -> HoldingVie
     """The space's holding rules, for its moderators and the secretariat."""
     require_caller(actor)
     space, access = await load_space(db, actor, slug)
-    require_may_manage_holding_rules(access)
+    check_may_manage_holding_rules(access)
     return _view(space, await settings_for(db, space.id))
 
 
@@ -76,7 +76,7 @@ async def change_holding_rules(
     ):
         require_caller(actor)
         space, access = await load_space(uow.session, actor, slug)
-        require_may_manage_holding_rules(access)
+        check_may_manage_holding_rules(access)
         settings = await uow.session.get(ModerationSettings, space.id)
         if settings is None:
             settings = ModerationSettings(space_id=space.id, hold_first_posts=0)

@@ -19,11 +19,11 @@ from forum_server.errors import Forbidden
 from forum_server.moderation.models import Flag
 from forum_server.policy import (
     Actor,
+    check_may_have_moderation_queue,
     load_space,
     moderated_sessions_clause,
     moderated_spaces_clause,
     require_caller,
-    require_moderation_queue,
 )
 from forum_server.rooms.models import ForumSession, Post, Space, Thread
 from forum_server.rooms.posts_view import PostView, post_view
@@ -129,7 +129,7 @@ async def moderation_queue(
     for people who moderate nothing there, NotFound for a space they may not see."""
     require_caller(actor)
     spaces = await moderated_spaces(db, actor)
-    require_moderation_queue(actor, bool(spaces))
+    check_may_have_moderation_queue(actor, bool(spaces))
     scope = moderated_sessions_clause(actor)
     if space_slug is not None:
         space, _ = await load_space(db, actor, space_slug)

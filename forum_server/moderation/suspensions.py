@@ -21,10 +21,10 @@ from forum_server.moderation.schemas import SuspensionCreate
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
+    check_may_be_suspended,
+    check_may_suspend,
     load_space,
     require_caller,
-    require_may_be_suspended,
-    require_may_suspend,
     require_secretariat,
     role_in_space,
 )
@@ -75,7 +75,7 @@ async def _target(uow: UnitOfWork, data: SuspensionCreate) -> User:
     user = await uow.session.get(User, data.user_id)
     if user is None:
         raise Invalid("user_id: no such user.", field="user_id")
-    require_may_be_suspended(user.is_secretariat)
+    check_may_be_suspended(user.is_secretariat)
     if data.until is not None and data.until <= utcnow():
         raise Invalid("until: must be in the future.", field="until")
     return user
@@ -126,9 +126,9 @@ async def suspend_in_space(
     ):
         require_caller(actor)
         space, access = await load_space(uow.session, actor, slug)
-        require_may_suspend(access)
+        check_may_suspend(access)
         user = await _target(uow, data)
-        require_may_suspend(access, await role_in_space(uow.session, user.id, space.id))
+        check_may_suspend(access, await role_in_space(uow.session, user.id, space.id))
         return await _suspend(uow, actor, user, space.id, data)
 
 
@@ -177,7 +177,7 @@ async def lift_in_space(
     ):
         require_caller(actor)
         space, access = await load_space(uow.session, actor, slug)
-        require_may_suspend(access)
+        check_may_suspend(access)
         suspension = await uow.session.get(Suspension, suspension_id)
         if suspension is None or suspension.space_id != space.id:
             raise NotFound("No such suspension in this space.")
@@ -217,7 +217,7 @@ async def space_suspensions(
     """The space's suspensions, newest first: its moderators and the secretariat."""
     require_caller(actor)
     space, access = await load_space(db, actor, slug)
-    require_may_suspend(access)
+    check_may_suspend(access)
     return await _listed(db, Suspension.space_id == space.id, active_only)
 
 

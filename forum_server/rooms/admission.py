@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import Forbidden, Invalid, RateLimited, Unauthorized
 from forum_server.orm import utcnow
-from forum_server.policy import SessionAccess, require_may_post_as_guest
+from forum_server.policy import SessionAccess, check_may_post_as_guest
 from forum_server.rooms.models import (
     ForumSession,
     ModerationSettings,
@@ -104,7 +104,7 @@ async def check_guest_may_post(session: AsyncSession, access: SessionAccess) -> 
     forum_session = await session.get(ForumSession, access.session_id)
     if space is None or forum_session is None:
         raise Unauthorized("Sign in to take part.")
-    require_may_post_as_guest(space.guest_posting, forum_session.posting)
+    check_may_post_as_guest(space.guest_posting, forum_session.posting)
 
 
 async def active_suspension(

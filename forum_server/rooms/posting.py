@@ -24,11 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server import audit
 from forum_server.db import Database, UnitOfWork
-from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
+from forum_server.errors import Conflict, Invalid, NotFound
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
     SessionAccess,
+    check_may_edit_post,
+    check_may_start_topic,
     load_post,
     load_session,
     load_thread,
@@ -291,9 +293,7 @@ async def create_thread(
         session: AsyncSession, lock: UnitOfWork | None
     ) -> tuple[ForumSession, tuple[int, Posted] | _Admission]:
         forum_session, access = await load_session(session, actor, session_id)
-        access.check_may_post()
-        if not forum_session.participant_topics and not access.can_moderate:
-            raise Forbidden("This session does not take new topics from participants.")
+        check_may_start_topic(access, forum_session.participant_topics)
         if lock is not None:  # the retry is looked up once no other writer can add it
             await lock_session(lock, session_id)
         existing = await _existing(session, actor, data.client_id)
@@ -367,16 +367,10 @@ async def edit_post(
 
     async def check(session: AsyncSession, lock: UnitOfWork | None) -> tuple[Post, SessionAccess]:
         post, access = await load_post(session, actor, post_id)
+        age = utcnow() - post.created_at
+        check_may_edit_post(access, post.author_id, post.status, age, edit_window)
         if not access.can_moderate:
             author_id = require_signed_in(actor)
-            if author_id != post.author_id:
-                raise Forbidden("Only the author or a moderator can edit this post.")
-            if utcnow() - post.created_at > edit_window:
-                raise Conflict(
-                    "The time for editing this post has passed.", code="edit_window_closed"
-                )
-            if post.status == "hidden":
-                raise Forbidden("A hidden post cannot be edited.")
             await admission.check_not_suspended(session, author_id, access.space.space_id)
             if lock is not None:
                 await lock_session(lock, post.session_id)
