@@ -37,9 +37,9 @@ from forum_server.policy import (
     require_signed_in,
 )
 from forum_server.rooms import admission
-from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import ForumSession, Post, PostVersion, SessionPeriod, Thread
 from forum_server.rooms.posts_view import PostView, load_post_view
+from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import PostCreate, PostEdit, ThreadCreate
 from forum_server.rooms.sessions import lock_session, state_of
 from forum_server.rooms.state import CLOSED, OPEN

@@ -11,9 +11,9 @@ import pytest
 from forum_server.rooms.markdown import (
     MAX_SOURCE_CHARS,
     render_markdown,
-    render_markdown_off_loop,
     render_plain_text_excerpt,
 )
+from forum_server.rooms.render_workers import render_markdown_off_loop
 
 XSS_PAYLOADS = Path(__file__).resolve().parent.parent / "data" / "xss-payload-list.txt"
 
