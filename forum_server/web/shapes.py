@@ -28,6 +28,8 @@ class Download:
     media_types: tuple[str, ...]
 
 
+_FILE = {"type": "string", "format": "binary"}
+
 Response = Any  # a view class, a TypedDict, ListOf, Download, or None (no body)
 
 
@@ -71,8 +73,9 @@ def content_of(response: Response, components: dict[str, Any]) -> dict[str, Any]
     if response is None:
         return None
     if isinstance(response, Download):
+        # A file that comes as JSON is still a document, not a string.
         return {
-            media: {"schema": {"type": "string", "format": "binary"}}
+            media: {"schema": {"type": "object"} if media == "application/json" else _FILE}
             for media in response.media_types
         }
     return {"application/json": {"schema": schema_of(response, components)}}
