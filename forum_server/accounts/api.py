@@ -48,7 +48,12 @@ async def create_token(request: Request) -> Response:
     return json_response(issued.as_json(), status=201)
 
 
-@api.route("DELETE", "/tokens/current", summary="Revoke the token used for this request")
+@api.route(
+    "DELETE",
+    "/tokens/current",
+    summary="Revoke the token used for this request",
+    status=204,
+)
 async def revoke_current_token(request: Request) -> Response:
     actor = await actor_of(request)
     await service.revoke_own_api_token(app_context(request).db, actor, bearer_token(request))

@@ -312,7 +312,7 @@ def _limits(request: Request) -> tuple[int, int]:
 @api.route(
     "GET",
     "/spaces/{slug}/audit",
-    summary="The space's audit log (format=csv: a spreadsheet)",
+    summary="The space's audit log",
     query=AUDIT_QUERY,
     response=ListOf(auditlog.AuditRow),
 )
@@ -329,7 +329,7 @@ async def space_audit(request: Request) -> Response:
 @api.route(
     "GET",
     "/audit",
-    summary="The whole audit log (secretariat; format=csv: a spreadsheet)",
+    summary="The whole audit log (secretariat)",
     query=AUDIT_QUERY,
     response=ListOf(auditlog.AuditRow),
 )

@@ -40,7 +40,7 @@ async def put_member(request: Request) -> Response:
     return json_response(member.as_json())
 
 
-@api.route("DELETE", "/spaces/{slug}/members/{user_id:int}", summary="Remove a member")
+@api.route("DELETE", "/spaces/{slug}/members/{user_id:int}", summary="Remove a member", status=204)
 async def remove_member(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug, user_id = request.path_params["slug"], path_int(request, "user_id")
@@ -78,7 +78,10 @@ async def list_invitations(request: Request) -> Response:
 
 
 @api.route(
-    "DELETE", "/spaces/{slug}/invitations/{invitation_id:int}", summary="Revoke an invitation"
+    "DELETE",
+    "/spaces/{slug}/invitations/{invitation_id:int}",
+    summary="Revoke an invitation",
+    status=204,
 )
 async def revoke_invitation(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)

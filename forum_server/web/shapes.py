@@ -59,13 +59,29 @@ def schema_of(response: Response, components: dict[str, Any]) -> dict[str, Any]:
                 "next": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]},
             },
             "required": ["items", "next"],
+            "additionalProperties": False,
         }
     shape = json_shape(response)
-    schema = TypeAdapter(shape).json_schema(ref_template="#/components/schemas/{model}")
+    schema = _closed(TypeAdapter(shape).json_schema(ref_template="#/components/schemas/{model}"))
     components.update(schema.pop("$defs", {}))
     name = shape_name(shape)
     components[name] = schema
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _closed(schema: Any) -> Any:
+    """Objects with named keys get no others (a TypedDict's keys are all it has), so
+    the document tells a client exactly what comes and the tests catch a key a view
+    sends without declaring it."""
+    if isinstance(schema, dict):
+        for value in schema.values():
+            _closed(value)
+        if schema.get("type") == "object" and "properties" in schema:
+            schema.setdefault("additionalProperties", False)
+    elif isinstance(schema, list):
+        for value in schema:
+            _closed(value)
+    return schema
 
 
 def content_of(response: Response, components: dict[str, Any]) -> dict[str, Any] | None:
