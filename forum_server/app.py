@@ -51,6 +51,7 @@ from forum_server.web.middleware import (
     StaticCacheMiddleware,
 )
 from forum_server.web.openapi import build_openapi
+from forum_server.web.shapes import Download
 from forum_server.web.templates import STATIC_DIR, Templates
 
 log = logging.getLogger(__name__)
@@ -74,7 +75,13 @@ def package_version() -> str:
 meta_api = ApiRouter()
 
 
-@meta_api.route("GET", "/openapi.json", summary="This API described in OpenAPI 3.1", auth="none")
+@meta_api.route(
+    "GET",
+    "/openapi.json",
+    summary="This API described in OpenAPI 3.1",
+    auth="none",
+    response=Download(("application/json",)),  # the document itself
+)
 async def openapi(request: Request) -> Response:
     operations = [op for router in (*API_ROUTERS, meta_api) for op in router.operations]
     return JSONResponse(build_openapi(operations, version=package_version()))

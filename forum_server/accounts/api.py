@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
+from typing_extensions import TypedDict
 
 from forum_server.accounts import email_confirmation, management, service
-from forum_server.accounts.queries import get_user
+from forum_server.accounts.management import AccountView
+from forum_server.accounts.queries import UserView, get_user
 from forum_server.accounts.schemas import ConfirmationCreate, TokenCreate, UserCreate
 from forum_server.policy import require_signed_in
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of, bearer_token, client_address
 from forum_server.web.context import app_context
+from forum_server.web.shapes import ListOf
 
 api = ApiRouter()
 
@@ -31,6 +34,7 @@ api = ApiRouter()
     body=TokenCreate,
     status=201,
     auth="none",
+    response=service.IssuedToken,
 )
 async def create_token(request: Request) -> Response:
     ctx = app_context(request)
@@ -44,14 +48,19 @@ async def create_token(request: Request) -> Response:
     return json_response(issued.as_json(), status=201)
 
 
-@api.route("DELETE", "/tokens/current", summary="Revoke the token used for this request")
+@api.route(
+    "DELETE",
+    "/tokens/current",
+    summary="Revoke the token used for this request",
+    status=204,
+)
 async def revoke_current_token(request: Request) -> Response:
     actor = await actor_of(request)
     await service.revoke_own_api_token(app_context(request).db, actor, bearer_token(request))
     return Response(status_code=204)
 
 
-@api.route("GET", "/me", summary="The signed-in user")
+@api.route("GET", "/me", summary="The signed-in user", response=UserView)
 async def me(request: Request) -> Response:
     user_id = require_signed_in(await actor_of(request))
     async with app_context(request).db.read() as session:
@@ -66,6 +75,7 @@ async def me(request: Request) -> Response:
     body=UserCreate,
     status=201,
     auth="optional",
+    response=UserView,
 )
 async def create_user(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -80,7 +90,13 @@ async def create_user(request: Request) -> Response:
     return json_response(user.as_json(), status=201)
 
 
-@api.route("GET", "/users", summary="Every account (the secretariat)", query=("after", "limit"))
+@api.route(
+    "GET",
+    "/users",
+    summary="Every account (the secretariat)",
+    query=("after", "limit"),
+    response=ListOf(AccountView),
+)
 async def list_users(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as session:
@@ -97,6 +113,7 @@ async def list_users(request: Request) -> Response:
     "POST",
     "/users/{user_id:int}/deactivate",
     summary="Deactivate an account: its sign-ins, API tokens and live connections end",
+    response=AccountView,
 )
 async def deactivate(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -104,11 +121,20 @@ async def deactivate(request: Request) -> Response:
     return json_response(account.as_json())
 
 
-@api.route("POST", "/users/{user_id:int}/reactivate", summary="Reactivate an account")
+@api.route(
+    "POST",
+    "/users/{user_id:int}/reactivate",
+    summary="Reactivate an account",
+    response=AccountView,
+)
 async def reactivate(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     account = await management.reactivate_user(ctx.db, actor, path_int(request, "user_id"))
     return json_response(account.as_json())
+
+
+class LinkSentJson(TypedDict):
+    sent_to: str
 
 
 @api.route(
@@ -116,11 +142,13 @@ async def reactivate(request: Request) -> Response:
     "/me/email-confirmation",
     summary="Send the signed-in user a link confirming their e-mail address",
     status=202,
+    response=LinkSentJson,
 )
 async def request_link(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     mail = await email_confirmation.request_link(ctx.db, ctx.settings, actor)
-    return json_response({"sent_to": mail.to}, status=202)
+    answer: LinkSentJson = {"sent_to": mail.to}
+    return json_response(answer, status=202)
 
 
 @api.route(
@@ -129,6 +157,7 @@ async def request_link(request: Request) -> Response:
     summary="Confirm an e-mail address with the token of the link sent to it",
     body=ConfirmationCreate,
     auth="none",
+    response=UserView,
 )
 async def confirm(request: Request) -> Response:
     ctx = app_context(request)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server import audit
 from forum_server.accounts import credentials
@@ -23,6 +23,16 @@ from forum_server.moderation.guard import refusals_audited
 from forum_server.policy import Actor, check_may_manage_accounts
 
 MAX_PAGE = 200
+
+
+class AccountJson(TypedDict):
+    id: int
+    email: str
+    display_name: str
+    is_secretariat: bool
+    active: bool
+    email_verified: bool
+    created_at: str
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ class AccountView:
             created_at=user.created_at,
         )
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> AccountJson:
         return {
             "id": self.id,
             "email": self.email,

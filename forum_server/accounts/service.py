@@ -6,15 +6,16 @@ transaction; add_user is the body that invitations and single sign-on compose.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from typing_extensions import TypedDict
 
 from forum_server.accounts import credentials, email_confirmation, throttle
 from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import User
 from forum_server.accounts.passwords import hash_password, password_problem, verify_password
 from forum_server.accounts.queries import (
+    UserJson,
     UserView,
     find_user_by_email,
     normalize_email,
@@ -185,12 +186,17 @@ async def _own_user(uow: UnitOfWork, actor: Actor) -> User:
     return user
 
 
+class IssuedTokenJson(TypedDict):
+    token: str
+    user: UserJson
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: str  # shown once
     user: UserView
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> IssuedTokenJson:
         return {"token": self.token, "user": self.user.as_json()}
 
 

@@ -11,8 +11,8 @@ is still serialized once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 from sqlalchemy import select
 
@@ -21,7 +21,7 @@ from forum_server.db import Database
 from forum_server.events import Event
 from forum_server.policy import post_event_still_current
 from forum_server.rooms.models import Post
-from forum_server.rooms.posts_view import post_view
+from forum_server.rooms.posts_view import PostJson, post_view
 
 _TEXT_FIELDS = ("body", "html")
 
@@ -48,7 +48,7 @@ async def current(db: Database, events: list[Event]) -> list[Event | None]:
     return [_rebuilt(event, now) for event in events]
 
 
-def _rebuilt(event: Event, now: dict[int, dict[str, Any]]) -> Event | None:
+def _rebuilt(event: Event, now: Mapping[int, PostJson]) -> Event | None:
     post_id = _post_id(event)
     if post_id is None:
         return event
@@ -58,4 +58,4 @@ def _rebuilt(event: Event, now: dict[int, dict[str, Any]]) -> Event | None:
     stored = event.data.get("status")
     if not post_event_still_current(stored if isinstance(stored, str) else "", data["status"]):
         return None
-    return replace(event, data=data)
+    return replace(event, data=dict(data))

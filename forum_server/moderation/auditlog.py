@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server.audit import AuditEntry
 from forum_server.errors import Invalid
@@ -74,6 +75,27 @@ def _time(params: Mapping[str, str], name: str) -> datetime | None:
         raise Invalid(f"{name}: {exc}", field=name) from None
 
 
+class AuditActorJson(TypedDict):
+    id: int | None
+    display_name: str
+
+
+class AuditTargetJson(TypedDict):
+    type: str
+    id: int | None
+
+
+class AuditRowJson(TypedDict):
+    id: int
+    at: str
+    actor: AuditActorJson
+    space_id: int | None
+    action: str
+    target: AuditTargetJson
+    reason: str | None
+    details: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class AuditRow:
     id: int
@@ -87,7 +109,7 @@ class AuditRow:
     reason: str | None
     details: dict[str, Any]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> AuditRowJson:
         return {
             "id": self.id,
             "at": self.at.isoformat(),

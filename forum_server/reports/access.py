@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server import audit
 from forum_server.db import Database
@@ -80,12 +81,17 @@ class ReportSettingsUpdate(Input):
     members_may_download_reports: bool | None = None
 
 
+class ReportSettingsJson(TypedDict):
+    report_attribution: str
+    members_may_download_reports: bool
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     report_attribution: str
     members_may_download_reports: bool
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> ReportSettingsJson:
         return {
             "report_attribution": self.report_attribution,
             "members_may_download_reports": self.members_may_download_reports,

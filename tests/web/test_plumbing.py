@@ -7,6 +7,7 @@ import re
 
 import httpx
 import pytest
+from openapi_spec_validator import validate
 from starlette.routing import Route
 
 from forum_server.app import all_api_routers
@@ -91,6 +92,37 @@ async def test_openapi_describes_every_api_route(client: httpx.AsyncClient, app)
     }
     assert declared == described
     assert "UserCreate" in document["components"]["schemas"]
+
+
+# Operations whose answers are not declared yet: their views are being reworked
+# elsewhere (flags, suspensions, holding rules). This list only shrinks.
+UNDECLARED = {
+    ("POST", "/api/v1/posts/{post_id}/flags"),
+    ("POST", "/api/v1/spaces/{slug}/suspensions"),
+    ("GET", "/api/v1/spaces/{slug}/suspensions"),
+    ("DELETE", "/api/v1/spaces/{slug}/suspensions/{suspension_id}"),
+    ("POST", "/api/v1/suspensions"),
+    ("GET", "/api/v1/suspensions"),
+    ("DELETE", "/api/v1/suspensions/{suspension_id}"),
+    ("GET", "/api/v1/spaces/{slug}/moderation"),
+    ("PUT", "/api/v1/spaces/{slug}/moderation"),
+}
+
+
+async def test_every_answer_with_a_body_is_described(client: httpx.AsyncClient):
+    document = (await client.get("/api/v1/openapi.json")).json()
+    undescribed = set()
+    for path, methods in document["paths"].items():
+        for method, entry in methods.items():
+            (status, success), *_ = entry["responses"].items()
+            if status != "204" and "content" not in success:
+                undescribed.add((method.upper(), path))
+    assert undescribed == UNDECLARED
+
+
+async def test_openapi_document_is_valid_openapi_3_1(client: httpx.AsyncClient):
+    document = (await client.get("/api/v1/openapi.json")).json()
+    validate(document)  # the schema of OpenAPI 3.1, with every $ref resolved
 
 
 async def test_large_pages_are_compressed(client: httpx.AsyncClient):
