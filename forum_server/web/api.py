@@ -34,6 +34,7 @@ class ApiOperation:
     auth: str  # "none", "optional", "required"
     query: tuple[str, ...] = ()
     response: Response_ = None  # what a success answers (forum_server.web.shapes)
+    also: tuple[int, ...] = ()  # other success statuses answering the same shape
 
 
 @dataclass
@@ -55,6 +56,7 @@ class ApiRouter:
         auth: str = "required",
         query: tuple[str, ...] = (),
         response: Response_ = None,
+        also: tuple[int, ...] = (),
     ) -> Callable[[Endpoint], Endpoint]:
         def register(endpoint: Endpoint) -> Endpoint:
             self.operations.append(
@@ -68,6 +70,7 @@ class ApiRouter:
                     auth,
                     query,
                     response,
+                    also,
                 )
             )
             return endpoint

@@ -23,6 +23,7 @@ _ERROR_SCHEMA = {
             "required": ["code", "message"],
         }
     },
+    "required": ["error"],
 }
 
 
@@ -37,7 +38,7 @@ def build_openapi(operations: Iterable[ApiOperation], *, version: str) -> dict[s
             "summary": op.summary,
             "operationId": op.endpoint.__name__,
             "responses": {
-                str(op.status): success,
+                **{str(status): success for status in (op.status, *op.also)},
                 "default": {
                     "description": "An error",
                     "content": {
