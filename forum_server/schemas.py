@@ -37,6 +37,15 @@ def in_time_range(value: datetime) -> datetime:
 Timestamp = Annotated[datetime, Strict(False), AfterValidator(in_time_range)]
 
 
+def aware_utc(value: datetime | None) -> datetime | None:
+    """A time from JSON must say its offset (a bare one could be any zone); kept in UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("must include a time zone offset, e.g. 2026-03-01T09:00:00+00:00")
+    return value.astimezone(UTC)
+
+
 def parse_id(raw: str) -> int | None:
     """A decimal id from a form or a query string; None unless it is one (1..MAX_ID)."""
     raw = raw.strip()

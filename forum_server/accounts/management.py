@@ -17,6 +17,7 @@ from typing_extensions import TypedDict
 from forum_server import audit
 from forum_server.accounts import credentials
 from forum_server.accounts.models import User
+from forum_server.accounts.queries import find_user_by_email
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, NotFound
 from forum_server.moderation.guard import refusals_audited
@@ -93,7 +94,7 @@ async def list_accounts(
 
 async def find_account(session: AsyncSession, actor: Actor, email: str) -> AccountView:
     check_may_manage_accounts(actor)
-    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = await find_user_by_email(session, email)
     if user is None:
         raise NotFound("No account has this e-mail address.")
     return AccountView.of(user)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
-from forum_server.schemas import Id, Input, Timestamp
+from forum_server.schemas import Id, Input, Timestamp, aware_utc
 from forum_server.text import clean_line
 
 _RESERVED_SLUGS = {"new"}  # /spaces/new is the page that creates spaces
@@ -24,14 +24,6 @@ def _title(value: str) -> str:
 
 def _optional_title(value: str | None) -> str | None:
     return _title(value) if value is not None else None
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("must include a time zone offset, e.g. 2026-03-01T09:00:00+00:00")
-    return value.astimezone(UTC)
 
 
 def _nonblank(value: str) -> str:
@@ -80,7 +72,7 @@ class SessionCreate(Input):
     posting: Literal["signed_in", "members"] = "signed_in"
 
     _title = field_validator("title")(_title)
-    _times = field_validator("opens_at", "closes_at")(_aware)
+    _times = field_validator("opens_at", "closes_at")(aware_utc)
 
     @field_validator("questions")
     @classmethod
@@ -112,7 +104,7 @@ class SessionUpdate(Input):
     posting: Literal["signed_in", "members"] | None = None
 
     _title = field_validator("title")(_optional_title)
-    _times = field_validator("closes_at")(_aware)
+    _times = field_validator("closes_at")(aware_utc)
 
     @field_validator("title", "description", "participant_topics", "posting", mode="before")
     @classmethod
@@ -132,7 +124,7 @@ class SessionUpdate(Input):
 class Reopen(Input):
     closes_at: Timestamp | None = None
 
-    _times = field_validator("closes_at")(_aware)
+    _times = field_validator("closes_at")(aware_utc)
 
 
 class QuestionCreate(Input):
