@@ -163,6 +163,7 @@ async def dismiss(request: Request) -> Response:
     summary="Suspend a user from posting in the space",
     body=SuspensionCreate,
     status=201,
+    response=suspensions.SuspensionView,
 )
 async def suspend(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -172,7 +173,11 @@ async def suspend(request: Request) -> Response:
 
 
 @api.route(
-    "GET", "/spaces/{slug}/suspensions", summary="The space's suspensions", query=("active",)
+    "GET",
+    "/spaces/{slug}/suspensions",
+    summary="The space's suspensions",
+    query=("active",),
+    response=ListOf(suspensions.SuspensionView),
 )
 async def list_space_suspensions(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -184,7 +189,12 @@ async def list_space_suspensions(request: Request) -> Response:
     return json_response({"items": [s.as_json() for s in found], "next": None})
 
 
-@api.route("DELETE", "/spaces/{slug}/suspensions/{suspension_id:int}", summary="Lift a suspension")
+@api.route(
+    "DELETE",
+    "/spaces/{slug}/suspensions/{suspension_id:int}",
+    summary="Lift a suspension",
+    response=suspensions.SuspensionView,
+)
 async def lift(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     view = await suspensions.lift_in_space(
@@ -199,6 +209,7 @@ async def lift(request: Request) -> Response:
     summary="Suspend a user everywhere (secretariat)",
     body=SuspensionCreate,
     status=201,
+    response=suspensions.SuspensionView,
 )
 async def suspend_everywhere(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -207,7 +218,13 @@ async def suspend_everywhere(request: Request) -> Response:
     return json_response(view.as_json(), status=201)
 
 
-@api.route("GET", "/suspensions", summary="Site-wide suspensions", query=("active",))
+@api.route(
+    "GET",
+    "/suspensions",
+    summary="Site-wide suspensions",
+    query=("active",),
+    response=ListOf(suspensions.SuspensionView),
+)
 async def list_site_suspensions(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     active = request.query_params.get("active") in {"1", "true"}
@@ -216,7 +233,12 @@ async def list_site_suspensions(request: Request) -> Response:
     return json_response({"items": [s.as_json() for s in found], "next": None})
 
 
-@api.route("DELETE", "/suspensions/{suspension_id:int}", summary="Lift a site-wide suspension")
+@api.route(
+    "DELETE",
+    "/suspensions/{suspension_id:int}",
+    summary="Lift a site-wide suspension",
+    response=suspensions.SuspensionView,
+)
 async def lift_everywhere(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     view = await suspensions.lift_site_wide(ctx.db, actor, path_int(request, "suspension_id"))
@@ -268,7 +290,12 @@ _summary_routes("question", "guiding question", summaries.write_question_summary
 # --- holding rules -----------------------------------------------------------------
 
 
-@api.route("GET", "/spaces/{slug}/moderation", summary="What the space holds for review")
+@api.route(
+    "GET",
+    "/spaces/{slug}/moderation",
+    summary="What the space holds for review",
+    response=holding.HoldingView,
+)
 async def get_holding(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
@@ -281,6 +308,7 @@ async def get_holding(request: Request) -> Response:
     "/spaces/{slug}/moderation",
     summary="Change what the space holds for review",
     body=SettingsUpdate,
+    response=holding.HoldingView,
 )
 async def put_holding(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)

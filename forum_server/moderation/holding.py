@@ -5,9 +5,9 @@ how many posts an account or a guest network may make in 10 minutes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server import audit
 from forum_server.db import Database
@@ -21,6 +21,16 @@ from forum_server.rooms.admission import settings_for
 from forum_server.rooms.models import Space
 
 
+class HoldingJson(TypedDict):
+    space: str
+    guest_posting: bool
+    hold_guest_posts: bool
+    hold_first_posts: int
+    account_post_limit: int
+    guest_post_limit: int
+    post_limit_minutes: int
+
+
 @dataclass(frozen=True)
 class HoldingView:
     space_slug: str
@@ -30,7 +40,7 @@ class HoldingView:
     account_post_limit: int  # posts per POST_LIMIT_WINDOW
     guest_post_limit: int
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> HoldingJson:
         return {
             "space": self.space_slug,
             "guest_posting": self.guest_posting,

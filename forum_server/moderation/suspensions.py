@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server import audit
 from forum_server.accounts import credentials
@@ -30,6 +31,22 @@ from forum_server.policy import (
 )
 
 
+class SuspendedUserJson(TypedDict):
+    id: int
+    display_name: str
+
+
+class SuspensionJson(TypedDict):
+    id: int
+    user: SuspendedUserJson
+    space_id: int | None
+    reason: str
+    until: str | None
+    created_at: str
+    lifted_at: str | None
+    active: bool
+
+
 @dataclass(frozen=True)
 class SuspensionView:
     id: int
@@ -45,7 +62,7 @@ class SuspensionView:
     def active(self) -> bool:
         return self.lifted_at is None and (self.until is None or self.until > utcnow())
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> SuspensionJson:
         return {
             "id": self.id,
             "user": {"id": self.user_id, "display_name": self.user_name},

@@ -94,18 +94,9 @@ async def test_openapi_describes_every_api_route(client: httpx.AsyncClient, app)
     assert "UserCreate" in document["components"]["schemas"]
 
 
-# Operations whose answers are not declared yet: their views are being reworked
-# elsewhere (flags, suspensions, holding rules). This list only shrinks.
+# Operations whose answers are not declared yet. This list only shrinks.
 UNDECLARED = {
     ("POST", "/api/v1/posts/{post_id}/flags"),
-    ("POST", "/api/v1/spaces/{slug}/suspensions"),
-    ("GET", "/api/v1/spaces/{slug}/suspensions"),
-    ("DELETE", "/api/v1/spaces/{slug}/suspensions/{suspension_id}"),
-    ("POST", "/api/v1/suspensions"),
-    ("GET", "/api/v1/suspensions"),
-    ("DELETE", "/api/v1/suspensions/{suspension_id}"),
-    ("GET", "/api/v1/spaces/{slug}/moderation"),
-    ("PUT", "/api/v1/spaces/{slug}/moderation"),
 }
 
 
