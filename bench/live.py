@@ -209,6 +209,8 @@ class ForumServer:
             "FORUM_DATA_DIR": self.dir.name,
             "FORUM_BASE_URL": self.base,
             "FORUM_LOG_LEVEL": "warning",
+            # Every viewer connects from this one address.
+            "FORUM_LIVE_CONNECTIONS_PER_ADDRESS": "1000000",
         }
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -222,6 +224,7 @@ class ForumServer:
         )
 
     def start(self) -> None:
+        self.cli("migrate")  # create-admin works only on an existing database
         self.cli("create-admin", "--email", "bench@example.org", "--password", PASSWORD)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "forum_server", "serve", "--port", str(self.port)],

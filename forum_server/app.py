@@ -50,15 +50,18 @@ from forum_server.settings import Settings
 from forum_server.web import errors as web_errors
 from forum_server.web import pages as site_pages
 from forum_server.web.api import ApiRouter
+from forum_server.web.auth import SESSION_COOKIE
 from forum_server.web.context import AppContext
 from forum_server.web.csrf import CsrfMiddleware
 from forum_server.web.middleware import (
     BodyLimitMiddleware,
+    PrivateCacheMiddleware,
     RequestLogMiddleware,
     SecurityHeadersMiddleware,
     StaticCacheMiddleware,
 )
 from forum_server.web.openapi import build_openapi
+from forum_server.web.shapes import Download
 from forum_server.web.templates import STATIC_DIR, Templates
 
 log = logging.getLogger(__name__)
@@ -83,7 +86,13 @@ def package_version() -> str:
 meta_api = ApiRouter()
 
 
-@meta_api.route("GET", "/openapi.json", summary="This API described in OpenAPI 3.1", auth="none")
+@meta_api.route(
+    "GET",
+    "/openapi.json",
+    summary="This API described in OpenAPI 3.1",
+    auth="none",
+    response=Download(("application/json",)),  # the document itself
+)
 async def openapi(request: Request) -> Response:
     operations = [op for router in (*API_ROUTERS, meta_api) for op in router.operations]
     return JSONResponse(build_openapi(operations, version=package_version()))
@@ -145,6 +154,7 @@ def create_app(
         Middleware(RequestLogMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://")),
         Middleware(StaticCacheMiddleware),
+        Middleware(PrivateCacheMiddleware, session_cookie=SESSION_COOKIE),
         Middleware(GZipMiddleware, minimum_size=600),
         Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
         Middleware(CsrfMiddleware, settings=settings),

@@ -45,22 +45,45 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
+    import errno
 
     from forum_server.app import create_app
     from forum_server.migrate import migrate
-    from forum_server.web.server import uvicorn_config
-
-    asyncio.run(migrate(settings.database_url))
-    print(f"forum_server listening on http://{args.host}:{args.port}/", flush=True)
-    config = uvicorn_config(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        proxy_headers=settings.trust_proxy_headers,
-        timeout_graceful_shutdown=10,
+    from forum_server.web.server import (
+        AnnouncingServer,
+        listening_socket,
+        served_url,
+        serving_at,
+        uvicorn_config,
     )
-    uvicorn.Server(config).run()
+
+    try:
+        sock = listening_socket(args.host, args.port)
+    except OSError as error:
+        reason = (
+            "the port is in use (is the server running already? choose another with --port)"
+            if error.errno == errno.EADDRINUSE
+            else (error.strerror or str(error))
+        )
+        return _fail(f"cannot listen on {args.host}:{args.port}: {reason}", EXIT_FAILED)
+    with sock:
+        port = sock.getsockname()[1]
+        settings, warning = serving_at(settings, args.host, port)
+        if warning:
+            logging.getLogger("forum_server").warning(warning)
+        asyncio.run(migrate(settings.database_url))
+        listening = served_url(args.host, port)
+        opened = f" (open {settings.base_url}/)" if settings.base_url != listening else ""
+
+        def announce() -> None:
+            print(f"forum_server listening on {listening}/{opened}", flush=True)
+
+        config = uvicorn_config(
+            create_app(settings),
+            proxy_headers=settings.trust_proxy_headers,
+            timeout_graceful_shutdown=10,
+        )
+        AnnouncingServer(config, announce).run(sockets=[sock])
     return 0
 
 
@@ -198,15 +221,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Only these may start from nothing; any other command run from the wrong folder would
+# otherwise quietly work on a new, empty database there.
+CREATES_DATABASE = {"serve", "migrate", "demo"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    existing = args.command not in CREATES_DATABASE
     try:
-        settings = load_settings()
+        settings = load_settings(existing=existing)
     except SettingsError as error:
         return _fail(str(error))
     _configure_logging(settings)
+    if existing and (problem := _missing_schema(settings)):
+        return _fail(problem)
     handler: Command = args.handler
     return handler(settings, args)
+
+
+def _missing_schema(settings: Settings) -> str | None:
+    """Why the database cannot be used as it is, or None."""
+    from sqlalchemy.engine import make_url
+
+    from forum_server.migrate import is_migrated
+
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    try:
+        if asyncio.run(is_migrated(settings.database_url)):
+            return None
+    except Exception as error:  # unreachable, refused, not a database: say which
+        return f"cannot open the database {shown}: {error}"
+    return (
+        f"the database {shown} has no forum tables. Point FORUM_DATA_DIR or "
+        "FORUM_DATABASE_URL at the forum's database, or create one with `forum-server migrate`."
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ PostgreSQL needs none of this and gets ordinary pools.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -75,7 +75,7 @@ class UnitOfWork:
     def emit(
         self,
         type: str,
-        data: dict[str, Any],
+        data: Mapping[str, Any],  # a view's JSON (a TypedDict)
         *,
         space_id: int | None = None,
         session_id: int | None = None,

@@ -12,6 +12,7 @@ belongs to (space, session, thread) and a JSON payload.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,7 +82,7 @@ class Event:
 
 def new_event_record(
     type: str,
-    data: dict[str, Any],
+    data: Mapping[str, Any],
     *,
     space_id: int | None = None,
     session_id: int | None = None,
@@ -206,8 +207,16 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType(
             "space.holding_changed",
             LOG_ONLY,
-            ("space", "guest_posting", "hold_guest_posts", "hold_first_posts"),
-            "what the space holds for review changed",
+            (
+                "space",
+                "guest_posting",
+                "hold_guest_posts",
+                "hold_first_posts",
+                "account_post_limit",
+                "guest_post_limit",
+                "post_limit_minutes",
+            ),
+            "what the space holds for review, or its posting limits, changed",
         ),
         EventType(
             "user.suspended",

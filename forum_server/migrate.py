@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -45,5 +45,18 @@ async def migrate(database_url: str) -> None:
             await connection.commit()
             if postgres:
                 await connection.execute(text(f"SELECT pg_advisory_unlock({_PG_LOCK})"))
+    finally:
+        await engine.dispose()
+
+
+async def is_migrated(database_url: str) -> bool:
+    """Whether the database has this server's tables (at any revision). For SQLite,
+    call it only on a file that exists: connecting would create it."""
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: inspect(sync).has_table("alembic_version")
+            )
     finally:
         await engine.dispose()

@@ -17,9 +17,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+
 
 class SettingsError(ValueError):
     """A FORUM_ variable holds a value the server cannot use."""
+
+
+class NoDatabase(SettingsError):
+    """The database a command needs is not where the settings point."""
 
 
 def _choice(*allowed: str) -> Callable[[str], str]:
@@ -114,8 +122,9 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "base_url",
-        "http://127.0.0.1:8000",
-        "Public address of the site: links in e-mail, and the trusted browser origin.",
+        "",
+        "Public address of the site: links in e-mail, and the trusted browser origin. Empty: "
+        "the address serve listens on, where localhost, 127.0.0.1 and [::1] are trusted alike.",
     ),
     Setting(
         "registration",
@@ -166,6 +175,20 @@ SETTINGS: tuple[Setting, ...] = (
         "30",
         "Days the live event log is kept (pruned hourly); a browser away for longer is asked "
         "to reload instead of catching up.",
+        _positive_int,
+    ),
+    Setting(
+        "live_connections_per_account",
+        "20",
+        "Live (WebSocket) connections one account may hold open at once, per server process; "
+        "more are closed with code 4429.",
+        _positive_int,
+    ),
+    Setting(
+        "live_connections_per_address",
+        "200",
+        "Live connections one client address (an IPv6 /64) may hold open at once, per server "
+        "process, signed in or not; raise it where many people share one address.",
         _positive_int,
     ),
     Setting(
@@ -252,6 +275,8 @@ class Settings:
     max_body_bytes: int = 1_048_576
     login_attempts: int = 10
     event_retention_days: int = 30
+    live_connections_per_account: int = 20
+    live_connections_per_address: int = 200
     trust_proxy_headers: bool = False
     smtp_url: str = ""
     mail_from: str = ""
@@ -265,6 +290,8 @@ class Settings:
     oidc_providers: tuple[str, ...] = ()
     # The providers named in oidc_providers, read from their FORUM_OIDC_<NAME>_* variables.
     oidc_extra: tuple[OidcProvider, ...] = ()
+    # False when FORUM_BASE_URL was left empty: `serve` derives it from its address.
+    base_url_given: bool = True
 
     @property
     def sign_in_providers(self) -> tuple[OidcProvider, ...]:
@@ -312,8 +339,12 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-    """Build Settings from FORUM_ variables; `overrides` win (used by tests and the CLI)."""
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, existing: bool = False, **overrides: Any
+) -> Settings:
+    """Build Settings from FORUM_ variables; `overrides` win (used by tests and the CLI).
+    With `existing`, a SQLite database that is not there yet is an error (NoDatabase)
+    instead of a new, empty one: nothing is created, not even the data folder."""
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
     for setting in SETTINGS:
@@ -327,10 +358,19 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     values["data_dir"] = data_dir
     if not values["database_url"]:
         values["database_url"] = f"sqlite+aiosqlite:///{data_dir / 'forum.db'}"
-    if not values["secret_key"]:
+    if existing:
+        _check_sqlite_file(values["database_url"], data_dir)
+    if not values["secret_key"] and existing and not (data_dir / "secret_key").exists():
+        # Commands that work on an existing database sign nothing that outlives them:
+        # a key of their own, rather than a new data folder wherever they were run.
+        values["secret_key"] = secrets.token_urlsafe(48)
+    elif not values["secret_key"]:
         values["secret_key"] = _stored_secret_key(data_dir)
     _check_secret_key(values["secret_key"])
     values["base_url"] = str(values["base_url"]).rstrip("/")
+    if not values["base_url"]:
+        # Until `serve` says where it listens (forum_server.web.server.serving_at).
+        values["base_url"], values["base_url_given"] = DEFAULT_BASE_URL, False
     if "oidc_extra" not in overrides:
         values["oidc_extra"] = _oidc_extra(values["oidc_providers"], env)
     _check_oidc(values)
@@ -358,6 +398,25 @@ def _check_oidc(values: dict[str, Any]) -> None:
         for key in ("issuer", "client_id"):
             if not getattr(provider, key):
                 raise SettingsError(f"FORUM_OIDC_{provider.name.upper()}_{key.upper()} is not set")
+
+
+def _check_sqlite_file(url: str, data_dir: Path) -> None:
+    if not url.startswith("sqlite"):
+        return  # a server's database: whether its tables exist is asked of it
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return
+    path = Path(name).expanduser().resolve()
+    if path.is_file():
+        return
+    if path == data_dir / "forum.db":
+        where = f"no database in {data_dir} (FORUM_DATA_DIR)"
+    else:
+        where = f"no database at {path} (FORUM_DATABASE_URL)"
+    raise NoDatabase(
+        f"{where}. Run this command where the data folder is, point FORUM_DATA_DIR at it, "
+        "or create a new database with `forum-server migrate`."
+    )
 
 
 MIN_SECRET_KEY_CHARS = 32

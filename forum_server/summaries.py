@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired
 
 from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
+from typing_extensions import TypedDict
 
 from forum_server.accounts.models import User
 from forum_server.errors import NotFound
@@ -59,6 +60,17 @@ class SummaryVersion(Base):
     )
 
 
+class SummaryJson(TypedDict):
+    session_id: int
+    question_id: int | None
+    question_number: int | None
+    thread_id: int | None
+    body: str
+    html: str
+    updated_at: str
+    updated_by: str | None
+
+
 @dataclass(frozen=True)
 class SummaryView:
     """A running summary as everyone who may see its session reads it."""
@@ -72,7 +84,7 @@ class SummaryView:
     updated_at: datetime
     updated_by: str | None  # display name of whoever wrote the current text
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> SummaryJson:
         return {
             "session_id": self.session_id,
             "question_id": self.question_id,
@@ -85,6 +97,13 @@ class SummaryView:
         }
 
 
+class SummaryVersionJson(TypedDict):
+    id: int
+    body: str
+    written_at: str
+    written_by: str | None
+
+
 @dataclass(frozen=True)
 class SummaryVersionView:
     id: int
@@ -92,7 +111,7 @@ class SummaryVersionView:
     written_at: datetime
     written_by: str | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> SummaryVersionJson:
         return {
             "id": self.id,
             "body": self.body,
@@ -161,14 +180,19 @@ async def summary_for_thread(db: AsyncSession, actor: Actor, thread_id: int) -> 
     return summary_view(row[0], row[1], row[2]) if row else None
 
 
+class SummaryDetailJson(TypedDict):
+    summary: SummaryJson | None
+    versions: NotRequired[list[SummaryVersionJson]]  # for moderators only
+
+
 @dataclass(frozen=True)
 class SummaryDetail:
     summary: SummaryView | None
     versions: list[SummaryVersionView] | None  # newest first; for moderators only
     can_edit: bool
 
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"summary": self.summary.as_json() if self.summary else None}
+    def as_json(self) -> SummaryDetailJson:
+        data: SummaryDetailJson = {"summary": self.summary.as_json() if self.summary else None}
         if self.versions is not None:
             data["versions"] = [v.as_json() for v in self.versions]
         return data

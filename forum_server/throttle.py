@@ -13,6 +13,7 @@ makes the count-then-insert of one key wait for the other transaction's commit.
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -116,3 +117,20 @@ async def drop_hits(session: AsyncSession, table: type[HitTable], ids: Sequence[
     """Un-counts events counted by `take` (an attempt that turned out not to count)."""
     if ids:
         await session.execute(delete(table).where(table.id.in_(ids)))
+
+
+def network_of(client: str | None) -> str:
+    """The network a client is counted by: an IPv4 address itself, an IPv6 address's /64
+    (one subscriber's whole allocation: its addresses are free to pick), and "unknown"
+    for anything else."""
+    if not client:
+        return "unknown"
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

@@ -67,3 +67,67 @@ def test_processes_starting_together_agree_on_one_key(tmp_path: Path):
 def test_bad_values_are_refused_with_the_variable_named(tmp_path: Path, name: str, value: str):
     with pytest.raises(SettingsError, match=name):
         load_settings(environ={"FORUM_DATA_DIR": str(tmp_path), name: value})
+
+
+def test_an_unset_base_url_is_the_address_served_under_any_loopback_name(tmp_path: Path):
+    from forum_server.web.server import serving_at
+
+    settings = load_settings(environ={"FORUM_DATA_DIR": str(tmp_path)})
+    assert settings.base_url_given is False
+    served, warning = serving_at(settings, "127.0.0.1", 8201)
+    assert warning is None
+    assert served.base_url == "http://127.0.0.1:8201"
+    assert served.origins == {
+        "http://127.0.0.1:8201",
+        "http://localhost:8201",
+        "http://[::1]:8201",
+    }
+    everywhere, _ = serving_at(settings, "0.0.0.0", 8000)
+    assert everywhere.base_url == "http://127.0.0.1:8000"
+    assert "http://localhost:8000" in everywhere.origins
+    # A machine's own network address is no loopback: only that address is trusted.
+    lan, _ = serving_at(settings, "192.0.2.10", 8000)
+    assert lan.origins == {"http://192.0.2.10:8000"}
+
+
+def test_a_base_url_that_differs_from_the_address_served_is_reported(tmp_path: Path):
+    from forum_server.web.server import serving_at
+
+    environ = {"FORUM_DATA_DIR": str(tmp_path), "FORUM_BASE_URL": "http://127.0.0.1:8000/"}
+    settings = load_settings(environ=environ)
+    assert settings.base_url_given is True
+    same, warning = serving_at(settings, "127.0.0.1", 8000)
+    assert same == settings and warning is None
+    kept, warning = serving_at(settings, "127.0.0.1", 8201)
+    assert kept.base_url == "http://127.0.0.1:8000" and kept.origins == {"http://127.0.0.1:8000"}
+    assert warning is not None
+    assert "FORUM_BASE_URL is http://127.0.0.1:8000" in warning
+    assert "http://127.0.0.1:8201" in warning
+
+
+def test_commands_on_an_existing_database_create_nothing(tmp_path: Path):
+    from forum_server.settings import NoDatabase
+
+    data_dir = tmp_path / "elsewhere" / "forum-data"
+    with pytest.raises(NoDatabase, match=f"no database in {data_dir}"):
+        load_settings(environ={"FORUM_DATA_DIR": str(data_dir)}, existing=True)
+    missing = tmp_path / "missing.db"
+    with pytest.raises(NoDatabase, match=f"no database at {missing}"):
+        load_settings(
+            environ={
+                "FORUM_DATA_DIR": str(data_dir),
+                "FORUM_DATABASE_URL": f"sqlite+aiosqlite:///{missing}",
+            },
+            existing=True,
+        )
+    assert not (tmp_path / "elsewhere").exists() and not missing.exists()
+    # A server's database is there or not: asked of the server, not of the file system.
+    settings = load_settings(
+        environ={
+            "FORUM_DATA_DIR": str(data_dir),
+            "FORUM_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1/forum",
+        },
+        existing=True,
+    )
+    assert len(settings.secret_key) >= 32
+    assert not (tmp_path / "elsewhere").exists()

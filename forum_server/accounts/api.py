@@ -14,15 +14,18 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
+from typing_extensions import TypedDict
 
 from forum_server.accounts import email_confirmation, management, password_reset, service
+from forum_server.accounts.management import AccountView
 from forum_server.accounts.password_reset import ResetPassword, ResetRequest
-from forum_server.accounts.queries import get_user
+from forum_server.accounts.queries import UserView, get_user
 from forum_server.accounts.schemas import ConfirmationCreate, TokenCreate, UserCreate
 from forum_server.policy import require_signed_in
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of, bearer_token, client_address
 from forum_server.web.context import app_context
+from forum_server.web.shapes import ListOf
 
 api = ApiRouter()
 
@@ -34,6 +37,7 @@ api = ApiRouter()
     body=TokenCreate,
     status=201,
     auth="none",
+    response=service.IssuedToken,
 )
 async def create_token(request: Request) -> Response:
     ctx = app_context(request)
@@ -47,14 +51,19 @@ async def create_token(request: Request) -> Response:
     return json_response(issued.as_json(), status=201)
 
 
-@api.route("DELETE", "/tokens/current", summary="Revoke the token used for this request")
+@api.route(
+    "DELETE",
+    "/tokens/current",
+    summary="Revoke the token used for this request",
+    status=204,
+)
 async def revoke_current_token(request: Request) -> Response:
     actor = await actor_of(request)
     await service.revoke_own_api_token(app_context(request).db, actor, bearer_token(request))
     return Response(status_code=204)
 
 
-@api.route("GET", "/me", summary="The signed-in user")
+@api.route("GET", "/me", summary="The signed-in user", response=UserView)
 async def me(request: Request) -> Response:
     user_id = require_signed_in(await actor_of(request))
     async with app_context(request).db.read() as session:
@@ -69,6 +78,7 @@ async def me(request: Request) -> Response:
     body=UserCreate,
     status=201,
     auth="optional",
+    response=UserView,
 )
 async def create_user(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -83,7 +93,13 @@ async def create_user(request: Request) -> Response:
     return json_response(user.as_json(), status=201)
 
 
-@api.route("GET", "/users", summary="Every account (the secretariat)", query=("after", "limit"))
+@api.route(
+    "GET",
+    "/users",
+    summary="Every account (the secretariat)",
+    query=("after", "limit"),
+    response=ListOf(AccountView),
+)
 async def list_users(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as session:
@@ -100,6 +116,7 @@ async def list_users(request: Request) -> Response:
     "POST",
     "/users/{user_id:int}/deactivate",
     summary="Deactivate an account: its sign-ins, API tokens and live connections end",
+    response=AccountView,
 )
 async def deactivate(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -107,11 +124,20 @@ async def deactivate(request: Request) -> Response:
     return json_response(account.as_json())
 
 
-@api.route("POST", "/users/{user_id:int}/reactivate", summary="Reactivate an account")
+@api.route(
+    "POST",
+    "/users/{user_id:int}/reactivate",
+    summary="Reactivate an account",
+    response=AccountView,
+)
 async def reactivate(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     account = await management.reactivate_user(ctx.db, actor, path_int(request, "user_id"))
     return json_response(account.as_json())
+
+
+class LinkSentJson(TypedDict):
+    sent_to: str
 
 
 @api.route(
@@ -119,11 +145,13 @@ async def reactivate(request: Request) -> Response:
     "/me/email-confirmation",
     summary="Send the signed-in user a link confirming their e-mail address",
     status=202,
+    response=LinkSentJson,
 )
 async def request_link(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     mail = await email_confirmation.request_link(ctx.db, ctx.settings, actor)
-    return json_response({"sent_to": mail.to}, status=202)
+    answer: LinkSentJson = {"sent_to": mail.to}
+    return json_response(answer, status=202)
 
 
 @api.route(
@@ -132,6 +160,7 @@ async def request_link(request: Request) -> Response:
     summary="Confirm an e-mail address with the token of the link sent to it",
     body=ConfirmationCreate,
     auth="none",
+    response=UserView,
 )
 async def confirm(request: Request) -> Response:
     ctx = app_context(request)
@@ -148,13 +177,14 @@ async def confirm(request: Request) -> Response:
     body=ResetRequest,
     status=202,
     auth="none",
+    response=password_reset.ResetAsked,
 )
 async def request_reset(request: Request) -> Response:
     ctx = app_context(request)
     data = await parse_body(request, ResetRequest)
     client = client_address(request, ctx.settings)
     asked = await password_reset.request_reset(ctx.db, ctx.settings.secret_key, data, client=client)
-    return json_response({"message": asked.message}, status=202)
+    return json_response(asked.as_json(), status=202)
 
 
 @api.route(
@@ -163,6 +193,7 @@ async def request_reset(request: Request) -> Response:
     summary="Choose a new password with the link's token (ends every sign-in)",
     body=ResetPassword,
     auth="none",
+    response=UserView,
 )
 async def reset(request: Request) -> Response:
     ctx = app_context(request)

@@ -9,20 +9,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server import audit
 from forum_server.accounts import credentials
 from forum_server.accounts.models import User
+from forum_server.accounts.queries import find_user_by_email
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, NotFound
 from forum_server.moderation.guard import refusals_audited
 from forum_server.policy import Actor, check_may_manage_accounts
 
 MAX_PAGE = 200
+
+
+class AccountJson(TypedDict):
+    id: int
+    email: str
+    display_name: str
+    is_secretariat: bool
+    active: bool
+    email_verified: bool
+    created_at: str
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,7 @@ class AccountView:
             created_at=user.created_at,
         )
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> AccountJson:
         return {
             "id": self.id,
             "email": self.email,
@@ -83,7 +94,7 @@ async def list_accounts(
 
 async def find_account(session: AsyncSession, actor: Actor, email: str) -> AccountView:
     check_may_manage_accounts(actor)
-    user = await session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = await find_user_by_email(session, email)
     if user is None:
         raise NotFound("No account has this e-mail address.")
     return AccountView.of(user)

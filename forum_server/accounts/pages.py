@@ -15,7 +15,7 @@ from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
 from forum_server.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from forum_server.mail import watching
-from forum_server.policy import check_can_create_user, require_signed_in
+from forum_server.policy import check_may_create_user, require_signed_in
 from forum_server.web.auth import (
     SESSION_COOKIE,
     actor_of,
@@ -78,7 +78,7 @@ async def logout(request: Request) -> Response:
 async def register_page(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     registration_open = ctx.settings.registration_open
-    check_can_create_user(actor, registration_open=registration_open, as_secretariat=False)
+    check_may_create_user(actor, registration_open=registration_open, as_secretariat=False)
     if request.method == "GET":
         return await _register_form(request, {}, {})
     form = await read_form(request)
@@ -112,7 +112,7 @@ async def _profile_page(
     request: Request, user_id: int, status: int = 200, **extra: Any
 ) -> Response:
     """The profile page: the user's profile form (or the one they sent, with `form`),
-    their sign-in methods, what they follow by e-mail and the password form."""
+    their sign-in methods and the password form."""
     ctx = app_context(request)
     async with ctx.db.read() as session:
         user = await get_user(session, user_id)

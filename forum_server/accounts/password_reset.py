@@ -17,6 +17,7 @@ from datetime import timedelta
 from itsdangerous import BadData, URLSafeTimedSerializer
 from pydantic import EmailStr, Field, field_validator
 from sqlalchemy import func, select
+from typing_extensions import TypedDict
 
 from forum_server.accounts import credentials
 from forum_server.accounts.email_confirmation import mark_verified
@@ -50,6 +51,10 @@ class ResetPassword(Input):
     password: str = Field(min_length=1, max_length=1000)
 
 
+class ResetAskedJson(TypedDict):
+    message: str
+
+
 @dataclass(frozen=True)
 class ResetAsked:
     """The one answer to every request (it says nothing about the address)."""
@@ -58,6 +63,9 @@ class ResetAsked:
         "If an account has this address, a link to choose a new password is on its way "
         "to it; it works once, within the hour."
     )
+
+    def as_json(self) -> ResetAskedJson:
+        return {"message": self.message}
 
 
 def _fingerprint(password_hash: str | None) -> str:

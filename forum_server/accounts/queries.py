@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server.accounts.models import OidcIdentity, User
 from forum_server.errors import NotFound
+
+
+class UserJson(TypedDict):
+    id: int
+    email: str
+    display_name: str
+    country: str | None
+    region: str | None
+    organization: str | None
+    affiliation: str | None
+    gender: str | None
+    is_secretariat: bool
+    email_verified: bool
 
 
 @dataclass(frozen=True)
@@ -44,7 +57,7 @@ class UserView:
             email_verified=user.email_verified_at is not None,
         )
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> UserJson:
         """The user as API.md describes it. Gender is personal: shown to its owner only."""
         return {
             "id": self.id,

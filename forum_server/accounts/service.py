@@ -6,15 +6,16 @@ transaction; add_user is the body that invitations and single sign-on compose.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from typing_extensions import TypedDict
 
 from forum_server.accounts import credentials, email_confirmation, throttle
 from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import User
 from forum_server.accounts.passwords import hash_password, password_problem, verify_password
 from forum_server.accounts.queries import (
+    UserJson,
     UserView,
     find_user_by_email,
     normalize_email,
@@ -34,7 +35,7 @@ from forum_server.errors import Conflict, Invalid, NotFound, Unauthorized
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
-    check_can_create_user,
+    check_may_create_user,
     check_may_sign_in,
     require_signed_in,
 )
@@ -59,7 +60,7 @@ async def create_user(
     their address, made with the `confirmation` settings (the routes pass them; the
     command line makes confirmed accounts). Raises Forbidden/Unauthorized, Invalid
     (password) or Conflict `email_taken`."""
-    check_can_create_user(
+    check_may_create_user(
         actor, registration_open=registration_open, as_secretariat=data.is_secretariat
     )
     async with db.write() as uow:
@@ -183,12 +184,17 @@ async def _own_user(uow: UnitOfWork, actor: Actor) -> User:
     return user
 
 
+class IssuedTokenJson(TypedDict):
+    token: str
+    user: UserJson
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: str  # shown once
     user: UserView
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> IssuedTokenJson:
         return {"token": self.token, "user": self.user.as_json()}
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
-from forum_server.moderation.admission import active_suspension
 from forum_server.policy import Standing
+from forum_server.rooms.admission import active_suspension
 
 
 async def standing_of(session: AsyncSession, user: User) -> Standing:

@@ -57,9 +57,12 @@ class Connection:
         actor: Actor,
         credential: Credential | None = None,
         config: LiveConfig | None = None,
+        network: str = "unknown",
     ) -> None:
         self.actor = actor
         self.credential = credential
+        # Where it comes from (an IPv4 address or an IPv6 /64), for the per-client cap.
+        self.network = network
         self.config = config or LiveConfig()
         self.subscriptions: dict[int, Subscription] = {}
         self.limiter = FrameLimiter(self.config.rate, self.config.burst)

@@ -26,7 +26,8 @@ from forum_server.live.connection import Connection, Credential
 from forum_server.live.hub import Hub
 from forum_server.live.ratelimit import Verdict
 from forum_server.settings import Settings
-from forum_server.web.auth import SESSION_COOKIE, actor_of, bearer_token
+from forum_server.throttle import network_of
+from forum_server.web.auth import SESSION_COOKIE, actor_of, bearer_token, client_address
 from forum_server.web.context import app_context
 from forum_server.web.server import SEND_NOW
 
@@ -52,9 +53,14 @@ async def live_endpoint(websocket: WebSocket) -> None:
     if credential is not None and credential.kind == "cookie" and not actor.signed_in:
         credential = None  # a stale cookie: a guest, with nothing to re-check
     await websocket.accept()
-    connection = Connection(actor, credential, hub.config)
+    network = network_of(client_address(websocket, settings))
+    connection = Connection(actor, credential, hub.config, network)
     connection.write_now = websocket.scope.get("extensions", {}).get(SEND_NOW)
-    hub.attach(connection)
+    hub.attach(
+        connection,
+        per_account=settings.live_connections_per_account,
+        per_network=settings.live_connections_per_address,
+    )
     try:
         await _serve(websocket, hub, connection, settings)
     finally:

@@ -2,7 +2,8 @@
 
 One task wakes on every broker notice and at least every `poll_interval` (so a lost
 notice only delays delivery), reads the events after its position and hands each
-to `deliver`, moving the position past it. The position only moves under `lock`,
+to `deliver` as `prepare` rebuilt it (posts as they are now; None: for nobody),
+moving the position past it. The position only moves under `lock`,
 which the hub also holds while setting up a subscription: replay covers up to the
 position, live delivery everything after it.
 """
@@ -30,12 +31,14 @@ class Feed:
         broker: Broker,
         config: LiveConfig,
         deliver: Callable[[Event], Awaitable[None]],
+        prepare: Callable[[list[Event]], Awaitable[list[Event | None]]],
     ) -> None:
         self.db = db
         self.broker = broker
         self.config = config
         self.lock = asyncio.Lock()
         self._deliver = deliver
+        self._prepare = prepare
         self._position = 0
         self._gaps: dict[int, float] = {}  # first missing id → when first seen
         self._gap_pending = False
@@ -108,8 +111,10 @@ class Feed:
                         session, self._position, limit=self.config.batch_size
                     )
                 ready = self._ready(events)
-                for event in ready:
-                    await self._deliver(event)
+                prepared = await self._prepare(ready) if ready else []
+                for event, sendable in zip(ready, prepared, strict=True):
+                    if sendable is not None:
+                        await self._deliver(sendable)
                     self._position = event.id
                 if self._gaps:
                     self._gaps = {gap: t for gap, t in self._gaps.items() if gap > self._position}

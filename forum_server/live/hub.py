@@ -18,6 +18,9 @@ lookup, not 2,000); every event that changes access empties that cache, and each
 shared answer carries the feed position it is at least as fresh as, so the rules
 above still decide whether it may be applied.
 
+Post events go out as the post is now (`live/posts.py`), live and replayed alike:
+a post hidden or edited since an event was written is never sent as it was.
+
 Dispatch is per event, not per connection: whether an event may be sent is decided
 once per distinct access (all guests share one, all plain members another…), and the
 one serialized frame is queued on each connection without awaiting.
@@ -28,14 +31,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
 from forum_server.broker import Broker
 from forum_server.db import Database
 from forum_server.events import ACCESS_EVENTS, Event, EventRecord
-from forum_server.live import protocol
+from forum_server.live import posts, protocol
 from forum_server.live.access import load_access, may_receive, public_event
 from forum_server.live.config import LiveConfig
 from forum_server.live.connection import Connection, Subscription
@@ -43,17 +47,23 @@ from forum_server.live.feed import Feed
 from forum_server.live.retention import event_id_range, needs_resync
 from forum_server.policy import Actor, SessionAccess
 
+K = TypeVar("K")
+
 
 class Hub:
     def __init__(self, db: Database, broker: Broker, config: LiveConfig | None = None) -> None:
         self.db = db
         self.broker = broker
         self.config = config or LiveConfig()
-        self._feed = Feed(db, broker, self.config, self._dispatch)
+        self._feed = Feed(db, broker, self.config, self._dispatch, self._current)
         self._lock = self._feed.lock
         self._connections: set[Connection] = set()
+        # Open connections per account and per network, for the per-client caps.
+        self._per_account: Counter[int] = Counter()
+        self._per_network: Counter[str] = Counter()
         self._by_session: dict[int, dict[Subscription, None]] = {}  # ordered sets
-        self._frames: OrderedDict[int, str] = OrderedDict()
+        # Event id → (the payload it was built from, the frame).
+        self._frames: OrderedDict[int, tuple[dict[str, Any], str]] = OrderedDict()
         # Per space, the id of the last event that changed access to it.
         self._access_changed: dict[int, int] = {}
         # (actor, session) → (feed position before the lookup, when, the lookup).
@@ -91,17 +101,34 @@ class Hub:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._drained.wait(), self.config.close_timeout)
 
-    def attach(self, connection: Connection) -> None:
+    def attach(self, connection: Connection, *, per_account: int = 0, per_network: int = 0) -> None:
+        """Take the connection on, unless the server is stopping (1012) or its account
+        or network already holds `per_account` / `per_network` connections here (4429;
+        0: no cap)."""
         if self._stopping:
             connection.close(protocol.CLOSE_RESTART, "service restart")
             return
+        user_id = connection.actor.user_id
+        if (user_id is not None and 0 < per_account <= self._per_account[user_id]) or (
+            0 < per_network <= self._per_network[connection.network]
+        ):
+            connection.close(protocol.CLOSE_TOO_MANY, "too many connections")
+            return
         self._connections.add(connection)
+        if user_id is not None:
+            self._per_account[user_id] += 1
+        self._per_network[connection.network] += 1
 
     def detach(self, connection: Connection) -> None:
         """Forget the connection and all it follows (idempotent)."""
         for subscription in list(connection.subscriptions.values()):
             self._remove(subscription)
-        self._connections.discard(connection)
+        if connection in self._connections:
+            self._connections.discard(connection)
+            # Counted under the account it was attached with (re-checks keep the user).
+            if connection.actor.user_id is not None:
+                _release(self._per_account, connection.actor.user_id)
+            _release(self._per_network, connection.network)
         if self._stopping and not self._connections:
             self._drained.set()
 
@@ -279,7 +306,12 @@ class Hub:
         )
         async with self.db.read() as session:
             events = [Event.from_record(row) for row in (await session.scalars(query)).all()]
-        return events[:limit], len(events) <= limit
+        complete = len(events) <= limit
+        sendable = await self._current(events[:limit])
+        return [event for event in sendable if event is not None], complete
+
+    async def _current(self, events: list[Event]) -> list[Event | None]:
+        return await posts.current(self.db, events)
 
     def close_connections_of_ended_user(self, event: Event) -> None:
         """A deactivated or site-wide suspended user's sockets close at once (4401), in
@@ -349,12 +381,20 @@ class Hub:
             self._apply(subscription, fresh[key])
 
     def _frame_of(self, event: Event, *, keep: bool) -> str:
-        """The event's wire form, serialized once and shared by every connection."""
-        frame = self._frames.get(event.id)
-        if frame is None:
-            frame = event.frame
-            if keep:
-                self._frames[event.id] = frame
-                if len(self._frames) > self.config.frame_cache:
-                    self._frames.popitem(last=False)
+        """The event's wire form, serialized once and shared by every connection (a
+        replay reuses it only while the post it carries has not changed since)."""
+        cached = self._frames.get(event.id)
+        if cached is not None and cached[0] == event.data:
+            return cached[1]
+        frame = event.frame
+        if keep:
+            self._frames[event.id] = (event.data, frame)
+            if len(self._frames) > self.config.frame_cache:
+                self._frames.popitem(last=False)
         return frame
+
+
+def _release(counter: Counter[K], key: K) -> None:
+    counter[key] -= 1
+    if counter[key] <= 0:
+        del counter[key]

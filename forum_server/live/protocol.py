@@ -26,6 +26,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
+from forum_server.schemas import MAX_EVENT_ID, MAX_ID
+
 # Close codes. 1xxx are the standard ones; 4xxx ours (4000 + the nearest HTTP status).
 CLOSE_NORMAL = 1000
 CLOSE_POLICY = 1008  # kept sending faster than the rate limit allows
@@ -35,8 +37,7 @@ CLOSE_RESTART = 1012  # the server is going away: reconnect (with `after`)
 CLOSE_TOO_SLOW = 4008  # stopped reading; reconnect with `after`
 CLOSE_SIGNED_OUT = 4401  # the sign-in or token ended while connected
 CLOSE_FORBIDDEN_ORIGIN = 4403  # only ever sent before accepting (the client sees HTTP 403)
-
-MAX_ID = 2**63 - 1
+CLOSE_TOO_MANY = 4429  # this account or address already holds as many connections as allowed
 
 # A session the caller may not see is refused exactly like one that does not exist.
 NOT_FOUND = ("not_found", "No such session.")
@@ -83,7 +84,7 @@ def parse(text: str) -> Request:
         return Ping()
     if kind == "subscribe":
         after = body.get("after")
-        if after is not None and not _is_id(after, minimum=0):
+        if after is not None and not _is_id(after, minimum=0, maximum=MAX_EVENT_ID):
             raise ProtocolError("invalid", "after must be a non-negative integer.", field="after")
         return Subscribe(_session_id(body), after)
     if kind == "unsubscribe":
@@ -95,14 +96,14 @@ def parse(text: str) -> Request:
 
 def _session_id(body: dict[str, Any]) -> int:
     value = body.get("session_id")
-    if not _is_id(value, minimum=1):
+    if not _is_id(value, minimum=1, maximum=MAX_ID):
         raise ProtocolError("invalid", "session_id must be a positive integer.", field="session_id")
     return value
 
 
-def _is_id(value: object, *, minimum: int) -> TypeGuard[int]:
+def _is_id(value: object, *, minimum: int, maximum: int) -> TypeGuard[int]:
     # bool is an int subclass; `true` is not an id.
-    return isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= MAX_ID
+    return isinstance(value, int) and not isinstance(value, bool) and minimum <= value <= maximum
 
 
 def _frame(body: dict[str, Any]) -> str:

@@ -7,21 +7,28 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from forum_server.mail import outbox, watching
-from forum_server.mail.watching import WatchCreate, WatchTarget
+from forum_server.mail.outbox import FailedMessage
+from forum_server.mail.watching import WatchCreate, WatchTarget, WatchView
 from forum_server.schemas import validate
 from forum_server.web.api import ApiRouter, json_response, parse_body
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
+from forum_server.web.shapes import ListOf
 
 api = ApiRouter()
 
 _KINDS = {"sessions": "session_id", "threads": "thread_id"}
 
 
-@api.route("GET", "/me/watches", summary="What the signed-in user follows by e-mail")
+@api.route(
+    "GET",
+    "/me/watches",
+    summary="What the signed-in user follows by e-mail",
+    response=ListOf(WatchView),
+)
 async def list_watches(request: Request) -> Response:
     views = await watching.my_watches(app_context(request).db, await actor_of(request))
-    return json_response({"watches": [view.as_json() for view in views]})
+    return json_response({"items": [view.as_json() for view in views], "next": None})
 
 
 @api.route(
@@ -29,6 +36,7 @@ async def list_watches(request: Request) -> Response:
     "/me/watches",
     summary="Follow a session or thread by e-mail: every post, a daily digest, or nothing",
     body=WatchCreate,
+    response=WatchView,
 )
 async def watch(request: Request) -> Response:
     actor = await actor_of(request)
@@ -41,6 +49,7 @@ async def watch(request: Request) -> Response:
     "DELETE",
     "/me/watches/{kind}/{target_id:int}",
     summary="Stop e-mail about a session or thread (kind: sessions or threads)",
+    response=WatchView,
 )
 async def unwatch(request: Request) -> Response:
     actor = await actor_of(request)
@@ -51,8 +60,11 @@ async def unwatch(request: Request) -> Response:
 
 
 @api.route(
-    "GET", "/mail/failures", summary="Messages the mail relay refused for good (secretariat)"
+    "GET",
+    "/mail/failures",
+    summary="Messages the mail relay refused for good (secretariat)",
+    response=ListOf(FailedMessage),
 )
 async def failures(request: Request) -> Response:
     found = await outbox.mail_failures(app_context(request).db, await actor_of(request))
-    return json_response({"failures": [failure.as_json() for failure in found]})
+    return json_response({"items": [failure.as_json() for failure in found], "next": None})

@@ -236,7 +236,9 @@ async def _hold_for_moderators(uow: UnitOfWork, session_id: int, post_id: int, k
     space = await _space_of(uow, session_id)
     if space is None:
         return
-    moderators = set(await uow.session.scalars(session_moderators_query(space.id, session_id)))
+    moderators = set(
+        await uow.session.scalars(session_moderators_query(space.id, space.visibility, session_id))
+    )
     off = await _choices(uow, "moderation", 0)
     uow.session.add_all(
         ModerationItem(user_id=u, kind=kind, post_id=post_id, session_id=session_id)

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server.db import Database, UnitOfWork
 from forum_server.mail.models import OutboxMessage
@@ -183,6 +184,15 @@ def _values(message: Claimed, outcome: str, error: str | None) -> dict[str, Any]
     return values
 
 
+class FailedJson(TypedDict):
+    id: int
+    to: str
+    kind: str
+    attempts: int
+    error: str
+    created_at: str
+
+
 @dataclass(frozen=True)
 class FailedMessage:
     id: int
@@ -193,7 +203,7 @@ class FailedMessage:
     created_at: datetime
     last_tried_at: datetime
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> FailedJson:
         return {
             "id": self.id,
             "to": self.to,

@@ -16,6 +16,7 @@ from pydantic import model_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
@@ -54,6 +55,15 @@ class WatchCreate(WatchTarget):
     level: Level = "post"
 
 
+class WatchJson(TypedDict):
+    target_type: str
+    target_id: int
+    level: str
+    title: str
+    link: str
+    default: bool
+
+
 @dataclass(frozen=True)
 class WatchView:
     target_type: str
@@ -63,7 +73,7 @@ class WatchView:
     link: str
     default: bool = False  # followed because of a default, not a choice
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> WatchJson:
         return {
             "target_type": self.target_type,
             "target_id": self.target_id,

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
+from typing_extensions import TypedDict
 
 from forum_server.db import Database
 from forum_server.moderation import (
@@ -29,10 +30,12 @@ from forum_server.moderation.schemas import (
     SuspensionCreate,
 )
 from forum_server.policy import Actor
-from forum_server.summaries import SummaryView, summary_detail
+from forum_server.rooms.posts_view import PostView
+from forum_server.summaries import SummaryDetail, SummaryView, summary_detail
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
+from forum_server.web.shapes import ListOf
 
 api = ApiRouter()
 
@@ -47,6 +50,7 @@ AUDIT_QUERY = ("action", "actor", "since", "until", "after", "limit", "format")
     "/moderation/queue",
     summary="Posts awaiting review and open flags where the caller moderates",
     query=("space",),
+    response=queries.Queue,
 )
 async def queue(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -69,11 +73,16 @@ def _post_action_route(action: PostAction) -> None:
 
     endpoint.__name__ = action.name  # the OpenAPI operation id
     path = f"/posts/{{post_id:int}}/{action.name}"
-    api.route("POST", path, summary=action.summary, body=action.body)(endpoint)
+    api.route("POST", path, summary=action.summary, body=action.body, response=PostView)(endpoint)
 
 
 for _action in POST_ACTIONS.values():
     _post_action_route(_action)
+
+
+class LockJson(TypedDict):
+    id: int
+    locked: bool
 
 
 async def _lock(request: Request, locked: bool) -> Response:
@@ -81,16 +90,27 @@ async def _lock(request: Request, locked: bool) -> Response:
     data = await parse_body(request, OptionalReason)
     thread_id = path_int(request, "thread_id")
     state = await posts.set_lock(ctx.db, actor, thread_id, locked, data.reason)
-    return json_response({"id": thread_id, "locked": state})
+    answer: LockJson = {"id": thread_id, "locked": state}
+    return json_response(answer)
 
 
-@api.route("POST", "/threads/{thread_id:int}/lock", summary="Lock a thread", body=OptionalReason)
+@api.route(
+    "POST",
+    "/threads/{thread_id:int}/lock",
+    summary="Lock a thread",
+    body=OptionalReason,
+    response=LockJson,
+)
 async def lock(request: Request) -> Response:
     return await _lock(request, True)
 
 
 @api.route(
-    "POST", "/threads/{thread_id:int}/unlock", summary="Unlock a thread", body=OptionalReason
+    "POST",
+    "/threads/{thread_id:int}/unlock",
+    summary="Unlock a thread",
+    body=OptionalReason,
+    response=LockJson,
 )
 async def unlock(request: Request) -> Response:
     return await _lock(request, False)
@@ -113,13 +133,25 @@ async def flag(request: Request) -> Response:
     return json_response(receipt.as_json(), status=201)
 
 
-@api.route("POST", "/flags/{flag_id:int}/dismiss", summary="Dismiss a flag", body=Empty)
+class DismissedJson(TypedDict):
+    id: int
+    status: str
+
+
+@api.route(
+    "POST",
+    "/flags/{flag_id:int}/dismiss",
+    summary="Dismiss a flag",
+    body=Empty,
+    response=DismissedJson,
+)
 async def dismiss(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     await parse_body(request, Empty)
     flag_id = path_int(request, "flag_id")
     await flags.dismiss_flag(ctx.db, actor, flag_id)
-    return json_response({"id": flag_id, "status": "dismissed"})
+    answer: DismissedJson = {"id": flag_id, "status": "dismissed"}
+    return json_response(answer)
 
 
 # --- suspensions -------------------------------------------------------------------
@@ -131,6 +163,7 @@ async def dismiss(request: Request) -> Response:
     summary="Suspend a user from posting in the space",
     body=SuspensionCreate,
     status=201,
+    response=suspensions.SuspensionView,
 )
 async def suspend(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -140,7 +173,11 @@ async def suspend(request: Request) -> Response:
 
 
 @api.route(
-    "GET", "/spaces/{slug}/suspensions", summary="The space's suspensions", query=("active",)
+    "GET",
+    "/spaces/{slug}/suspensions",
+    summary="The space's suspensions",
+    query=("active",),
+    response=ListOf(suspensions.SuspensionView),
 )
 async def list_space_suspensions(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -152,7 +189,12 @@ async def list_space_suspensions(request: Request) -> Response:
     return json_response({"items": [s.as_json() for s in found], "next": None})
 
 
-@api.route("DELETE", "/spaces/{slug}/suspensions/{suspension_id:int}", summary="Lift a suspension")
+@api.route(
+    "DELETE",
+    "/spaces/{slug}/suspensions/{suspension_id:int}",
+    summary="Lift a suspension",
+    response=suspensions.SuspensionView,
+)
 async def lift(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     view = await suspensions.lift_in_space(
@@ -167,6 +209,7 @@ async def lift(request: Request) -> Response:
     summary="Suspend a user everywhere (secretariat)",
     body=SuspensionCreate,
     status=201,
+    response=suspensions.SuspensionView,
 )
 async def suspend_everywhere(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -175,7 +218,13 @@ async def suspend_everywhere(request: Request) -> Response:
     return json_response(view.as_json(), status=201)
 
 
-@api.route("GET", "/suspensions", summary="Site-wide suspensions", query=("active",))
+@api.route(
+    "GET",
+    "/suspensions",
+    summary="Site-wide suspensions",
+    query=("active",),
+    response=ListOf(suspensions.SuspensionView),
+)
 async def list_site_suspensions(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     active = request.query_params.get("active") in {"1", "true"}
@@ -184,7 +233,12 @@ async def list_site_suspensions(request: Request) -> Response:
     return json_response({"items": [s.as_json() for s in found], "next": None})
 
 
-@api.route("DELETE", "/suspensions/{suspension_id:int}", summary="Lift a site-wide suspension")
+@api.route(
+    "DELETE",
+    "/suspensions/{suspension_id:int}",
+    summary="Lift a site-wide suspension",
+    response=suspensions.SuspensionView,
+)
 async def lift_everywhere(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     view = await suspensions.lift_site_wide(ctx.db, actor, path_int(request, "suspension_id"))
@@ -217,10 +271,16 @@ def _summary_routes(
     # Named per target: the OpenAPI operation ids come from the names.
     read_summary.__name__ = f"{target}_summary"
     write_summary.__name__ = f"write_{target}_summary"
-    api.route("GET", path, summary=f"A {label}'s summary", auth="optional")(read_summary)
-    api.route("PUT", path, summary=f"Write a {label}'s running summary", body=SummaryWrite)(
-        write_summary
+    api.route("GET", path, summary=f"A {label}'s summary", auth="optional", response=SummaryDetail)(
+        read_summary
     )
+    api.route(
+        "PUT",
+        path,
+        summary=f"Write a {label}'s running summary",
+        body=SummaryWrite,
+        response=SummaryView,
+    )(write_summary)
 
 
 _summary_routes("session", "session", summaries.write_session_summary)
@@ -230,7 +290,12 @@ _summary_routes("question", "guiding question", summaries.write_question_summary
 # --- holding rules -----------------------------------------------------------------
 
 
-@api.route("GET", "/spaces/{slug}/moderation", summary="What the space holds for review")
+@api.route(
+    "GET",
+    "/spaces/{slug}/moderation",
+    summary="What the space holds for review",
+    response=holding.HoldingView,
+)
 async def get_holding(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
@@ -243,6 +308,7 @@ async def get_holding(request: Request) -> Response:
     "/spaces/{slug}/moderation",
     summary="Change what the space holds for review",
     body=SettingsUpdate,
+    response=holding.HoldingView,
 )
 async def put_holding(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -271,7 +337,13 @@ def _limits(request: Request) -> tuple[int, int]:
     return query_int(request, "after") or 0, min(limit, auditlog.MAX_PAGE)
 
 
-@api.route("GET", "/spaces/{slug}/audit", summary="The space's audit log", query=AUDIT_QUERY)
+@api.route(
+    "GET",
+    "/spaces/{slug}/audit",
+    summary="The space's audit log",
+    query=AUDIT_QUERY,
+    response=ListOf(auditlog.AuditRow),
+)
 async def space_audit(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug = request.path_params["slug"]
@@ -282,7 +354,13 @@ async def space_audit(request: Request) -> Response:
     return _audit_response(page, request, f"audit-{slug}")
 
 
-@api.route("GET", "/audit", summary="The whole audit log (secretariat)", query=AUDIT_QUERY)
+@api.route(
+    "GET",
+    "/audit",
+    summary="The whole audit log (secretariat)",
+    query=AUDIT_QUERY,
+    response=ListOf(auditlog.AuditRow),
+)
 async def site_audit(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     after, limit = _limits(request)

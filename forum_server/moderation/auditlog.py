@@ -14,16 +14,18 @@ from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server.audit import AuditEntry
 from forum_server.errors import Invalid
 from forum_server.policy import (
     Actor,
+    check_may_read_space_audit,
     load_space,
     require_caller,
-    require_may_read_space_audit,
     require_secretariat,
 )
+from forum_server.schemas import MAX_ID, parse_id
 from forum_server.spreadsheet import safe_cell
 from forum_server.times import utc_time
 
@@ -55,11 +57,12 @@ class AuditFilters:
         """The filters of a request's query (the API and the page take the same);
         Invalid naming the parameter for a value that is not a number or a time."""
         actor = params.get("actor", "").strip()
-        if actor and not (actor.isascii() and actor.isdigit() and len(actor) < 18):
-            raise Invalid("actor must be a whole number.", field="actor")
+        actor_id = parse_id(actor) if actor else None
+        if actor and actor_id is None:
+            raise Invalid(f"actor must be a whole number from 1 to {MAX_ID}.", field="actor")
         return cls(
             action=params.get("action", "").strip() or None,
-            actor_id=int(actor) if actor else None,
+            actor_id=actor_id,
             since=_time(params, "since"),
             until=_time(params, "until"),
         )
@@ -68,8 +71,29 @@ class AuditFilters:
 def _time(params: Mapping[str, str], name: str) -> datetime | None:
     try:
         return utc_time(params.get(name, ""))
-    except ValueError:
-        raise Invalid(f"{name}: use an ISO 8601 date or time.", field=name) from None
+    except ValueError as exc:  # not a time, or outside the years any time may take
+        raise Invalid(f"{name}: {exc}", field=name) from None
+
+
+class AuditActorJson(TypedDict):
+    id: int | None
+    display_name: str
+
+
+class AuditTargetJson(TypedDict):
+    type: str
+    id: int | None
+
+
+class AuditRowJson(TypedDict):
+    id: int
+    at: str
+    actor: AuditActorJson
+    space_id: int | None
+    action: str
+    target: AuditTargetJson
+    reason: str | None
+    details: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -85,7 +109,7 @@ class AuditRow:
     reason: str | None
     details: dict[str, Any]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> AuditRowJson:
         return {
             "id": self.id,
             "at": self.at.isoformat(),
@@ -191,7 +215,7 @@ async def space_audit(
     not see, Forbidden for its other readers."""
     require_caller(actor)
     space, access = await load_space(db, actor, slug)
-    require_may_read_space_audit(access)
+    check_may_read_space_audit(access)
     return await _page(db, AuditEntry.space_id == space.id, filters, after, limit)
 
 

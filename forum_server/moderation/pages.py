@@ -14,9 +14,17 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError, Invalid, NotFound
-from forum_server.moderation import auditlog, flags, posts, queries, summaries, suspensions
+from forum_server.moderation import (
+    auditlog,
+    flags,
+    holding,
+    posts,
+    queries,
+    summaries,
+    suspensions,
+)
 from forum_server.moderation.actions import POST_ACTIONS
-from forum_server.moderation.schemas import Reason, SummaryWrite, SuspensionCreate
+from forum_server.moderation.schemas import Reason, SettingsUpdate, SummaryWrite, SuspensionCreate
 from forum_server.rooms import posting
 from forum_server.rooms import queries as rooms_queries
 from forum_server.rooms.schemas import PostCreate
@@ -26,7 +34,7 @@ from forum_server.times import utc_time
 from forum_server.web.api import query_int
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
-from forum_server.web.forms import read_form
+from forum_server.web.forms import read_form, validate_form
 from forum_server.web.redirects import safe_next
 
 GUEST_LABELS = {"guest_name": "Your name", "guest_email": "Your e-mail address", "body": "Text"}
@@ -241,6 +249,46 @@ async def audit_page(request: Request) -> Response:
     return await ctx.templates.page(request, "moderation/audit.html", context)
 
 
+# --- holding rules and posting limits -----------------------------------------------
+
+
+async def settings_page(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    slug: str = request.path_params["slug"]
+    form: dict[str, str] = await read_form(request) if request.method == "POST" else {}
+    update, errors = _limits_from(form) if form else (None, {})
+    if update is not None:
+        await holding.change_holding_rules(ctx.db, actor, slug, update)
+        return RedirectResponse(f"/spaces/{slug}/moderation?saved=1", status_code=303)
+    async with ctx.db.read() as db:
+        space = await rooms_queries.space_detail(db, actor, slug)
+        rules = await holding.holding_rules(db, actor, slug)
+    # After a refusal, what was typed; otherwise what is in force.
+    values = {**rules.as_json(), **{k: form.get(k, "") for k in _LIMIT_FIELDS if errors}}
+    context = {
+        "space": space.space,
+        "values": values,
+        "errors": errors,
+        "saved": request.query_params.get("saved") == "1",
+    }
+    status = 422 if errors else 200
+    return await ctx.templates.page(request, "moderation/settings.html", context, status=status)
+
+
+def _limits_from(form: dict[str, str]) -> tuple[SettingsUpdate | None, dict[str, str]]:
+    data: dict[str, Any] = {key: _number(form.get(key, "")) for key in _LIMIT_FIELDS}
+    data["hold_guest_posts"] = "hold_guest_posts" in form
+    return validate_form(SettingsUpdate, data)
+
+
+_LIMIT_FIELDS = ("hold_first_posts", "account_post_limit", "guest_post_limit")
+
+
+def _number(value: str) -> int | str:
+    """A whole number as typed, or the text itself for validation to refuse."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
+
+
 routes: list[Route] = [
     Route("/moderation", queue_page, methods=["GET"]),
     Route("/moderation/posts/{post_id:int}/flag", flag, methods=["POST"]),
@@ -254,4 +302,5 @@ routes: list[Route] = [
     Route("/threads/{thread_id:int}/guest-post", guest_post, methods=["GET", "POST"]),
     Route("/sessions/{session_id:int}/summary", session_summary, methods=["GET", "POST"]),
     Route("/spaces/{slug}/audit", audit_page, methods=["GET"]),
+    Route("/spaces/{slug}/moderation", settings_page, methods=["GET", "POST"]),
 ]

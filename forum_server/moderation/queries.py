@@ -13,24 +13,41 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server.accounts.models import User
 from forum_server.errors import Forbidden
 from forum_server.moderation.models import Flag
 from forum_server.policy import (
     Actor,
+    check_may_have_moderation_queue,
     load_space,
     moderated_sessions_clause,
     moderated_spaces_clause,
     require_caller,
-    require_moderation_queue,
 )
 from forum_server.rooms.models import ForumSession, Post, Space, Thread
-from forum_server.rooms.posts_view import PostView, post_view
+from forum_server.rooms.posts_view import PostJson, PostView, post_view
 
 QUEUE_LIMIT = 200
 
 # --- the review queue ---------------------------------------------------------------
+
+
+class NamedJson(TypedDict):
+    slug: str
+    title: str
+
+
+class IdTitleJson(TypedDict):
+    id: int
+    title: str
+
+
+class PlaceJson(TypedDict):
+    space: NamedJson
+    session: IdTitleJson
+    thread: IdTitleJson
 
 
 @dataclass(frozen=True)
@@ -44,7 +61,7 @@ class Place:
     thread_id: int
     thread_title: str
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> PlaceJson:
         return {
             "space": {"slug": self.space_slug, "title": self.space_title},
             "session": {"id": self.session_id, "title": self.session_title},
@@ -52,13 +69,25 @@ class Place:
         }
 
 
+class QueuedPostJson(PostJson, PlaceJson):
+    pass
+
+
 @dataclass(frozen=True)
 class QueuedPost:
     post: PostView  # as moderators see it (guests' e-mail addresses are never included)
     place: Place
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> QueuedPostJson:
         return {**self.post.as_json(), **self.place.as_json()}
+
+
+class OpenFlagJson(PlaceJson):
+    id: int
+    reason: str
+    flagged_by: str
+    created_at: str
+    post: PostJson
 
 
 @dataclass(frozen=True)
@@ -70,7 +99,7 @@ class OpenFlag:
     post: PostView
     place: Place
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> OpenFlagJson:
         return {
             "id": self.id,
             "reason": self.reason,
@@ -89,13 +118,18 @@ class SpaceRef:
     space_wide: bool  # moderated as a whole (its audit log, suspensions), not one session
 
 
+class QueueJson(TypedDict):
+    pending: list[QueuedPostJson]
+    flags: list[OpenFlagJson]
+
+
 @dataclass(frozen=True)
 class Queue:
     pending: list[QueuedPost]  # oldest first
     flags: list[OpenFlag]  # oldest first
     spaces: list[SpaceRef]  # the spaces the viewer moderates (in part or whole)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> QueueJson:
         return {
             "pending": [p.as_json() for p in self.pending],
             "flags": [f.as_json() for f in self.flags],
@@ -129,7 +163,7 @@ async def moderation_queue(
     for people who moderate nothing there, NotFound for a space they may not see."""
     require_caller(actor)
     spaces = await moderated_spaces(db, actor)
-    require_moderation_queue(actor, bool(spaces))
+    check_may_have_moderation_queue(actor, bool(spaces))
     scope = moderated_sessions_clause(actor)
     if space_slug is not None:
         space, _ = await load_space(db, actor, space_slug)

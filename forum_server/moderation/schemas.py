@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from pydantic import Field, field_validator
 
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
-from forum_server.rooms.schemas import Timestamp
-from forum_server.schemas import Input
+from forum_server.schemas import Id, Input, Timestamp, aware_utc
 
 MAX_REASON_CHARS = 1_000
 
@@ -22,14 +19,6 @@ def _reason(value: str) -> str:
 
 def _optional_reason(value: str | None) -> str | None:
     return value.strip() or None if value is not None else None
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("must include a time zone offset, e.g. 2026-03-01T09:00:00+00:00")
-    return value.astimezone(UTC)
 
 
 class Reason(Input):
@@ -47,12 +36,12 @@ class OptionalReason(Input):
 
 
 class SuspensionCreate(Input):
-    user_id: int
+    user_id: Id
     until: Timestamp | None = None  # none: until lifted
     reason: str = Field(max_length=MAX_REASON_CHARS)
 
     _reason = field_validator("reason")(_reason)
-    _until = field_validator("until")(_aware)
+    _until = field_validator("until")(aware_utc)
 
 
 class SummaryWrite(Input):
@@ -64,6 +53,9 @@ class SummaryWrite(Input):
 class SettingsUpdate(Input):
     hold_first_posts: int | None = Field(default=None, ge=0, le=1_000)
     hold_guest_posts: bool | None = None
+    # Posts per 10 minutes, per account and per guest network.
+    account_post_limit: int | None = Field(default=None, ge=1, le=10_000)
+    guest_post_limit: int | None = Field(default=None, ge=1, le=10_000)
 
 
 class Empty(Input):

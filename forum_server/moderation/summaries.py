@@ -12,8 +12,8 @@ from forum_server.errors import NotFound
 from forum_server.moderation.guard import refusals_audited
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SessionAccess, load_session, load_thread, require_caller
-from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import Question
+from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.sessions import lock_session
 from forum_server.summaries import Summary, SummaryVersion, SummaryView, summary_view
 

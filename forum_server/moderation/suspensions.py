@@ -1,6 +1,6 @@
 """Suspensions: a user may not post in a space (or, by the secretariat, anywhere) until
 a time or until lifted. The post write path refuses them with the reason and the end
-(see admission.py); a site-wide suspension also signs them out everywhere."""
+(see rooms/admission.py); a site-wide suspension also signs them out everywhere."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server import audit
 from forum_server.accounts import credentials
@@ -21,13 +22,29 @@ from forum_server.moderation.schemas import SuspensionCreate
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
+    check_may_be_suspended,
+    check_may_suspend,
     load_space,
     require_caller,
-    require_may_be_suspended,
-    require_may_suspend,
     require_secretariat,
     role_in_space,
 )
+
+
+class SuspendedUserJson(TypedDict):
+    id: int
+    display_name: str
+
+
+class SuspensionJson(TypedDict):
+    id: int
+    user: SuspendedUserJson
+    space_id: int | None
+    reason: str
+    until: str | None
+    created_at: str
+    lifted_at: str | None
+    active: bool
 
 
 @dataclass(frozen=True)
@@ -45,7 +62,7 @@ class SuspensionView:
     def active(self) -> bool:
         return self.lifted_at is None and (self.until is None or self.until > utcnow())
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> SuspensionJson:
         return {
             "id": self.id,
             "user": {"id": self.user_id, "display_name": self.user_name},
@@ -75,7 +92,7 @@ async def _target(uow: UnitOfWork, data: SuspensionCreate) -> User:
     user = await uow.session.get(User, data.user_id)
     if user is None:
         raise Invalid("user_id: no such user.", field="user_id")
-    require_may_be_suspended(user.is_secretariat)
+    check_may_be_suspended(user.is_secretariat)
     if data.until is not None and data.until <= utcnow():
         raise Invalid("until: must be in the future.", field="until")
     return user
@@ -126,9 +143,9 @@ async def suspend_in_space(
     ):
         require_caller(actor)
         space, access = await load_space(uow.session, actor, slug)
-        require_may_suspend(access)
+        check_may_suspend(access)
         user = await _target(uow, data)
-        require_may_suspend(access, await role_in_space(uow.session, user.id, space.id))
+        check_may_suspend(access, await role_in_space(uow.session, user.id, space.id))
         return await _suspend(uow, actor, user, space.id, data)
 
 
@@ -177,7 +194,7 @@ async def lift_in_space(
     ):
         require_caller(actor)
         space, access = await load_space(uow.session, actor, slug)
-        require_may_suspend(access)
+        check_may_suspend(access)
         suspension = await uow.session.get(Suspension, suspension_id)
         if suspension is None or suspension.space_id != space.id:
             raise NotFound("No such suspension in this space.")
@@ -217,7 +234,7 @@ async def space_suspensions(
     """The space's suspensions, newest first: its moderators and the secretariat."""
     require_caller(actor)
     space, access = await load_space(db, actor, slug)
-    require_may_suspend(access)
+    check_may_suspend(access)
     return await _listed(db, Suspension.space_id == space.id, active_only)
 
 

@@ -1,7 +1,7 @@
 """Who may download reports, for the pages' "Download report" control, and the space
 settings that decide it (attribution; whether members may download).
 
-The rules themselves are in policy.py (`may_download_report`,
+The rules themselves are in the policy package (`may_download_report`,
 `may_choose_attribution`, `may_manage_report_settings`, `may_set_report_attribution`);
 this module reads what they need and keeps the settings' write path.
 """
@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server import audit
 from forum_server.db import Database
@@ -22,12 +23,12 @@ from forum_server.policy import (
     Actor,
     SessionAccess,
     SpaceAccess,
+    check_may_manage_report_settings,
+    check_may_set_report_attribution,
     load_session,
     load_space,
     may_choose_attribution,
     may_download_report,
-    require_may_manage_report_settings,
-    require_may_set_report_attribution,
 )
 from forum_server.rooms.models import Space
 from forum_server.schemas import Input
@@ -80,12 +81,17 @@ class ReportSettingsUpdate(Input):
     members_may_download_reports: bool | None = None
 
 
+class ReportSettingsJson(TypedDict):
+    report_attribution: str
+    members_may_download_reports: bool
+
+
 @dataclass(frozen=True)
 class ReportSettings:
     report_attribution: str
     members_may_download_reports: bool
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> ReportSettingsJson:
         return {
             "report_attribution": self.report_attribution,
             "members_may_download_reports": self.members_may_download_reports,
@@ -96,7 +102,7 @@ async def report_settings(db: AsyncSession, actor: Actor, slug: str) -> ReportSe
     """The space's settings, for its owners and the secretariat. NotFound for those
     who cannot see the space, Forbidden for others."""
     space, access = await load_space(db, actor, slug)
-    require_may_manage_report_settings(access)
+    check_may_manage_report_settings(access)
     return ReportSettings(space.report_attribution, space.members_may_download_reports)
 
 
@@ -107,10 +113,10 @@ async def update_report_settings(
     members of a members space may download is also their owners'. Audited."""
     async with db.write() as uow:
         space, access = await load_space(uow.session, actor, slug)
-        require_may_manage_report_settings(access)
+        check_may_manage_report_settings(access)
         changes: dict[str, Any] = {}
         if data.report_attribution is not None:
-            require_may_set_report_attribution(actor)
+            check_may_set_report_attribution(actor)
             changes["report_attribution"] = data.report_attribution
             space.report_attribution = data.report_attribution
         if data.members_may_download_reports is not None:

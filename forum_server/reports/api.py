@@ -17,6 +17,7 @@ from starlette.responses import Response, StreamingResponse
 
 from forum_server.reports import formats, to_pdf
 from forum_server.reports.access import (
+    ReportSettings,
     ReportSettingsUpdate,
     report_settings,
     update_report_settings,
@@ -27,12 +28,17 @@ from forum_server.reports.transcript import compile_session_report, compile_spac
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
+from forum_server.web.shapes import Download
 
 api = ApiRouter()
 
 DEFAULT_FORMAT = "docx"
 SPOOL_BYTES = 16 * 1024 * 1024  # larger documents go to a temporary file
 READ_BYTES = 256 * 1024
+
+
+# Media types without their parameters (charset), as OpenAPI names them.
+REPORT_DOWNLOAD = Download(tuple(f.media_type.split(";")[0] for f in formats.FORMATS.values()))
 
 
 def _file_chunks(file: IO[bytes]) -> Iterator[bytes]:
@@ -77,6 +83,7 @@ def _options(request: Request) -> tuple[formats.Format, str | None]:
     summary="A session's report as a download (md, html, docx, json, csv, pdf)",
     auth="optional",
     query=("format", "attribution"),
+    response=REPORT_DOWNLOAD,
 )
 async def session_report(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -93,6 +100,7 @@ async def session_report(request: Request) -> Response:
     summary="A whole space's report (all its sessions) as a download",
     auth="optional",
     query=("format", "attribution"),
+    response=REPORT_DOWNLOAD,
 )
 async def space_report(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -103,7 +111,12 @@ async def space_report(request: Request) -> Response:
     return await _download(transcript, fmt)
 
 
-@api.route("GET", "/spaces/{slug}/report-settings", summary="A space's report settings")
+@api.route(
+    "GET",
+    "/spaces/{slug}/report-settings",
+    summary="A space's report settings",
+    response=ReportSettings,
+)
 async def get_report_settings(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
@@ -117,6 +130,7 @@ async def get_report_settings(request: Request) -> Response:
     summary="Change a space's report settings (attribution: secretariat; members' downloads: "
     "owners and secretariat)",
     body=ReportSettingsUpdate,
+    response=ReportSettings,
 )
 async def patch_report_settings(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)

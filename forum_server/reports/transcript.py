@@ -22,11 +22,11 @@ from forum_server.errors import Invalid
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
+    check_may_choose_attribution,
     check_may_download_report,
     load_session,
     load_space,
     report_posts_clause,
-    require_may_choose_attribution,
     threads_shown_clause,
     visible_sessions_clause,
 )
@@ -64,7 +64,7 @@ def check_attribution(value: str | None, setting: str) -> str:
         return setting
     if value not in ATTRIBUTIONS:
         raise Invalid(f"attribution must be one of {', '.join(ATTRIBUTIONS)}.", field="attribution")
-    require_may_choose_attribution(setting, value)
+    check_may_choose_attribution(setting, value)
     return value
 
 

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from forum_server.rooms import posting, queries, session_moderators, sessions, spaces
+from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import (
     PostCreate,
     PostEdit,
@@ -19,10 +20,19 @@ from forum_server.rooms.schemas import (
     SpaceCreate,
     ThreadCreate,
 )
+from forum_server.rooms.space_views import (
+    QuestionView,
+    SessionDetail,
+    SpaceDetail,
+    SpaceSummary,
+    StartedThread,
+    ThreadSummary,
+)
 from forum_server.rooms.state import PENDING
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
+from forum_server.web.shapes import ListOf
 
 api = ApiRouter()
 
@@ -30,7 +40,14 @@ api = ApiRouter()
 # --- spaces ------------------------------------------------------------------------
 
 
-@api.route("POST", "/spaces", summary="Create a space", body=SpaceCreate, status=201)
+@api.route(
+    "POST",
+    "/spaces",
+    summary="Create a space",
+    body=SpaceCreate,
+    status=201,
+    response=SpaceDetail,
+)
 async def create_space(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, SpaceCreate)
@@ -38,7 +55,13 @@ async def create_space(request: Request) -> Response:
     return json_response(detail.as_json(), status=201)
 
 
-@api.route("GET", "/spaces", summary="The spaces the caller may see", auth="optional")
+@api.route(
+    "GET",
+    "/spaces",
+    summary="The spaces the caller may see",
+    auth="optional",
+    response=ListOf(SpaceSummary),
+)
 async def list_spaces(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
@@ -46,7 +69,13 @@ async def list_spaces(request: Request) -> Response:
     return json_response({"items": [s.as_json() for s in found], "next": None})
 
 
-@api.route("GET", "/spaces/{slug}", summary="A space with its sessions", auth="optional")
+@api.route(
+    "GET",
+    "/spaces/{slug}",
+    summary="A space with its sessions",
+    auth="optional",
+    response=SpaceDetail,
+)
 async def get_space(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
@@ -58,7 +87,12 @@ async def get_space(request: Request) -> Response:
 
 
 @api.route(
-    "POST", "/spaces/{slug}/sessions", summary="Create a session", body=SessionCreate, status=201
+    "POST",
+    "/spaces/{slug}/sessions",
+    summary="Create a session",
+    body=SessionCreate,
+    status=201,
+    response=SessionDetail,
 )
 async def create_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -67,7 +101,13 @@ async def create_session(request: Request) -> Response:
     return json_response(detail.as_json(), status=201)
 
 
-@api.route("GET", "/sessions/{session_id:int}", summary="A session", auth="optional")
+@api.route(
+    "GET",
+    "/sessions/{session_id:int}",
+    summary="A session",
+    auth="optional",
+    response=SessionDetail,
+)
 async def get_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
@@ -75,7 +115,13 @@ async def get_session(request: Request) -> Response:
     return json_response(detail.as_json())
 
 
-@api.route("PATCH", "/sessions/{session_id:int}", summary="Change a session", body=SessionUpdate)
+@api.route(
+    "PATCH",
+    "/sessions/{session_id:int}",
+    summary="Change a session",
+    body=SessionUpdate,
+    response=SessionDetail,
+)
 async def update_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, SessionUpdate)
@@ -88,6 +134,7 @@ async def update_session(request: Request) -> Response:
     "/sessions/{session_id:int}/moderators",
     summary="Change a session's moderators",
     body=SessionModerators,
+    response=SessionDetail,
 )
 async def set_moderators(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -97,14 +144,21 @@ async def set_moderators(request: Request) -> Response:
     return json_response(detail.as_json())
 
 
-@api.route("POST", "/sessions/{session_id:int}/open", summary="Open a session now")
+@api.route(
+    "POST", "/sessions/{session_id:int}/open", summary="Open a session now", response=SessionDetail
+)
 async def open_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     detail = await sessions.open_now(ctx.db, actor, path_int(request, "session_id"))
     return json_response(detail.as_json())
 
 
-@api.route("POST", "/sessions/{session_id:int}/close", summary="Close a session now")
+@api.route(
+    "POST",
+    "/sessions/{session_id:int}/close",
+    summary="Close a session now",
+    response=SessionDetail,
+)
 async def close_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     detail = await sessions.close_now(ctx.db, actor, path_int(request, "session_id"))
@@ -112,7 +166,11 @@ async def close_session(request: Request) -> Response:
 
 
 @api.route(
-    "POST", "/sessions/{session_id:int}/reopen", summary="Re-open for a new period", body=Reopen
+    "POST",
+    "/sessions/{session_id:int}/reopen",
+    summary="Re-open for a new period",
+    body=Reopen,
+    response=SessionDetail,
 )
 async def reopen_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -127,6 +185,7 @@ async def reopen_session(request: Request) -> Response:
     summary="Add a guiding question",
     body=QuestionCreate,
     status=201,
+    response=QuestionView,
 )
 async def add_question(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -136,7 +195,11 @@ async def add_question(request: Request) -> Response:
 
 
 @api.route(
-    "PATCH", "/questions/{question_id:int}", summary="Correct a question", body=QuestionCreate
+    "PATCH",
+    "/questions/{question_id:int}",
+    summary="Correct a question",
+    body=QuestionCreate,
+    response=QuestionView,
 )
 async def edit_question(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -148,7 +211,13 @@ async def edit_question(request: Request) -> Response:
 # --- threads and posts -------------------------------------------------------------
 
 
-@api.route("GET", "/sessions/{session_id:int}/threads", summary="Threads", auth="optional")
+@api.route(
+    "GET",
+    "/sessions/{session_id:int}/threads",
+    summary="Threads",
+    auth="optional",
+    response=ListOf(ThreadSummary),
+)
 async def list_threads(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
@@ -162,6 +231,8 @@ async def list_threads(request: Request) -> Response:
     summary="Start a topic",
     body=ThreadCreate,
     status=201,
+    response=StartedThread,
+    also=(200, 202),  # 202 held for review, 200 a retry that found the original
 )
 async def create_thread(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -172,8 +243,8 @@ async def create_thread(request: Request) -> Response:
     async with ctx.db.read() as db:
         threads = await queries.list_threads(db, actor, posted.post.session_id)
     thread = next(t for t in threads if t.id == thread_id)
-    body = {**thread.as_json(), "first_post": posted.post.as_json()}
-    return json_response(body, status=_posted_status(posted))
+    started = StartedThread(thread, posted.post)
+    return json_response(started.as_json(), status=_posted_status(posted))
 
 
 @api.route(
@@ -182,6 +253,7 @@ async def create_thread(request: Request) -> Response:
     summary="Posts in order",
     auth="optional",
     query=("after", "limit"),
+    response=ListOf(PostView),
 )
 async def list_posts(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -194,7 +266,16 @@ async def list_posts(request: Request) -> Response:
     return json_response({"items": [p.as_json() for p in posts], "next": next_cursor})
 
 
-@api.route("POST", "/threads/{thread_id:int}/posts", summary="Post", body=PostCreate, status=201)
+@api.route(
+    "POST",
+    "/threads/{thread_id:int}/posts",
+    summary="Post (as a guest, without signing in, where the space is an open forum)",
+    body=PostCreate,
+    status=201,
+    auth="optional",
+    response=PostView,
+    also=(200, 202),  # 202 held for review, 200 a retry that found the original
+)
 async def create_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, PostCreate)
@@ -215,7 +296,7 @@ def _posted_status(posted: posting.Posted) -> int:
     return 201 if posted.created else 200
 
 
-@api.route("PATCH", "/posts/{post_id:int}", summary="Edit a post", body=PostEdit)
+@api.route("PATCH", "/posts/{post_id:int}", summary="Edit a post", body=PostEdit, response=PostView)
 async def edit_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, PostEdit)

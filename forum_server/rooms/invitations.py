@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from pydantic import EmailStr, Field, field_validator
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server import audit
 from forum_server.accounts.credentials import new_token, token_digest
@@ -63,6 +63,13 @@ class InvitedAccount(ProfileUpdate):
     password: str
 
 
+class IssuedInvitationJson(TypedDict):
+    id: int
+    email: str
+    link: str
+    expires_at: str
+
+
 @dataclass(frozen=True)
 class IssuedInvitation:
     id: int
@@ -71,7 +78,7 @@ class IssuedInvitation:
     expires_at: datetime
     space_title: str
 
-    def as_json(self, link: str) -> dict[str, Any]:
+    def as_json(self, link: str) -> IssuedInvitationJson:
         return {
             "id": self.id,
             "email": self.email,
@@ -80,12 +87,19 @@ class IssuedInvitation:
         }
 
 
+class JoinedJson(TypedDict):
+    space: str  # its slug
+
+
 @dataclass(frozen=True)
 class Joined:
     """The outcome of accepting an invitation: who joined which space."""
 
     space: str  # its slug
     user: UserView
+
+    def as_json(self) -> JoinedJson:
+        return {"space": self.space}
 
 
 @dataclass(frozen=True)

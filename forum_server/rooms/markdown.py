@@ -16,10 +16,10 @@ as safe in templates.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
@@ -31,7 +31,6 @@ from markdown_it.token import Token
 __all__ = [
     "MAX_SOURCE_CHARS",
     "render_markdown",
-    "render_markdown_off_loop",
     "render_plain_text_excerpt",
 ]
 
@@ -165,6 +164,88 @@ def _images_to_links(state: StateCore) -> None:
         block.children = new_children
 
 
+# Characters that reorder the text around them (embeddings, overrides, isolates):
+# "moc.elgoog" written backwards with U+202E reads as a trusted name, and a file
+# "invoice\u202Efdp.exe" as a PDF. Removed from the source before rendering, so
+# neither a post's text nor its link text can be flipped. The plain marks (U+200E,
+# U+200F, U+061C) stay: they reorder nothing and right-to-left writing needs them.
+_BIDI_CONTROLS = dict.fromkeys(
+    (*range(0x202A, 0x202F), *range(0x2066, 0x206A)),
+    None,
+)
+
+# A link's visible text that names a place of its own: a URL, or a bare domain.
+_URL_TEXT = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//([^/?#\s]+)", re.IGNORECASE)
+_DOMAIN_TEXT = re.compile(
+    r"^\s*(?:www\.)?((?:[\w-]+\.)+[^\W\d_]{2,})(?::\d+)?(?:[/?#]\S*)?\s*$", re.UNICODE
+)
+
+
+def _host_of_text(text: str) -> str | None:
+    """The host a link's visible text names, if it reads as a URL or a domain."""
+    match = _URL_TEXT.match(text) or _DOMAIN_TEXT.match(text)
+    if match is None:
+        return None
+    return _comparable_host(match.group(1).rsplit("@", 1)[-1])
+
+
+def _comparable_host(host: str) -> str:
+    host = host.split(":", 1)[0].strip().rstrip(".").lower()
+    host = host.removeprefix("www.")
+    try:  # bücher.example and xn--bcher-kva.example are one host
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
+def _host_of_target(href: str) -> str | None:
+    if href.lower().startswith("mailto:"):
+        return _comparable_host(href[7:].rsplit("@", 1)[-1]) if "@" in href else None
+    try:
+        host = urlsplit(href).hostname
+    except ValueError:
+        return None
+    return _comparable_host(host) if host else None
+
+
+def _is_protocol_relative(href: str) -> bool:
+    # Browsers read "/\\host" and "\\\\host" like "//host": another site.
+    return len(href) >= 2 and href[0] in "/\\" and href[1] in "/\\"
+
+
+def _honest_links(state: StateCore) -> None:
+    """Core rule: a link cannot pass for another one.
+
+    - A protocol-relative target (``//evil.example``) is another site, not a page of
+      ours: it becomes an explicit ``https://`` link.
+    - Where the visible text is itself a URL or a domain (``[bank.example](https://
+      evil.example)``) and names another host than the target, the text shown is the
+      target. Links made from a bare URL (linkify, ``<...>``) show their own target.
+    """
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = block.children
+        for index, child in enumerate(children):
+            if child.type != "link_open":
+                continue
+            href = str(child.attrGet("href") or "")
+            if _is_protocol_relative(href):
+                href = "https://" + href.lstrip("/\\")
+                child.attrSet("href", href)
+            if child.markup in ("linkify", "autolink"):
+                continue
+            end = index + 1
+            while end < len(children) and children[end].type != "link_close":
+                end += 1
+            shown = _alt_text(children[index + 1 : end])
+            named = _host_of_text(shown)
+            if named is not None and named != _host_of_target(href):
+                text = Token("text", "", 0)
+                text.content = state.md.normalizeLinkText(href)
+                children[index + 1 : end] = [text]
+
+
 # Caps block and inline nesting (blockquotes, lists, links inside emphasis, ...).
 # markdown-it's cost on unclosed brackets ("[" * 20_000, "![" * 10_000) is about
 # O(len(source) * maxNesting): with the preset's 100 such a post took ~1.5-2 s of CPU, with
@@ -242,6 +323,7 @@ def _build_markdown_it() -> MarkdownIt:
     md.enable(["linkify", "table", "strikethrough"])
     md.inline.ruler.at("linkify", _bounded_inline_linkify)
     md.core.ruler.push("images_to_links", _images_to_links)
+    md.core.ruler.push("honest_links", _honest_links)
     return md
 
 
@@ -260,13 +342,7 @@ def render_markdown(source: str) -> str:
             f"Markdown source is too long: {len(source):,} characters "
             f"(the limit is {MAX_SOURCE_CHARS:,})."
         )
-    return _SANITIZER.clean(_MD.render(source))
-
-
-async def render_markdown_off_loop(source: str) -> str:
-    """The same, run in a worker thread (asyncio.to_thread) so hostile input cannot
-    block the event loop."""
-    return await asyncio.to_thread(render_markdown, source)
+    return _SANITIZER.clean(_MD.render(source.translate(_BIDI_CONTROLS)))
 
 
 # Elements after which text from the next element must not run on without a space.

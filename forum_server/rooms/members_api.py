@@ -6,15 +6,18 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from forum_server.rooms import invitations, members, members_queries
+from forum_server.rooms.invitations import IssuedInvitation, Joined
 from forum_server.rooms.members import MemberPut
+from forum_server.rooms.members_queries import MemberList, MemberView, PendingInvitation
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
+from forum_server.web.shapes import ListOf
 
 api = ApiRouter()
 
 
-@api.route("GET", "/spaces/{slug}/members", summary="Members of a space")
+@api.route("GET", "/spaces/{slug}/members", summary="Members of a space", response=MemberList)
 async def list_members(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
@@ -23,7 +26,11 @@ async def list_members(request: Request) -> Response:
 
 
 @api.route(
-    "PUT", "/spaces/{slug}/members/{user_id:int}", summary="Add or change a member", body=MemberPut
+    "PUT",
+    "/spaces/{slug}/members/{user_id:int}",
+    summary="Add or change a member",
+    body=MemberPut,
+    response=MemberView,
 )
 async def put_member(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -33,7 +40,7 @@ async def put_member(request: Request) -> Response:
     return json_response(member.as_json())
 
 
-@api.route("DELETE", "/spaces/{slug}/members/{user_id:int}", summary="Remove a member")
+@api.route("DELETE", "/spaces/{slug}/members/{user_id:int}", summary="Remove a member", status=204)
 async def remove_member(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug, user_id = request.path_params["slug"], path_int(request, "user_id")
@@ -47,6 +54,7 @@ async def remove_member(request: Request) -> Response:
     summary="Invite someone by e-mail",
     body=invitations.InvitationCreate,
     status=201,
+    response=IssuedInvitation,
 )
 async def invite(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -56,7 +64,12 @@ async def invite(request: Request) -> Response:
     return json_response(issued.as_json(link), status=201)
 
 
-@api.route("GET", "/spaces/{slug}/invitations", summary="Pending invitations")
+@api.route(
+    "GET",
+    "/spaces/{slug}/invitations",
+    summary="Pending invitations",
+    response=ListOf(PendingInvitation),
+)
 async def list_invitations(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
@@ -65,7 +78,10 @@ async def list_invitations(request: Request) -> Response:
 
 
 @api.route(
-    "DELETE", "/spaces/{slug}/invitations/{invitation_id:int}", summary="Revoke an invitation"
+    "DELETE",
+    "/spaces/{slug}/invitations/{invitation_id:int}",
+    summary="Revoke an invitation",
+    status=204,
 )
 async def revoke_invitation(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
@@ -74,8 +90,8 @@ async def revoke_invitation(request: Request) -> Response:
     return Response(status_code=204)
 
 
-@api.route("POST", "/invitations/{token}/accept", summary="Accept an invitation")
+@api.route("POST", "/invitations/{token}/accept", summary="Accept an invitation", response=Joined)
 async def accept_invitation(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     joined = await invitations.accept(ctx.db, actor, request.path_params["token"])
-    return json_response({"space": joined.space}, status=200)
+    return json_response(joined.as_json())

@@ -7,10 +7,11 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NotRequired
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server.accounts.countries import country_name
 from forum_server.accounts.models import User
@@ -25,6 +26,22 @@ from forum_server.policy import (
 )
 from forum_server.rooms.composition import LIAISON_GROUP
 from forum_server.rooms.models import Invitation, Membership, Space
+
+
+class MemberUserJson(TypedDict):
+    id: int
+    display_name: str
+    country: str | None
+    region: str | None
+    organization: str | None
+    affiliation: str | None
+
+
+class MemberJson(TypedDict):
+    user: MemberUserJson
+    role: str
+    designation: str | None
+    joined_at: str
 
 
 @dataclass(frozen=True)
@@ -45,7 +62,7 @@ class MemberView:
     def country_name(self) -> str:
         return country_name(self.country) if self.country else ""
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> MemberJson:
         return {
             "user": {
                 "id": self.user_id,
@@ -61,6 +78,12 @@ class MemberView:
         }
 
 
+class BalanceJson(TypedDict):
+    by_designation: dict[str, int]
+    by_region: dict[str, int]
+    by_gender: dict[str, int]
+
+
 @dataclass(frozen=True)
 class Balance:
     """Who the group's counted members are (secretariat staff left out)."""
@@ -69,7 +92,7 @@ class Balance:
     by_region: dict[str, int]
     by_gender: dict[str, int]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> BalanceJson:
         return {
             "by_designation": self.by_designation,
             "by_region": self.by_region,
@@ -86,6 +109,12 @@ class SpaceRef:
     visibility: str
 
 
+class MemberListJson(TypedDict):
+    items: list[MemberJson]
+    next: None
+    balance: NotRequired[BalanceJson]  # liaison groups only
+
+
 @dataclass(frozen=True)
 class MemberList:
     """The member list as the API gives it."""
@@ -93,8 +122,8 @@ class MemberList:
     members: list[MemberView]
     balance: Balance | None
 
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+    def as_json(self) -> MemberListJson:
+        data: MemberListJson = {
             "items": [m.as_json() for m in self.members],
             "next": None,
         }
@@ -148,6 +177,14 @@ async def _member_list(db: AsyncSession, space: Space) -> MemberList:
     return MemberList(members, balance)
 
 
+class PendingInvitationJson(TypedDict):
+    id: int
+    email: str
+    role: str
+    designation: str | None
+    expires_at: str
+
+
 @dataclass(frozen=True)
 class PendingInvitation:
     id: int
@@ -156,7 +193,7 @@ class PendingInvitation:
     designation: str | None
     expires_at: datetime
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> PendingInvitationJson:
         return {
             "id": self.id,
             "email": self.email,

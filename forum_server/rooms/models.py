@@ -154,6 +154,9 @@ class Post(Base):
     )
     guest_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     guest_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    # The network a guest posted from (throttle.network_of), for the share of
+    # the review queue each network may fill; never shown.
+    guest_network: Mapped[str | None] = mapped_column(String(64), nullable=True)
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     # published | pending | rejected | hidden
@@ -210,3 +213,63 @@ class Invitation(Base):
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# --- admission: who may contribute right now (rooms/admission.py) ---------------------
+
+
+class Suspension(Base):
+    """A user may not post in a space (or anywhere, when space_id is None) until `until`."""
+
+    __tablename__ = "suspensions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    space_id: Mapped[int | None] = mapped_column(
+        ForeignKey("spaces.id", ondelete="CASCADE"), nullable=True
+    )
+    reason: Mapped[str] = mapped_column(Text)
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    lifted_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class ModerationSettings(Base):
+    """How a space's moderators hold contributions for review before they are published.
+    A space without a row uses the defaults: guests held, accounts not held."""
+
+    __tablename__ = "moderation_settings"
+
+    space_id: Mapped[int] = mapped_column(
+        ForeignKey("spaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Hold each account's first N contributions in the space (0: hold none).
+    hold_first_posts: Mapped[int] = mapped_column(Integer, default=0)
+    hold_guest_posts: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Posts per 10 minutes per account and per guest network; None: the defaults
+    # (rooms/admission.py).
+    account_post_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    guest_post_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class PostingHit(Base):
+    """One contribution, counted per guest address and per account for rate limits.
+    Kept in the database so every server process counts the same."""
+
+    __tablename__ = "posting_hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_posting_hits_key_at", "key", "at"),)

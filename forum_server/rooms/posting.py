@@ -20,19 +20,30 @@ from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server import audit
 from forum_server.db import Database, UnitOfWork
-from forum_server.errors import Conflict, Forbidden, Invalid, NotFound
-from forum_server.moderation import admission
+from forum_server.errors import Conflict, Invalid, NotFound
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, SessionAccess, load_post, load_session, load_thread
-from forum_server.rooms.markdown import render_markdown_off_loop
-from forum_server.rooms.models import ForumSession, Post, PostVersion, Thread
+from forum_server.policy import (
+    Actor,
+    SessionAccess,
+    check_may_edit_post,
+    check_may_start_topic,
+    load_post,
+    load_session,
+    load_thread,
+    require_signed_in,
+)
+from forum_server.rooms import admission
+from forum_server.rooms.models import ForumSession, Post, PostVersion, SessionPeriod, Thread
 from forum_server.rooms.posts_view import PostView, load_post_view
+from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import PostCreate, PostEdit, ThreadCreate
-from forum_server.rooms.sessions import lock_session, periods_of, state_of
+from forum_server.rooms.sessions import lock_session, state_of
 from forum_server.rooms.state import CLOSED, OPEN
+from forum_server.throttle import lock_keys
 
 T = TypeVar("T")
 
@@ -43,30 +54,34 @@ class Posted:
     created: bool  # False when a retry found the original
 
 
-async def _check_open(uow: UnitOfWork, session_id: int) -> None:
-    await lock_session(uow, session_id)
-    state = state_of(await periods_of(uow, session_id), utcnow())
+async def _check_open(session: AsyncSession, session_id: int) -> None:
+    periods = await session.scalars(
+        select(SessionPeriod)
+        .where(SessionPeriod.session_id == session_id)
+        .order_by(SessionPeriod.id)
+    )
+    state = state_of(list(periods), utcnow())
     if state == CLOSED:
         raise Conflict("The session is closed: no more contributions.", code="session_closed")
     if state != OPEN:
         raise Conflict("The session is not open yet.", code="session_not_open")
 
 
-async def _existing(uow: UnitOfWork, actor: Actor, client_id: str | None) -> Post | None:
+async def _existing(session: AsyncSession, actor: Actor, client_id: str | None) -> Post | None:
     if client_id is None or actor.user_id is None:
         return None
-    post: Post | None = await uow.session.scalar(
+    post: Post | None = await session.scalar(
         select(Post).where(Post.author_id == actor.user_id, Post.client_id == client_id)
     )
     return post
 
 
 async def _check_same_post(
-    uow: UnitOfWork, existing: Post, thread_id: int, data: PostCreate
+    session: AsyncSession, existing: Post, thread_id: int, data: PostCreate
 ) -> None:
     """A retry must ask for the very post its client_id made (as first written: it may
     have been edited since); anything else is a client reusing ids, refused."""
-    first_text = await uow.session.scalar(
+    first_text = await session.scalar(
         select(PostVersion.body)
         .where(PostVersion.post_id == existing.id)
         .order_by(PostVersion.id)
@@ -84,6 +99,10 @@ def _client_id_reused() -> Conflict:
     return Conflict("This client_id was used for another post.", code="client_id_reused")
 
 
+def _render_lane(actor: Actor) -> str:
+    return "guest" if actor.user_id is None else "default"
+
+
 async def create_post(
     db: Database, actor: Actor, thread_id: int, data: PostCreate, *, client: str | None = None
 ) -> Posted:
@@ -93,14 +112,28 @@ async def create_post(
     end for a suspended user), Conflict session_closed / session_not_open /
     thread_locked, Invalid parent_id / guest_name / guest_email, RateLimited (with
     retry_after) when posting too often or when the review queue is full.
-    A retry with the same client_id returns the original post."""
-    await _check_rate_early(db, actor, client)
-    html = await render_markdown_off_loop(data.body)
+    A retry with the same client_id returns the original post, even past the limit.
+
+    Every rule is checked in a read before the Markdown is rendered (rendering is
+    the costly part: a refused request costs a few queries), and again, as the rule
+    that counts, inside the write transaction."""
+
+    async def admit(session: AsyncSession, lock: UnitOfWork | None) -> tuple[Thread, _Admitted]:
+        thread, access = await load_thread(session, actor, thread_id)
+        return thread, await _admit(session, lock, access, thread, data, client)
+
+    async with db.read() as session:
+        _, early = await admit(session, None)
+        if isinstance(early, Posted):
+            return early
+    html = await render_markdown_off_loop(data.body, lane=_render_lane(actor))
 
     async def write() -> Posted:
         async with db.write() as uow:
-            thread, access = await load_thread(uow.session, actor, thread_id)
-            return await _create_post(uow, access, thread, data, html, client)
+            thread, admitted = await admit(uow.session, uow)
+            if isinstance(admitted, Posted):
+                return admitted
+            return await _insert_post(uow, admitted, thread, data, html)
 
     return await _once_per_client_id(write)
 
@@ -114,54 +147,80 @@ async def _once_per_client_id(write: Callable[[], Awaitable[T]]) -> T:
         return await write()
 
 
-async def _check_rate_early(db: Database, actor: Actor, client: str | None) -> None:
-    """Refuses a flood before spending time on its Markdown; the check that counts is
-    repeated inside the write transaction."""
-    if actor.is_secretariat:
-        return
-    async with db.read() as session:
-        await admission.check_rate(session, *admission.rate_limit_for(actor.user_id, client))
+@dataclass(frozen=True)
+class _Admission:
+    """What the checks decided about a new contribution, for writing it."""
+
+    access: SessionAccess
+    guest: admission.Guest | None
+    network: str | None
+    rate_key: str | None  # None: not counted (moderators)
+
+
+_Admitted = _Admission | Posted
 
 
 async def _check_may_post(
-    uow: UnitOfWork, access: SessionAccess, data: PostCreate
+    session: AsyncSession, access: SessionAccess, data: PostCreate
 ) -> admission.Guest | None:
     """The guest posting, or None for a user; raises unless they may post here."""
     actor = access.actor
     if actor.user_id is None:
-        await admission.check_guest_may_post(uow.session, access)
+        await admission.check_guest_may_post(session, access)
         return admission.guest_from(data.guest_name, data.guest_email)
     if data.guest_name is not None or data.guest_email is not None:
         raise Invalid("guest_name: only for posting without an account.", field="guest_name")
     access.check_may_post()
-    await admission.check_not_suspended(uow.session, actor.user_id, access.space.space_id)
+    await admission.check_not_suspended(session, actor.user_id, access.space.space_id)
     return None
 
 
-async def _create_post(
-    uow: UnitOfWork,
+async def _admit(
+    session: AsyncSession,
+    lock: UnitOfWork | None,
     access: SessionAccess,
     thread: Thread,
     data: PostCreate,
-    html: str,
-    client: str | None = None,
-) -> Posted:
-    actor, thread_id = access.actor, thread.id
-    guest = await _check_may_post(uow, access, data)
-    existing = await _existing(uow, actor, data.client_id)
-    if existing is not None:
-        await _check_same_post(uow, existing, thread_id, data)
-        return Posted(await _view(uow, existing, access), created=False)
-    await _check_open(uow, thread.session_id)
+    client: str | None,
+    *,
+    topic: bool = False,
+) -> _Admitted:
+    """Every rule for a new contribution, cheapest first: the right to post here, a
+    retry of an earlier post (answered with the original, before any limit), the
+    session open and the thread unlocked, the rate limit and the review queue.
+    With `lock` (in the write transaction) the session's writers and the counter
+    are serialized first, so that what is checked is what gets written."""
+    guest = await _check_may_post(session, access, data)
+    if lock is not None:
+        await lock_session(lock, thread.session_id)
+    if not topic:
+        existing = await _existing(session, access.actor, data.client_id)
+        if existing is not None:
+            await _check_same_post(session, existing, thread.id, data)
+            return Posted(await _view(session, existing, access), created=False)
+    await _check_open(session, thread.session_id)
     if thread.locked:
         raise Conflict("The thread is locked.", code="thread_locked")
+    settings = await admission.settings_for(session, access.space.space_id)
+    network = admission.network_of(client) if guest is not None else None
+    rate_key = None
     # Moderators steer the discussion (welcomes, summaries, answers): never throttled.
-    counted = not access.can_moderate
-    rate_key, rate_limit = admission.rate_limit_for(actor.user_id, client)
-    if counted:
-        await admission.check_rate(uow.session, rate_key, rate_limit)
-    if guest is not None:
-        await admission.check_queue_not_full(uow.session, access.space.space_id)
+    if not access.can_moderate:
+        rate_key, rate_limit = admission.rate_limit_for(access.actor.user_id, client, settings)
+        if lock is not None:
+            # Counting and adding the post are one step (PostgreSQL: concurrent posts
+            # by one account in other sessions would all count the same rows).
+            await lock_keys(session, [rate_key])
+        await admission.check_rate(session, rate_key, rate_limit)
+    if network is not None:
+        await admission.check_queue_not_full(session, access.space.space_id, network)
+    return _Admission(access, guest, network, rate_key)
+
+
+async def _insert_post(
+    uow: UnitOfWork, admitted: _Admission, thread: Thread, data: PostCreate, html: str
+) -> Posted:
+    access, guest, thread_id = admitted.access, admitted.guest, thread.id
     depth = 0
     if data.parent_id is not None:
         parent = await uow.session.get(Post, data.parent_id)
@@ -175,9 +234,10 @@ async def _create_post(
         session_id=thread.session_id,
         parent_id=data.parent_id,
         depth=depth,
-        author_id=actor.user_id,
+        author_id=access.actor.user_id,
         guest_name=guest.name if guest else None,
         guest_email=guest.email if guest else None,
+        guest_network=admitted.network,
         body=data.body,
         html=html,
         status="pending" if held else "published",
@@ -185,12 +245,12 @@ async def _create_post(
         created_at=now,
     )
     uow.session.add(post)
-    if counted:
-        await admission.count_post(uow.session, rate_key)
+    if admitted.rate_key is not None:
+        await admission.count_post(uow.session, admitted.rate_key)
     if not held:
         count_published(thread, now)
     await uow.flush()
-    view = await _view(uow, post, access)
+    view = await _view(uow.session, post, access)
     # A held post reaches only its author and the moderators (live delivery checks
     # every post event's status against the policy); readers get it on approval.
     await emit_post(uow, "post.held" if held else "post.created", post)
@@ -204,8 +264,8 @@ def count_published(thread: Thread, at: datetime) -> None:
         thread.last_post_at = at
 
 
-async def _view(uow: UnitOfWork, post: Post, access: SessionAccess) -> PostView:
-    return await load_post_view(uow.session, post, moderator=access.can_moderate)
+async def _view(session: AsyncSession, post: Post, access: SessionAccess) -> PostView:
+    return await load_post_view(session, post, moderator=access.can_moderate)
 
 
 async def emit_post(uow: UnitOfWork, type: str, post: Post) -> None:
@@ -225,24 +285,41 @@ async def create_thread(
 ) -> tuple[int, Posted]:
     """A participant's own topic, where the session allows it: the thread and its
     first post, in one transaction. A retry with the same client_id returns the topic
-    it made (`Posted.created` False)."""
-    html = await render_markdown_off_loop(data.body)
+    it made (`Posted.created` False). As for posts, every rule is checked before the
+    Markdown is rendered."""
+    first = PostCreate(body=data.body, client_id=data.client_id)
+
+    async def admit(
+        session: AsyncSession, lock: UnitOfWork | None
+    ) -> tuple[ForumSession, tuple[int, Posted] | _Admission]:
+        forum_session, access = await load_session(session, actor, session_id)
+        check_may_start_topic(access, forum_session.participant_topics)
+        if lock is not None:  # the retry is looked up once no other writer can add it
+            await lock_session(lock, session_id)
+        existing = await _existing(session, actor, data.client_id)
+        if existing is not None:
+            return forum_session, await _retried_topic(session, access, existing, data)
+        # The rules of its first post, in a thread not written yet.
+        unwritten = Thread(session_id=session_id, locked=False)
+        admitted = await _admit(session, lock, access, unwritten, first, None, topic=True)
+        assert isinstance(admitted, _Admission)
+        return forum_session, admitted
+
+    async with db.read() as session:
+        _, early = await admit(session, None)
+        if not isinstance(early, _Admission):
+            return early
+    html = await render_markdown_off_loop(data.body, lane=_render_lane(actor))
 
     async def write() -> tuple[int, Posted]:
         async with db.write() as uow:
-            forum_session, access = await load_session(uow.session, actor, session_id)
-            access.check_may_post()
-            if not forum_session.participant_topics and not access.can_moderate:
-                raise Forbidden("This session does not take new topics from participants.")
-            existing = await _existing(uow, actor, data.client_id)
-            if existing is not None:
-                return await _retried_topic(uow, access, existing, data)
-            await _check_open(uow, session_id)
+            forum_session, admitted = await admit(uow.session, uow)
+            if not isinstance(admitted, _Admission):
+                return admitted
             thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
             uow.session.add(thread)
             await uow.flush()
-            first = PostCreate(body=data.body, client_id=data.client_id)
-            posted = await _create_post(uow, access, thread, first, html)
+            posted = await _insert_post(uow, admitted, thread, first, html)
             if posted.post.status == "published":  # a held one is announced on approval
                 emit_thread_created(uow, thread, forum_session.space_id)
             return thread.id, posted
@@ -251,11 +328,11 @@ async def create_thread(
 
 
 async def _retried_topic(
-    uow: UnitOfWork, access: SessionAccess, existing: Post, data: ThreadCreate
+    session: AsyncSession, access: SessionAccess, existing: Post, data: ThreadCreate
 ) -> tuple[int, Posted]:
     """The topic a client_id made, asked for again; client_id_reused if it is not."""
-    thread = await uow.session.get(Thread, existing.thread_id)
-    first_post = await uow.session.scalar(
+    thread = await session.get(Thread, existing.thread_id)
+    first_post = await session.scalar(
         select(Post.id).where(Post.thread_id == existing.thread_id).order_by(Post.id)
     )
     opened_it = (  # the post that opened this very topic, not a reply
@@ -266,8 +343,8 @@ async def _retried_topic(
     )
     if thread is None or not opened_it:
         raise _client_id_reused()
-    await _check_same_post(uow, existing, thread.id, PostCreate(body=data.body))
-    return thread.id, Posted(await _view(uow, existing, access), created=False)
+    await _check_same_post(session, existing, thread.id, PostCreate(body=data.body))
+    return thread.id, Posted(await _view(session, existing, access), created=False)
 
 
 def emit_thread_created(uow: UnitOfWork, thread: Thread, space_id: int) -> None:
@@ -285,26 +362,29 @@ async def edit_post(
     db: Database, actor: Actor, post_id: int, data: PostEdit, *, edit_window: timedelta
 ) -> PostView:
     """A new text for a post: its author within the edit window, or a moderator.
-    The earlier text is kept as a version for moderators."""
-    html = await render_markdown_off_loop(data.body)
-    async with db.write() as uow:
-        post, access = await load_post(uow.session, actor, post_id)
-        is_author = actor.user_id is not None and post.author_id == actor.user_id
+    The earlier text is kept as a version for moderators. Checked before the Markdown
+    is rendered, and again in the write transaction."""
+
+    async def check(session: AsyncSession, lock: UnitOfWork | None) -> tuple[Post, SessionAccess]:
+        post, access = await load_post(session, actor, post_id)
+        age = utcnow() - post.created_at
+        check_may_edit_post(access, post.author_id, post.status, age, edit_window)
         if not access.can_moderate:
-            if not is_author:
-                raise Forbidden("Only the author or a moderator can edit this post.")
-            if utcnow() - post.created_at > edit_window:
-                raise Conflict(
-                    "The time for editing this post has passed.", code="edit_window_closed"
-                )
-            if post.status == "hidden":
-                raise Forbidden("A hidden post cannot be edited.")
-            await admission.check_not_suspended(
-                uow.session, post.author_id or 0, access.space.space_id
-            )
-            await _check_open(uow, post.session_id)
+            author_id = require_signed_in(actor)
+            await admission.check_not_suspended(session, author_id, access.space.space_id)
+            if lock is not None:
+                await lock_session(lock, post.session_id)
+            await _check_open(session, post.session_id)
         if post.status == "rejected":
             raise NotFound("No such post.")
+        return post, access
+
+    async with db.read() as session:
+        await check(session, None)
+    html = await render_markdown_off_loop(data.body, lane=_render_lane(actor))
+    async with db.write() as uow:
+        post, access = await check(uow.session, uow)
+        is_author = actor.user_id is not None and post.author_id == actor.user_id
         if not is_author:
             # A moderator changing someone's words answers for it in the audit log.
             audit.record(
@@ -328,6 +408,6 @@ async def edit_post(
         )
         post.body, post.html, post.edited_at = data.body, html, utcnow()
         await uow.flush()
-        view = await _view(uow, post, access)
+        view = await _view(uow.session, post, access)
         await emit_post(uow, "post.edited", post)
         return view

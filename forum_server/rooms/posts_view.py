@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from typing import Any
+from typing import NotRequired
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server.accounts.models import User
 from forum_server.rooms.models import Post
@@ -23,6 +24,14 @@ def hidden_html(reason: str | None) -> str:
     return f'{HIDDEN_HTML}<p class="moderation-reason">Reason: {escape(reason)}</p>'
 
 
+class AuthorJson(TypedDict):
+    id: NotRequired[int]  # guests have none
+    display_name: str
+    country: str | None
+    organization: str | None
+    guest: bool
+
+
 @dataclass(frozen=True)
 class Author:
     id: int | None
@@ -31,8 +40,8 @@ class Author:
     organization: str | None
     guest: bool
 
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
+    def as_json(self) -> AuthorJson:
+        data: AuthorJson = {
             "display_name": self.display_name,
             "country": self.country,
             "organization": self.organization,
@@ -41,6 +50,21 @@ class Author:
         if self.id is not None:
             data["id"] = self.id
         return data
+
+
+class PostJson(TypedDict):
+    id: int
+    thread_id: int
+    parent_id: int | None
+    depth: int
+    author: AuthorJson
+    body: str
+    html: str
+    status: str
+    created_at: str
+    edited_at: str | None
+    highlighted: bool
+    moderation_reason: str | None
 
 
 @dataclass(frozen=True)
@@ -59,7 +83,7 @@ class PostView:
     highlighted: bool
     moderation_reason: str | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> PostJson:
         return {
             "id": self.id,
             "thread_id": self.thread_id,

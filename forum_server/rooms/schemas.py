@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
-from typing import Annotated, Literal
+from datetime import datetime
+from typing import Literal
 
-from pydantic import Field, Strict, ValidationInfo, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
-from forum_server.schemas import Input
+from forum_server.schemas import Id, Input, Timestamp, aware_utc
 from forum_server.text import clean_line
 
 _RESERVED_SLUGS = {"new"}  # /spaces/new is the page that creates spaces
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_DESCRIPTION_CHARS = 20_000
 MAX_QUESTION_CHARS = 2_000
-
-# Times arrive as ISO 8601 strings in JSON, so this one field type parses strings.
-Timestamp = Annotated[datetime, Strict(False)]
 
 
 def _title(value: str) -> str:
@@ -27,14 +24,6 @@ def _title(value: str) -> str:
 
 def _optional_title(value: str | None) -> str | None:
     return _title(value) if value is not None else None
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("must include a time zone offset, e.g. 2026-03-01T09:00:00+00:00")
-    return value.astimezone(UTC)
 
 
 def _nonblank(value: str) -> str:
@@ -77,13 +66,13 @@ class SessionCreate(Input):
     description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
     opens_at: Timestamp | None = None
     closes_at: Timestamp | None = None
-    moderator_ids: list[int] = Field(default_factory=list, max_length=50)
+    moderator_ids: list[Id] = Field(default_factory=list, max_length=50)
     questions: list[str] = Field(default_factory=list, max_length=50)
     participant_topics: bool = False
     posting: Literal["signed_in", "members"] = "signed_in"
 
     _title = field_validator("title")(_title)
-    _times = field_validator("opens_at", "closes_at")(_aware)
+    _times = field_validator("opens_at", "closes_at")(aware_utc)
 
     @field_validator("questions")
     @classmethod
@@ -104,7 +93,7 @@ class SessionCreate(Input):
 class SessionModerators(Input):
     """Who moderates a session: the whole list, replacing the one before."""
 
-    moderator_ids: list[int] = Field(max_length=50)
+    moderator_ids: list[Id] = Field(max_length=50)
 
 
 class SessionUpdate(Input):
@@ -115,7 +104,7 @@ class SessionUpdate(Input):
     posting: Literal["signed_in", "members"] | None = None
 
     _title = field_validator("title")(_optional_title)
-    _times = field_validator("closes_at")(_aware)
+    _times = field_validator("closes_at")(aware_utc)
 
     @field_validator("title", "description", "participant_topics", "posting", mode="before")
     @classmethod
@@ -135,7 +124,7 @@ class SessionUpdate(Input):
 class Reopen(Input):
     closes_at: Timestamp | None = None
 
-    _times = field_validator("closes_at")(_aware)
+    _times = field_validator("closes_at")(aware_utc)
 
 
 class QuestionCreate(Input):
@@ -155,7 +144,7 @@ class ThreadCreate(Input):
 
 class PostCreate(Input):
     body: str = Field(max_length=MAX_SOURCE_CHARS)
-    parent_id: int | None = None
+    parent_id: Id | None = None
     client_id: str | None = Field(default=None, min_length=1, max_length=64)
     guest_name: str | None = None
     guest_email: str | None = Field(default=None, max_length=254)

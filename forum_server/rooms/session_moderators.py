@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 
 from forum_server import audit
 from forum_server.accounts.models import User
+from forum_server.accounts.queries import normalize_email, user_ids_by_email
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Invalid
 from forum_server.policy import Actor, check_may_appoint_moderators, load_session, require_caller
@@ -99,9 +100,7 @@ async def set_moderators(
 async def moderators_by_email(db: Database, emails: list[str]) -> tuple[list[int], list[str]]:
     """The users with these addresses (for forms that name moderators by e-mail), and
     the addresses nobody has."""
-    wanted = {email.lower() for email in emails}
     async with db.read() as session:
-        rows = await session.execute(select(User.email, User.id).where(User.email.in_(wanted)))
-        found = {email: user_id for email, user_id in rows}
-    unknown = [email for email in emails if email.lower() not in found]
+        found = await user_ids_by_email(session, emails)
+    unknown = [email for email in emails if normalize_email(email) not in found]
     return sorted(set(found.values())), unknown

@@ -25,7 +25,6 @@ from forum_server.policy import (
     load_space,
     require_caller,
 )
-from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import (
     ForumSession,
     Question,
@@ -34,6 +33,7 @@ from forum_server.rooms.models import (
     Thread,
 )
 from forum_server.rooms.queries import session_detail
+from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import QuestionCreate, Reopen, SessionCreate, SessionUpdate
 from forum_server.rooms.session_moderators import checked_moderators
 from forum_server.rooms.space_views import QuestionView, SessionDetail

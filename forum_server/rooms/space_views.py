@@ -5,14 +5,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+
+from typing_extensions import TypedDict
 
 from forum_server.rooms.models import Space
+from forum_server.rooms.posts_view import PostJson, PostView
 from forum_server.rooms.state import Period
 
 
 def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+class SpaceJson(TypedDict):
+    id: int
+    slug: str
+    title: str
+    description: str
+    visibility: str
+    guest_posting: bool
+    composition: str | None
 
 
 @dataclass(frozen=True)
@@ -26,7 +38,7 @@ class SpaceSummary:
     guest_posting: bool
     composition: str | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> SpaceJson:
         return {
             "id": self.id,
             "slug": self.slug,
@@ -51,6 +63,16 @@ def space_summary(space: Space) -> SpaceSummary:
     )
 
 
+class SessionSummaryJson(TypedDict):
+    id: int
+    title: str
+    state: str
+    opens_at: str | None
+    closes_at: str | None
+    post_count: int
+    last_post_at: str | None
+
+
 @dataclass(frozen=True)
 class SessionSummary:
     id: int
@@ -61,7 +83,7 @@ class SessionSummary:
     post_count: int
     last_post_at: datetime | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> SessionSummaryJson:
         return {
             "id": self.id,
             "title": self.title,
@@ -73,6 +95,10 @@ class SessionSummary:
         }
 
 
+class SpaceDetailJson(SpaceJson):
+    sessions: list[SessionSummaryJson]
+
+
 @dataclass(frozen=True)
 class SpaceDetail:
     space: SpaceSummary
@@ -80,8 +106,15 @@ class SpaceDetail:
     can_manage: bool
     role: str | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> SpaceDetailJson:
         return {**self.space.as_json(), "sessions": [s.as_json() for s in self.sessions]}
+
+
+class QuestionJson(TypedDict):
+    id: int
+    number: int
+    text: str
+    thread_id: int
 
 
 @dataclass(frozen=True)
@@ -93,13 +126,43 @@ class QuestionView:
     post_count: int
     session_id: int
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> QuestionJson:
         return {
             "id": self.id,
             "number": self.number,
             "text": self.text,
             "thread_id": self.thread_id,
         }
+
+
+class SpaceRefJson(TypedDict):
+    slug: str
+    title: str
+
+
+class PeriodJson(TypedDict):
+    opens_at: str | None
+    closes_at: str | None
+
+
+class ModeratorJson(TypedDict):
+    id: int
+    display_name: str
+
+
+class SessionDetailJson(TypedDict):
+    id: int
+    space: SpaceRefJson
+    title: str
+    description: str
+    state: str
+    opens_at: str | None
+    closes_at: str | None
+    periods: list[PeriodJson]
+    moderators: list[ModeratorJson]
+    questions: list[QuestionJson]
+    participant_topics: bool
+    posting: str
 
 
 @dataclass(frozen=True)
@@ -111,7 +174,7 @@ class SessionDetail:
     description_html: str
     state: str
     periods: list[Period]
-    moderators: list[dict[str, Any]]
+    moderators: list[ModeratorJson]
     questions: list[QuestionView]
     participant_topics: bool
     posting: str
@@ -133,7 +196,7 @@ class SessionDetail:
     def closes_at(self) -> datetime | None:
         return self.periods[-1].closes_at if self.periods else None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> SessionDetailJson:
         return {
             "id": self.id,
             "space": {"slug": self.space.slug, "title": self.space.title},
@@ -152,6 +215,21 @@ class SessionDetail:
         }
 
 
+class ThreadQuestionJson(TypedDict):
+    number: int
+    text: str | None
+
+
+class ThreadJson(TypedDict):
+    id: int
+    session_id: int
+    title: str
+    question: ThreadQuestionJson | None
+    locked: bool
+    post_count: int
+    last_post_at: str | None
+
+
 @dataclass(frozen=True)
 class ThreadSummary:
     id: int
@@ -163,7 +241,7 @@ class ThreadSummary:
     post_count: int
     last_post_at: datetime | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> ThreadJson:
         return {
             "id": self.id,
             "session_id": self.session_id,
@@ -177,3 +255,18 @@ class ThreadSummary:
             "post_count": self.post_count,
             "last_post_at": iso(self.last_post_at),
         }
+
+
+class StartedThreadJson(ThreadJson):
+    first_post: PostJson
+
+
+@dataclass(frozen=True)
+class StartedThread:
+    """A topic just started, with its first post (held for review, maybe)."""
+
+    thread: ThreadSummary
+    first_post: PostView
+
+    def as_json(self) -> StartedThreadJson:
+        return {**self.thread.as_json(), "first_post": self.first_post.as_json()}

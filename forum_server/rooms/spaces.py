@@ -8,9 +8,9 @@ from sqlalchemy.exc import IntegrityError
 from forum_server.db import Database
 from forum_server.errors import Conflict
 from forum_server.policy import Actor, require_secretariat
-from forum_server.rooms.markdown import render_markdown_off_loop
 from forum_server.rooms.models import Space
 from forum_server.rooms.queries import space_detail
+from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import SpaceCreate
 from forum_server.rooms.space_views import SpaceDetail
 

@@ -14,7 +14,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from forum_server.errors import BadRequest, Invalid
-from forum_server.schemas import validate
+from forum_server.policy import require_caller
+from forum_server.schemas import MAX_ID, parse_id, validate
+from forum_server.web.auth import actor_of
 from forum_server.web.shapes import Response as Response_
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -32,6 +34,7 @@ class ApiOperation:
     auth: str  # "none", "optional", "required"
     query: tuple[str, ...] = ()
     response: Response_ = None  # what a success answers (forum_server.web.shapes)
+    also: tuple[int, ...] = ()  # other success statuses answering the same shape
 
 
 @dataclass
@@ -53,6 +56,7 @@ class ApiRouter:
         auth: str = "required",
         query: tuple[str, ...] = (),
         response: Response_ = None,
+        also: tuple[int, ...] = (),
     ) -> Callable[[Endpoint], Endpoint]:
         def register(endpoint: Endpoint) -> Endpoint:
             self.operations.append(
@@ -66,6 +70,7 @@ class ApiRouter:
                     auth,
                     query,
                     response,
+                    also,
                 )
             )
             return endpoint
@@ -73,18 +78,23 @@ class ApiRouter:
         return register
 
     def routes(self) -> list[Route]:
-        by_path: dict[str, dict[str, Endpoint]] = {}
+        by_path: dict[str, dict[str, ApiOperation]] = {}
         for op in self.operations:
-            by_path.setdefault(op.path, {})[op.method] = op.endpoint
+            by_path.setdefault(op.path, {})[op.method] = op
         return [
             Route(path, _dispatch(methods), methods=list(methods))
             for path, methods in by_path.items()
         ]
 
 
-def _dispatch(methods: dict[str, Endpoint]) -> Endpoint:
+def _dispatch(methods: dict[str, ApiOperation]) -> Endpoint:
     async def endpoint(request: Request) -> Response:
-        return await methods[request.method](request)
+        op = methods[request.method]
+        if op.auth == "required":
+            # Settled before the body is read or anything looked up: an anonymous
+            # caller is asked to sign in, and learns nothing else (401, never 404/422).
+            require_caller(await actor_of(request))
+        return await op.endpoint(request)
 
     return endpoint
 
@@ -101,23 +111,33 @@ async def parse_body(request: Request, model: type[ModelT]) -> ModelT:
         data = json.loads(raw or b"{}")
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise BadRequest("The body is not valid JSON.", code="malformed_json") from None
+    except RecursionError:
+        # Nesting deep enough to exhaust the parser's stack: no call takes that.
+        raise BadRequest("The body is nested too deeply.", code="malformed_json") from None
     if not isinstance(data, dict):
         raise BadRequest("The body must be a JSON object.", code="malformed_json")
     return validate(model, data)
 
 
 def query_int(request: Request, name: str) -> int | None:
-    """A whole, non-negative number from the query string; None when not given."""
+    """A whole, non-negative number from the query string (at most MAX_ID, which every
+    id, cursor and limit fits in); None when not given."""
     raw = request.query_params.get(name, "").strip()
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 18):
-        raise Invalid(f"{name} must be a whole number.", field=name)
-    return int(raw)
+    if raw.strip("0") == "":  # "0", "00": the cursor's start
+        return 0
+    value = parse_id(raw)
+    if value is None:
+        raise Invalid(f"{name} must be a whole number from 0 to {MAX_ID}.", field=name)
+    return value
 
 
 def path_int(request: Request, name: str) -> int:
-    try:
-        return int(request.path_params[name])
-    except (KeyError, ValueError):
-        raise Invalid(f"{name} must be a whole number.", field=name) from None
+    """An id from the path. Routes declare ids as `{name:int}`, which only matches ids
+    in range (see forum_server.web.routing), so this refuses only what a route let by."""
+    raw = request.path_params.get(name)
+    value = raw if isinstance(raw, int) and 1 <= raw <= MAX_ID else parse_id(str(raw or ""))
+    if value is None:
+        raise Invalid(f"{name} must be a whole number from 1 to {MAX_ID}.", field=name)
+    return value

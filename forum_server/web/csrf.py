@@ -79,7 +79,7 @@ class CsrfMiddleware:
             return
         origin = headers.get("origin")
         if origin is not None and origin.rstrip("/") not in self.settings.origins:
-            await _refuse(scope, send, "The request came from another site.")
+            await _refuse(scope, send, self._foreign_origin(origin))
             return
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         is_form = content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -111,6 +111,15 @@ class CsrfMiddleware:
             )
             return
         await self.app(scope, receive, send)
+
+    def _foreign_origin(self, origin: str) -> str:
+        base_url = self.settings.base_url
+        return (
+            f"This server takes sign-ins and changes only from {base_url}, and this page "
+            f"was opened at {origin[:200]}. Open {base_url} instead. If you run this "
+            "server, set FORUM_BASE_URL to the address people open (or add this one to "
+            "FORUM_ALLOWED_ORIGINS) and restart it."
+        )
 
     def _setting_cookie(self, send: Send, value: str) -> Send:
         secure = "; Secure" if self.settings.cookies_secure else ""

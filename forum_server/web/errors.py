@@ -14,6 +14,7 @@ from forum_server.errors import DomainError, Unauthorized
 from forum_server.policy import ANONYMOUS
 from forum_server.schemas import invalid_from
 from forum_server.web.context import app_context
+from forum_server.web.templates import Templates
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,13 @@ _TITLES = {
     503: "Busy",
 }
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+def error_page_html(templates: Templates, status: int, message: str) -> str:
+    """The error page for someone not (yet) known: also for refusals made before any
+    route runs, such as a form from another address."""
+    context = {"status": status, "title": _TITLES.get(status, "Error"), "message": message}
+    return templates.render_string("error.html", {**context, "actor": ANONYMOUS, "csrf_token": ""})
 
 
 def wants_json(request: Request) -> bool:
@@ -55,9 +63,7 @@ async def error_response(request: Request, error: DomainError) -> Response:
         )
     except DomainError:
         # The error page itself could not find the caller (e.g. a bad token): keep it plain.
-        html = templates.render_string(
-            "error.html", {**context, "actor": ANONYMOUS, "csrf_token": ""}
-        )
+        html = error_page_html(templates, error.status, error.message)
         return HTMLResponse(html, status_code=error.status, headers=headers)
 
 

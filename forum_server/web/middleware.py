@@ -11,6 +11,7 @@ import secrets
 import time
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("forum_server.requests")
@@ -41,17 +42,13 @@ SECURITY_HEADERS = {
 
 
 async def send_error(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
-    """An error answered before any route runs: JSON for the API, a small page otherwise."""
+    """An error answered before any route runs: JSON for the API, the site's error page
+    otherwise (a bare one before the app has started)."""
     if scope.get("path", "").startswith("/api/"):
         body = json.dumps({"error": {"code": code, "message": message}}).encode()
         content_type = b"application/json"
     else:
-        text = html.escape(message)
-        body = (
-            f'<!doctype html><html lang="en"><meta charset="utf-8">'
-            f"<title>Error {status}</title><main><h1>Error {status}</h1><p>{text}</p>"
-            f'<p><a href="/">Home</a></p></main></html>'
-        ).encode()
+        body = _error_page(scope, status, message).encode()
         content_type = b"text/html; charset=utf-8"
     await send(
         {
@@ -64,6 +61,20 @@ async def send_error(scope: Scope, send: Send, status: int, code: str, message: 
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def _error_page(scope: Scope, status: int, message: str) -> str:
+    ctx = getattr(getattr(scope.get("app"), "state", None), "ctx", None)
+    if ctx is not None:
+        from forum_server.web.errors import error_page_html  # errors imports the app's parts
+
+        return error_page_html(ctx.templates, status, message)
+    text = html.escape(message)
+    return (
+        f'<!doctype html><html lang="en"><meta charset="utf-8">'
+        f"<title>Error {status}</title><main><h1>Error {status}</h1><p>{text}</p>"
+        f'<p><a href="/">Home</a></p></main></html>'
+    )
 
 
 class RequestLogMiddleware:
@@ -122,6 +133,52 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+PRIVATE = "private, no-store"
+
+
+class PrivateCacheMiddleware:
+    """Nothing answered to a signed-in caller is kept by a shared cache or on disk:
+    every response to a request carrying a sign-in cookie or an API token, or setting
+    the sign-in cookie, says `Cache-Control: private, no-store`. That covers every page
+    of a members space, which only signed-in members get; pages reached through a secret
+    link (an invitation to a members space, an e-mail confirmation, single sign-on) are
+    private even to a visitor not signed in. Static files stay cacheable: they are the
+    same for everyone."""
+
+    SECRET_LINKS = ("/invitations/", "/confirm-email/", "/auth/")
+
+    def __init__(self, app: ASGIApp, *, session_cookie: str, static_prefix: str = "/static/"):
+        self.app = app
+        self.session_cookie = session_cookie
+        self.cookie_marker = f"{session_cookie}=".encode()
+        self.static_prefix = static_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.static_prefix):
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        private = (
+            headers.get("authorization", "").lower().startswith("bearer ")
+            or bool(cookie_parser(headers.get("cookie", "")).get(self.session_cookie))
+            or scope["path"].startswith(self.SECRET_LINKS)
+        )
+
+        async def send_private(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response = MutableHeaders(scope=message)
+                sets_sign_in = any(
+                    value.startswith(self.cookie_marker)
+                    for name, value in message.get("headers", [])
+                    if name.lower() == b"set-cookie"
+                )
+                if private or sets_sign_in:
+                    response["cache-control"] = PRIVATE
+            await send(message)
+
+        await self.app(scope, receive, send_private)
 
 
 _VERSIONED = re.compile(rb"(?:^|&)v=[0-9a-f]{8,64}(?:&|$)")

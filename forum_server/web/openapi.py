@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from forum_server.schemas import MAX_ID
 from forum_server.web.api import ApiOperation
 from forum_server.web.shapes import content_of
 
@@ -22,6 +23,7 @@ _ERROR_SCHEMA = {
             "required": ["code", "message"],
         }
     },
+    "required": ["error"],
 }
 
 
@@ -36,7 +38,7 @@ def build_openapi(operations: Iterable[ApiOperation], *, version: str) -> dict[s
             "summary": op.summary,
             "operationId": op.endpoint.__name__,
             "responses": {
-                str(op.status): success,
+                **{str(status): success for status in (op.status, *op.also)},
                 "default": {
                     "description": "An error",
                     "content": {
@@ -46,7 +48,7 @@ def build_openapi(operations: Iterable[ApiOperation], *, version: str) -> dict[s
             },
         }
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": {"type": _param_type(name)}}
+            {"name": name, "in": "path", "required": True, "schema": _param_schema(name)}
             for name in re.findall(r"{(\w+)(?::\w+)?}", op.path)
         ]
         parameters += [
@@ -83,5 +85,7 @@ def build_openapi(operations: Iterable[ApiOperation], *, version: str) -> dict[s
     }
 
 
-def _param_type(name: str) -> str:
-    return "string" if name == "slug" else "integer"
+def _param_schema(name: str) -> dict[str, Any]:
+    if name == "slug":
+        return {"type": "string"}
+    return {"type": "integer", "minimum": 1, "maximum": MAX_ID}

@@ -28,6 +28,8 @@ class Download:
     media_types: tuple[str, ...]
 
 
+_FILE = {"type": "string", "format": "binary"}
+
 Response = Any  # a view class, a TypedDict, ListOf, Download, or None (no body)
 
 
@@ -57,13 +59,29 @@ def schema_of(response: Response, components: dict[str, Any]) -> dict[str, Any]:
                 "next": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]},
             },
             "required": ["items", "next"],
+            "additionalProperties": False,
         }
     shape = json_shape(response)
-    schema = TypeAdapter(shape).json_schema(ref_template="#/components/schemas/{model}")
+    schema = _closed(TypeAdapter(shape).json_schema(ref_template="#/components/schemas/{model}"))
     components.update(schema.pop("$defs", {}))
     name = shape_name(shape)
     components[name] = schema
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _closed(schema: Any) -> Any:
+    """Objects with named keys get no others (a TypedDict's keys are all it has), so
+    the document tells a client exactly what comes and the tests catch a key a view
+    sends without declaring it."""
+    if isinstance(schema, dict):
+        for value in schema.values():
+            _closed(value)
+        if schema.get("type") == "object" and "properties" in schema:
+            schema.setdefault("additionalProperties", False)
+    elif isinstance(schema, list):
+        for value in schema:
+            _closed(value)
+    return schema
 
 
 def content_of(response: Response, components: dict[str, Any]) -> dict[str, Any] | None:
@@ -71,8 +89,9 @@ def content_of(response: Response, components: dict[str, Any]) -> dict[str, Any]
     if response is None:
         return None
     if isinstance(response, Download):
+        # A file that comes as JSON is still a document, not a string.
         return {
-            media: {"schema": {"type": "string", "format": "binary"}}
+            media: {"schema": {"type": "object"} if media == "application/json" else _FILE}
             for media in response.media_types
         }
     return {"application/json": {"schema": schema_of(response, components)}}

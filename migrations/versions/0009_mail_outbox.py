@@ -1,7 +1,7 @@
 """mail outbox, jobs, watches, reminders, moderation batches, digest cursors
 
 Revision ID: 0009_mail_outbox
-Revises: 0008_email_verified
+Revises: 0008_posting_limits
 Create Date: 2026-11-30 20:03:15.733524
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import forum_server.orm
 
 revision: str = "0009_mail_outbox"
-down_revision: str | None = "0008_email_verified"
+down_revision: str | None = "0008_posting_limits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

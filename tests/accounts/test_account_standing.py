@@ -164,6 +164,7 @@ def test_deactivate_user_from_the_command_line(tmp_path: Path):
             check=False,
         )
 
+    assert cli("migrate").returncode == 0  # only serve, migrate and demo create one
     made = cli("create-admin", "--email", "sec@example.org", "--password", "a long passphrase")
     assert made.returncode == 0, made.stderr
     done = cli("deactivate-user", "--email", "SEC@example.org")

@@ -95,7 +95,7 @@ async def test_a_refused_address_is_recorded_and_shown_to_the_secretariat(
         "/api/v1/mail/failures", headers=bearer(await token_for(client, secretariat))
     )
     assert listed.status_code == 200
-    [failure] = listed.json()["failures"]
+    [failure] = listed.json()["items"]
     assert failure["to"] == "gone@example.org" and "550" in failure["error"]
     refused = await client.get(
         "/api/v1/mail/failures", headers=bearer(await token_for(client, participant))

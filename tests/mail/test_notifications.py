@@ -69,7 +69,7 @@ async def test_a_watcher_is_mailed_each_post_with_threading_and_list_headers(
     assert message["List-Unsubscribe"].startswith("<http://testserver/mail/unsubscribe/")
 
     listed = await client.get("/api/v1/me/watches", headers=headers)
-    assert [(w["target_type"], w["target_id"]) for w in listed.json()["watches"]] == [
+    assert [(w["target_type"], w["target_id"]) for w in listed.json()["items"]] == [
         ("session", session_id)
     ]
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from forum_server.moderation import admission
 from forum_server.moderation.models import PostingHit
+from forum_server.rooms import admission
 from forum_server.throttle import Limit
 from tests.helpers import BASE_URL, csrf_from
 from tests.moderation.conftest import (
@@ -197,6 +197,9 @@ async def test_holding_rules_belong_to_the_space_moderators(client, world: World
         "guest_posting": True,
         "hold_guest_posts": True,
         "hold_first_posts": 0,
+        "account_post_limit": 30,
+        "guest_post_limit": 5,
+        "post_limit_minutes": 10,
     }
     bad = await client.put(url, json={"hold_first_posts": -1}, headers=world.h("mod_a"))
     assert bad.status_code == 422

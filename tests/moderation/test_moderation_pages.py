@@ -235,3 +235,44 @@ async def test_a_held_guest_post_is_hidden_from_other_guests(client, world: Worl
     held = await guest_post(client, world.a.thread_id, body=f"Held {SECRET}")
     assert held.status_code == 202
     assert SECRET not in (await client.get(f"/threads/{world.a.thread_id}")).text
+
+
+async def test_moderators_change_holding_and_posting_limits_on_a_page(
+    browser_as, client: httpx.AsyncClient, world: World
+) -> None:
+    page = f"/spaces/{world.a.slug}/moderation"
+    async with browser_as(world.users["ben"]) as ben:
+        assert (await ben.get(page)).status_code == 403
+    async with browser_as(world.users["mod_a"]) as moderator:
+        shown = await moderator.get(page)
+        assert shown.status_code == 200
+        assert 'name="account_post_limit"' in shown.text and 'value="30"' in shown.text
+        bad = await submit(
+            moderator,
+            page,
+            page,
+            hold_first_posts="0",
+            account_post_limit="0",
+            guest_post_limit="5",
+        )
+        assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
+        saved = await submit(
+            moderator,
+            page,
+            page,
+            hold_first_posts="2",
+            account_post_limit="12",
+            guest_post_limit="3",
+            hold_guest_posts="1",
+        )
+        assert saved.status_code == 303
+    rules = await client.get(f"/api/v1/spaces/{world.a.slug}/moderation", headers=world.h("mod_a"))
+    assert {
+        k: rules.json()[k]
+        for k in ("hold_first_posts", "account_post_limit", "guest_post_limit", "hold_guest_posts")
+    } == {
+        "hold_first_posts": 2,
+        "account_post_limit": 12,
+        "guest_post_limit": 3,
+        "hold_guest_posts": True,
+    }

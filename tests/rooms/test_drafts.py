@@ -4,19 +4,15 @@ Everyone else is told it does not exist, on the pages, over the API and live."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 from forum_server.accounts.queries import UserView
 from forum_server.db import Database
 from forum_server.live.access import load_access
 from forum_server.policy import ANONYMOUS, Actor
 from tests.conftest import MakeUser
-from tests.helpers import bearer, client_for, sign_in, token_for
+from tests.helpers import bearer, token_for
 
 HIDDEN = ("guest", "participant", "member")
 SHOWN = ("owner", "spacemod", "mod", "sec")
@@ -45,18 +41,6 @@ async def draft(make_space, make_session, add_member, people: dict[str, UserView
         questions=["Secret question in preparation?"],
     )
     return session_id
-
-
-@pytest.fixture
-def browser(app: Starlette):
-    @asynccontextmanager
-    async def open_browser(user: UserView | None = None) -> AsyncIterator[httpx.AsyncClient]:
-        async with client_for(app) as http:
-            if user is not None:
-                await sign_in(http, user)
-            yield http
-
-    return open_browser
 
 
 async def headers_of(client: httpx.AsyncClient, people: dict[str, UserView], who: str) -> dict:

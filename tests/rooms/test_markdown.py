@@ -11,9 +11,9 @@ import pytest
 from forum_server.rooms.markdown import (
     MAX_SOURCE_CHARS,
     render_markdown,
-    render_markdown_off_loop,
     render_plain_text_excerpt,
 )
+from forum_server.rooms.render_workers import render_markdown_off_loop
 
 XSS_PAYLOADS = Path(__file__).resolve().parent.parent / "data" / "xss-payload-list.txt"
 
@@ -422,3 +422,63 @@ def test_excerpt_rejects_non_positive_limit() -> None:
 )
 def test_safety_checker_flags_unsafe_html(html: str) -> None:
     assert safety_problems(html) != []
+
+
+# --- link spoofing ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("[bank.example](https://evil.example/login)", "https://evil.example/login"),
+        ("[https://bank.example/login](https://evil.example/)", "https://evil.example/"),
+        ("[www.un.org](https://evil.example)", "https://evil.example"),
+        ("[un.org](/threads/3)", "/threads/3"),
+        ("![bank.example](https://evil.example/p.png)", "https://evil.example/p.png"),
+    ],
+)
+def test_a_link_whose_text_names_another_site_shows_its_target(source: str, shown: str) -> None:
+    html = render_markdown(source)
+    assert f">{shown}</a>" in html
+    assert "bank.example" not in html and "un.org<" not in html
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("[the docs](https://example.org/a)", "the docs"),
+        ("[example.org](https://www.example.org/a)", "example.org"),
+        ("[https://example.org/b](https://example.org/a)", "https://example.org/b"),
+        ("[Dr. Smith](https://example.org)", "Dr. Smith"),
+        ("[bücher.example](https://xn--bcher-kva.example/)", "bücher.example"),
+        ("see www.un.org", "www.un.org"),
+    ],
+)
+def test_honest_link_text_is_kept(source: str, shown: str) -> None:
+    assert f">{shown}</a>" in render_markdown(source)
+
+
+def test_protocol_relative_links_are_external() -> None:
+    html = render_markdown("[our page](//evil.example/p)")
+    assert html == (
+        '<p><a href="https://evil.example/p" rel="nofollow ugc noopener">our page</a></p>\n'
+    )
+    # A backslash never stands for a host.
+    assert 'href="/%5Cevil.example"' in render_markdown("[x](/\\evil.example)")
+
+
+@pytest.mark.parametrize(
+    "control",
+    ["\u202a", "\u202b", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u202c"],
+)
+def test_bidirectional_controls_are_removed_from_text_and_links(control: str) -> None:
+    html = render_markdown(
+        f"invoice{control}fdp.exe and [moc.{control}elgoog](https://example.org)"
+    )
+    assert control not in html
+    assert "invoicefdp.exe" in html
+
+
+def test_right_to_left_text_and_its_marks_are_kept() -> None:
+    source = "مرحبا\u200f بالعالم \u200eABC"
+    assert render_markdown(source) == f"<p>{source}</p>\n"

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 from forum_server.accounts.queries import UserView
 from forum_server.orm import utcnow
 from forum_server.rooms.pages.shared import duration_text
 from tests.conftest import MakeUser
-from tests.helpers import bearer, client_for, csrf_from, sign_in, token_for
+from tests.helpers import bearer, csrf_from, token_for
 
 # --- helpers --------------------------------------------------------------------------
 
@@ -110,20 +107,6 @@ async def secretariat(make_user: MakeUser) -> UserView:
 @pytest.fixture
 async def api(client: httpx.AsyncClient, secretariat: UserView) -> dict[str, str]:
     return bearer(await token_for(client, secretariat))
-
-
-@pytest.fixture
-def browser(app: Starlette):
-    """A separate browser, signed in as `user` (or anonymous)."""
-
-    @asynccontextmanager
-    async def open_browser(user: UserView | None = None) -> AsyncIterator[httpx.AsyncClient]:
-        async with client_for(app) as http:
-            if user is not None:
-                await sign_in(http, user)
-            yield http
-
-    return open_browser
 
 
 async def new_space(client, api, slug="forum", **fields) -> dict:

@@ -3,14 +3,11 @@ a session moderator's rights in a members space lasting only as long as membersh
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
 import pytest
 from sqlalchemy import select
-from starlette.applications import Starlette
 
 from forum_server.accounts.queries import UserView
 from forum_server.audit import AuditEntry
@@ -18,7 +15,7 @@ from forum_server.db import Database
 from forum_server.events import EventRecord
 from forum_server.rooms.models import SessionModerator
 from tests.conftest import MakeUser
-from tests.helpers import bearer, client_for, csrf_from, sign_in, token_for
+from tests.helpers import bearer, csrf_from, token_for
 
 
 @dataclass
@@ -62,18 +59,6 @@ async def workspace(
     assert created.status_code == 201, created.text
     session = created.json()
     return Place(users, headers, session["id"], session["questions"][0]["thread_id"])
-
-
-@pytest.fixture
-def browser(app: Starlette):
-    @asynccontextmanager
-    async def open_browser(user: UserView | None = None) -> AsyncIterator[httpx.AsyncClient]:
-        async with client_for(app) as http:
-            if user is not None:
-                await sign_in(http, user)
-            yield http
-
-    return open_browser
 
 
 async def _held_post(client: httpx.AsyncClient, place: Place) -> int:

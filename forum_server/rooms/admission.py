@@ -15,19 +15,29 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import Forbidden, Invalid, RateLimited, Unauthorized
-from forum_server.moderation.models import ModerationSettings, PostingHit, Suspension
 from forum_server.orm import utcnow
-from forum_server.policy import SessionAccess, require_may_post_as_guest
-from forum_server.rooms.models import ForumSession, Post, Space
+from forum_server.policy import SessionAccess, check_may_post_as_guest
+from forum_server.rooms.models import (
+    ForumSession,
+    ModerationSettings,
+    Post,
+    PostingHit,
+    Space,
+    Suspension,
+)
 from forum_server.text import clean_line
-from forum_server.throttle import Limit, add_hits, wait_seconds
+from forum_server.throttle import Limit, add_hits, network_of, wait_seconds
 
-GUEST_LIMIT = Limit(5, timedelta(minutes=10))  # per client address
+# The defaults; a space's moderators may set other counts (ModerationSettings).
+GUEST_LIMIT = Limit(5, timedelta(minutes=10))  # per guest network (see network_of)
 USER_LIMIT = Limit(30, timedelta(minutes=10))  # per account
 WINDOW = max(GUEST_LIMIT.window, USER_LIMIT.window)
 # Beyond this many guest contributions awaiting review in a space, guests wait: a flood
 # from many addresses cannot bury the queue moderators work through.
 MAX_PENDING_GUEST_POSTS = 500
+# And one network's share of that: a single network (an IPv6 /64 hands one client
+# 2^64 addresses) fills its own share, never the whole queue.
+MAX_PENDING_PER_NETWORK = 50
 QUEUE_FULL_RETRY_SECONDS = 600
 
 _EMAIL = TypeAdapter(EmailStr)
@@ -62,18 +72,29 @@ def guest_from(name: str | None, email: str | None) -> Guest:
     return Guest(cleaned, address)
 
 
-def rate_limit_for(user_id: int | None, client: str | None) -> tuple[str, Limit]:
-    """Who is counted (the account, or the guest's address) and at what limit."""
+def rate_limit_for(
+    user_id: int | None, client: str | None, settings: ModerationSettings | None = None
+) -> tuple[str, Limit]:
+    """Who is counted (the account, or the guest's network) and at what limit: the
+    space's own counts where its moderators set them, else the defaults."""
     if user_id is not None:
-        return f"user:{user_id}", USER_LIMIT
-    return f"guest:{client or 'unknown'}", GUEST_LIMIT
+        count = settings.account_post_limit if settings is not None else None
+        return f"user:{user_id}", Limit(count or USER_LIMIT.count, USER_LIMIT.window)
+    count = settings.guest_post_limit if settings is not None else None
+    return f"guest:{network_of(client)}", Limit(count or GUEST_LIMIT.count, GUEST_LIMIT.window)
 
 
 async def settings_for(session: AsyncSession, space_id: int) -> ModerationSettings:
     """The space's moderation settings (the defaults where none were saved)."""
     found = await session.get(ModerationSettings, space_id)
     if found is None:
-        return ModerationSettings(space_id=space_id, hold_first_posts=0, hold_guest_posts=True)
+        return ModerationSettings(
+            space_id=space_id,
+            hold_first_posts=0,
+            hold_guest_posts=True,
+            account_post_limit=None,
+            guest_post_limit=None,
+        )
     return found
 
 
@@ -83,7 +104,7 @@ async def check_guest_may_post(session: AsyncSession, access: SessionAccess) -> 
     forum_session = await session.get(ForumSession, access.session_id)
     if space is None or forum_session is None:
         raise Unauthorized("Sign in to take part.")
-    require_may_post_as_guest(space.guest_posting, forum_session.posting)
+    check_may_post_as_guest(space.guest_posting, forum_session.posting)
 
 
 async def active_suspension(
@@ -135,10 +156,10 @@ async def check_rate(session: AsyncSession, key: str, limit: Limit) -> None:
         raise RateLimited("You are posting too often; please wait a few minutes.", retry_after=wait)
 
 
-async def check_queue_not_full(session: AsyncSession, space_id: int) -> None:
+async def check_queue_not_full(session: AsyncSession, space_id: int, network: str) -> None:
     """Raises RateLimited when the space already has MAX_PENDING_GUEST_POSTS guest
-    contributions awaiting review."""
-    pending = await session.scalar(
+    contributions awaiting review, or the guest's network its share of them."""
+    pending_guest_posts = (
         select(func.count())
         .select_from(Post)
         .join(ForumSession, ForumSession.id == Post.session_id)
@@ -148,12 +169,16 @@ async def check_queue_not_full(session: AsyncSession, space_id: int) -> None:
             Post.author_id.is_(None),
         )
     )
-    if (pending or 0) >= MAX_PENDING_GUEST_POSTS:
-        raise RateLimited(
-            "Many contributions are waiting for review; please try again later.",
-            code="queue_full",
-            retry_after=QUEUE_FULL_RETRY_SECONDS,
-        )
+    own = await session.scalar(pending_guest_posts.where(Post.guest_network == network))
+    if (own or 0) < MAX_PENDING_PER_NETWORK:
+        pending = await session.scalar(pending_guest_posts)
+        if (pending or 0) < MAX_PENDING_GUEST_POSTS:
+            return
+    raise RateLimited(
+        "Many contributions are waiting for review; please try again later.",
+        code="queue_full",
+        retry_after=QUEUE_FULL_RETRY_SECONDS,
+    )
 
 
 async def count_post(session: AsyncSession, key: str) -> None:

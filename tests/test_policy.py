@@ -1,0 +1,295 @@
+"""Every rule of the policy, asked of every kind of caller, as one table: the predicate
+and its raising twin answer the same; an anonymous caller is asked to sign in (401)
+before anyone is refused (403); what a caller may not see is not there for them (404).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from forum_server import policy
+from forum_server.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
+from forum_server.policy import MEMBER, MODERATOR, OWNER, Actor, SessionAccess, SpaceAccess
+from forum_server.rooms.state import HIDDEN, MEMBERS, PUBLIC, PUBLISHED
+
+APPOINTED = 7  # the user id of the session's appointed moderator
+AUTHOR = 1  # the participant wrote the post the edit rules are asked about
+
+CALLERS: dict[str, tuple[Actor, str | None]] = {
+    "anonymous": (Actor(), None),
+    "participant": (Actor(user_id=AUTHOR), None),
+    "member": (Actor(user_id=2), MEMBER),
+    "session moderator": (Actor(user_id=APPOINTED), MEMBER),
+    "space moderator": (Actor(user_id=3), MODERATOR),
+    "owner": (Actor(user_id=4), OWNER),
+    "secretariat": (Actor(user_id=5, is_secretariat=True), None),
+}
+EVERYONE = set(CALLERS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+SPACE_MODERATORS = {"space moderator", "owner", "secretariat"}
+SESSION_MODERATORS = SPACE_MODERATORS | {"session moderator"}
+MANAGERS = {"owner", "secretariat"}
+MEMBERS_AND_SECRETARIAT = {"member", "session moderator", "space moderator", "owner"} | {
+    "secretariat"
+}
+
+
+def access(who: str, *, visibility: str = PUBLIC, posting: str = "signed_in") -> SessionAccess:
+    actor, role = CALLERS[who]
+    space = SpaceAccess(actor=actor, space_id=1, visibility=visibility, role=role)
+    return SessionAccess(
+        space=space, session_id=1, moderator_ids=frozenset({APPOINTED}), posting=posting
+    )
+
+
+Check = Callable[[SessionAccess], object]
+Rule = tuple[Check, Check, set[str]]
+
+
+def space_rule(may: Callable[[SpaceAccess], bool], check: Callable[[SpaceAccess], None]) -> tuple:
+    return (lambda a: may(a.space), lambda a: check(a.space))
+
+
+def edit(status: str, age: timedelta) -> tuple[Check, Check]:
+    window = timedelta(minutes=30)
+    return (
+        lambda a: policy.may_edit_post(a, AUTHOR, status, age, window),
+        lambda a: policy.check_may_edit_post(a, AUTHOR, status, age, window),
+    )
+
+
+def download(members_may: bool, whole_space: bool) -> tuple[Check, Check]:
+    def target(a: SessionAccess) -> SessionAccess | SpaceAccess:
+        return a.space if whole_space else a
+
+    return (
+        lambda a: policy.may_download_report(target(a), members_may),
+        lambda a: policy.check_may_download_report(target(a), members_may),
+    )
+
+
+RULES: dict[str, Rule] = {
+    # spaces and sessions
+    "manage a space": (
+        *space_rule(policy.may_manage_space, policy.check_may_manage_space),
+        MANAGERS,
+    ),
+    "appoint session moderators": (
+        *space_rule(policy.may_appoint_moderators, policy.check_may_appoint_moderators),
+        SPACE_MODERATORS,
+    ),
+    "see a draft session": (
+        lambda a: policy.may_see_session(a, draft=True),
+        lambda a: policy.check_may_see_session(a, draft=True),
+        SESSION_MODERATORS,
+    ),
+    "see a scheduled session": (
+        lambda a: policy.may_see_session(a, draft=False),
+        lambda a: policy.check_may_see_session(a, draft=False),
+        EVERYONE,
+    ),
+    "post": (lambda a: a.may_post, lambda a: a.check_may_post(), SIGNED_IN),
+    "start a topic": (
+        lambda a: policy.may_start_topic(a, True),
+        lambda a: policy.check_may_start_topic(a, True),
+        SIGNED_IN,
+    ),
+    "start a topic where only moderators may": (
+        lambda a: policy.may_start_topic(a, False),
+        lambda a: policy.check_may_start_topic(a, False),
+        SESSION_MODERATORS,
+    ),
+    "edit one's post in time": (
+        *edit(PUBLISHED, timedelta(minutes=5)),
+        {"participant"} | SESSION_MODERATORS,
+    ),
+    "edit one's post too late": (*edit(PUBLISHED, timedelta(hours=1)), SESSION_MODERATORS),
+    "edit one's hidden post": (*edit(HIDDEN, timedelta(minutes=5)), SESSION_MODERATORS),
+    # members and invitations
+    "manage members": (
+        *space_rule(policy.may_manage_members, policy.check_may_manage_members),
+        MANAGERS,
+    ),
+    "manage invitations": (
+        *space_rule(policy.may_manage_invitations, policy.check_may_manage_invitations),
+        MANAGERS,
+    ),
+    "see members": (
+        *space_rule(policy.may_see_members, policy.check_may_see_members),
+        MEMBERS_AND_SECRETARIAT,
+    ),
+    # moderation
+    "moderate the whole space": (
+        *space_rule(policy.may_moderate_space, policy.check_may_moderate_space),
+        SPACE_MODERATORS,
+    ),
+    "moderate the session": (
+        lambda a: a.can_moderate,
+        lambda a: a.require_moderator(),
+        SESSION_MODERATORS,
+    ),
+    "suspend in the space": (
+        *space_rule(policy.may_suspend, policy.check_may_suspend),
+        SPACE_MODERATORS,
+    ),
+    "suspend a moderator": (
+        lambda a: policy.may_suspend(a.space, MODERATOR),
+        lambda a: policy.check_may_suspend(a.space, MODERATOR),
+        MANAGERS,
+    ),
+    "change holding rules": (
+        *space_rule(policy.may_manage_holding_rules, policy.check_may_manage_holding_rules),
+        SPACE_MODERATORS,
+    ),
+    "read the space's audit log": (
+        *space_rule(policy.may_read_space_audit, policy.check_may_read_space_audit),
+        SPACE_MODERATORS,
+    ),
+    # reports
+    "change report settings": (
+        *space_rule(policy.may_manage_report_settings, policy.check_may_manage_report_settings),
+        MANAGERS,
+    ),
+    "set report attribution": (
+        lambda a: policy.may_set_report_attribution(a.actor),
+        lambda a: policy.check_may_set_report_attribution(a.actor),
+        {"secretariat"},
+    ),
+    "download a session's report": (*download(False, whole_space=False), SESSION_MODERATORS),
+    "download a space's report": (*download(False, whole_space=True), SPACE_MODERATORS),
+    # accounts
+    "manage accounts": (
+        lambda a: policy.may_manage_accounts(a.actor),
+        lambda a: policy.check_may_manage_accounts(a.actor),
+        {"secretariat"},
+    ),
+}
+
+
+def raised(check: Callable[[], object]) -> type[DomainError] | None:
+    try:
+        check()
+    except DomainError as error:
+        return type(error)
+    return None
+
+
+def test_every_rule_of_the_policy_is_in_the_table() -> None:
+    asked = set(re.findall(r"policy\.(may_\w+)", Path(__file__).read_text()))
+    predicates = {name for name in policy.__all__ if name.startswith("may_")}
+    # Asked elsewhere with their own tables (below), or decided per post or event.
+    apart = {
+        "may_accept_invitation",
+        "may_be_suspended",
+        "may_choose_attribution",
+        "may_create_user",
+        "may_have_moderation_queue",
+        "may_post_as_guest",
+        "may_receive_event",
+        "may_see_post",
+        "may_see_space",
+        "may_sign_in",
+    }
+    assert predicates - apart <= asked, predicates - apart - asked
+
+
+@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("who", CALLERS)
+def test_predicate_and_raising_twin_agree(rule: str, who: str) -> None:
+    may, check, allowed = RULES[rule]
+    a = access(who)
+    assert may(a) is (who in allowed)
+    error = raised(lambda: check(a))
+    if who in allowed:
+        assert error is None
+    elif rule.startswith("see a"):  # whoever may not see it is told it does not exist
+        assert error is NotFound
+    elif who == "anonymous":
+        assert error is Unauthorized
+    elif rule == "edit one's post too late" and who == "participant":
+        assert error is Conflict  # their own post: they are told why
+    else:
+        assert error is Forbidden
+
+
+@pytest.mark.parametrize("who", CALLERS)
+def test_in_a_members_space_outsiders_are_told_nothing(who: str) -> None:
+    a = access(who, visibility=MEMBERS, posting="members")
+    assert policy.may_see_space(a.actor, MEMBERS, a.space.role) is (who in MEMBERS_AND_SECRETARIAT)
+    assert a.may_post is (who in MEMBERS_AND_SECRETARIAT)
+    # Members may download where the space lets them; outsiders never learn it exists.
+    members_may = lambda: policy.check_may_download_report(a, True)  # noqa: E731
+    expected = None if who in MEMBERS_AND_SECRETARIAT else NotFound
+    assert raised(members_may) is expected
+
+
+@pytest.mark.parametrize(
+    ("setting", "requested", "allowed"),
+    [
+        ("named", "named", True),
+        ("named", "country", True),
+        ("named", "none", True),
+        ("country", "named", False),
+        ("country", "country", True),
+        ("country", "none", True),
+        ("none", "named", False),
+        ("none", "country", False),
+        ("none", "none", True),
+    ],
+)
+def test_a_download_asks_for_the_spaces_attribution_or_less(
+    setting: str, requested: str, allowed: bool
+) -> None:
+    assert policy.may_choose_attribution(setting, requested) is allowed
+    error = raised(lambda: policy.check_may_choose_attribution(setting, requested))
+    assert error is (None if allowed else Forbidden)
+
+
+@pytest.mark.parametrize(
+    ("who", "account_email", "expected"),
+    [
+        ("anonymous", None, Unauthorized),
+        ("participant", "someone.else@example.org", Forbidden),
+        ("participant", None, Forbidden),
+        ("participant", "invited@example.org", None),
+    ],
+)
+def test_an_invitation_is_accepted_by_its_address_only(
+    who: str, account_email: str | None, expected: type[DomainError] | None
+) -> None:
+    actor = CALLERS[who][0]
+    invited = "invited@example.org"
+    assert policy.may_accept_invitation(actor, account_email, invited) is (expected is None)
+    error = raised(lambda: policy.check_may_accept_invitation(actor, account_email, invited))
+    assert error is expected
+
+
+@pytest.mark.parametrize("registration_open", [True, False])
+@pytest.mark.parametrize("as_secretariat", [True, False])
+@pytest.mark.parametrize("who", ["anonymous", "participant", "secretariat"])
+def test_who_creates_accounts(who: str, registration_open: bool, as_secretariat: bool) -> None:
+    actor = CALLERS[who][0]
+    allowed = who == "secretariat" or (registration_open and not as_secretariat)
+    asked = {"registration_open": registration_open, "as_secretariat": as_secretariat}
+    assert policy.may_create_user(actor, **asked) is allowed
+    error = raised(lambda: policy.check_may_create_user(actor, **asked))
+    if allowed:
+        assert error is None
+    elif who == "anonymous" and not as_secretariat:
+        assert error is Unauthorized
+    else:
+        assert error is Forbidden
+
+
+@pytest.mark.parametrize("guest_posting", [True, False])
+@pytest.mark.parametrize("session_posting", ["signed_in", "members"])
+def test_guests_post_only_in_open_forums(guest_posting: bool, session_posting: str) -> None:
+    allowed = guest_posting and session_posting != "members"
+    assert policy.may_post_as_guest(guest_posting, session_posting) is allowed
+    error = raised(lambda: policy.check_may_post_as_guest(guest_posting, session_posting))
+    assert (error is None) is allowed
