@@ -189,6 +189,7 @@ def test_every_rule_of_the_policy_is_in_the_table() -> None:
         "may_choose_attribution",
         "may_create_user",
         "may_have_moderation_queue",
+        "may_mail_post",
         "may_post_as_guest",
         "may_receive_event",
         "may_see_post",
