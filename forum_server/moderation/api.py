@@ -125,6 +125,7 @@ async def unlock(request: Request) -> Response:
     summary="Ask the moderators to look at a post",
     body=Reason,
     status=201,
+    response=flags.FlagReceipt,
 )
 async def flag(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from typing_extensions import TypedDict
 
 from forum_server import audit
 from forum_server.db import Database
@@ -20,6 +21,13 @@ from forum_server.policy import Actor, load_post, require_caller, require_signed
 _ALREADY = "You have already flagged this post; a moderator will look at it."
 
 
+class FlagReceiptJson(TypedDict):
+    id: int
+    post_id: int
+    status: str
+    created_at: str
+
+
 @dataclass(frozen=True)
 class FlagReceipt:
     """What the person who flagged a post gets back."""
@@ -29,7 +37,7 @@ class FlagReceipt:
     status: str
     created_at: datetime
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> FlagReceiptJson:
         return {
             "id": self.id,
             "post_id": self.post_id,

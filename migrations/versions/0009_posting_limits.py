@@ -1,6 +1,6 @@
 """posting limits a space's moderators set, and the network of a guest's post
 
-Revision ID: 0008_posting_limits
+Revision ID: 0009_posting_limits
 Revises: 0008_email_verified
 Create Date: 2026-11-30 20:00:00
 """
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_posting_limits"
+revision: str = "0009_posting_limits"
 down_revision: str | None = "0008_email_verified"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

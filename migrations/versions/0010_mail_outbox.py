@@ -1,7 +1,7 @@
 """mail outbox, jobs, watches, reminders, moderation batches, digest cursors
 
-Revision ID: 0009_mail_outbox
-Revises: 0008_posting_limits
+Revision ID: 0010_mail_outbox
+Revises: 0009_posting_limits
 Create Date: 2026-11-30 20:03:15.733524
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import forum_server.orm
 
-revision: str = "0009_mail_outbox"
-down_revision: str | None = "0008_posting_limits"
+revision: str = "0010_mail_outbox"
+down_revision: str | None = "0009_posting_limits"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
