@@ -6,28 +6,23 @@ The README's configuration table, `forum-server --help` and validation all read
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import secrets
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy.engine import make_url
+from forum_server.data_folder import (
+    SettingsError,
+    check_secret_key,
+    check_sqlite_file,
+    stored_secret_key,
+)
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
-
-
-class SettingsError(ValueError):
-    """A FORUM_ variable holds a value the server cannot use."""
-
-
-class NoDatabase(SettingsError):
-    """The database a command needs is not where the settings point."""
 
 
 def _choice(*allowed: str) -> Callable[[str], str]:
@@ -359,14 +354,14 @@ def load_settings(
     if not values["database_url"]:
         values["database_url"] = f"sqlite+aiosqlite:///{data_dir / 'forum.db'}"
     if existing:
-        _check_sqlite_file(values["database_url"], data_dir)
+        check_sqlite_file(values["database_url"], data_dir)
     if not values["secret_key"] and existing and not (data_dir / "secret_key").exists():
         # Commands that work on an existing database sign nothing that outlives them:
         # a key of their own, rather than a new data folder wherever they were run.
         values["secret_key"] = secrets.token_urlsafe(48)
     elif not values["secret_key"]:
-        values["secret_key"] = _stored_secret_key(data_dir)
-    _check_secret_key(values["secret_key"])
+        values["secret_key"] = stored_secret_key(data_dir)
+    check_secret_key(values["secret_key"])
     values["base_url"] = str(values["base_url"]).rstrip("/")
     if not values["base_url"]:
         # Until `serve` says where it listens (forum_server.web.server.serving_at).
@@ -398,58 +393,6 @@ def _check_oidc(values: dict[str, Any]) -> None:
         for key in ("issuer", "client_id"):
             if not getattr(provider, key):
                 raise SettingsError(f"FORUM_OIDC_{provider.name.upper()}_{key.upper()} is not set")
-
-
-def _check_sqlite_file(url: str, data_dir: Path) -> None:
-    if not url.startswith("sqlite"):
-        return  # a server's database: whether its tables exist is asked of it
-    name = make_url(url).database
-    if not name or name == ":memory:" or name.startswith("file:"):
-        return
-    path = Path(name).expanduser().resolve()
-    if path.is_file():
-        return
-    if path == data_dir / "forum.db":
-        where = f"no database in {data_dir} (FORUM_DATA_DIR)"
-    else:
-        where = f"no database at {path} (FORUM_DATABASE_URL)"
-    raise NoDatabase(
-        f"{where}. Run this command where the data folder is, point FORUM_DATA_DIR at it, "
-        "or create a new database with `forum-server migrate`."
-    )
-
-
-MIN_SECRET_KEY_CHARS = 32
-
-
-def _stored_secret_key(data_dir: Path) -> str:
-    """Generate the key on first run and keep it, so sign-ins survive restarts."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "secret_key"
-    if not path.exists():
-        key = secrets.token_urlsafe(48)
-        # Written whole to a private file, then linked into place: nobody ever reads a
-        # half-written key, and of two processes starting together the first link wins.
-        fd, draft = tempfile.mkstemp(dir=data_dir, prefix=".secret_key-")
-        try:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(key)
-                handle.flush()
-                os.fsync(handle.fileno())
-            with contextlib.suppress(FileExistsError):
-                os.link(draft, path)
-        finally:
-            os.unlink(draft)
-    return path.read_text().strip()
-
-
-def _check_secret_key(key: str) -> None:
-    # A short (or empty) key would let anyone forge the signed sign-in cookies.
-    if len(key) < MIN_SECRET_KEY_CHARS:
-        raise SettingsError(
-            f"the secret key must be at least {MIN_SECRET_KEY_CHARS} characters "
-            "(FORUM_SECRET_KEY, or the data folder's secret_key file)"
-        )
 
 
 def settings_table_markdown() -> str:

@@ -106,7 +106,7 @@ def test_a_base_url_that_differs_from_the_address_served_is_reported(tmp_path: P
 
 
 def test_commands_on_an_existing_database_create_nothing(tmp_path: Path):
-    from forum_server.settings import NoDatabase
+    from forum_server.data_folder import NoDatabase
 
     data_dir = tmp_path / "elsewhere" / "forum-data"
     with pytest.raises(NoDatabase, match=f"no database in {data_dir}"):
