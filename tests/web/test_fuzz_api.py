@@ -29,6 +29,10 @@ from tests.helpers import bearer, token_for
 
 # Examples per operation and generation mode: about 60 operations, three kinds, two
 # callers stay well under a minute per database.
+# schemathesis's own strategies draw from the `random` module, which Hypothesis now
+# warns about (now and then, so it would fail the run at random): not our code.
+pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
+
 EXAMPLES = 4
 
 
