@@ -101,16 +101,25 @@ async def load_session(
     return forum_session, access
 
 
+async def _access_within(
+    db: AsyncSession, actor: Actor, session_id: int, missing: str
+) -> SessionAccess:
+    """The actor's access to the session a thing lives in; a session they may not see
+    hides the thing too, named as the thing (`missing`), not as its session."""
+    try:
+        _, access = await load_session(db, actor, session_id)
+    except NotFound:
+        raise NotFound(missing) from None
+    return access
+
+
 async def load_thread(
     db: AsyncSession, actor: Actor, thread_id: int
 ) -> tuple[Thread, SessionAccess]:
     thread = await db.get(Thread, thread_id)
     if thread is None:
         raise NotFound("No such thread.")
-    try:
-        _, access = await load_session(db, actor, thread.session_id)
-    except NotFound:
-        raise NotFound("No such thread.") from None
+    access = await _access_within(db, actor, thread.session_id, "No such thread.")
     if not access.can_moderate:
         shown = select(Thread.id).where(Thread.id == thread_id, visible_threads_clause(access))
         if await db.scalar(shown) is None:
@@ -122,10 +131,7 @@ async def load_post(db: AsyncSession, actor: Actor, post_id: int) -> tuple[Post,
     post = await db.get(Post, post_id)
     if post is None:
         raise NotFound("No such post.")
-    try:
-        _, access = await load_session(db, actor, post.session_id)
-    except NotFound:
-        raise NotFound("No such post.") from None
+    access = await _access_within(db, actor, post.session_id, "No such post.")
     if not may_see_post(access, post.status, post.author_id):
         raise NotFound("No such post.")
     return post, access
@@ -232,8 +238,5 @@ async def load_question(
     question = await db.get(Question, question_id)
     if question is None:
         raise NotFound("No such question.")
-    try:
-        _, access = await load_session(db, actor, question.session_id)
-    except NotFound:
-        raise NotFound("No such question.") from None
+    access = await _access_within(db, actor, question.session_id, "No such question.")
     return question, access
