@@ -5,6 +5,7 @@
 #   ./dev.sh serve [--host H] [--port P]   serve on the embedded defaults
 #   ./dev.sh test [pytest arguments]       lint and type-check, then the whole test suite
 #   ./dev.sh cli ARGS...                   any forum-server command
+#   ./dev.sh messages                      extract strings, update and compile the catalogues
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -89,6 +90,25 @@ case "$command" in
             set -- -n auto --dist loadgroup
         fi
         exec "$VENV/bin/pytest" "$@"
+        ;;
+    messages)
+        ensure_venv
+        # Errors are catalogue entries where they are raised: their classes are keywords.
+        keywords="-k N_ -k lazy_gettext -k t -k Invalid -k BadRequest -k Unauthorized \
+            -k Forbidden -k NotFound -k Conflict -k TooLarge -k RateLimited -k Unavailable"
+        # shellcheck disable=SC2086
+        "$VENV/bin/pybabel" -q extract -F babel.cfg $keywords --no-location --sort-output \
+            --omit-header -o forum_server/locales/messages.pot .
+        for lang in ar es fr ru zh; do
+            if [ -f "forum_server/locales/$lang/LC_MESSAGES/messages.po" ]; then
+                "$VENV/bin/pybabel" -q update -i forum_server/locales/messages.pot \
+                    -d forum_server/locales -l "$lang" --no-fuzzy-matching --omit-header
+            else
+                "$VENV/bin/pybabel" -q init -i forum_server/locales/messages.pot \
+                    -d forum_server/locales -l "$lang"
+            fi
+        done
+        "$VENV/bin/pybabel" -q compile -d forum_server/locales --statistics
         ;;
     cli)
         ensure_venv

@@ -48,11 +48,13 @@ from forum_server.rooms import pages as rooms_pages
 from forum_server.rooms.scheduler import run_scheduler
 from forum_server.settings import Settings
 from forum_server.web import errors as web_errors
+from forum_server.web import language_pages
 from forum_server.web import pages as site_pages
 from forum_server.web.api import ApiRouter
 from forum_server.web.auth import SESSION_COOKIE
 from forum_server.web.context import AppContext
 from forum_server.web.csrf import CsrfMiddleware
+from forum_server.web.language import LanguageMiddleware
 from forum_server.web.middleware import (
     BodyLimitMiddleware,
     PrivateCacheMiddleware,
@@ -146,12 +148,14 @@ def create_app(
         *rooms_pages.routes,
         *moderation_pages.routes,
         *mail_pages.routes,
+        *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
     middleware = [
         Middleware(RequestLogMiddleware),
+        Middleware(LanguageMiddleware, default=settings.default_language),
         Middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://")),
         Middleware(StaticCacheMiddleware),
         Middleware(PrivateCacheMiddleware, session_cookie=SESSION_COOKIE),

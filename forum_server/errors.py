@@ -6,11 +6,19 @@ format, HTML error pages and WebSocket error frames.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from forum_server.i18n.catalogues import N_, gettext
+
+
+def _fill(text: str, params: Mapping[str, object]) -> str:
+    return text % params if params else text
+
 
 class DomainError(Exception):
     status = 400
     code = "bad_request"
-    default_message = "The request could not be handled."
+    default_message = N_("The request could not be handled.")
 
     def __init__(
         self,
@@ -19,13 +27,22 @@ class DomainError(Exception):
         code: str | None = None,
         field: str | None = None,
         retry_after: int | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
-        self.message = message or self.default_message
+        # `message` is the English text, a catalogue entry with %(name)s placeholders
+        # that `params` fill; it is translated when shown (`message`), codes never are.
+        self.template = message or self.default_message
+        self.params = dict(params or {})
         if code:
             self.code = code
         self.field = field
         self.retry_after = retry_after
-        super().__init__(self.message)
+        super().__init__(_fill(self.template, self.params))
+
+    @property
+    def message(self) -> str:
+        """The message in the current language."""
+        return _fill(gettext(self.template), self.params)
 
     def as_dict(self) -> dict[str, object]:
         body: dict[str, object] = {"code": self.code, "message": self.message}
@@ -37,7 +54,7 @@ class DomainError(Exception):
 class Invalid(DomainError):
     status = 422
     code = "invalid"
-    default_message = "Some of the input is not valid."
+    default_message = N_("Some of the input is not valid.")
 
 
 class BadRequest(DomainError):
@@ -48,13 +65,13 @@ class BadRequest(DomainError):
 class Unauthorized(DomainError):
     status = 401
     code = "not_signed_in"
-    default_message = "Sign in to do this."
+    default_message = N_("Sign in to do this.")
 
 
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
-    default_message = "You are not allowed to do this."
+    default_message = N_("You are not allowed to do this.")
 
 
 class NotFound(DomainError):
@@ -62,28 +79,28 @@ class NotFound(DomainError):
 
     status = 404
     code = "not_found"
-    default_message = "Not found."
+    default_message = N_("Not found.")
 
 
 class Conflict(DomainError):
     status = 409
     code = "conflict"
-    default_message = "This conflicts with the current state."
+    default_message = N_("This conflicts with the current state.")
 
 
 class TooLarge(DomainError):
     status = 413
     code = "too_large"
-    default_message = "The request is too large."
+    default_message = N_("The request is too large.")
 
 
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
-    default_message = "Too many requests; try again later."
+    default_message = N_("Too many requests; try again later.")
 
 
 class Unavailable(DomainError):
     status = 503
     code = "unavailable"
-    default_message = "The server is busy; try again shortly."
+    default_message = N_("The server is busy; try again shortly.")

@@ -232,6 +232,25 @@ SETTINGS: tuple[Setting, ...] = (
         _hour,
     ),
     Setting(
+        "default_language",
+        "en",
+        "Interface language when neither the account, the language switcher nor the browser "
+        "chooses one: ar, zh, en, fr, ru or es.",
+        _choice("ar", "zh", "en", "fr", "ru", "es"),
+    ),
+    Setting(
+        "site_name",
+        "",
+        "The site's name in every page's header and in e-mail; empty: 'Online forums' in the "
+        "reader's language. FORUM_SITE_NAME_FR (and _AR, _ZH, _ES, _RU, _EN) per language.",
+    ),
+    Setting(
+        "site_tagline",
+        "",
+        "A line under the site's name in the footer; empty: 'Online forums and liaison groups' "
+        "in the reader's language. FORUM_SITE_TAGLINE_FR (and so on) per language.",
+    ),
+    Setting(
         "log_level",
         "info",
         "Logging level: debug, info, warning or error.",
@@ -277,6 +296,12 @@ class Settings:
     mail_from: str = ""
     mail_domain: str = ""
     digest_hour: int = 7
+    default_language: str = "en"
+    site_name: str = ""
+    site_tagline: str = ""
+    # FORUM_SITE_NAME_<LANG> and FORUM_SITE_TAGLINE_<LANG>, as (language, text) pairs.
+    site_name_by_language: tuple[tuple[str, str], ...] = ()
+    site_tagline_by_language: tuple[tuple[str, str], ...] = ()
     log_level: str = "info"
     oidc_issuer: str = ""
     oidc_client_id: str = ""
@@ -299,6 +324,13 @@ class Settings:
             self.oidc_name,
         )
         return ((default,) if self.oidc_issuer else ()) + self.oidc_extra
+
+    def site_name_in(self, code: str) -> str:
+        """The configured site name for a language ("" when none is configured)."""
+        return dict(self.site_name_by_language).get(code) or self.site_name
+
+    def site_tagline_in(self, code: str) -> str:
+        return dict(self.site_tagline_by_language).get(code) or self.site_tagline
 
     @property
     def registration_open(self) -> bool:
@@ -366,11 +398,21 @@ def load_settings(
     if not values["base_url"]:
         # Until `serve` says where it listens (forum_server.web.server.serving_at).
         values["base_url"], values["base_url_given"] = DEFAULT_BASE_URL, False
+    for key in ("site_name", "site_tagline"):
+        values.setdefault(f"{key}_by_language", _per_language(f"FORUM_{key.upper()}_", env))
     if "oidc_extra" not in overrides:
         values["oidc_extra"] = _oidc_extra(values["oidc_providers"], env)
     _check_oidc(values)
     known = {f.name for f in fields(Settings)}
     return Settings(**{k: v for k, v in values.items() if k in known})
+
+
+def _per_language(prefix: str, env: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """PREFIX + each language code (FORUM_SITE_NAME_FR, ...) that is set."""
+    codes = ("ar", "zh", "en", "fr", "ru", "es")
+    return tuple(
+        (code, text) for code in codes if (text := env.get(prefix + code.upper(), "").strip())
+    )
 
 
 _OIDC_KEYS = ("issuer", "client_id", "client_secret", "label")

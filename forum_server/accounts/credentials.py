@@ -113,7 +113,11 @@ async def revoke_api_token(uow: UnitOfWork, token: str) -> None:
 
 def _actor(user: User) -> Actor:
     return Actor(
-        user_id=user.id, display_name=user.display_name, is_secretariat=user.is_secretariat
+        user_id=user.id,
+        display_name=user.display_name,
+        is_secretariat=user.is_secretariat,
+        language=user.language,
+        time_zone=user.time_zone,
     )
 
 

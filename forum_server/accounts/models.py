@@ -31,6 +31,10 @@ class User(Base):
     # an invitation sent to it accepted, or a confirmation link sent to it opened. Only
     # then may a single sign-on identity giving this address be linked to the account.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The interface language chosen in the profile (one of the six; None: the browser's),
+    # and the time zone times are shown in where no script converts them (None: UTC).
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class OidcIdentity(Base):

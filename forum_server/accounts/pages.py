@@ -145,6 +145,8 @@ def _profile_form(user: UserView) -> dict[str, str]:
         "organization": user.organization or "",
         "affiliation": user.affiliation or "",
         "gender": user.gender or "",
+        "language": user.language or "",
+        "time_zone": user.time_zone or "",
     }
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from forum_server.accounts.countries import country_choices
 from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS
+from forum_server.i18n import LANGUAGES, time_zone_names
 
 
 def profile_choices() -> dict[str, Any]:
@@ -17,6 +18,8 @@ def profile_choices() -> dict[str, Any]:
         "countries": country_choices(),
         "affiliations": AFFILIATION_LABELS,
         "genders": GENDER_LABELS,
+        "interface_languages": {code: entry.native_name for code, entry in LANGUAGES.items()},
+        "time_zones": [(zone, zone) for zone in time_zone_names()],
     }
 
 

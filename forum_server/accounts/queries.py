@@ -25,6 +25,8 @@ class UserJson(TypedDict):
     gender: str | None
     is_secretariat: bool
     email_verified: bool
+    language: str | None
+    time_zone: str | None
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class UserView:
     is_secretariat: bool
     created_at: datetime
     email_verified: bool = False  # shown to be the owner's: see accounts.email_confirmation
+    language: str | None = None
+    time_zone: str | None = None
 
     @classmethod
     def of(cls, user: User) -> UserView:
@@ -55,6 +59,8 @@ class UserView:
             is_secretariat=user.is_secretariat,
             created_at=user.created_at,
             email_verified=user.email_verified_at is not None,
+            language=user.language,
+            time_zone=user.time_zone,
         )
 
     def as_json(self) -> UserJson:
@@ -70,6 +76,8 @@ class UserView:
             "gender": self.gender,
             "is_secretariat": self.is_secretariat,
             "email_verified": self.email_verified,
+            "language": self.language,
+            "time_zone": self.time_zone,
         }
 
 

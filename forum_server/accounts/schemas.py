@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import EmailStr, Field, field_validator
 
 from forum_server.accounts.countries import normalize_country
+from forum_server.i18n import CODES, is_time_zone
 from forum_server.schemas import Input
 from forum_server.text import clean_line
 
@@ -71,8 +72,38 @@ class UserCreate(ProfileFields):
 
 class ProfileUpdate(ProfileFields):
     display_name: str
+    # None: follow the browser (language) or UTC (time zone).
+    language: str | None = Field(default=None, max_length=8)
+    time_zone: str | None = Field(default=None, max_length=64)
 
     _name = field_validator("display_name")(_display_name)
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        if value and value not in CODES:
+            raise ValueError(f"must be one of {', '.join(CODES)}")
+        return value or None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _time_zone(cls, value: str | None) -> str | None:
+        if value and not is_time_zone(value):
+            raise ValueError("must be a time zone such as Europe/Paris or UTC")
+        return value or None
+
+
+class LanguageChoice(Input):
+    """The footer's language switcher."""
+
+    lang: str = Field(max_length=8)
+
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, value: str) -> str:
+        if value not in CODES:
+            raise ValueError(f"must be one of {', '.join(CODES)}")
+        return value
 
 
 class PasswordChange(Input):

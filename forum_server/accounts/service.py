@@ -24,6 +24,7 @@ from forum_server.accounts.queries import (
 from forum_server.accounts.schemas import (
     MAX_EMAIL_CHARS,
     MAX_PASSWORD_CHARS,
+    LanguageChoice,
     PasswordChange,
     ProfileUpdate,
     TokenCreate,
@@ -152,8 +153,20 @@ async def update_profile(db: Database, actor: Actor, data: ProfileUpdate) -> Use
         user.organization = data.organization
         user.affiliation = data.affiliation
         user.gender = data.gender
+        user.language = data.language
+        user.time_zone = data.time_zone
         await uow.flush()
         return UserView.of(user)
+
+
+async def set_interface_language(db: Database, actor: Actor, choice: LanguageChoice) -> None:
+    """The language picked from the footer becomes a signed-in reader's preference, so
+    it follows them to every browser (and to their e-mail)."""
+    if not actor.signed_in:
+        return
+    async with db.write() as uow:
+        user = await _own_user(uow, actor)
+        user.language = choice.lang
 
 
 async def change_password(db: Database, actor: Actor, data: PasswordChange) -> UserView:

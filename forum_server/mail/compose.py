@@ -17,9 +17,9 @@ from typing import Any
 from itsdangerous import BadData, URLSafeSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from forum_server.i18n.site import site_name
 from forum_server.orm import utcnow
 from forum_server.settings import Settings
-from forum_server.web.templates import SITE_NAME
 
 _UNSUBSCRIBE_SALT = "forum-mail-unsubscribe"
 
@@ -87,7 +87,7 @@ def _root(settings: Settings, name: str) -> str:
 
 def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
     """The MIME message: text/plain first, then text/html, with the list headers."""
-    context = {**draft.context, "base_url": settings.base_url, "site_name": SITE_NAME}
+    context = {**draft.context, "base_url": settings.base_url, "site_name": site_name(settings)}
     unsubscribe_url = None
     if draft.unsubscribe is not None and draft.user_id is not None:
         token = unsubscribe_token(settings.secret_key, draft.user_id, draft.unsubscribe)
@@ -96,7 +96,7 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
     text = _env.get_template(f"mail/{draft.template}.txt").render(context)
     html = _env.get_template(f"mail/{draft.template}.html").render(context)
     message = EmailMessage()
-    message["From"] = Address(SITE_NAME, addr_spec=settings.sender)
+    message["From"] = Address(context["site_name"], addr_spec=settings.sender)
     message["To"] = to
     message["Subject"] = draft.subject
     message["Date"] = format_datetime(utcnow())

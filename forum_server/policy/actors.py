@@ -14,6 +14,8 @@ class Actor:
     user_id: int | None = None
     display_name: str = ""
     is_secretariat: bool = False
+    language: str | None = None  # the profile's interface language, if chosen
+    time_zone: str | None = None
 
     @property
     def signed_in(self) -> bool:

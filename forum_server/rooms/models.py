@@ -159,6 +159,8 @@ class Post(Base):
     guest_network: Mapped[str | None] = mapped_column(String(64), nullable=True)
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
+    # The language the post is written in (one of the six); None for posts from before.
+    lang: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # published | pending | rejected | hidden
     status: Mapped[str] = mapped_column(String(16), default=PUBLISHED)
     moderation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

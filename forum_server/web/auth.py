@@ -11,6 +11,7 @@ from forum_server.errors import Unauthorized
 from forum_server.policy import ANONYMOUS, Actor
 from forum_server.settings import Settings
 from forum_server.web.context import app_context
+from forum_server.web.language import adopt_account_language
 
 SESSION_COOKIE = "forum_session"
 
@@ -44,6 +45,7 @@ async def actor_of(conn: HTTPConnection) -> Actor:
         conn.state.auth = "cookie" if actor else None
     actor = actor or ANONYMOUS
     conn.state.actor = actor
+    adopt_account_language(actor)
     return actor
 
 
