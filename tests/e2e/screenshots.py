@@ -1,6 +1,7 @@
 """Regenerates docs/screenshots/: the main pages of the demo forum at desktop
-(1280x800) and phone (360x740) width, in real Chromium. Not a test; run it from the
-project folder after changing the look of a page:
+(1280x800) and phone (360x740) width, in real Chromium, in English; and the session
+and thread pages in each of the six languages. Not a test; run it from the project
+folder after changing the look of a page:
 
     .venv/bin/python tests/e2e/screenshots.py [--out docs/screenshots]
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from forum_server import demo_content
+from forum_server.i18n import CODES
 from forum_server.migrate import migrate
 from tests.e2e.harness import (
     CHROMIUM,
@@ -32,6 +34,8 @@ from tests.e2e.harness import (
 )
 
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+# The pages shown in every language (as the browser asks for it: Accept-Language).
+IN_EVERY_LANGUAGE = ("session", "thread")
 
 
 async def seed(forum: Forum) -> dict[str, tuple[Person, str]]:
@@ -101,13 +105,21 @@ async def shoot(out: Path) -> list[str]:
                 executable_path=str(CHROMIUM), args=LAUNCH_ARGS
             )
             states: dict[str, object] = {}
-            for name, (who, path) in shots.items():
+            runs = [(name, "en", who, path) for name, (who, path) in shots.items()]
+            runs += [
+                (name, code, *shots[name])
+                for code in CODES
+                if code != "en"
+                for name in IN_EVERY_LANGUAGE
+            ]
+            for name, code, who, path in runs:
+                suffix = "" if code == "en" else f"-{code}"
                 for width, viewport in WIDTHS.items():
                     context = await browser.new_context(
                         base_url=forum.base_url,
                         viewport=viewport,
                         device_scale_factor=1,
-                        locale="en-GB",
+                        locale="en-GB" if code == "en" else code,
                         timezone_id="UTC",
                         storage_state=states.get(who.email),  # type: ignore[arg-type]
                     )
@@ -120,7 +132,7 @@ async def shoot(out: Path) -> list[str]:
                         notes.append(f"{name}: {path} answered {response and response.status}")
                         await context.close()
                         break
-                    target = out / f"{name}-{width}.png"
+                    target = out / f"{name}{suffix}-{width}.png"
                     await page.screenshot(path=str(target), full_page=False)
                     notes.append(f"{target.relative_to(ROOT)}: {target.stat().st_size // 1024} KB")
                     await context.close()
