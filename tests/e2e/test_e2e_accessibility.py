@@ -55,7 +55,7 @@ async def cast(forum: Forum) -> Cast:
     return Cast(participant, moderator, workspace, thread_id)
 
 
-AxePage = Callable[[Person | None, str], Awaitable["Page"]]
+AxePage = Callable[[Person | None, str, str], Awaitable["Page"]]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -65,13 +65,19 @@ async def axe_page(
     """One page per person and colour scheme for the whole module, navigated from page
     type to page type. The injected axe script is inline: the contexts let it past the
     Content-Security-Policy."""
-    opened: dict[tuple[str | None, str], Page] = {}
+    opened: dict[tuple[str | None, str, str], Page] = {}
 
-    async def page_for(who: Person | None, scheme: str) -> Page:
-        key = (who.email if who else None, scheme)
+    async def page_for(who: Person | None, scheme: str, language: str) -> Page:
+        key = (who.email if who else None, scheme, language)
         if key not in opened:
             opened[key] = await open_page(
-                browser, forum, signed_in_states, who, bypass_csp=True, color_scheme=scheme
+                browser,
+                forum,
+                signed_in_states,
+                who,
+                bypass_csp=True,
+                color_scheme=scheme,
+                locale=language,  # the browser's Accept-Language
             )
         return opened[key]
 
@@ -151,15 +157,22 @@ async def check(page: Page, axe_script: Path, label: str, rules: list[str] | Non
 
 
 @pytest.mark.parametrize(
-    ("page_type", "scheme"),
-    [(name, "light") for name in PAGE_TYPES]
-    + [(name, "dark") for name in PAGE_TYPES if name in DARK],
+    ("page_type", "scheme", "language"),
+    [(name, "light", language) for language in ("en", "ar", "zh") for name in PAGE_TYPES]
+    + [(name, "dark", "en") for name in PAGE_TYPES if name in DARK],
 )
 async def test_axe_finds_no_serious_violations(
-    forum: Forum, cast: Cast, axe_page: AxePage, axe_script: Path, page_type: str, scheme: str
+    forum: Forum,
+    cast: Cast,
+    axe_page: AxePage,
+    axe_script: Path,
+    page_type: str,
+    scheme: str,
+    language: str,
 ):
+    """Every page type, in English, in Arabic (right to left) and in Chinese."""
     who, path = pages(forum, cast)[page_type]
-    page = await axe_page(who, scheme)
+    page = await axe_page(who, scheme, language)
     response = await page.goto(path)
     assert response is not None
     if page_type == "moderation-queue" and response.status == 404:
@@ -168,7 +181,9 @@ async def test_axe_finds_no_serious_violations(
     assert response.status == expected, await page.inner_text("main")
     # The dark scheme changes colours only: its run checks contrast.
     rules = ["color-contrast"] if scheme == "dark" else None
-    await check(page, axe_script, f"{page_type} ({scheme})", rules)
+    assert await page.get_attribute("html", "lang") == language
+    assert await page.get_attribute("html", "dir") == ("rtl" if language == "ar" else "ltr")
+    await check(page, axe_script, f"{page_type} ({scheme}, {language})", rules)
 
 
 async def test_axe_on_forms_showing_their_errors(forum: Forum, new_page: NewPage, axe_script: Path):
