@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from forum_server import i18n
-from forum_server.i18n.catalogues import active
+from forum_server.i18n.jinja import install_i18n
 from forum_server.i18n.script_strings import script_strings_json
 from forum_server.i18n.site import site_name, site_tagline
 from forum_server.settings import Settings
@@ -47,15 +47,7 @@ class Templates:
             lstrip_blocks=True,
             enable_async=False,
         )
-        self.env.add_extension("jinja2.ext.i18n")
-        # New-style gettext: `_("Hello %(name)s", name=x)` escapes `x` and fails loudly
-        # on a missing placeholder; the language is the one of the work at hand.
-        self.env.install_gettext_callables(  # type: ignore[attr-defined]
-            gettext=lambda message: active().gettext(message),
-            ngettext=lambda singular, plural, n: active().ngettext(singular, plural, n),
-            pgettext=lambda context, message: active().pgettext(context, message),
-            newstyle=True,
-        )
+        install_i18n(self.env)
         self.env.globals.update(
             static_url=static_url,
             site_name=lambda: site_name(settings),
@@ -64,12 +56,6 @@ class Templates:
             languages=list(i18n.LANGUAGES.values()),
             script_strings=lambda: script_strings_json(i18n.current_language.get()),
             registration_open=settings.registration_open,
-        )
-        self.env.filters.update(
-            datetime=i18n.format_datetime,
-            date=i18n.format_date,
-            number=i18n.format_number,
-            percent=i18n.format_percent,
         )
 
     def render_string(self, name: str, context: dict[str, Any]) -> str:
