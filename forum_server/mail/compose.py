@@ -8,6 +8,8 @@ conversation. The ids are stable: a retried message keeps its Message-ID.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -17,6 +19,8 @@ from typing import Any
 from itsdangerous import BadData, URLSafeSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from forum_server.i18n import SOURCE_LANGUAGE, current_time_zone, language, using_language
+from forum_server.i18n.jinja import install_i18n
 from forum_server.i18n.site import site_name
 from forum_server.orm import utcnow
 from forum_server.settings import Settings
@@ -31,6 +35,26 @@ _env = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=True,
 )
+install_i18n(_env)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who a message is written for: their language and time zone (None: UTC)."""
+
+    language: str = SOURCE_LANGUAGE
+    time_zone: str | None = None
+
+
+@contextmanager
+def writing_for(reader: Reader) -> Iterator[None]:
+    """Text, dates and times made in the block are in the reader's language and zone."""
+    with using_language(reader.language):
+        token = current_time_zone.set(reader.time_zone)
+        try:
+            yield
+        finally:
+            current_time_zone.reset(token)
 
 
 @dataclass(frozen=True)
@@ -54,6 +78,7 @@ class Draft:
     parent_key: str | None = None  # the message this one answers (a post's parent)
     unsubscribe: Target | None = None
     user_id: int | None = None
+    reader: Reader = Reader()  # the subject was written for them; the body will be
 
 
 def unsubscribe_token(secret_key: str, user_id: int, target: Target) -> str:
@@ -86,20 +111,28 @@ def _root(settings: Settings, name: str) -> str:
 
 
 def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
-    """The MIME message: text/plain first, then text/html, with the list headers."""
-    context = {**draft.context, "base_url": settings.base_url, "site_name": site_name(settings)}
+    """The MIME message: text/plain first, then text/html, with the list headers; in
+    the language and time zone of the draft's reader."""
     unsubscribe_url = None
     if draft.unsubscribe is not None and draft.user_id is not None:
         token = unsubscribe_token(settings.secret_key, draft.user_id, draft.unsubscribe)
         unsubscribe_url = f"{settings.base_url}/mail/unsubscribe/{token}"
-    context["unsubscribe_url"] = unsubscribe_url
-    text = _env.get_template(f"mail/{draft.template}.txt").render(context)
-    html = _env.get_template(f"mail/{draft.template}.html").render(context)
+    with writing_for(draft.reader):
+        context = {
+            **draft.context,
+            "base_url": settings.base_url,
+            "site_name": site_name(settings),
+            "unsubscribe_url": unsubscribe_url,
+            "language": language(draft.reader.language),
+        }
+        text = _env.get_template(f"mail/{draft.template}.txt").render(context)
+        html = _env.get_template(f"mail/{draft.template}.html").render(context)
     message = EmailMessage()
     message["From"] = Address(context["site_name"], addr_spec=settings.sender)
     message["To"] = to
     message["Subject"] = draft.subject
     message["Date"] = format_datetime(utcnow())
+    message["Content-Language"] = draft.reader.language
     message["Message-ID"] = _root(settings, key)
     message["Auto-Submitted"] = "auto-generated"
     if draft.session_id is not None:

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
-from forum_server.mail.compose import Draft, Target
+from forum_server.accounts.queries import user_id_by_email
+from forum_server.i18n import N_, base_code, gettext, language, ngettext
+from forum_server.mail.compose import Draft, Reader, Target, writing_for
 from forum_server.mail.outbox import Claimed
 from forum_server.policy import SessionAccess, may_mail_post, session_readers
 from forum_server.rooms.models import ForumSession, Post, Question, Thread
@@ -20,11 +24,11 @@ from forum_server.rooms.models import ForumSession, Post, Question, Thread
 EXCERPT_CHARS = 300
 
 SESSION_NOTICES = {
-    "opened": "is open: contributions are welcome",
-    "closing": "closes in 24 hours",
-    "closed": "is closed",
-    "reopened": "is open again",
-    "extended": "was extended",
+    "opened": N_("The session is open: contributions are welcome"),
+    "closing": N_("The session closes in 24 hours"),
+    "closed": N_("The session is closed"),
+    "reopened": N_("The session is open again"),
+    "extended": N_("The session was extended"),
 }
 
 
@@ -33,12 +37,14 @@ class Lookups:
     thread titles, authors' names), read once for the batch. The policy is still
     asked at send time: the batch lasts seconds."""
 
-    def __init__(self, db: AsyncSession) -> None:
+    def __init__(self, db: AsyncSession, default_language: str = "en") -> None:
         self.db = db
+        self.default_language = default_language
         self._readers: dict[int, dict[int, SessionAccess]] = {}
         self._wanted: dict[int, set[int]] = {}
-        self._names: dict[int, str] = {}
-        self._labels: dict[int, str] = {}
+        self._people: dict[int, tuple[str | None, str | None]] = {}
+        self._names: dict[int, str | None] = {}
+        self._threads: dict[int, tuple[int | None, str]] = {}
         self._posts: dict[int, Post] = {}
         self._checked: dict[int, set[int]] = {}
         self._excerpts: dict[tuple[int, int], str] = {}
@@ -76,19 +82,46 @@ class Lookups:
                 self._posts[post.id] = post
         return [self._posts[i] for i in wanted if i in self._posts]
 
+    async def reader(self, m: Claimed) -> Reader:
+        """The recipient's language and time zone as their profile says; without a
+        language there, the one the message was queued in (an inviter's), else the
+        site's default. An invitation's address may have an account by now."""
+        user_id = m.user_id if m.user_id is not None else await user_id_by_email(self.db, m.to)
+        chosen, zone = None, None
+        if user_id is not None:
+            if user_id not in self._people:
+                user = await self.db.get(User, user_id)
+                self._people[user_id] = (
+                    base_code(user.language or "") if user else None,
+                    user.time_zone if user else None,
+                )
+            chosen, zone = self._people[user_id]
+        queued_in = base_code(str(m.context.get("language") or ""))
+        return Reader(chosen or queued_in or self.default_language, zone)
+
     async def author(self, post: Post) -> str:
+        """The author's name, in the language of the work at hand for a guest."""
         if post.author_id is None:
-            return post.guest_name or "A guest"
+            return post.guest_name or gettext("A guest")
         if post.author_id not in self._names:
             user = await self.db.get(User, post.author_id)
-            self._names[post.author_id] = user.display_name if user else "Someone"
-        return self._names[post.author_id]
+            self._names[post.author_id] = user.display_name if user else None
+        return self._names[post.author_id] or gettext("Someone")
 
     async def label(self, thread_id: int) -> str:
-        if thread_id not in self._labels:
+        """ "Question 2: …" for a guiding question's thread, else the topic's title."""
+        if thread_id not in self._threads:
             thread = await self.db.get(Thread, thread_id)
-            self._labels[thread_id] = await _thread_label(self.db, thread) if thread else ""
-        return self._labels[thread_id]
+            question = await self.db.scalar(select(Question).where(Question.thread_id == thread_id))
+            self._threads[thread_id] = (
+                (question.number, question.text)
+                if question
+                else (None, thread.title if thread else "")
+            )
+        number, text = self._threads[thread_id]
+        if number is None:
+            return text
+        return gettext("Question %(number)s: %(text)s", number=number, text=text)
 
 
 def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
@@ -97,11 +130,6 @@ def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
     if len(flat) <= limit:
         return flat
     return flat[:limit].rsplit(" ", 1)[0] + " …"
-
-
-async def _thread_label(db: AsyncSession, thread: Thread) -> str:
-    question = await db.scalar(select(Question).where(Question.thread_id == thread.id))
-    return f"Question {question.number}: {question.text}" if question else thread.title
 
 
 async def _readable(look: Lookups, m: Claimed) -> ForumSession | None:
@@ -133,6 +161,7 @@ async def _post(look: Lookups, m: Claimed) -> Draft | None:
             "thread_label": label,
             "body": post.body,
             "html": post.html,
+            "post_language": language(post.lang) if post.lang else None,
             "is_reply": m.context.get("reason") == "reply",
             "link": f"/threads/{thread.id}#post-{post.id}",
         },
@@ -152,14 +181,16 @@ async def _session(look: Lookups, m: Claimed) -> Draft | None:
     event = m.context.get("event", "")
     if forum_session is None or event not in SESSION_NOTICES:
         return None
+    notice = gettext(SESSION_NOTICES[event])
+    closes_at = m.context.get("closes_at")
     return Draft(
-        subject=f"[{forum_session.title}] The session {SESSION_NOTICES[event]}",
+        subject=f"[{forum_session.title}] {notice}",
         template="session",
         context={
             "event": event,
-            "notice": SESSION_NOTICES[event],
+            "notice": notice,
             "session_title": forum_session.title,
-            "closes_at": m.context.get("closes_at"),
+            "closes_at": datetime.fromisoformat(closes_at) if closes_at else None,
             "link": f"/sessions/{forum_session.id}",
         },
         session_id=forum_session.id,
@@ -175,7 +206,8 @@ async def _question(look: Lookups, m: Claimed) -> Draft | None:
     if forum_session is None or question is None:
         return None
     return Draft(
-        subject=f"[{forum_session.title}] New guiding question {question.number}",
+        subject=f"[{forum_session.title}] "
+        + gettext("New guiding question %(number)s", number=question.number),
         template="question",
         context={
             "session_title": forum_session.title,
@@ -213,7 +245,9 @@ async def _moderation(look: Lookups, m: Claimed) -> Draft | None:
     if not items:
         return None
     return Draft(
-        subject=f"{len(items)} new item{'s' if len(items) > 1 else ''} for moderation",
+        subject=ngettext(
+            "%(num)s new item for moderation", "%(num)s new items for moderation", len(items)
+        ),
         template="moderation",
         context={"items": items, "link": "/moderation"},
         unsubscribe=Target("moderation", 0),
@@ -254,7 +288,11 @@ async def _digest(look: Lookups, m: Claimed) -> Draft | None:
     count = sum(len(t["posts"]) for g in sessions for t in g["threads"])
     only = sessions[0] if len(sessions) == 1 else None
     return Draft(
-        subject=f"Daily digest: {count} new contribution{'s' if count > 1 else ''}",
+        subject=ngettext(
+            "Daily digest: %(num)s new contribution",
+            "Daily digest: %(num)s new contributions",
+            count,
+        ),
         template="digest",
         context={"sessions": sessions, "count": count},
         session_id=only["id"] if only else None,
@@ -267,12 +305,16 @@ async def _digest(look: Lookups, m: Claimed) -> Draft | None:
 async def _plain(look: Lookups, m: Claimed) -> Draft | None:
     """Invitations, address confirmations and password resets: their text is all in
     the context the command queued."""
-    subjects = {
-        "invitation": f"Invitation to {m.context.get('space_title', '')}",
-        "confirm_email": "Confirm your e-mail address",
-        "password_reset": "Choose a new password",
-    }
-    return Draft(subject=subjects[m.kind], template=m.kind, context=dict(m.context))
+    context = dict(m.context)
+    if m.kind == "invitation":
+        subject = gettext("Invitation to %(space)s", space=context.get("space_title", ""))
+        if context.get("expires_at"):
+            context["expires_at"] = datetime.fromisoformat(context["expires_at"])
+    elif m.kind == "confirm_email":
+        subject = gettext("Confirm your e-mail address")
+    else:
+        subject = gettext("Choose a new password")
+    return Draft(subject=subject, template=m.kind, context=context)
 
 
 DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
@@ -288,6 +330,12 @@ DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
 
 
 async def draft_for(look: Lookups, message: Claimed) -> Draft | None:
-    """What the message says now, or None when it must not be sent any more."""
+    """What the message says now, in its recipient's language, or None when it must
+    not be sent any more."""
     drafter = DRAFTERS.get(message.kind)
-    return None if drafter is None else await drafter(look, message)
+    if drafter is None:
+        return None
+    reader = await look.reader(message)
+    with writing_for(reader):
+        draft = await drafter(look, message)
+    return None if draft is None else replace(draft, reader=reader)

@@ -177,7 +177,7 @@ async def _deliver(
 
     try:
         async with transport_for(settings) as transport, db.read() as session:
-            look = Lookups(session)
+            look = Lookups(session, settings.default_language)
             look.expect(claimed)
             for message in claimed:
                 pending.append(await _try(transport, settings, look, message))

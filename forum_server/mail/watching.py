@@ -21,6 +21,7 @@ from typing_extensions import TypedDict
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Invalid, NotFound
+from forum_server.i18n import gettext
 from forum_server.mail.compose import Target, read_unsubscribe_token
 from forum_server.mail.models import Watch
 from forum_server.orm import utcnow
@@ -91,7 +92,9 @@ async def _describe(session: AsyncSession, actor: Actor, target: Target) -> tupl
         return forum_session.title, f"/sessions/{target.id}"
     thread, _ = await load_thread(session, actor, target.id)
     question = await session.scalar(select(Question).where(Question.thread_id == thread.id))
-    title = f"Question {question.number}: {question.text}" if question else thread.title
+    if question is None:
+        return thread.title, f"/threads/{thread.id}"
+    title = gettext("Question %(number)s: %(text)s", number=question.number, text=question.text)
     return title, f"/threads/{thread.id}"
 
 
@@ -144,7 +147,8 @@ async def my_watches(db: Database, actor: Actor) -> list[WatchView]:
             chosen.add((row.target_type, row.target_id))
             target = Target(row.target_type, row.target_id)
             if target.type == "moderation":
-                views.append(WatchView(target.type, 0, row.level, "Moderation", "/moderation"))
+                title = gettext("Moderation")
+                views.append(WatchView(target.type, 0, row.level, title, "/moderation"))
                 continue
             try:
                 title, link = await _describe(session, actor, target)
@@ -168,7 +172,11 @@ async def my_watches(db: Database, actor: Actor) -> list[WatchView]:
 
 @dataclass(frozen=True)
 class Unsubscribed:
-    title: str
+    """What a one-click link stopped: `what` is the target's type (session, thread,
+    moderation, digest); `title` the session's or thread's ("" once it is gone)."""
+
+    what: str
+    title: str = ""
 
 
 async def unsubscribe(db: Database, secret_key: str, token: str) -> Unsubscribed:
@@ -187,19 +195,19 @@ async def unsubscribe(db: Database, secret_key: str, token: str) -> Unsubscribed
             )
             for row in rows:
                 row.level = "none"
-            return Unsubscribed("the daily digest")
+            return Unsubscribed("digest")
         await set_level(uow, user_id, target, "none")
-        return Unsubscribed(await _title(uow, target))
+        return Unsubscribed(target.type, await _title(uow, target))
 
 
 async def _title(uow: UnitOfWork, target: Target) -> str:
     if target.type == "session":
         forum_session = await uow.session.get(ForumSession, target.id)
-        return f"the session {forum_session.title}" if forum_session else "this session"
+        return forum_session.title if forum_session else ""
     if target.type == "thread":
         thread = await uow.session.get(Thread, target.id)
-        return f"the discussion {thread.title}" if thread else "this discussion"
-    return "moderation messages"
+        return thread.title if thread else ""
+    return ""
 
 
 def watch_from_form(form: dict[str, str]) -> WatchCreate:
@@ -209,7 +217,7 @@ def watch_from_form(form: dict[str, str]) -> WatchCreate:
         value = form.get(name, "")
         if value:
             if not value.isdigit():
-                raise Invalid(f"{name}: expected a number.", field=name)
+                raise Invalid("%(name)s: expected a number.", params={"name": name}, field=name)
             data[name] = int(value)
     return validate(WatchCreate, data)
 

@@ -22,6 +22,7 @@ from forum_server.accounts.schemas import ProfileUpdate
 from forum_server.accounts.service import add_user
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, NotFound
+from forum_server.i18n import current_language
 from forum_server.mail.outbox import Outgoing, queue
 from forum_server.orm import utcnow
 from forum_server.policy import (
@@ -160,6 +161,8 @@ async def invite(db: Database, actor: Actor, slug: str, data: InvitationCreate) 
                         "path": invitation_path(token),
                         "space_title": space.title,
                         "expires_at": invitation.expires_at.isoformat(),
+                        # Written in the inviter's language for someone without one yet.
+                        "language": current_language.get(),
                     },
                     message_key=f"invitation-{invitation.id}",
                 )
