@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
+from forum_server.i18n.languages import CODES
 from forum_server.settings import SETTINGS, Settings, SettingsError, load_settings
 
 EXIT_INVALID = 2
@@ -158,6 +159,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
                 format_name=args.format,
                 output=args.output,
                 attribution=args.attribution,
+                language=args.lang,
+                post_language=args.post_lang,
             )
         )
     except DomainError as error:
@@ -216,6 +219,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--attribution",
         choices=["named", "country", "none"],
         help="overrides the space's setting for this report",
+    )
+    report.add_argument(
+        "--lang",
+        choices=CODES,
+        help="the report's language (headings, figures, dates); default: FORUM_DEFAULT_LANGUAGE",
+    )
+    report.add_argument(
+        "--post-lang",
+        choices=CODES,
+        help="only the contributions written in this language",
     )
     report.set_defaults(handler=cmd_report)
     return parser

@@ -3,6 +3,9 @@
 Text formats are streamed as they are made; DOCX and PDF are built in a worker
 thread (so the event loop keeps serving) into a spooled temporary file, which is then
 streamed. Every download is an attachment with a restrictive Content-Security-Policy.
+
+`?lang=` chooses the report's language (the reader's interface language when absent);
+`?post_lang=` keeps only the contributions written in one language.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import IO
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
+from forum_server.i18n import current_language
 from forum_server.reports import formats, to_pdf
 from forum_server.reports.access import (
     ReportSettings,
@@ -24,7 +28,12 @@ from forum_server.reports.access import (
 )
 from forum_server.reports.model import Transcript
 from forum_server.reports.to_html import CONTENT_SECURITY_POLICY
-from forum_server.reports.transcript import compile_session_report, compile_space_report
+from forum_server.reports.transcript import (
+    Languages,
+    check_language,
+    compile_session_report,
+    compile_space_report,
+)
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
@@ -72,9 +81,15 @@ async def _download(transcript: Transcript, fmt: formats.Format) -> Response:
     return StreamingResponse(_file_chunks(spooled), media_type=fmt.media_type, headers=headers)
 
 
-def _options(request: Request) -> tuple[formats.Format, str | None]:
-    fmt = formats.check_format(request.query_params.get("format") or DEFAULT_FORMAT)
-    return fmt, request.query_params.get("attribution")
+REPORT_QUERY = ("format", "attribution", "lang", "post_lang")
+
+
+def _options(request: Request) -> tuple[formats.Format, str | None, Languages]:
+    query = request.query_params
+    fmt = formats.check_format(query.get("format") or DEFAULT_FORMAT)
+    chosen = check_language(query.get("lang"))
+    posts = check_language(query.get("post_lang"), field="post_lang")
+    return fmt, query.get("attribution"), Languages(chosen or current_language.get(), posts)
 
 
 @api.route(
@@ -82,14 +97,15 @@ def _options(request: Request) -> tuple[formats.Format, str | None]:
     "/sessions/{session_id:int}/report",
     summary="A session's report as a download (md, html, docx, json, csv, pdf)",
     auth="optional",
-    query=("format", "attribution"),
+    query=REPORT_QUERY,
     response=REPORT_DOWNLOAD,
 )
 async def session_report(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    fmt, attribution = _options(request)
+    fmt, attribution, languages = _options(request)
+    session_id = path_int(request, "session_id")
     transcript = await compile_session_report(
-        ctx.db, actor, path_int(request, "session_id"), attribution=attribution
+        ctx.db, actor, session_id, attribution=attribution, languages=languages
     )
     return await _download(transcript, fmt)
 
@@ -99,14 +115,15 @@ async def session_report(request: Request) -> Response:
     "/spaces/{slug}/report",
     summary="A whole space's report (all its sessions) as a download",
     auth="optional",
-    query=("format", "attribution"),
+    query=REPORT_QUERY,
     response=REPORT_DOWNLOAD,
 )
 async def space_report(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    fmt, attribution = _options(request)
+    fmt, attribution, languages = _options(request)
+    slug = request.path_params["slug"]
     transcript = await compile_space_report(
-        ctx.db, actor, request.path_params["slug"], attribution=attribution
+        ctx.db, actor, slug, attribution=attribution, languages=languages
     )
     return await _download(transcript, fmt)
 

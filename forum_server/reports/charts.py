@@ -4,6 +4,11 @@ Figures are made with matplotlib's object API, never pyplot, so no global figure
 state is shared between the threads that render reports; a lock still serializes
 drawing because matplotlib's font cache and text layout are not documented as
 thread-safe.
+
+Titles, axes and day labels are in the report's language. Text is laid out by
+matplotlib's libraqm (Arabic is joined and ordered right to left), in the first of
+FONTS that has each glyph: DejaVu Sans for Latin and Cyrillic (and Arabic where no
+Arabic font is installed), then the Arabic and Chinese fonts dev.sh installs.
 """
 
 from __future__ import annotations
@@ -11,13 +16,23 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from datetime import date
+from functools import cache, lru_cache
 
+from forum_server.i18n import format_number, gettext, using_language
 from forum_server.reports.model import Count, Participation
+from forum_server.reports.textual import short_day
 
 _LOCK = threading.Lock()
 _BLUE = "#1f5f8b"
 _GREEN = "#2e7d4f"
+FONTS: tuple[str, ...] = (
+    "DejaVu Sans",
+    "Noto Sans Arabic UI",
+    "Noto Sans Arabic",
+    "WenQuanYi Micro Hei",
+    "Noto Sans CJK SC",
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,25 @@ class Charts:
 
     def all(self) -> list[Chart]:
         return [c for c in (self.posts_per_day, self.participants_by_region) if c is not None]
+
+
+@cache
+def _fonts() -> list[str]:
+    """Those of FONTS that are installed, after making sure matplotlib knows of fonts
+    installed since its font cache was made (it is not rebuilt by itself)."""
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    if not set(FONTS) <= {entry.name for entry in manager.ttflist}:
+        listed = {entry.fname for entry in manager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in listed:
+                try:
+                    manager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # unreadable: skip it
+                    continue
+    known = {entry.name for entry in manager.ttflist}
+    return [name for name in FONTS if name in known] + ["sans-serif"]
 
 
 def _png(figure: object) -> bytes:
@@ -53,15 +87,16 @@ def _posts_per_day(days: list[Count]) -> Chart:
 
     figure = Figure(figsize=(6.5, 2.8), layout="constrained")
     axes = figure.add_subplot()
-    labels = [d.key[5:] for d in days]  # MM-DD
+    labels = [short_day(date.fromisoformat(d.key)) for d in days]
     axes.bar(range(len(days)), [d.posts for d in days], color=_BLUE)
     step = max(1, len(days) // 14)
     axes.set_xticks(range(0, len(days), step), labels[::step], rotation=45, ha="right")
-    axes.set_ylabel("Posts")
-    axes.set_title("Posts per day (UTC)")
+    axes.set_ylabel(gettext("Posts"))
+    axes.set_title(gettext("Posts per day (UTC)"))
     axes.spines[["top", "right"]].set_visible(False)
-    alt = "Posts per day: " + ", ".join(f"{d.key} {d.posts}" for d in days)
-    return Chart("Posts per day", alt, _png(figure))
+    figures = ", ".join(f"{d.label} {format_number(d.posts)}" for d in days)
+    alt = gettext("Posts per day: %(figures)s", figures=figures)
+    return Chart(gettext("Posts per day"), alt, _png(figure))
 
 
 def _participants_by_region(regions: list[Count]) -> Chart:
@@ -72,23 +107,25 @@ def _participants_by_region(regions: list[Count]) -> Chart:
     axes = figure.add_subplot()
     shown = list(reversed(regions))  # matplotlib draws the first bar at the bottom
     axes.barh([r.label for r in shown], [r.participants for r in shown], color=_GREEN)
-    axes.set_xlabel("Participants")
-    axes.set_title("Participants by UN regional group")
+    axes.set_xlabel(gettext("Participants"))
+    axes.set_title(gettext("Participants by UN regional group"))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.spines[["top", "right"]].set_visible(False)
-    alt = "Participants by regional group: " + ", ".join(
-        f"{r.label} {r.participants}" for r in regions
-    )
-    return Chart("Participants by regional group", alt, _png(figure))
+    figures = ", ".join(f"{r.label} {format_number(r.participants)}" for r in regions)
+    alt = gettext("Participants by regional group: %(figures)s", figures=figures)
+    return Chart(gettext("Participants by regional group"), alt, _png(figure))
 
 
-def draw_charts(participation: Participation) -> Charts:
-    return _draw(tuple(participation.by_day), tuple(participation.by_region))
+def draw_charts(participation: Participation, language: str) -> Charts:
+    """The charts, their words in `language`."""
+    return _draw(tuple(participation.by_day), tuple(participation.by_region), language)
 
 
 @lru_cache(maxsize=16)  # the same figures (a closed session, downloaded again) draw once
-def _draw(days: tuple[Count, ...], regions: tuple[Count, ...]) -> Charts:
-    with _LOCK:
+def _draw(days: tuple[Count, ...], regions: tuple[Count, ...], language: str) -> Charts:
+    from matplotlib import rc_context
+
+    with _LOCK, using_language(language), rc_context({"font.family": _fonts()}):
         return Charts(
             posts_per_day=_posts_per_day(list(days)) if days else None,
             participants_by_region=_participants_by_region(list(regions)) if regions else None,

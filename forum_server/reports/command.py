@@ -15,7 +15,12 @@ from forum_server.accounts.admin import COMMAND_LINE
 from forum_server.db import Database
 from forum_server.migrate import migrate
 from forum_server.reports import formats, to_pdf
-from forum_server.reports.transcript import compile_session_report, compile_space_report
+from forum_server.reports.transcript import (
+    Languages,
+    check_language,
+    compile_session_report,
+    compile_space_report,
+)
 from forum_server.settings import Settings
 
 # Below this many posts a report is written in a moment; no bar is drawn.
@@ -30,22 +35,29 @@ async def write_report(
     format_name: str,
     output: str | None,
     attribution: str | None,
+    language: str | None = None,
+    post_language: str | None = None,
     progress: bool = True,
 ) -> str:
-    """Writes the report and returns where it went (a path, or "-" for stdout).
-    Raises the domain errors of compilation (NotFound, Invalid, PdfUnavailable...)."""
+    """Writes the report, in `language` (else FORUM_DEFAULT_LANGUAGE), and returns
+    where it went (a path, or "-" for stdout). Raises the domain errors of compilation
+    (NotFound, Invalid, PdfUnavailable...)."""
     fmt = formats.check_format(format_name)
+    languages = Languages(
+        check_language(language) or settings.default_language,
+        check_language(post_language, field="post_lang"),
+    )
     await migrate(settings.database_url)
     db = Database(settings.database_url)
     try:
         if space_slug is not None:
             transcript = await compile_space_report(
-                db, COMMAND_LINE, space_slug, attribution=attribution
+                db, COMMAND_LINE, space_slug, attribution=attribution, languages=languages
             )
         else:
             assert session_id is not None
             transcript = await compile_session_report(
-                db, COMMAND_LINE, session_id, attribution=attribution
+                db, COMMAND_LINE, session_id, attribution=attribution, languages=languages
             )
         if fmt.name == "pdf":
             to_pdf.check_available(transcript.participation.posts)

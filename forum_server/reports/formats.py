@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from forum_server.errors import Invalid
+from forum_server.i18n import N_, gettext, using_language
 from forum_server.reports import to_csv, to_docx, to_html, to_json, to_md, to_pdf
 from forum_server.reports.model import Transcript
 from forum_server.reports.textual import slug
@@ -23,9 +24,13 @@ CHUNK_BYTES = 64 * 1024
 @dataclass(frozen=True)
 class Format:
     name: str
-    label: str
+    label: str  # a catalogue entry, translated where shown
     media_type: str
     streams: bool  # text produced in order, sent as it is made
+
+    @property
+    def title(self) -> str:
+        return gettext(self.label)
 
 
 FORMATS: dict[str, Format] = {
@@ -33,15 +38,15 @@ FORMATS: dict[str, Format] = {
     for f in (
         Format(
             "docx",
-            "Word (.docx)",
+            N_("Word (.docx)"),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             streams=False,
         ),
         Format("pdf", "PDF", "application/pdf", streams=False),
-        Format("html", "Web page (.html)", "text/html; charset=utf-8", streams=True),
-        Format("md", "Markdown (.md)", "text/markdown; charset=utf-8", streams=True),
+        Format("html", N_("Web page (.html)"), "text/html; charset=utf-8", streams=True),
+        Format("md", N_("Markdown (.md)"), "text/markdown; charset=utf-8", streams=True),
         Format("json", "JSON", "application/json", streams=True),
-        Format("csv", "Spreadsheet (.csv)", "text/csv; charset=utf-8", streams=True),
+        Format("csv", N_("Spreadsheet (.csv)"), "text/csv; charset=utf-8", streams=True),
     )
 }
 _TEXT: dict[str, Callable[[Transcript], Iterator[str]]] = {
@@ -59,7 +64,11 @@ _BINARY: dict[str, Callable[[Transcript, IO[bytes]], None]] = {
 def check_format(value: str | None) -> Format:
     found = FORMATS.get((value or "").strip().lower())
     if found is None:
-        raise Invalid(f"format must be one of {', '.join(FORMATS)}.", field="format")
+        raise Invalid(
+            "format must be one of %(choices)s.",
+            params={"choices": ", ".join(FORMATS)},
+            field="format",
+        )
     return found
 
 
@@ -72,11 +81,23 @@ def content_disposition(name: str) -> str:
     return f'attachment; filename="{name}"'
 
 
+def _in_language(language: str, pieces: Iterator[str]) -> Iterator[str]:
+    """The renderer's pieces, each made in the report's language. The language is set
+    around every step, not around the whole generator: a streamed body is pulled from
+    whichever worker thread is free, each with a context of its own."""
+    while True:
+        with using_language(language):
+            piece = next(pieces, None)
+        if piece is None:
+            return
+        yield piece
+
+
 def chunks(transcript: Transcript, fmt: Format) -> Iterator[bytes]:
     """A text format as UTF-8 chunks of about CHUNK_BYTES."""
     pending: list[str] = []
     size = 0
-    for piece in _TEXT[fmt.name](transcript):
+    for piece in _in_language(transcript.language, _TEXT[fmt.name](transcript)):
         pending.append(piece)
         size += len(piece)
         if size >= CHUNK_BYTES:
@@ -89,7 +110,8 @@ def chunks(transcript: Transcript, fmt: Format) -> Iterator[bytes]:
 
 def write(transcript: Transcript, fmt: Format, out: IO[bytes]) -> None:
     if fmt.name in _BINARY:
-        _BINARY[fmt.name](transcript, out)
+        with using_language(transcript.language):
+            _BINARY[fmt.name](transcript, out)
         return
     for chunk in chunks(transcript, fmt):
         out.write(chunk)

@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
+from forum_server.i18n import N_, SOURCE_LANGUAGE, Language, gettext, language
 from forum_server.rooms.state import Period
 
 if TYPE_CHECKING:
@@ -21,10 +22,11 @@ if TYPE_CHECKING:
 
 Attribution = Literal["named", "country", "none"]
 ATTRIBUTIONS: tuple[str, ...] = ("named", "country", "none")
+# English catalogue entries, translated where shown.
 ATTRIBUTION_LABELS: dict[str, str] = {
-    "named": "Named (name, country and organization)",
-    "country": "By country only (“A participant from Brazil”)",
-    "none": "Not attributed (“A participant”)",
+    "named": N_("Named (name, country and organization)"),
+    "country": N_("By country only (“A participant from Brazil”)"),
+    "none": N_("Not attributed (“A participant”)"),
 }
 
 
@@ -49,10 +51,21 @@ class ReportPost:
     body: str  # Markdown source
     html: str  # sanitized when written
     highlighted: bool
+    lang: str | None = None  # the language it is written in, where known
+    named: bool = True  # the byline names the author (else "The moderator", "A participant")
 
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
+
+    @property
+    def language(self) -> Language | None:
+        return language(self.lang) if self.lang else None
+
+    @property
+    def moderator_mark(self) -> bool:
+        """Whether the byline says "moderator" (unnamed moderators are called so already)."""
+        return self.is_moderator and self.named
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,9 @@ class ThreadPart:
 
     @property
     def heading(self) -> str:
-        return f"Question {self.number}" if self.number is not None else self.text
+        if self.number is None:
+            return self.text
+        return gettext("Question %(number)s", number=self.number)
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,8 @@ class Transcript:
     attribution: str
     generated_at: datetime
     source: PostSource = field(repr=False)
+    language: str = SOURCE_LANGUAGE  # of its headings, labels and dates; posts stay as written
+    post_language: str | None = None  # only the posts written in this language, if set
 
     @property
     def title(self) -> str:
@@ -170,8 +187,12 @@ class Transcript:
     def posts(self, thread_id: int) -> Iterator[ReportPost]:
         return self.source.posts(thread_id)
 
+    @property
+    def attribution_label(self) -> str:
+        return gettext(ATTRIBUTION_LABELS[self.attribution])
+
     @cached_property
     def charts(self) -> Charts:
         from forum_server.reports.charts import draw_charts
 
-        return draw_charts(self.participation)
+        return draw_charts(self.participation, self.language)

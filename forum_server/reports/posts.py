@@ -16,12 +16,13 @@ from array import array
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import aliased
 
 from forum_server.accounts.countries import country_name
 from forum_server.accounts.models import User
 from forum_server.db import Database
+from forum_server.i18n import gettext, using_language
 from forum_server.policy import report_posts_clause
 from forum_server.reports.model import ReportPost
 from forum_server.rooms.models import Post
@@ -33,7 +34,16 @@ _Parent = aliased(Post, name="parent_post")
 _ParentAuthor = aliased(User, name="parent_author")
 
 
+def posts_clause(post_language: str | None = None) -> ColumnElement[bool]:
+    """The posts a report shows: the policy's, and only those written in
+    `post_language` when a report is asked for one language's contributions."""
+    if post_language is None:
+        return report_posts_clause()
+    return and_(report_posts_clause(), Post.lang == post_language)
+
+
 def display_country(code: str | None) -> str | None:
+    """The country's name in the language of the work at hand."""
     if not code:
         return None
     try:
@@ -43,7 +53,8 @@ def display_country(code: str | None) -> str | None:
 
 
 class Attributor:
-    """Names people as the report's attribution setting says."""
+    """Names people as the report's attribution setting says, in the language of the
+    work at hand."""
 
     def __init__(self, mode: str, moderators: dict[int, frozenset[int]]) -> None:
         self.mode = mode
@@ -62,13 +73,13 @@ class Attributor:
     ) -> str:
         if self.mode == "named":
             if user_id is None:
-                return f"{guest_name or 'Guest'} (guest)"
-            return name or "Unknown"
+                return gettext("%(name)s (guest)", name=guest_name or gettext("Guest"))
+            return name or gettext("Unknown")
         if self.is_moderator(session_id, user_id):
-            return "The moderator"
+            return gettext("The moderator")
         if self.mode == "country" and country:
-            return f"A participant from {display_country(country)}"
-        return "A participant"
+            return gettext("A participant from %(country)s", country=display_country(country))
+        return gettext("A participant")
 
     def country(self, code: str | None) -> str | None:
         return display_country(code) if self.mode in {"named", "country"} else None
@@ -107,10 +118,17 @@ class PostSource:
         attributor: Attributor,
         loop: asyncio.AbstractEventLoop,
         progress: Callable[[int], None] | None = None,
+        *,
+        language: str = "en",
+        post_language: str | None = None,
     ) -> None:
         self.db = db
         self.attributor = attributor
         self.loop = loop
+        # Batches are read on the event loop, outside the renderer's context: the
+        # language of bylines ("A participant from …") is carried here.
+        self.language = language
+        self.clause = posts_clause(post_language)
         self._loop_thread = threading.get_ident()
         self.progress = progress
 
@@ -118,7 +136,7 @@ class PostSource:
         async with self.db.read() as session:
             rows = await session.execute(
                 select(Post.id, Post.parent_id)
-                .where(Post.thread_id == thread_id, report_posts_clause())
+                .where(Post.thread_id == thread_id, self.clause)
                 .order_by(Post.id)
             )
             pairs = [(post_id, parent_id) for post_id, parent_id in rows]
@@ -139,6 +157,7 @@ class PostSource:
                 Post.body,
                 Post.html,
                 Post.highlighted,
+                Post.lang,
                 User.display_name,
                 User.country,
                 User.organization,
@@ -158,17 +177,23 @@ class PostSource:
                 ),
             )
             .outerjoin(_ParentAuthor, _ParentAuthor.id == _Parent.author_id)
-            .where(Post.id.in_(wanted), report_posts_clause())
+            .where(Post.id.in_(wanted), self.clause)
         )
         async with self.db.read() as session:
             rows = list(await session.execute(query))
+        with using_language(self.language):
+            return self._posts(rows, wanted, depths)
+
+    def _posts(self, rows: list[Any], wanted: list[int], depths: Sequence[int]) -> list[ReportPost]:
         found: dict[int, ReportPost] = {}
         depth_of = dict(zip(wanted, depths, strict=True))
         att = self.attributor
         for row in rows:
-            (pid, sid, tid, author_id, guest, created, edited, body, html, highlighted) = row[:10]
+            (pid, sid, tid, author_id, guest, created, edited, body, html, highlighted, lang) = row[
+                :11
+            ]
             (name, country, organization, parent_id, p_author, p_guest, p_name, p_country) = row[
-                10:
+                11:
             ]
             found[pid] = ReportPost(
                 id=pid,
@@ -190,6 +215,8 @@ class PostSource:
                 body=body,
                 html=html,
                 highlighted=bool(highlighted),
+                lang=lang,
+                named=att.mode == "named",
             )
         return [found[pid] for pid in wanted if pid in found]
 

@@ -14,9 +14,10 @@ from sqlalchemy.orm import QueryableAttribute
 from forum_server.accounts.countries import REGION_NAMES, REGIONS
 from forum_server.accounts.models import User
 from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS
-from forum_server.policy import report_posts_clause
+from forum_server.i18n import N_, gettext
 from forum_server.reports.model import Count, Participation, ThreadCount
 from forum_server.reports.posts import display_country
+from forum_server.reports.textual import day
 from forum_server.rooms.models import Post
 
 UNSPECIFIED = "unspecified"
@@ -40,13 +41,16 @@ def _utc_day(dialect: str) -> ColumnElement[Any]:
 
 
 async def _grouped(
-    db: AsyncSession, session_ids: Sequence[int], key: ColumnElement[Any] | QueryableAttribute[Any]
+    db: AsyncSession,
+    session_ids: Sequence[int],
+    key: ColumnElement[Any] | QueryableAttribute[Any],
+    shown: ColumnElement[bool],
 ) -> list[tuple[Any, int, int]]:
     rows = await db.execute(
         select(key, func.count(Post.id), func.count(distinct(_participant())))
         .select_from(Post)
         .outerjoin(User, User.id == Post.author_id)
-        .where(Post.session_id.in_(session_ids), report_posts_clause())
+        .where(Post.session_id.in_(session_ids), shown)
         .group_by(key)
     )
     return [(k, int(posts), int(people)) for k, posts, people in rows]
@@ -55,13 +59,14 @@ async def _grouped(
 def _ordered(
     rows: list[tuple[Any, int, int]], order: Sequence[str], labels: dict[str, str], missing: str
 ) -> list[Count]:
-    """Known keys in `order`, then any others, then the people who gave none."""
+    """Known keys in `order`, then any others, then the people who gave none; labels
+    are catalogue entries, translated here."""
     by_key = {k: (p, n) for k, p, n in rows}
     keys = [k for k in order if k in by_key]
     keys += sorted(k for k in by_key if k is not None and k not in order)
-    counts = [Count(k, labels.get(k, k), *by_key[k]) for k in keys]
+    counts = [Count(k, gettext(labels[k]) if k in labels else k, *by_key[k]) for k in keys]
     if None in by_key:
-        counts.append(Count(UNSPECIFIED, missing, *by_key[None]))
+        counts.append(Count(UNSPECIFIED, gettext(missing), *by_key[None]))
     return counts
 
 
@@ -75,28 +80,32 @@ def _days(rows: list[tuple[Any, int, int]]) -> list[Count]:
         keys = [(first + timedelta(days=i)).isoformat() for i in range(span)]
     else:
         keys = sorted(found)
-    return [Count(k, k, *found.get(k, (0, 0))) for k in keys]
+    return [Count(k, day(date.fromisoformat(k)), *found.get(k, (0, 0))) for k in keys]
 
 
 async def participation(
-    db: AsyncSession, session_ids: Sequence[int], threads: dict[int, ThreadCount]
+    db: AsyncSession,
+    session_ids: Sequence[int],
+    threads: dict[int, ThreadCount],
+    shown: ColumnElement[bool],
 ) -> Participation:
-    """The figures for the published posts of these sessions. `threads` gives each
-    thread's label; their counts are filled in here, in the order given."""
+    """The figures for the posts of these sessions a report shows (`shown`), labelled
+    in the language of the work at hand. `threads` gives each thread's label; their
+    counts are filled in here, in the order given."""
     dialect = db.get_bind().dialect.name
     totals = (
         await db.execute(
             select(func.count(Post.id), func.count(distinct(_participant()))).where(
-                Post.session_id.in_(session_ids), report_posts_clause()
+                Post.session_id.in_(session_ids), shown
             )
         )
     ).one()
-    regions = await _grouped(db, session_ids, User.region)
-    countries = await _grouped(db, session_ids, User.country)
-    affiliations = await _grouped(db, session_ids, User.affiliation)
-    genders = await _grouped(db, session_ids, User.gender)
-    days = await _grouped(db, session_ids, _utc_day(dialect))
-    per_thread = {k: (p, n) for k, p, n in await _grouped(db, session_ids, Post.thread_id)}
+    regions = await _grouped(db, session_ids, User.region, shown)
+    countries = await _grouped(db, session_ids, User.country, shown)
+    affiliations = await _grouped(db, session_ids, User.affiliation, shown)
+    genders = await _grouped(db, session_ids, User.gender, shown)
+    days = await _grouped(db, session_ids, _utc_day(dialect), shown)
+    per_thread = {k: (p, n) for k, p, n in await _grouped(db, session_ids, Post.thread_id, shown)}
 
     # "Prefer not to say" and no answer are one group: people who did not declare.
     merged: dict[Any, list[int]] = {}
@@ -105,10 +114,11 @@ async def participation(
         merged.setdefault(key, [0, 0])
         merged[key][0] += p
         merged[key][1] += n  # the groups are disjoint: one gender per person
-    gender_labels = {**GENDER_LABELS, NOT_DECLARED: "Not declared"}
+    gender_labels = {**GENDER_LABELS, NOT_DECLARED: N_("Not declared")}
 
     country_counts = [
-        Count(k or UNSPECIFIED, display_country(k) or "Not stated", p, n) for k, p, n in countries
+        Count(k or UNSPECIFIED, display_country(k) or gettext("Not stated"), p, n)
+        for k, p, n in countries
     ]
     country_counts.sort(key=lambda c: (c.key == UNSPECIFIED, -c.posts, c.label))
 
@@ -121,13 +131,13 @@ async def participation(
     return Participation(
         posts=int(totals[0]),
         participants=int(totals[1]),
-        by_region=_ordered(regions, REGIONS, REGION_NAMES, "No regional group"),
+        by_region=_ordered(regions, REGIONS, REGION_NAMES, N_("No regional group")),
         by_country=country_counts,
         by_affiliation=_ordered(
-            affiliations, list(AFFILIATION_LABELS), AFFILIATION_LABELS, "Not stated"
+            affiliations, list(AFFILIATION_LABELS), AFFILIATION_LABELS, N_("Not stated")
         ),
         by_gender=[
-            Count(k, gender_labels[k], *merged[k])
+            Count(k, gettext(gender_labels[k]), *merged[k])
             for k in ("female", "male", "other", NOT_DECLARED)
             if k in merged
         ],

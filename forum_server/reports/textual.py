@@ -1,12 +1,19 @@
-"""Small text helpers the renderers share: dates, file names, neutralizing user text
-for Markdown and XML (spreadsheets: forum_server.spreadsheet)."""
+"""Small text helpers the renderers share: dates in the report's language, file names,
+neutralizing user text for Markdown and XML (spreadsheets: forum_server.spreadsheet)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from functools import cache
 
+from babel import Locale, dates
+from babel.dates import DateTimePattern
+
+from forum_server.i18n import current_language, format_number, gettext, ngettext
+from forum_server.reports.model import Count, Participation, ReportPost, ThreadCount
 from forum_server.rooms.state import Period
 
 # Characters XML 1.0 cannot carry at all (DOCX is XML): C0 controls but tab/LF/CR,
@@ -20,13 +27,61 @@ def xml_safe(text: str) -> str:
 
 
 def when(value: datetime | None) -> str:
-    # isoformat, not strftime: this runs once a post, and is several times faster.
-    return value.isoformat(" ", "minutes")[:16] + " UTC" if value else "no closing date"
+    """A date and time in UTC as the report's language writes it ("2 mars 2026, 10:00 UTC")."""
+    if value is None:
+        return gettext("no closing date")
+    return _stamps(current_language.get())(value) + " UTC"
+
+
+def day(value: date) -> str:
+    """A day as the report's language writes it ("2 mars 2026")."""
+    return _days(current_language.get())(value)
+
+
+def short_day(value: date) -> str:
+    """A day without its year, for a chart's axis ("2 mars")."""
+    return _short_days(current_language.get())(value)
 
 
 def period_text(period: Period, first: bool) -> str:
-    prefix = "" if first else "re-opened "
-    return f"{prefix}{when(period.opens_at)} – {when(period.closes_at)}"
+    span = {"opens": when(period.opens_at), "closes": when(period.closes_at)}
+    if first:
+        return gettext("%(opens)s – %(closes)s", **span)
+    return gettext("re-opened %(opens)s – %(closes)s", **span)
+
+
+# This runs once a post: the patterns are parsed once per language, not per call.
+def _pattern(locale: Locale, skeleton: str) -> DateTimePattern:
+    return dates.parse_pattern(
+        locale.datetime_skeletons[dates.match_skeleton(skeleton, locale.datetime_skeletons)]
+    )
+
+
+@cache
+def _stamps(code: str) -> Callable[[datetime], str]:
+    locale = Locale.parse(code)
+    on, at = _pattern(locale, "yMMMd"), _pattern(locale, "Hm")
+    joint = str(locale.datetime_formats["medium"])
+
+    def stamp(value: datetime) -> str:
+        value = value.astimezone(UTC) if value.tzinfo else value
+        return joint.replace("{1}", on.apply(value, locale)).replace("{0}", at.apply(value, locale))
+
+    return stamp
+
+
+@cache
+def _days(code: str) -> Callable[[date], str]:
+    locale = Locale.parse(code)
+    pattern = _pattern(locale, "yMMMd")
+    return lambda value: pattern.apply(value, locale)
+
+
+@cache
+def _short_days(code: str) -> Callable[[date], str]:
+    locale = Locale.parse(code)
+    pattern = _pattern(locale, "MMMd")
+    return lambda value: pattern.apply(value, locale)
 
 
 def slug(text: str, *, default: str = "report", max_length: int = 60) -> str:
@@ -49,3 +104,62 @@ def md_block(markdown: str, prefix: str = "> ") -> str:
     viewer that would render raw HTML shows it as text instead."""
     lines = markdown.replace("\r\n", "\n").replace("\r", "\n").replace("<", "&lt;").split("\n")
     return "\n".join((prefix + line).rstrip() for line in lines)
+
+
+# --- phrases every renderer shares, in the report's language --------------------------
+
+
+Row = tuple[str, int, int]  # a label, its posts, its participants
+
+
+def figure_tables(p: Participation) -> list[tuple[str, list[Row]]]:
+    """The participation tables, titled, in the order every format shows them."""
+
+    def rows(counts: Sequence[Count | ThreadCount]) -> list[Row]:
+        return [(c.label, c.posts, c.participants) for c in counts]
+
+    return [
+        (gettext("By UN regional group"), rows(p.by_region)),
+        (gettext("By country"), rows(p.by_country)),
+        (gettext("By affiliation"), rows(p.by_affiliation)),
+        (gettext("By gender (where declared)"), rows(p.by_gender)),
+        (gettext("By day (UTC)"), rows(p.by_day)),
+        (gettext("By question"), rows(p.by_question)),
+    ]
+
+
+def posts_from(posts: int, participants: int) -> str:
+    """ "8 posts from 5 participants." with each count's plural form."""
+    return gettext(
+        "%(posts)s %(participants)s.",
+        posts=ngettext("%(num)s post", "%(num)s posts", posts, num=format_number(posts)),
+        participants=ngettext(
+            "from %(num)s participant",
+            "from %(num)s participants",
+            participants,
+            num=format_number(participants),
+        ),
+    )
+
+
+def language_mark(post: ReportPost) -> str | None:
+    """ "[fr]": the language the contribution is written in, where known."""
+    return f"[{post.lang}]" if post.lang else None
+
+
+def byline_details(post: ReportPost) -> list[str]:
+    """What follows the author's name: role, country, organization, time, language."""
+    details = [gettext("moderator")] if post.moderator_mark else []
+    details += [v for v in (post.country, post.organization) if v]
+    details.append(when(post.created_at))
+    if mark := language_mark(post):
+        details.append(mark)
+    return details
+
+
+def reply_note(post: ReportPost) -> str | None:
+    if post.reply_to_author is None:
+        return None
+    return gettext(
+        "in reply to %(post)s (%(name)s)", post=f"#{post.parent_id}", name=post.reply_to_author
+    )

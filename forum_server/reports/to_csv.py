@@ -3,7 +3,8 @@
 Every text cell that a spreadsheet could run as a formula is neutralized, also where
 a `;` or `,` inside it could start a cell (see forum_server/spreadsheet.py). The
 file starts with a UTF-8 byte order mark so that spreadsheet programs read accents
-right."""
+right. Column names stay as they are in every language (scripts read them); `lang` is
+the language each post is written in, where known."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ COLUMNS = (
     "organization",
     "highlighted",
     "body",
+    "lang",
 )
 ROWS_PER_CHUNK = 200
 
@@ -51,6 +53,7 @@ def _row(session: str, thread: ThreadPart, post: ReportPost) -> list[object]:
         safe_cell(post.organization or ""),
         "yes" if post.highlighted else "",
         safe_cell(post.body),
+        post.lang or "",
     ]
 
 

@@ -1,7 +1,8 @@
 """The Word report (python-docx): real Heading styles, statistics tables, the charts
 as pictures, and named paragraph styles a secretariat can change in Word to restyle
 every contribution at once ("Contribution", "Reply", "Nested Reply", their
-"… Heading" bylines, "Summary", "Question Text", "Report Meta").
+"… Heading" bylines, "Summary", "Question Text", "Report Meta"). Its fixed text is in
+the report's language, which the document is tagged with (docx_language.py).
 
 The frame of the document (titles, figures, summaries, highlights) is built with
 python-docx; where a thread's proceedings go it leaves a marker. On saving, the
@@ -24,17 +25,24 @@ from docx.shared import Inches, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from lxml import etree
 
+from forum_server.i18n import format_number, gettext, language
+from forum_server.reports import docx_language
 from forum_server.reports import docx_markup as markup
 from forum_server.reports.model import (
-    ATTRIBUTION_LABELS,
-    Count,
     ReportPost,
     SessionPart,
     SummaryText,
     ThreadPart,
     Transcript,
 )
-from forum_server.reports.textual import period_text, when, xml_safe
+from forum_server.reports.textual import (
+    Row,
+    figure_tables,
+    period_text,
+    posts_from,
+    when,
+    xml_safe,
+)
 
 _MARKER = re.compile(rb"<!--PROCEEDINGS (\d+)-->")
 DOCUMENT_XML = "word/document.xml"
@@ -53,6 +61,7 @@ def _style(
     style.paragraph_format.left_indent = Inches(indent)
     if size:
         style.font.size = Pt(size)
+        docx_language.complex_script_size(style, size)
     return style
 
 
@@ -63,6 +72,7 @@ class _Styles:
         meta.font.color.rgb = RGBColor(0x44, 0x44, 0x44)
         question = _style(doc, "Question Text", size=11.5)
         question.font.bold = True
+        question.font.cs_bold = True
         summary = _style(doc, "Summary", indent=0.25)
         summary.font.italic = False
         levels = (("Contribution", 0.0), ("Reply", 0.4), ("Nested Reply", 0.8))
@@ -79,24 +89,25 @@ class _Styles:
         self.summary = summary.style_id
 
 
-def _table(doc: DocumentObject, title: str, rows: list[Count] | list[tuple[str, int, int]]) -> None:
+def _table(doc: DocumentObject, title: str, rows: list[Row], rtl: bool) -> None:
     if not rows:
         return
     doc.add_paragraph(title, style="Heading 3")
     table = doc.add_table(rows=1, cols=3)
     table.style = doc.styles["Table Grid"]
-    for cell, text in zip(table.rows[0].cells, ("", "Posts", "Participants"), strict=True):
+    if rtl:
+        docx_language.right_to_left_table(table)
+    head = ("", gettext("Posts"), gettext("Participants"))
+    for cell, text in zip(table.rows[0].cells, head, strict=True):
         cell.text = text
         for r in cell.paragraphs[0].runs:
             r.bold = True
-    for row in rows:
-        label, posts, people = (
-            (row.label, row.posts, row.participants) if isinstance(row, Count) else row
-        )
+            r.font.cs_bold = True
+    for label, posts, people in rows:
         cells = table.add_row().cells
         cells[0].text = xml_safe(label)
-        cells[1].text = str(posts)
-        cells[2].text = str(people)
+        cells[1].text = format_number(posts)
+        cells[2].text = format_number(people)
     for i, column in enumerate(table.columns):
         for cell in column.cells:
             cell.width = _COLUMN_WIDTHS[i]
@@ -107,8 +118,10 @@ def _table(doc: DocumentObject, title: str, rows: list[Count] | list[tuple[str, 
 class _Builder:
     def __init__(self, transcript: Transcript) -> None:
         self.t = transcript
+        self.rtl = language(transcript.language).rtl
         self.doc = Document()
         self.styles = _Styles(self.doc)
+        docx_language.apply(self.doc, transcript.language)
         self.body = self.doc.element.body
         # The section properties stay the body's last child: python-docx inserts before
         # them, and so does `_append`.
@@ -130,81 +143,85 @@ class _Builder:
         self.raw(markup.markdown_paragraphs(summary.body, self.styles.summary))
 
     def post(self, post: ReportPost) -> None:
-        self.raw(markup.post_xml(post, self.styles.posts[:1]))
+        self.raw(markup.post_xml(post, self.styles.posts[:1], self.rtl))
 
     def build(self) -> DocumentObject:
         t, doc = self.t, self.doc
         doc.core_properties.title = xml_safe(t.title)
-        doc.core_properties.subject = "Summary report"
+        doc.core_properties.subject = gettext("Summary report")
+        doc.core_properties.language = docx_language.TAGS.get(t.language, "")
         doc.add_heading(xml_safe(t.title), 0)
         if t.scope == "session":
             self.text(t.space.title, "Report Meta")
-        self.text(
-            f"Report compiled {when(t.generated_at)}. "
-            f"Attribution: {ATTRIBUTION_LABELS[t.attribution]}.",
-            "Report Meta",
-        )
+        compiled = gettext("Report compiled %(when)s.", when=when(t.generated_at))
+        attribution = gettext("Attribution: %(label)s.", label=t.attribution_label)
+        self.text(f"{compiled} {attribution}", "Report Meta")
         self.participation()
         if t.highlights:
-            doc.add_heading("Highlighted contributions", 1)
+            doc.add_heading(gettext("Highlighted contributions"), 1)
             for post in t.highlights:
                 self.post(post)
         for part in t.sessions:
             self.session(part)
+        if self.rtl:
+            docx_language.mark_runs(doc)
         return doc
 
     def participation(self) -> None:
         p, doc = self.t.participation, self.doc
-        doc.add_heading("Participation", 1)
-        doc.add_paragraph(f"{p.posts} posts from {p.participants} participants.")
+        doc.add_heading(gettext("Participation"), 1)
+        doc.add_paragraph(posts_from(p.posts, p.participants))
         for chart in self.t.charts.all():
             picture = doc.add_picture(io.BytesIO(chart.png), width=Inches(6.3))
             picture._inline.docPr.set("descr", xml_safe(chart.alt))  # the alt text
-            self.text(f"Figure: {chart.title}", "Caption")
-        _table(doc, "By UN regional group", p.by_region)
-        _table(doc, "By country", p.by_country)
-        _table(doc, "By affiliation", p.by_affiliation)
-        _table(doc, "By gender (where declared)", p.by_gender)
-        _table(doc, "By day (UTC)", p.by_day)
-        _table(doc, "By question", [(q.label, q.posts, q.participants) for q in p.by_question])
+            self.text(gettext("Figure: %(title)s", title=chart.title), "Caption")
+        for title, rows in figure_tables(p):
+            _table(doc, title, rows, self.rtl)
 
     def session(self, part: SessionPart) -> None:
         doc = self.doc
-        doc.add_heading(
-            "Session" if self.t.scope == "session" else f"Session: {xml_safe(part.title)}", 1
-        )
+        if self.t.scope == "session":
+            doc.add_heading(gettext("Session"), 1)
+        else:
+            doc.add_heading(gettext("Session: %(title)s", title=xml_safe(part.title)), 1)
         for i, period in enumerate(part.periods):
-            self.text(f"Period {i + 1}: {period_text(period, i == 0)}", "List Bullet")
-        self.text(f"Moderators: {', '.join(part.moderators) or 'none'}", "List Bullet")
+            span = period_text(period, i == 0)
+            self.text(
+                gettext("Period %(number)s: %(span)s", number=i + 1, span=span), "List Bullet"
+            )
+        if not part.periods:
+            self.text(gettext("Not scheduled"), "List Bullet")
+        names = ", ".join(part.moderators) or gettext("none")
+        self.text(gettext("Moderators: %(names)s", names=names), "List Bullet")
         if part.description:
             self.raw(markup.markdown_paragraphs(part.description, "Normal"))
         if part.summary:
-            doc.add_heading("Summary of the session", 2)
+            doc.add_heading(gettext("Summary of the session"), 2)
             self.summary(part.summary)
         for thread in part.questions:
             self.thread(thread, 2)
         if part.topics:
-            doc.add_heading("Topics from participants", 2)
+            doc.add_heading(gettext("Topics from participants"), 2)
             for thread in part.topics:
                 self.thread(thread, 3)
 
     def thread(self, thread: ThreadPart, level: int) -> None:
         doc = self.doc
         if thread.number is not None:
-            doc.add_heading(f"Question {thread.number}", level)
+            doc.add_heading(thread.heading, level)
             self.text(thread.text, "Question Text")
         else:
             doc.add_heading(xml_safe(thread.text), level)
-            self.text(f"Started by {thread.started_by}.", "Report Meta")
-        self.text(f"{thread.posts} posts from {thread.participants} participants.", "Report Meta")
+            self.text(gettext("Started by %(name)s.", name=thread.started_by), "Report Meta")
+        self.text(posts_from(thread.posts, thread.participants), "Report Meta")
         if thread.summary:
-            doc.add_heading("Running summary", level + 1)
+            doc.add_heading(gettext("Running summary"), level + 1)
             self.summary(thread.summary)
         if thread.highlights:
-            doc.add_heading("Highlighted contributions", level + 1)
+            doc.add_heading(gettext("Highlighted contributions"), level + 1)
             for post in thread.highlights:
                 self.post(post)
-        doc.add_heading("Proceedings", level + 1)
+        doc.add_heading(gettext("Proceedings"), level + 1)
         self.sect.addprevious(etree.Comment(f"PROCEEDINGS {thread.thread_id}"))
 
 
@@ -214,6 +231,7 @@ def write(transcript: Transcript, out: IO[bytes]) -> None:
     frame = io.BytesIO()
     builder.build().save(frame)
     styles = builder.styles.posts
+    rtl = builder.rtl
     with (
         zipfile.ZipFile(frame) as source,
         zipfile.ZipFile(
@@ -229,19 +247,19 @@ def write(transcript: Transcript, out: IO[bytes]) -> None:
             with target.open(DOCUMENT_XML, "w", force_zip64=True) as document:
                 document.write(pieces[0])
                 for i in range(1, len(pieces), 2):
-                    _stream_thread(transcript, int(pieces[i]), styles, document)
+                    _stream_thread(transcript, int(pieces[i]), styles, rtl, document)
                     document.write(pieces[i + 1])
 
 
 def _stream_thread(
-    t: Transcript, thread_id: int, styles: tuple[tuple[str, str], ...], out: IO[bytes]
+    t: Transcript, thread_id: int, styles: tuple[tuple[str, str], ...], rtl: bool, out: IO[bytes]
 ) -> None:
     buffer: list[str] = []
     size = 0
     empty = True
     for post in t.posts(thread_id):
         empty = False
-        xml = markup.post_xml(post, styles)
+        xml = markup.post_xml(post, styles, rtl)
         buffer.append(xml)
         size += len(xml)
         if size >= CHUNK_BYTES:
@@ -249,5 +267,5 @@ def _stream_thread(
             buffer.clear()
             size = 0
     if empty:
-        buffer.append(markup.paragraph("Normal", markup.run("No contributions.")))
+        buffer.append(markup.paragraph("Normal", markup.run(gettext("No contributions."))))
     out.write("".join(buffer).encode())

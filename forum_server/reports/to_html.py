@@ -12,8 +12,17 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
-from forum_server.reports.model import ATTRIBUTION_LABELS, Transcript
-from forum_server.reports.textual import period_text, when
+from forum_server.i18n import language
+from forum_server.i18n.jinja import install_i18n
+from forum_server.reports.model import Transcript
+from forum_server.reports.textual import (
+    byline_details,
+    figure_tables,
+    period_text,
+    posts_from,
+    reply_note,
+    when,
+)
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -26,9 +35,14 @@ def _template() -> Template:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_i18n(env)
     env.globals.update(
         when=when,
         period_text=period_text,
+        posts_from=posts_from,
+        byline_details=byline_details,
+        reply_note=reply_note,
+        figure_tables=figure_tables,
         b64=lambda data: base64.b64encode(data).decode("ascii"),
     )
     return env.get_template("reports/report.html")
@@ -36,7 +50,5 @@ def _template() -> Template:
 
 def chunks(transcript: Transcript) -> Iterator[str]:
     return _template().generate(
-        t=transcript,
-        p=transcript.participation,
-        attribution_label=ATTRIBUTION_LABELS[transcript.attribution],
+        t=transcript, p=transcript.participation, language=language(transcript.language)
     )

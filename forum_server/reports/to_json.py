@@ -52,6 +52,7 @@ def post_json(post: ReportPost) -> dict[str, Any]:
         "body": post.body,
         "html": post.html,
         "highlighted": post.highlighted,
+        "lang": post.lang,
     }
 
 
@@ -144,6 +145,8 @@ def chunks(transcript: Transcript) -> Iterator[str]:
         "title": t.title,
         "generated_at": _iso(t.generated_at),
         "attribution": t.attribution,
+        "language": t.language,
+        "post_language": t.post_language,
     }
     yield "{" + f'"report":{_dumps(report)}'
     yield f',"space":{_dumps({"slug": t.space.slug, "title": t.space.title})}'

@@ -6,16 +6,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from forum_server.i18n import format_number, gettext
 from forum_server.reports.model import (
-    ATTRIBUTION_LABELS,
-    Count,
     Participation,
     ReportPost,
     SessionPart,
     ThreadPart,
     Transcript,
 )
-from forum_server.reports.textual import md_block, md_inline, period_text, when
+from forum_server.reports.textual import (
+    Row,
+    byline_details,
+    figure_tables,
+    md_block,
+    md_inline,
+    period_text,
+    posts_from,
+    reply_note,
+    when,
+)
 
 MAX_QUOTE_DEPTH = 4  # deeper replies are still marked "in reply to", not indented further
 
@@ -24,12 +33,12 @@ def chunks(transcript: Transcript) -> Iterator[str]:
     t = transcript
     yield f"# {md_inline(t.title)}\n\n"
     if t.scope == "session":
-        yield f"Forum: {md_inline(t.space.title)}\n\n"
-    yield f"Report compiled {when(t.generated_at)}. "
-    yield f"Attribution: {ATTRIBUTION_LABELS[t.attribution]}.\n\n"
+        yield gettext("Forum: %(title)s", title=md_inline(t.space.title)) + "\n\n"
+    yield gettext("Report compiled %(when)s.", when=when(t.generated_at)) + " "
+    yield gettext("Attribution: %(label)s.", label=t.attribution_label) + "\n\n"
     yield from _participation(t.participation)
     if t.highlights:
-        yield "## Highlighted contributions\n\n"
+        yield f"## {gettext('Highlighted contributions')}\n\n"
         for post in t.highlights:
             yield _post(post, quote_depth=0)
     for part in t.sessions:
@@ -39,23 +48,25 @@ def chunks(transcript: Transcript) -> Iterator[str]:
 def _session(t: Transcript, part: SessionPart, level: int) -> Iterator[str]:
     h = "#" * level
     if t.scope == "space":
-        yield f"{h} Session: {md_inline(part.title)}\n\n"
+        yield f"{h} {gettext('Session: %(title)s', title=md_inline(part.title))}\n\n"
     else:
-        yield f"{h} Session\n\n"
+        yield f"{h} {gettext('Session')}\n\n"
     for i, period in enumerate(part.periods):
-        yield f"- Period {i + 1}: {period_text(period, i == 0)}\n"
+        span = period_text(period, i == 0)
+        yield f"- {gettext('Period %(number)s: %(span)s', number=i + 1, span=span)}\n"
     if not part.periods:
-        yield "- Not scheduled\n"
-    names = ", ".join(md_inline(name) for name in part.moderators) or "none"
-    yield f"- Moderators: {names}\n\n"
+        yield f"- {gettext('Not scheduled')}\n"
+    names = ", ".join(md_inline(name) for name in part.moderators) or gettext("none")
+    yield f"- {gettext('Moderators: %(names)s', names=names)}\n\n"
     if part.description:
         yield md_block(part.description) + "\n\n"
     if part.summary:
-        yield f"{h}# Summary of the session\n\n{md_block(part.summary.body)}\n\n"
+        heading = gettext("Summary of the session")
+        yield f"{h}# {heading}\n\n{md_block(part.summary.body)}\n\n"
     for thread in part.questions:
         yield from _thread(t, thread, level + 1)
     if part.topics:
-        yield f"{h}# Topics from participants\n\n"
+        yield f"{h}# {gettext('Topics from participants')}\n\n"
         for thread in part.topics:
             yield from _thread(t, thread, level + 2)
 
@@ -63,35 +74,32 @@ def _session(t: Transcript, part: SessionPart, level: int) -> Iterator[str]:
 def _thread(t: Transcript, thread: ThreadPart, level: int) -> Iterator[str]:
     h = "#" * level
     if thread.number is not None:
-        yield f"{h} Question {thread.number}\n\n**{md_inline(thread.text)}**\n\n"
+        yield f"{h} {thread.heading}\n\n**{md_inline(thread.text)}**\n\n"
     else:
-        starter = md_inline(thread.started_by or "")
-        yield f"{h} {md_inline(thread.text)}\n\nStarted by {starter}.\n\n"
-    yield f"{thread.posts} posts from {thread.participants} participants.\n\n"
+        starter = gettext("Started by %(name)s.", name=md_inline(thread.started_by or ""))
+        yield f"{h} {md_inline(thread.text)}\n\n{starter}\n\n"
+    yield posts_from(thread.posts, thread.participants) + "\n\n"
     if thread.summary:
-        yield f"{h}# Running summary\n\n{md_block(thread.summary.body)}\n\n"
+        yield f"{h}# {gettext('Running summary')}\n\n{md_block(thread.summary.body)}\n\n"
     if thread.highlights:
-        yield f"{h}# Highlighted contributions\n\n"
+        yield f"{h}# {gettext('Highlighted contributions')}\n\n"
         for post in thread.highlights:
             yield _post(post, quote_depth=0)
-    yield f"{h}# Proceedings\n\n"
+    yield f"{h}# {gettext('Proceedings')}\n\n"
     empty = True
     for post in t.posts(thread.thread_id):
         empty = False
         yield _post(post, quote_depth=min(post.depth, MAX_QUOTE_DEPTH))
     if empty:
-        yield "No contributions.\n\n"
+        yield gettext("No contributions.") + "\n\n"
 
 
 def _byline(post: ReportPost) -> str:
     parts = [f"**{md_inline(post.author)}**"]
-    if post.is_moderator and not post.author.startswith("The moderator"):
-        parts.append("moderator")
-    parts += [md_inline(v) for v in (post.country, post.organization) if v]
-    parts.append(when(post.created_at))
+    parts += [md_inline(v) for v in byline_details(post)]
     line = " · ".join(parts)
-    if post.reply_to_author is not None:
-        line += f" — in reply to #{post.parent_id} ({md_inline(post.reply_to_author)})"
+    if (note := reply_note(post)) is not None:
+        line += f" — {md_inline(note)}"
     return f"#{post.id} {line}"
 
 
@@ -104,25 +112,17 @@ def _post(post: ReportPost, quote_depth: int) -> str:
     return f"{head}\n{outer}\n{body}\n\n"
 
 
-def _table(title: str, rows: list[Count]) -> str:
-    lines = [f"**{title}**\n", "| | Posts | Participants |", "| --- | ---: | ---: |"]
-    lines += [f"| {md_inline(c.label)} | {c.posts} | {c.participants} |" for c in rows]
+def _table(title: str, rows: list[Row]) -> str:
+    head = f"| | {gettext('Posts')} | {gettext('Participants')} |"
+    lines = [f"**{title}**\n", head, "| --- | ---: | ---: |"]
+    for label, posts, people in rows:
+        lines.append(f"| {md_inline(label)} | {format_number(posts)} | {format_number(people)} |")
     return "\n".join(lines) + "\n\n"
 
 
 def _participation(p: Participation) -> Iterator[str]:
-    yield "## Participation\n\n"
-    yield f"{p.posts} posts from {p.participants} participants.\n\n"
-    for title, rows in (
-        ("By UN regional group", p.by_region),
-        ("By country", p.by_country),
-        ("By affiliation", p.by_affiliation),
-        ("By gender (where declared)", p.by_gender),
-        ("By day (UTC)", p.by_day),
-    ):
+    yield f"## {gettext('Participation')}\n\n"
+    yield posts_from(p.posts, p.participants) + "\n\n"
+    for title, rows in figure_tables(p):
         if rows:
             yield _table(title, rows)
-    if p.by_question:
-        lines = ["**By question**\n", "| | Posts | Participants |", "| --- | ---: | ---: |"]
-        lines += [f"| {md_inline(q.label)} | {q.posts} | {q.participants} |" for q in p.by_question]
-        yield "\n".join(lines) + "\n\n"

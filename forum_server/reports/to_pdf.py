@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import IO
 
 from forum_server.errors import DomainError, TooLarge
+from forum_server.i18n import N_
 from forum_server.reports import to_html
 from forum_server.reports.model import Transcript
 
@@ -27,10 +28,13 @@ MAX_POSTS = 2_000
 class PdfUnavailable(DomainError):
     status = 501
     code = "pdf_unavailable"
-    default_message = (
+    default_message = N_(
         "PDF reports need WeasyPrint's system libraries, which this server lacks. "
-        f"Install them with: apt-get install -y {DEBIAN_PACKAGES}"
+        "Install them with: apt-get install -y %(packages)s"
     )
+
+    def __init__(self) -> None:
+        super().__init__(params={"packages": DEBIAN_PACKAGES})
 
 
 @cache
@@ -48,8 +52,9 @@ def check_available(posts: int = 0) -> None:
         raise PdfUnavailable()
     if posts > MAX_POSTS:
         raise TooLarge(
-            f"This report has {posts} posts; PDF reports are limited to {MAX_POSTS}. "
+            "This report has %(posts)s posts; PDF reports are limited to %(limit)s. "
             "Download it as DOCX or HTML (and print that to PDF).",
+            params={"posts": posts, "limit": MAX_POSTS},
             code="report_too_large",
         )
 

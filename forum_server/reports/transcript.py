@@ -3,8 +3,13 @@ download rule, then the small parts are read at once and the proceedings are lef
 to stream (see `posts.py`).
 
 Raise NotFound / Unauthorized / Forbidden as the loaders and
-`policy.check_may_download_report` decide, Invalid for an unknown attribution and
-Forbidden for one that would identify contributors more than the space allows.
+`policy.check_may_download_report` decide, Invalid for an unknown attribution or
+language and Forbidden for one that would identify contributors more than the space
+allows.
+
+A report is written in one of the six languages (its headings, labels, figures'
+names and dates); the contributions stay as they were written, each marked with its
+own language.
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.db import Database
 from forum_server.errors import Invalid
+from forum_server.i18n import CODES, SOURCE_LANGUAGE, gettext, using_language
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -26,7 +32,6 @@ from forum_server.policy import (
     check_may_download_report,
     load_session,
     load_space,
-    report_posts_clause,
     threads_shown_clause,
     visible_sessions_clause,
 )
@@ -63,9 +68,34 @@ def check_attribution(value: str | None, setting: str) -> str:
     if value is None or value == "":
         return setting
     if value not in ATTRIBUTIONS:
-        raise Invalid(f"attribution must be one of {', '.join(ATTRIBUTIONS)}.", field="attribution")
+        raise Invalid(
+            "attribution must be one of %(choices)s.",
+            params={"choices": ", ".join(ATTRIBUTIONS)},
+            field="attribution",
+        )
     check_may_choose_attribution(setting, value)
     return value
+
+
+def check_language(value: str | None, *, field: str = "lang") -> str | None:
+    """One of the six language codes, or None when none was asked for; Invalid else."""
+    if value is None or value == "":
+        return None
+    if value not in CODES:
+        raise Invalid(
+            "%(field)s must be one of %(choices)s.",
+            params={"field": field, "choices": ", ".join(CODES)},
+            field=field,
+        )
+    return value
+
+
+@dataclass(frozen=True)
+class Languages:
+    """A report's language, and the language of the contributions it keeps (None: all)."""
+
+    report: str = SOURCE_LANGUAGE
+    posts: str | None = None
 
 
 async def compile_session_report(
@@ -75,6 +105,7 @@ async def compile_session_report(
     *,
     attribution: str | None = None,
     progress: Progress | None = None,
+    languages: Languages = Languages(),
 ) -> Transcript:
     """The report of one session, for an actor allowed to download it."""
     async with db.read() as session:
@@ -85,7 +116,16 @@ async def compile_session_report(
         mode = check_attribution(attribution, space.report_attribution)
         moderators = {session_id: access.moderator_ids}
         return await _compile(
-            db, session, actor, "session", space, [forum_session], moderators, mode, progress
+            db,
+            session,
+            actor,
+            "session",
+            space,
+            [forum_session],
+            moderators,
+            mode,
+            progress,
+            languages,
         )
 
 
@@ -96,6 +136,7 @@ async def compile_space_report(
     *,
     attribution: str | None = None,
     progress: Progress | None = None,
+    languages: Languages = Languages(),
 ) -> Transcript:
     """The report of every session of a space, for an actor allowed to download it."""
     async with db.read() as session:
@@ -118,7 +159,7 @@ async def compile_space_report(
         for session_id, user_id in rows:
             moderators[session_id] = moderators[session_id] | {user_id}
         return await _compile(
-            db, session, actor, "space", space, sessions, moderators, mode, progress
+            db, session, actor, "space", space, sessions, moderators, mode, progress, languages
         )
 
 
@@ -132,12 +173,34 @@ async def _compile(
     moderators: dict[int, frozenset[int]],
     mode: str,
     progress: Progress | None,
+    languages: Languages,
+) -> Transcript:
+    with using_language(languages.report):  # labels and names made here, in its language
+        return await _compile_in_language(
+            db, session, actor, scope, space, sessions, moderators, mode, progress, languages
+        )
+
+
+async def _compile_in_language(
+    db: Database,
+    session: AsyncSession,
+    actor: Actor,
+    scope: str,
+    space: Space,
+    sessions: Sequence[ForumSession],
+    moderators: dict[int, frozenset[int]],
+    mode: str,
+    progress: Progress | None,
+    languages: Languages,
 ) -> Transcript:
     attributor = Attributor(mode, moderators)
-    source = PostSource(db, attributor, asyncio.get_running_loop(), progress)
+    loop = asyncio.get_running_loop()
+    source = PostSource(
+        db, attributor, loop, progress, language=languages.report, post_language=languages.posts
+    )
     session_ids = [s.id for s in sessions]
     titles = {s.id: s.title for s in sessions}
-    threads = await _threads(session, session_ids)
+    threads = await _threads(session, session_ids, source.clause)
     labels = {
         row.thread.id: ThreadCount(
             row.thread.session_id,
@@ -151,7 +214,7 @@ async def _compile(
         )
         for row in threads
     }
-    figures = await participation(session, session_ids, labels)
+    figures = await participation(session, session_ids, labels, source.clause)
     counts = {c.thread_id: c for c in figures.by_question}
     highlights = await _highlights(session, source, session_ids)
     periods = await _periods(session, session_ids)
@@ -208,12 +271,16 @@ async def _compile(
         attribution=mode,
         generated_at=now,
         source=source,
+        language=languages.report,
+        post_language=languages.posts,
     )
 
 
 def _thread_label(number: int | None, text: str) -> str:
     short = text if len(text) <= 80 else text[:79].rstrip() + "…"
-    return f"Q{number}. {short}" if number is not None else f"Topic: {short}"
+    if number is None:
+        return gettext("Topic: %(title)s", title=short)
+    return gettext("Q%(number)s. %(text)s", number=number, text=short)
 
 
 def _summary_text(summary: object | None) -> SummaryText | None:
@@ -238,9 +305,11 @@ class _ThreadRow:
         return self.question_text if self.question_text is not None else self.thread.title
 
 
-async def _threads(session: AsyncSession, session_ids: list[int]) -> list[_ThreadRow]:
+async def _threads(
+    session: AsyncSession, session_ids: list[int], shown: ColumnElement[bool]
+) -> list[_ThreadRow]:
     """The threads of these sessions a report may name (every question's; topics with a
-    published post): questions by number, then topics oldest first."""
+    post it shows): questions by number, then topics oldest first."""
     rows = await session.execute(
         select(
             Thread,
@@ -253,7 +322,7 @@ async def _threads(session: AsyncSession, session_ids: list[int]) -> list[_Threa
         )
         .outerjoin(Question, Question.thread_id == Thread.id)
         .outerjoin(User, User.id == Thread.author_id)
-        .where(Thread.session_id.in_(session_ids), threads_shown_clause(report_posts_clause()))
+        .where(Thread.session_id.in_(session_ids), threads_shown_clause(shown))
     )
     found = [_ThreadRow(*row) for row in rows]
     found.sort(key=lambda r: (r.thread.session_id, r.number is None, r.number or 0, r.thread.id))
@@ -266,7 +335,7 @@ async def _highlights(
     ids = list(
         await session.scalars(
             select(Post.id)
-            .where(Post.session_id.in_(session_ids), Post.highlighted, report_posts_clause())
+            .where(Post.session_id.in_(session_ids), Post.highlighted, source.clause)
             .order_by(Post.id)
         )
     )

@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 from forum_server.cli import main
 from forum_server.db import Database
 from forum_server.errors import Forbidden
+from forum_server.i18n import CODES
 from forum_server.reports.access import session_report_download
 from forum_server.reports.command import write_report
 from forum_server.reports.formats import FORMATS
@@ -67,7 +68,8 @@ async def test_download_control_shows_only_when_allowed(app: Starlette):
     space_form = _render(app, can_download_report=True, space={"slug": "forum-1"})
     assert 'action="/api/v1/spaces/forum-1/report"' in space_form
     offered = re.findall(r'<option value="(\w+)"', session_form)
-    assert set(offered) == set(FORMATS) | {"named", "country", "none"}
+    # Formats, attributions, and the six languages (the report's; its contributions').
+    assert set(offered) == set(FORMATS) | {"named", "country", "none"} | set(CODES)
 
 
 async def test_downloads_never_identify_more_than_the_space_allows(
