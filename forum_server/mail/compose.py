@@ -132,7 +132,6 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
     message["To"] = to
     message["Subject"] = draft.subject
     message["Date"] = format_datetime(utcnow())
-    message["Content-Language"] = draft.reader.language
     message["Message-ID"] = _root(settings, key)
     message["Auto-Submitted"] = "auto-generated"
     if draft.session_id is not None:
@@ -155,6 +154,7 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
         message["Reply-To"] = reply_to
     message.set_content(text, cte=_encoding(text))
     message.add_alternative(html, subtype="html", cte=_encoding(html))
+    message["Content-Language"] = draft.reader.language  # after set_content, which drops it
     return message
 
 

@@ -285,7 +285,7 @@ async def _digest(look: Lookups, m: Claimed) -> Draft | None:
     if not groups:
         return None
     sessions = [{**g, "threads": list(g["threads"].values())} for g in groups.values()]
-    count = sum(len(t["posts"]) for g in sessions for t in g["threads"])
+    count = sum(len(thread["posts"]) for g in sessions for thread in g["threads"])
     only = sessions[0] if len(sessions) == 1 else None
     return Draft(
         subject=ngettext(

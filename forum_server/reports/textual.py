@@ -161,5 +161,5 @@ def reply_note(post: ReportPost) -> str | None:
     if post.reply_to_author is None:
         return None
     return gettext(
-        "in reply to %(post)s (%(name)s)", post=f"#{post.parent_id}", name=post.reply_to_author
+        "in reply to %(post)s (%(name)s)", post="#" + str(post.parent_id), name=post.reply_to_author
     )
