@@ -12,8 +12,13 @@ cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 # Pango and HarfBuzz for WeasyPrint (PDF reports), a font it can always find, and
-# pdftotext (poppler-utils) for the tests that read the PDFs back.
+# pdftotext (poppler-utils) for the tests that read the PDFs back. Reports in Arabic
+# and Chinese (and their charts) need fonts with those glyphs: fonts-noto-ui-core
+# (Noto Sans/Naskh Arabic UI, 5 MB, a fraction of fonts-noto-core's 42 MB) and
+# fonts-wqy-microhei (WenQuanYi Micro Hei, 5 MB, against 16 MB for fonts-wqy-zenhei and
+# 91 MB for fonts-noto-cjk); the report's CSS and charts name them.
 PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils"
+PDF_PACKAGES="$PDF_PACKAGES fonts-noto-ui-core fonts-wqy-microhei"
 
 as_root() {
     if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else

@@ -10,8 +10,6 @@ every style to fonts that Windows and macOS ship (other systems substitute their
 
 from __future__ import annotations
 
-import re
-
 from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -20,14 +18,13 @@ from docx.table import Table
 from lxml.etree import _Element
 
 from forum_server.i18n import language
+from forum_server.reports.textual import RTL_TEXT
 
 # The language tags Word knows, per report language (UN usage: British English,
 # Simplified Chinese).
 TAGS = {"ar": "ar-SA", "zh": "zh-CN", "en": "en-GB", "fr": "fr-FR", "ru": "ru-RU", "es": "es-ES"}
 CHINESE_FONT = "SimSun"
 ARABIC_FONT = "Arial"
-# Letters written right to left (Hebrew, Arabic and their presentation forms).
-RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def _set(element: _Element, **attributes: str) -> None:

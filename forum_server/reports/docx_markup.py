@@ -15,9 +15,15 @@ import re
 from xml.sax.saxutils import escape
 
 from forum_server.i18n import gettext
-from forum_server.reports.docx_language import RTL_TEXT, TAGS
+from forum_server.reports.docx_language import TAGS
 from forum_server.reports.model import ReportPost
-from forum_server.reports.textual import byline_details, reply_note, xml_safe
+from forum_server.reports.textual import (
+    RTL_TEXT,
+    byline_details,
+    post_direction,
+    reply_note,
+    xml_safe,
+)
 
 _INLINE = re.compile(
     r"\*\*(?P<b1>[^*\n]+?)\*\*"
@@ -92,6 +98,14 @@ def inline_runs(text: str, *, bold: bool = False, lang: str = "") -> str:
     return "".join(out)
 
 
+def paragraph_direction(direction: str, rtl: bool) -> str:
+    """The `<w:bidi>` of a paragraph written `direction` ("rtl"/"ltr") in a document
+    that is right to left (`rtl`) or not: nothing where they agree."""
+    if (direction == "rtl") == rtl:
+        return ""
+    return '<w:bidi w:val="0"/>' if rtl else "<w:bidi/>"
+
+
 def paragraph(style_id: str, content: str, direction: str = "") -> str:
     """A paragraph; `direction` is `<w:bidi/>` (or `<w:bidi w:val="0"/>`) where it
     differs from the document's."""
@@ -158,12 +172,9 @@ def byline_runs(post: ReportPost) -> str:
 def post_xml(post: ReportPost, styles: tuple[tuple[str, str], ...], rtl: bool = False) -> str:
     """A post as a byline paragraph and its body, styled by depth: `styles` holds
     (byline style id, body style id) for a contribution, a reply, a deeper reply. The
-    body keeps its language, and its direction where it differs from the document's
-    (`rtl`: the document is right to left)."""
+    body keeps its language, and its direction (its language's, else its first
+    letter's) where it differs from the document's (`rtl`: the document's is RTL)."""
     heading, body = styles[min(post.depth, len(styles) - 1)]
-    written = post.language
-    direction = ""
-    if written is not None and written.rtl != rtl:
-        direction = "<w:bidi/>" if written.rtl else '<w:bidi w:val="0"/>'
+    direction = paragraph_direction(post_direction(post), rtl)
     text = markdown_paragraphs(post.body, body, lang=language_tag(post.lang), direction=direction)
     return paragraph(heading, byline_runs(post)) + text

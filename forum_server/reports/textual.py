@@ -20,6 +20,13 @@ from forum_server.rooms.state import Period
 # surrogates and the two non-characters.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# Letters written right to left (Hebrew, Arabic and their presentation forms), and the
+# first letter of a text with a direction of its own (Latin, Greek, Cyrillic, CJK...).
+RTL_TEXT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_FIRST_STRONG = re.compile(
+    "(?P<rtl>[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc])"
+    "|[A-Za-z\u00c0-\u024f\u0370-\u052f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]"
+)
 
 
 def xml_safe(text: str) -> str:
@@ -82,6 +89,26 @@ def _short_days(code: str) -> Callable[[date], str]:
     locale = Locale.parse(code)
     pattern = _pattern(locale, "MMMd")
     return lambda value: pattern.apply(value, locale)
+
+
+def direction(text: str) -> str:
+    """ "rtl" or "ltr" as the text's first letter says (HTML's dir="auto", for a post
+    whose language is not recorded)."""
+    found = _FIRST_STRONG.search(text)
+    return "rtl" if found is not None and found.group("rtl") else "ltr"
+
+
+def post_direction(post: ReportPost) -> str:
+    written = post.language
+    return written.direction if written is not None else direction(post.body)
+
+
+def isolated(text: str) -> str:
+    """`text` as a unit of its own direction inside the report's (Unicode's first-strong
+    isolate): a Latin title in an Arabic report, or an Arabic name in an English one,
+    keeps its punctuation in place. HTML's <bdi> does the same in browsers, not in
+    WeasyPrint; these characters work in both."""
+    return f"\u2068{text}\u2069"
 
 
 def slug(text: str, *, default: str = "report", max_length: int = 60) -> str:

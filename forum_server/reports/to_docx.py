@@ -37,6 +37,7 @@ from forum_server.reports.model import (
 )
 from forum_server.reports.textual import (
     Row,
+    direction,
     figure_tables,
     period_text,
     posts_from,
@@ -139,8 +140,13 @@ class _Builder:
         for paragraph in list(wrapper):
             self.sect.addprevious(paragraph)
 
+    def markdown(self, text: str, style_id: str) -> None:
+        """User text (a summary, a description), in its own direction."""
+        bidi = markup.paragraph_direction(direction(text), self.rtl)
+        self.raw(markup.markdown_paragraphs(text, style_id, direction=bidi))
+
     def summary(self, summary: SummaryText) -> None:
-        self.raw(markup.markdown_paragraphs(summary.body, self.styles.summary))
+        self.markdown(summary.body, self.styles.summary)
 
     def post(self, post: ReportPost) -> None:
         self.raw(markup.post_xml(post, self.styles.posts[:1], self.rtl))
@@ -194,7 +200,7 @@ class _Builder:
         names = ", ".join(part.moderators) or gettext("none")
         self.text(gettext("Moderators: %(names)s", names=names), "List Bullet")
         if part.description:
-            self.raw(markup.markdown_paragraphs(part.description, "Normal"))
+            self.markdown(part.description, "Normal")
         if part.summary:
             doc.add_heading(gettext("Summary of the session"), 2)
             self.summary(part.summary)

@@ -17,7 +17,9 @@ from forum_server.i18n.jinja import install_i18n
 from forum_server.reports.model import Transcript
 from forum_server.reports.textual import (
     byline_details,
+    direction,
     figure_tables,
+    isolated,
     period_text,
     posts_from,
     reply_note,
@@ -36,6 +38,7 @@ def _template() -> Template:
         lstrip_blocks=True,
     )
     install_i18n(env)
+    env.filters.update(isolate=isolated, direction=direction)
     env.globals.update(
         when=when,
         period_text=period_text,
