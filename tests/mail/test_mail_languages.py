@@ -15,6 +15,7 @@ from forum_server.accounts.password_reset import ResetRequest, request_reset
 from forum_server.accounts.schemas import ProfileUpdate, UserCreate
 from forum_server.app import create_app
 from forum_server.db import Database
+from forum_server.mail.compose import Target, unsubscribe_token
 from forum_server.mail.notifications import notify_session
 from forum_server.orm import utcnow
 from forum_server.rooms import posting
@@ -152,3 +153,22 @@ async def test_an_invitation_is_written_in_the_inviters_language(
     text = text_of(message)
     assert "Se le invita a participar en Groupe de liaison." in text
     assert str(utcnow().year) in text and "UTC" in text
+
+
+async def test_the_unsubscribe_page_speaks_the_readers_language(
+    client: httpx.AsyncClient, settings, make_user, make_space, make_session
+):
+    slug = await make_space()
+    session_id = await make_session(slug, title="Capacity-building")
+    user = await make_user()
+    token = unsubscribe_token(settings.secret_key, user.id, Target("session", session_id))
+    url = f"/mail/unsubscribe/{token}"
+    french = await client.get(url, headers={"Accept-Language": "fr"})
+    assert '<html lang="fr" dir="ltr"' in french.text
+    assert "Arrêter ces messages" in french.text and "Vous n’avez pas besoin" in french.text
+    arabic = await client.get(url, headers={"Accept-Language": "ar"})
+    assert '<html lang="ar" dir="rtl"' in arabic.text and "إيقاف هذه الرسائل" in arabic.text
+    page = await client.get(url)
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+    done = await client.post(url, data={"csrf_token": csrf}, headers={"Accept-Language": "es"})
+    assert "Hecho: ya no recibirá mensajes sobre la sesión «Capacity-building»." in done.text
