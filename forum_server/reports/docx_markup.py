@@ -49,7 +49,7 @@ def run(
 ) -> str:
     """A run; `lang` is a `<w:lang .../>` element for the language it is written in.
     Text in a right-to-left script is marked so, with its bold and italic."""
-    rtl = RTL_TEXT.search(text) is not None
+    rtl = not text.isascii() and RTL_TEXT.search(text) is not None
     props = ""
     if bold or italic or code or rtl or lang:
         props = "<w:rPr>"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from forum_server.errors import Invalid
-from forum_server.i18n import N_, gettext, using_language
+from forum_server.i18n import N_, current_language, gettext, using_language
 from forum_server.reports import to_csv, to_docx, to_html, to_json, to_md, to_pdf
 from forum_server.reports.model import Transcript
 from forum_server.reports.textual import slug
@@ -86,8 +86,11 @@ def _in_language(language: str, pieces: Iterator[str]) -> Iterator[str]:
     around every step, not around the whole generator: a streamed body is pulled from
     whichever worker thread is free, each with a context of its own."""
     while True:
-        with using_language(language):
+        token = current_language.set(language)  # not using_language: this runs per piece
+        try:
             piece = next(pieces, None)
+        finally:
+            current_language.reset(token)
         if piece is None:
             return
         yield piece

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
-from functools import cache
+from datetime import UTC, date, datetime, time
+from functools import cache, lru_cache
 
 from babel import Locale, dates
 from babel.dates import DateTimePattern
@@ -70,9 +70,20 @@ def _stamps(code: str) -> Callable[[datetime], str]:
     on, at = _pattern(locale, "yMMMd"), _pattern(locale, "Hm")
     joint = str(locale.datetime_formats["medium"])
 
+    # A session's posts share few days and, at most, 1,440 minutes of the day: each
+    # part is formatted once.
+    @lru_cache(maxsize=4096)
+    def day_part(value: date) -> str:
+        return on.apply(value, locale)
+
+    @lru_cache(maxsize=1440)
+    def time_part(hour: int, minute: int) -> str:
+        return at.apply(time(hour, minute), locale)
+
     def stamp(value: datetime) -> str:
         value = value.astimezone(UTC) if value.tzinfo else value
-        return joint.replace("{1}", on.apply(value, locale)).replace("{0}", at.apply(value, locale))
+        when = time_part(value.hour, value.minute)
+        return joint.replace("{1}", day_part(value.date())).replace("{0}", when)
 
     return stamp
 
@@ -182,6 +193,12 @@ def byline_details(post: ReportPost) -> list[str]:
     if mark := language_mark(post):
         details.append(mark)
     return details
+
+
+def byline_tail(post: ReportPost) -> str:
+    """ " · detail · detail …" for the HTML byline, each detail an isolate (one string:
+    a template loop per post costs more than the post's other markup)."""
+    return "".join(" · " + isolated(detail) for detail in byline_details(post))
 
 
 def reply_note(post: ReportPost) -> str | None:

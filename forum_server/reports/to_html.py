@@ -16,7 +16,7 @@ from forum_server.i18n import language
 from forum_server.i18n.jinja import install_i18n
 from forum_server.reports.model import Transcript
 from forum_server.reports.textual import (
-    byline_details,
+    byline_tail,
     direction,
     figure_tables,
     isolated,
@@ -43,7 +43,7 @@ def _template() -> Template:
         when=when,
         period_text=period_text,
         posts_from=posts_from,
-        byline_details=byline_details,
+        byline_tail=byline_tail,
         reply_note=reply_note,
         figure_tables=figure_tables,
         b64=lambda data: base64.b64encode(data).decode("ascii"),
