@@ -102,7 +102,7 @@ case "$command" in
         for lang in ar es fr ru zh; do
             if [ -f "forum_server/locales/$lang/LC_MESSAGES/messages.po" ]; then
                 "$VENV/bin/pybabel" -q update -i forum_server/locales/messages.pot \
-                    -d forum_server/locales -l "$lang" --no-fuzzy-matching --omit-header
+                    -d forum_server/locales -l "$lang" --no-fuzzy-matching
             else
                 "$VENV/bin/pybabel" -q init -i forum_server/locales/messages.pot \
                     -d forum_server/locales -l "$lang"
