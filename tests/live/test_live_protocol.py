@@ -12,11 +12,11 @@ from forum_server.live.connection import Connection
 from forum_server.live.protocol import (
     CLOSE_SIGNED_OUT,
     CLOSE_TOO_SLOW,
+    NOT_FOUND,
     Ping,
     ProtocolError,
     Subscribe,
     Unsubscribe,
-    NOT_FOUND,
     error_frame,
     parse,
 )
