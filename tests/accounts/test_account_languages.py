@@ -44,6 +44,9 @@ async def test_the_sign_in_and_registration_pages_in_french_and_arabic(client: h
     seen = text_of(login.text)
     assert "Se connecter" in seen and "Mot de passe oublié ?" in seen
     assert "Adresse électronique" in seen and "Sign in" not in seen
+    arabic = await client.get("/login", headers=ARABIC)
+    assert html_tag(arabic.text) == '<html lang="ar" dir="rtl">'
+    assert "هل نسيت كلمة المرور؟" in text_of(arabic.text)
 
     register = await client.get("/register", headers=ARABIC)
     assert html_tag(register.text) == '<html lang="ar" dir="rtl">'
