@@ -357,7 +357,7 @@ class OidcClient:
             return {}
         return {k: info[k] for k in ("email", "email_verified", "name") if k in info}
 
-    async def _get_json(self, url: str, provider: OidcProvider | None = None) -> dict[str, Any]:
+    async def _get_json(self, url: str, provider: OidcProvider) -> dict[str, Any]:
         try:
             async with self._http() as http:
                 response = await http.get(url, headers={"Accept": "application/json"})
@@ -378,13 +378,8 @@ class OidcClient:
         )
 
 
-def _unreachable(provider: OidcProvider | None, exc: Exception) -> OidcError:
-    log.warning("OIDC %s: %r", provider.name if provider else "provider", exc)
-    if provider is None:
-        return OidcError(
-            N_("The sign-in service cannot be reached right now. Please try again later."),
-            code="provider_unavailable",
-        )
+def _unreachable(provider: OidcProvider, exc: Exception) -> OidcError:
+    log.warning("OIDC %s: %r", provider.name, exc)
     return OidcError(
         N_(
             "The sign-in service (%(provider)s) cannot be reached right now. Please try "
