@@ -44,6 +44,16 @@ def _ids(message) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
     return tuple(message.id) if isinstance(message.id, tuple | list) else (message.id,)
 
 
+def _key(message) -> tuple[str | None, tuple[str, ...]]:  # type: ignore[no-untyped-def]
+    """An entry's context and ids, hashable (a plural's ids are a list in a .mo)."""
+    return message.context, _ids(message)
+
+
+def _texts(message) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    texts = message.string
+    return tuple(texts) if isinstance(texts, tuple | list) else (texts,)
+
+
 def _placeholders(text: str) -> set[str]:
     return {a or b for a, b in PLACEHOLDER.findall(text)}
 
@@ -106,9 +116,9 @@ def test_every_entry_is_translated_with_the_same_placeholders(code: str) -> None
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_compiled_catalogue_matches_its_source(code: str) -> None:
     with (LOCALES / code / "LC_MESSAGES" / "messages.mo").open("rb") as source:
-        compiled = {message.id: message.string for message in read_mo(source) if message.id}
+        compiled = {_key(message): _texts(message) for message in read_mo(source) if message.id}
     written = {
-        message.id if not isinstance(message.id, list) else tuple(message.id): message.string
+        _key(message): _texts(message)
         for message in _catalogue(code)
         if message.id and not message.fuzzy
     }
