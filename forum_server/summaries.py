@@ -20,6 +20,7 @@ from typing_extensions import TypedDict
 
 from forum_server.accounts.models import User
 from forum_server.errors import NotFound
+from forum_server.i18n import N_
 from forum_server.orm import Base, UTCDateTime, utcnow
 from forum_server.policy import Actor, load_session, load_thread
 from forum_server.rooms.models import Question
@@ -213,7 +214,7 @@ async def summary_detail(
     try:
         _, access = await load_session(db, actor, session_id)
     except NotFound:
-        raise NotFound("No such question." if question else "No such session.") from None
+        raise NotFound(N_("No such question.") if question else N_("No such session.")) from None
     where = (
         Summary.question_id == question_id
         if question_id is not None

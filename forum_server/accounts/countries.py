@@ -27,11 +27,15 @@ Choices that are not obvious from geography:
 
 Territories (e.g. Puerto Rico, Greenland) and other non-members have no
 region.
+
+Names are shown in the reader's language: pycountry ships the iso-codes project's
+translations of every country name, and the regional groups are in our catalogue.
 """
 
 from __future__ import annotations
 
 import csv
+import gettext
 import io
 import unicodedata
 from functools import cache
@@ -39,15 +43,22 @@ from importlib.resources import files
 
 import pycountry
 
+from forum_server.i18n import N_, SOURCE_LANGUAGE, current_language
+from forum_server.i18n import gettext as _
+
 REGIONS: tuple[str, ...] = ("africa", "asia_pacific", "cee", "grulac", "weog")
 
+# English, as catalogue entries, translated where shown (accounts.schemas.labels).
 REGION_NAMES: dict[str, str] = {
-    "africa": "African States",
-    "asia_pacific": "Asia-Pacific States",
-    "cee": "Eastern European States",
-    "grulac": "Latin American and Caribbean States",
-    "weog": "Western European and Other States",
+    "africa": N_("African States"),
+    "asia_pacific": N_("Asia-Pacific States"),
+    "cee": N_("Eastern European States"),
+    "grulac": N_("Latin American and Caribbean States"),
+    "weog": N_("Western European and Other States"),
 }
+
+# Where the iso-codes catalogues of our languages are (Chinese: Simplified, as the UN).
+_PYCOUNTRY_LOCALES = {"zh": "zh_CN"}
 
 #: Non-member observer states that are given a region in the CSV anyway.
 OBSERVER_STATES: frozenset[str] = frozenset({"PS", "VA"})
@@ -57,7 +68,7 @@ _DATA_PATH = "data/un_regional_groups.csv"
 
 @cache
 def _iso_countries() -> dict[str, str]:
-    """Map every ISO 3166-1 alpha-2 code to its display name."""
+    """Map every ISO 3166-1 alpha-2 code to its English display name."""
     names: dict[str, str] = {}
     for country in pycountry.countries:
         names[country.alpha_2] = getattr(country, "common_name", None) or country.name
@@ -89,7 +100,10 @@ def normalize_country(code: str) -> str:
     candidate = code.strip().upper()
     if candidate not in _iso_countries():
         raise ValueError(
-            f"unknown country code {candidate!r}: use an ISO 3166-1 alpha-2 code such as 'BR'"
+            _(
+                "unknown country code '%(code)s': use an ISO 3166-1 alpha-2 code such as 'BR'",
+                code=candidate,
+            )
         )
     return candidate
 
@@ -101,9 +115,20 @@ def region_for(country: str | None) -> str | None:
     return _regions().get(country.strip().upper())
 
 
+@cache
+def _names_in(language: str) -> gettext.NullTranslations:
+    """pycountry's translations of country names into `language` (none for English)."""
+    if language == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    locale = _PYCOUNTRY_LOCALES.get(language, language)
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, [locale], fallback=True)
+
+
 def country_name(code: str) -> str:
-    """Common name of a country (e.g. ``"BO"`` -> ``"Bolivia"``); ``ValueError`` if unknown."""
-    return _iso_countries()[normalize_country(code)]
+    """Common name of a country in the reader's language (e.g. ``"BO"`` -> ``"Bolivia"``,
+    ``"Bolivie"`` in French); ``ValueError`` if unknown."""
+    english = _iso_countries()[normalize_country(code)]
+    return _names_in(current_language.get()).gettext(english)
 
 
 def _sort_key(name: str) -> str:
@@ -113,11 +138,13 @@ def _sort_key(name: str) -> str:
 
 
 @cache
-def _choices() -> tuple[tuple[str, str], ...]:
-    items = _iso_countries().items()
+def _choices(language: str) -> tuple[tuple[str, str], ...]:
+    names = _names_in(language)
+    items = [(code, names.gettext(name)) for code, name in _iso_countries().items()]
     return tuple(sorted(items, key=lambda item: (_sort_key(item[1]), item[0])))
 
 
 def country_choices() -> list[tuple[str, str]]:
-    """``(code, name)`` for every ISO 3166-1 country, sorted by name, for a ``<select>``."""
-    return list(_choices())
+    """``(code, name)`` for every ISO 3166-1 country, in the reader's language and sorted
+    by name, for a ``<select>``."""
+    return list(_choices(current_language.get()))

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from forum_server.accounts import email_confirmation
 from forum_server.errors import Conflict, Invalid, RateLimited
+from forum_server.i18n import N_, gettext
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 
@@ -44,10 +45,19 @@ async def send_again(request: Request) -> Response:
 
 # What the profile page says after "send me the link again".
 PROFILE_NOTICES = {
-    "sent": "A confirmation link is on its way to your e-mail address.",
-    "already_verified": "Your e-mail address is confirmed already.",
-    "rate_limited": "Several links were sent in the last hour; please look for them, or try later.",
+    "sent": N_("A confirmation link is on its way to your e-mail address."),
+    "already_verified": N_("Your e-mail address is confirmed already."),
+    "rate_limited": N_(
+        "Several links were sent in the last hour; please look for them, or try later."
+    ),
 }
+
+
+def profile_notice(key: str) -> str | None:
+    """The profile page's notice after "send me the link again", in the reader's language."""
+    notice = PROFILE_NOTICES.get(key)
+    return gettext(notice) if notice else None
+
 
 routes = [
     Route("/confirm-email/{token}", confirm_page, methods=["GET", "POST"]),

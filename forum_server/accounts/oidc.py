@@ -29,6 +29,7 @@ from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
 from forum_server.accounts.oidc_checks import OidcError, ProviderMetadata, verify_id_token
+from forum_server.i18n import N_
 from forum_server.settings import OidcProvider
 
 log = logging.getLogger(__name__)
@@ -201,26 +202,41 @@ class OidcClient:
             state.encode(), flow.state.encode()
         ):
             raise OidcError(
-                "This sign-in answer does not belong to the sign-in started in this browser. "
-                "Please start again.",
+                N_(
+                    "This sign-in answer does not belong to the sign-in started in this "
+                    "browser. Please start again."
+                ),
                 code="state_mismatch",
             )
         meta = await self.metadata(provider)
         iss = params.get("iss")
         if (iss is not None or meta.iss_parameter) and iss != provider.issuer:
             raise OidcError(
-                "The answer came from a different sign-in service than the one asked. "
-                "Please start again.",
+                N_(
+                    "The answer came from a different sign-in service than the one asked. "
+                    "Please start again."
+                ),
                 code="wrong_issuer",
             )
         if error := params.get("error"):
             description = (params.get("error_description") or "").strip()[:300]
-            message = f"{provider.label} did not sign you in"
-            message += f": {description}" if description else f" ({error[:60]})."
-            raise OidcError(message if message.endswith(".") else message + ".", code=error[:60])
+            if description:
+                raise OidcError(
+                    N_("%(provider)s did not sign you in: %(description)s"),
+                    code=error[:60],
+                    params={
+                        "provider": provider.label,
+                        "description": description.removesuffix(".") + ".",
+                    },
+                )
+            raise OidcError(
+                N_("%(provider)s did not sign you in (%(error)s)."),
+                code=error[:60],
+                params={"provider": provider.label, "error": error[:60]},
+            )
         code = params.get("code")
         if not code:
-            raise OidcError("The sign-in service sent no authorization code.", code="no_code")
+            raise OidcError(N_("The sign-in service sent no authorization code."), code="no_code")
         tokens = await self._redeem(meta, provider, code, flow.code_verifier, redirect_uri)
         claims = await self._id_token_claims(meta, provider, tokens, flow.nonce)
         if "email" not in claims and meta.userinfo_endpoint and tokens.get("access_token"):
@@ -269,12 +285,15 @@ class OidcClient:
             error = str(body.get("error") or response.status_code)[:60]
             log.info("OIDC %s: token endpoint refused the code: %s", provider.name, error)
             raise OidcError(
-                f"{provider.label} did not accept this sign-in ({error}); it may have been "
-                "used already or have expired. Please start again.",
+                N_(
+                    "%(provider)s did not accept this sign-in (%(error)s); it may have been "
+                    "used already or have expired. Please start again."
+                ),
                 code=error,
+                params={"provider": provider.label, "error": error},
             )
         if not isinstance(body.get("id_token"), str):
-            raise OidcError("The sign-in service sent no ID token.", code="no_id_token")
+            raise OidcError(N_("The sign-in service sent no ID token."), code="no_id_token")
         return body
 
     async def _id_token_claims(
@@ -301,7 +320,7 @@ class OidcClient:
         except (JoseError, ValueError, TypeError, KeyError) as exc:
             log.warning("OIDC %s: ID token refused: %r", provider.name, exc)
             raise OidcError(
-                "The sign-in service's answer could not be verified, so it was refused.",
+                N_("The sign-in service's answer could not be verified, so it was refused."),
                 code="invalid_id_token",
             ) from None
 
@@ -338,7 +357,7 @@ class OidcClient:
             return {}
         return {k: info[k] for k in ("email", "email_verified", "name") if k in info}
 
-    async def _get_json(self, url: str, provider: OidcProvider | None = None) -> dict[str, Any]:
+    async def _get_json(self, url: str, provider: OidcProvider) -> dict[str, Any]:
         try:
             async with self._http() as http:
                 response = await http.get(url, headers={"Accept": "application/json"})
@@ -348,7 +367,7 @@ class OidcClient:
         if response.status_code != 200 or not body:
             log.warning("OIDC: %s answered %s", url, response.status_code)
             raise OidcError(
-                "The sign-in service did not answer as expected. Please try again later.",
+                N_("The sign-in service did not answer as expected. Please try again later."),
                 code="provider_unavailable",
             )
         return body
@@ -359,12 +378,15 @@ class OidcClient:
         )
 
 
-def _unreachable(provider: OidcProvider | None, exc: Exception) -> OidcError:
-    log.warning("OIDC %s: %r", provider.name if provider else "provider", exc)
-    name = f"The sign-in service ({provider.label})" if provider else "The sign-in service"
+def _unreachable(provider: OidcProvider, exc: Exception) -> OidcError:
+    log.warning("OIDC %s: %r", provider.name, exc)
     return OidcError(
-        f"{name} cannot be reached right now. Please try again later.",
+        N_(
+            "The sign-in service (%(provider)s) cannot be reached right now. Please try "
+            "again later."
+        ),
         code="provider_unavailable",
+        params={"provider": provider.label},
     )
 
 

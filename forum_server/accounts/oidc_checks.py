@@ -13,6 +13,8 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from forum_server.i18n import N_, gettext
+
 log = logging.getLogger(__name__)
 
 # Never "none" and never an HMAC keyed with the client secret: only the provider's keys.
@@ -23,13 +25,25 @@ LEEWAY = 60  # seconds of clock skew allowed on exp/iat/nbf
 
 
 class OidcError(Exception):
-    """Sign-in with a provider did not complete. `message` is said to the person;
-    `code` is for logs and tests."""
+    """Sign-in with a provider did not complete. `message` is said to the person, in
+    their language (`template` is the English catalogue entry, `params` fill its
+    %(name)s placeholders); `code` is for logs and tests."""
 
-    def __init__(self, message: str, *, code: str = "oidc_failed") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        template: str,
+        *,
+        code: str = "oidc_failed",
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.template = template
+        self.params = dict(params or {})
+        super().__init__(template % self.params if self.params else template)
         self.code = code
+
+    @property
+    def message(self) -> str:
+        return gettext(self.template, **self.params)
 
 
 @dataclass(frozen=True)
@@ -52,8 +66,10 @@ class ProviderMetadata:
                 "OIDC discovery for %r names issuer %r: refusing it", issuer, doc.get("issuer")
             )
             raise OidcError(
-                "The sign-in service is not set up correctly here (its issuer does not "
-                "match). Please tell the secretariat.",
+                N_(
+                    "The sign-in service is not set up correctly here (its issuer does not "
+                    "match). Please tell the secretariat."
+                ),
                 code="wrong_issuer",
             )
         endpoints: dict[str, str] = {}
@@ -61,7 +77,10 @@ class ProviderMetadata:
             value = doc.get(key)
             if not _is_http_url(value, secure=issuer.startswith("https://")):
                 raise OidcError(
-                    "The sign-in service's description is incomplete; please tell the secretariat.",
+                    N_(
+                        "The sign-in service's description is incomplete; please tell the "
+                        "secretariat."
+                    ),
                     code="bad_metadata",
                 )
             endpoints[key] = str(value)

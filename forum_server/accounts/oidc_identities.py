@@ -128,12 +128,13 @@ async def sign_in(uow: UnitOfWork, identity: Identity) -> int | None:
     _usable(user)
     if user.email_verified_at is None:
         raise Conflict(
-            f"An account with {identity.email} exists here, but that address has not been "
+            "An account with %(email)s exists here, but that address has not been "
             "confirmed as its owner's, so signing in this way cannot be linked to it. If the "
             "account is yours: sign in with its password, confirm your address from your "
             "profile page (we send you a link), then sign in this way again. If it is not "
             "yours, tell the secretariat.",
             code="email_unconfirmed",
+            params={"email": identity.email},
         )
     other = await uow.session.scalar(
         select(OidcIdentity.id).where(
@@ -142,9 +143,10 @@ async def sign_in(uow: UnitOfWork, identity: Identity) -> int | None:
     )
     if other is not None:
         raise Conflict(
-            f"The account for {identity.email} here is linked to a different account at this "
+            "The account for %(email)s here is linked to a different account at this "
             "sign-in service. Sign in with that one, or with your password.",
             code="identity_conflict",
+            params={"email": identity.email},
         )
     await _link(uow, identity, user.id)
     return user.id
@@ -164,26 +166,29 @@ async def check_new_account(
         )
     if await find_user_by_email(session, identity.email) is not None:
         raise Conflict(
-            f"An account with {identity.email} exists already, and the sign-in service has "
+            "An account with %(email)s exists already, and the sign-in service has "
             "not confirmed that this address is yours, so it cannot be linked. Sign in with "
             "your password instead.",
             code="email_taken",
+            params={"email": identity.email},
         )
     pending = await _pending_invitation(session, invitation)
     if pending is not None and pending.email != identity.email:
         if registration_open:
             return None
         raise Forbidden(
-            f"This invitation is for {pending.email}, but the sign-in service gave "
-            f"{identity.email}. Sign in with the account for the invited address.",
+            "This invitation is for %(invited)s, but the sign-in service gave "
+            "%(email)s. Sign in with the account for the invited address.",
             code="registration_closed",
+            params={"invited": pending.email, "email": identity.email},
         )
     if pending is None and not registration_open:
         raise Forbidden(
-            f"There is no account for {identity.email} here, and registration is closed. "
+            "There is no account for %(email)s here, and registration is closed. "
             "Ask the secretariat or a workspace owner for an invitation, then open its link "
             "and sign in from there.",
             code="registration_closed",
+            params={"email": identity.email},
         )
     return pending
 

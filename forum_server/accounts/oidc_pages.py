@@ -34,6 +34,8 @@ from forum_server.accounts.oidc import (
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.schemas import ProfileUpdate
 from forum_server.errors import DomainError, NotFound
+from forum_server.i18n import N_
+from forum_server.i18n import gettext as _
 from forum_server.settings import OidcProvider, Settings
 from forum_server.text import clean_line
 from forum_server.web.auth import signed_in_redirect
@@ -47,8 +49,8 @@ COOKIE_PATH = "/auth/oidc"
 FLOW_MAX_AGE = 600  # seconds to sign in at the provider
 SIGNUP_MAX_AGE = 1800  # seconds to complete the profile
 MAX_NEXT = 1000
-NO_FLOW = "No sign-in was in progress in this browser, or it took too long. Please start again."
-SIGNUP_EXPIRED = "Your sign-in expired before your profile was completed. Please sign in again."
+NO_FLOW = N_("No sign-in was in progress in this browser, or it took too long. Please start again.")
+SIGNUP_EXPIRED = N_("Your sign-in expired before your profile was completed. Please sign in again.")
 
 
 def oidc_client(request: Request) -> OidcClient:
@@ -96,7 +98,8 @@ def _drop_cookie(response: Response, settings: Settings, name: str) -> None:
 async def _sign_in_page(
     request: Request, message: str, *, status: int, next_path: str = "/"
 ) -> Response:
-    """The sign-in page, saying why signing in with a provider did not work."""
+    """The sign-in page, saying why signing in with a provider did not work (`message`
+    in the reader's language)."""
     ctx = app_context(request)
     context: dict[str, Any] = {
         "form": {},
@@ -145,7 +148,7 @@ async def _callback(request: Request) -> Response:
     provider = _provider(request)
     flow = unseal_flow(ctx.settings.secret_key, request.cookies.get(FLOW_COOKIE), FLOW_MAX_AGE)
     if flow is None:
-        return await _sign_in_page(request, NO_FLOW, status=400)
+        return await _sign_in_page(request, _(NO_FLOW), status=400)
     try:
         arrival = await identities.finish_sign_in(
             ctx.db,
@@ -180,7 +183,7 @@ async def welcome(request: Request) -> Response:
     ctx = app_context(request)
     pending = _pending_signup(request)
     if pending is None:
-        return await _sign_in_page(request, SIGNUP_EXPIRED, status=400)
+        return await _sign_in_page(request, _(SIGNUP_EXPIRED), status=400)
     signup, provider = pending
     if request.method == "GET":
         form = {"display_name": _suggested_name(signup.identity)}

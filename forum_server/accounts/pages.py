@@ -9,11 +9,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from forum_server.accounts import service
-from forum_server.accounts.email_confirmation_pages import PROFILE_NOTICES
+from forum_server.accounts.email_confirmation_pages import profile_notice
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
 from forum_server.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
+from forum_server.i18n import gettext as _
 from forum_server.mail import watching
 from forum_server.policy import check_may_create_user, require_signed_in
 from forum_server.web.auth import (
@@ -130,8 +131,8 @@ async def _profile_page(
         "form_error": None,
         "password_errors": {},
         "password_form_error": None,
-        "notice": request.query_params.get("saved") and "Your changes are saved.",
-        "confirmation_notice": PROFILE_NOTICES.get(request.query_params.get("confirmation", "")),
+        "notice": _("Your changes are saved.") if request.query_params.get("saved") else None,
+        "confirmation_notice": profile_notice(request.query_params.get("confirmation", "")),
         **profile_choices(),
         **extra,
     }

@@ -22,10 +22,11 @@ from typing_extensions import TypedDict
 from forum_server.accounts import credentials
 from forum_server.accounts.email_confirmation import mark_verified
 from forum_server.accounts.models import LoginFailure, User
-from forum_server.accounts.passwords import hash_password, password_problem
+from forum_server.accounts.passwords import check_new_password, hash_password
 from forum_server.accounts.queries import UserView
 from forum_server.db import Database
 from forum_server.errors import Invalid, RateLimited
+from forum_server.i18n import N_, gettext
 from forum_server.mail.outbox import Outgoing, queue
 from forum_server.orm import utcnow
 from forum_server.schemas import Input
@@ -59,10 +60,14 @@ class ResetAskedJson(TypedDict):
 class ResetAsked:
     """The one answer to every request (it says nothing about the address)."""
 
-    message: str = (
+    template: str = N_(
         "If an account has this address, a link to choose a new password is on its way "
         "to it; it works once, within the hour."
     )
+
+    @property
+    def message(self) -> str:
+        return gettext(self.template)
 
     def as_json(self) -> ResetAskedJson:
         return {"message": self.message}
@@ -136,9 +141,7 @@ async def reset_password(db: Database, secret_key: str, data: ResetPassword) -> 
             or claims.get("fp") != _fingerprint(user.password_hash)
         ):
             raise refused
-        problem = password_problem(data.password, email=user.email)
-        if problem:
-            raise Invalid(f"The password {problem}.", field="password")
+        check_new_password(data.password, email=user.email)
         user.password_hash = await hash_password(data.password)
         user.password_changed_at = utcnow()
         mark_verified(user)  # the link reached this address: it is the owner's

@@ -7,6 +7,9 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from forum_server.errors import Invalid
+from forum_server.i18n import N_
+
 MIN_LENGTH = 10
 MAX_LENGTH = 256
 
@@ -38,18 +41,19 @@ def use_hasher(hasher: PasswordHasher) -> None:
     _hasher = hasher
 
 
-def password_problem(password: str, *, email: str | None = None) -> str | None:
-    """Why a new password is not acceptable, or None when it is."""
+def check_new_password(password: str, *, email: str | None = None, field: str = "password") -> None:
+    """Raises Invalid, naming `field`, when a new password is not acceptable."""
+    problem: str | None = None
     if len(password) < MIN_LENGTH:
-        return f"must be at least {MIN_LENGTH} characters"
-    if len(password) > MAX_LENGTH:
-        return f"must be at most {MAX_LENGTH} characters"
-    lowered = password.lower()
-    if lowered in _COMMON or len(set(password)) < 4:
-        return "is too easy to guess"
-    if email and lowered in {email.lower(), email.split("@")[0].lower()}:
-        return "must not be your e-mail address"
-    return None
+        problem = N_("The password must be at least %(min)s characters.")
+    elif len(password) > MAX_LENGTH:
+        problem = N_("The password must be at most %(max)s characters.")
+    elif password.lower() in _COMMON or len(set(password)) < 4:
+        problem = N_("The password is too easy to guess.")
+    elif email and password.lower() in {email.lower(), email.split("@")[0].lower()}:
+        problem = N_("The password must not be your e-mail address.")
+    if problem:
+        raise Invalid(problem, field=field, params={"min": MIN_LENGTH, "max": MAX_LENGTH})
 
 
 async def hash_password(password: str) -> str:

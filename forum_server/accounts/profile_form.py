@@ -7,17 +7,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from forum_server.accounts.countries import country_choices
-from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS
+from forum_server.accounts.countries import REGION_NAMES, country_choices
+from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS, labels
 from forum_server.i18n import LANGUAGES, time_zone_names
 
 
 def profile_choices() -> dict[str, Any]:
-    """The lists the profile fields choose from, for the template."""
+    """The lists the profile fields choose from, in the reader's language, for the
+    template (languages each in its own words, time zones by their IANA names)."""
     return {
         "countries": country_choices(),
-        "affiliations": AFFILIATION_LABELS,
-        "genders": GENDER_LABELS,
+        "affiliations": labels(AFFILIATION_LABELS),
+        "genders": labels(GENDER_LABELS),
+        "regions": labels(REGION_NAMES),
         "interface_languages": {code: entry.native_name for code, entry in LANGUAGES.items()},
         "time_zones": [(zone, zone) for zone in time_zone_names()],
     }

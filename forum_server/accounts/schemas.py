@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import EmailStr, Field, field_validator
 
 from forum_server.accounts.countries import normalize_country
-from forum_server.i18n import CODES, is_time_zone
+from forum_server.i18n import CODES, N_, is_time_zone
+from forum_server.i18n import gettext as _
 from forum_server.schemas import Input
 from forum_server.text import clean_line
 
@@ -18,21 +19,31 @@ MAX_PASSWORD_CHARS = 1024
 Affiliation = Literal["party", "other_government", "igo", "ngo", "industry", "academia", "other"]
 Gender = Literal["female", "male", "other", "prefer_not_to_say"]
 
+# English, as catalogue entries: translated where they are shown (labels()).
 AFFILIATION_LABELS: dict[str, str] = {
-    "party": "Party to the Protocol",
-    "other_government": "Other government",
-    "igo": "Intergovernmental organization",
-    "ngo": "Non-governmental organization",
-    "industry": "Industry",
-    "academia": "Academia or research",
-    "other": "Other",
+    "party": N_("Party to the Protocol"),
+    "other_government": N_("Other government"),
+    "igo": N_("Intergovernmental organization"),
+    "ngo": N_("Non-governmental organization"),
+    "industry": N_("Industry"),
+    "academia": N_("Academia or research"),
+    "other": N_("Other"),
 }
 GENDER_LABELS: dict[str, str] = {
-    "female": "Female",
-    "male": "Male",
-    "other": "Other",
-    "prefer_not_to_say": "Prefer not to say",
+    "female": N_("Female"),
+    "male": N_("Male"),
+    "other": N_("Other"),
+    "prefer_not_to_say": N_("Prefer not to say"),
 }
+
+
+def labels(table: dict[str, str]) -> dict[str, str]:
+    """One of the tables above in the reader's language, in the same order."""
+    return {key: _(label) for key, label in table.items()}
+
+
+def _one_of_the_languages() -> str:
+    return _("must be one of %(codes)s", codes=", ".join(CODES))
 
 
 class ProfileFields(Input):
@@ -82,14 +93,14 @@ class ProfileUpdate(ProfileFields):
     @classmethod
     def _language(cls, value: str | None) -> str | None:
         if value and value not in CODES:
-            raise ValueError(f"must be one of {', '.join(CODES)}")
+            raise ValueError(_one_of_the_languages())
         return value or None
 
     @field_validator("time_zone")
     @classmethod
     def _time_zone(cls, value: str | None) -> str | None:
         if value and not is_time_zone(value):
-            raise ValueError("must be a time zone such as Europe/Paris or UTC")
+            raise ValueError(_("must be a time zone such as Europe/Paris or UTC"))
         return value or None
 
 
@@ -102,7 +113,7 @@ class LanguageChoice(Input):
     @classmethod
     def _lang(cls, value: str) -> str:
         if value not in CODES:
-            raise ValueError(f"must be one of {', '.join(CODES)}")
+            raise ValueError(_one_of_the_languages())
         return value
 
 

@@ -13,7 +13,7 @@ from typing_extensions import TypedDict
 from forum_server.accounts import credentials, email_confirmation, throttle
 from forum_server.accounts.countries import region_for
 from forum_server.accounts.models import User
-from forum_server.accounts.passwords import hash_password, password_problem, verify_password
+from forum_server.accounts.passwords import check_new_password, hash_password, verify_password
 from forum_server.accounts.queries import (
     UserJson,
     UserView,
@@ -41,12 +41,6 @@ from forum_server.policy import (
     require_signed_in,
 )
 from forum_server.settings import Settings
-
-
-def _check_new_password(password: str, email: str, field: str = "password") -> None:
-    problem = password_problem(password, email=email)
-    if problem:
-        raise Invalid(f"The password {problem}.", field=field)
 
 
 async def create_user(
@@ -95,7 +89,7 @@ async def add_user(
     or a provider vouches for it). Raises Invalid (password) or Conflict `email_taken`."""
     email = normalize_email(email)
     if password is not None:
-        _check_new_password(password, email)
+        check_new_password(password, email=email)
     if await user_id_by_email(uow.session, email) is not None:
         raise Conflict("An account with this e-mail address exists.", code="email_taken")
     user = User(
@@ -181,7 +175,7 @@ async def change_password(db: Database, actor: Actor, data: PasswordChange) -> U
             )
         if not await verify_password(user.password_hash, data.current_password):
             raise Invalid("The current password is wrong.", field="current_password")
-        _check_new_password(data.new_password, user.email, field="new_password")
+        check_new_password(data.new_password, email=user.email, field="new_password")
         user.password_hash = await hash_password(data.new_password)
         user.password_changed_at = utcnow()
         await credentials.end_all_login_sessions(uow, user.id)

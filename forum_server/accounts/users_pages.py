@@ -15,13 +15,14 @@ from starlette.routing import Route
 
 from forum_server.accounts import management
 from forum_server.errors import Conflict, Forbidden
+from forum_server.i18n import N_, gettext
 from forum_server.web.api import path_int, query_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 
 NOTICES = {
-    "deactivated": "The account is deactivated: its sign-ins, tokens and connections ended.",
-    "reactivated": "The account is active again.",
+    "deactivated": N_("The account is deactivated: its sign-ins, tokens and connections ended."),
+    "reactivated": N_("The account is active again."),
 }
 
 
@@ -31,17 +32,23 @@ async def users_page(request: Request) -> Response:
         page = await management.list_accounts(
             session, actor, after=query_int(request, "after"), limit=100
         )
-    notice = NOTICES.get(request.query_params.get("notice", ""))
-    error = request.query_params.get("error")
-    context = {"page": page, "notice": notice, "form_error": error and _ERRORS.get(error)}
+    notice = _said(NOTICES, request.query_params.get("notice"))
+    error = _said(_ERRORS, request.query_params.get("error"))
+    context = {"page": page, "notice": notice, "form_error": error}
     return await ctx.templates.page(request, "accounts/users.html", context)
 
 
 _ERRORS = {
-    "already_deactivated": "This account is deactivated already.",
-    "already_active": "This account is active already.",
-    "own_account": "You cannot deactivate your own account.",
+    "already_deactivated": N_("This account is deactivated already."),
+    "already_active": N_("This account is active already."),
+    "own_account": N_("You cannot deactivate your own account."),
 }
+
+
+def _said(texts: dict[str, str], key: str | None) -> str | None:
+    """The notice or error named in the address, in the reader's language."""
+    text = texts.get(key or "")
+    return gettext(text) if text else None
 
 
 def _users_action(action: str) -> Callable[[Request], Awaitable[Response]]:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from forum_server.i18n import current_language, gettext, using_language
 from forum_server.live.config import LiveConfig
-from forum_server.live.protocol import CLOSE_TOO_SLOW
+from forum_server.live.protocol import CLOSE_TOO_SLOW, error_frame
 from forum_server.live.ratelimit import FrameLimiter
 from forum_server.policy import Actor, SessionAccess
 
@@ -58,8 +59,12 @@ class Connection:
         credential: Credential | None = None,
         config: LiveConfig | None = None,
         network: str = "unknown",
+        language: str | None = None,
     ) -> None:
         self.actor = actor
+        # Error messages are in the language of the request that opened the socket, even
+        # when they are sent from the hub's own tasks.
+        self.language = language or current_language.get()
         self.credential = credential
         # Where it comes from (an IPv4 address or an IPv6 /64), for the per-client cap.
         self.network = network
@@ -85,6 +90,21 @@ class Connection:
     @property
     def free_slots(self) -> int:
         return self.config.queue_size - len(self._frames)
+
+    def offer_error(
+        self,
+        code: str,
+        message: str,
+        *,
+        session_id: int | None = None,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> bool:
+        """Offer an error frame; `message` is a catalogue entry, said in the connection's
+        language (`params` fill its placeholders)."""
+        with using_language(self.language):
+            text = gettext(message, **(params or {}))
+        return self.offer(error_frame(code, text, session_id=session_id, field=field))
 
     def offer(self, frame: str) -> bool:
         """Send or queue a frame without waiting; False (and the connection closed) if

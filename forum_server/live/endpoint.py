@@ -20,6 +20,8 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketState
 
 from forum_server.errors import DomainError
+from forum_server.i18n import N_
+from forum_server.i18n import gettext as _
 from forum_server.live import protocol
 from forum_server.live.access import revalidate
 from forum_server.live.connection import Connection, Credential
@@ -43,7 +45,7 @@ async def live_endpoint(websocket: WebSocket) -> None:
         # refuse before reading the cookie, let alone sending anything.
         origin = websocket.headers.get("origin")
         if origin is None or origin.rstrip("/") not in settings.origins:
-            await _deny(websocket, 403, "forbidden_origin", "This origin may not connect.")
+            await _deny(websocket, 403, "forbidden_origin", _("This origin may not connect."))
             return
     try:
         actor = await actor_of(websocket)
@@ -143,23 +145,26 @@ async def _read(websocket: WebSocket, hub: Hub, connection: Connection) -> bool:
             connection.close(protocol.CLOSE_POLICY, "too many frames", drain=True)
             return False
         if verdict is Verdict.REFUSE:
-            connection.offer(protocol.error_frame("rate_limited", "Too many frames; slow down."))
+            connection.offer_error("rate_limited", N_("Too many frames; slow down."))
             continue
         text = message.get("text")
         if text is None:
-            connection.offer(protocol.error_frame("bad_frame", "Send JSON in text frames."))
+            connection.offer_error("bad_frame", N_("Send JSON in text frames."))
             continue
         if len(text) > config.max_frame_bytes // 4 and len(text.encode()) > config.max_frame_bytes:
-            limit = f"Frames are limited to {config.max_frame_bytes} bytes."
-            connection.offer(protocol.error_frame("too_large", limit))
+            connection.offer_error(
+                "too_large",
+                N_("Frames are limited to %(limit)s bytes."),
+                params={"limit": config.max_frame_bytes},
+            )
             connection.close(protocol.CLOSE_TOO_LARGE, "frame too large", drain=True)
             return False
         try:
             await _handle(hub, connection, protocol.parse(text))
         except protocol.ProtocolError as exc:
-            connection.offer(protocol.error_frame(exc.code, exc.message, field=exc.field))
+            connection.offer_error(exc.code, exc.message, field=exc.field, params=exc.params)
         except DomainError as exc:  # e.g. the database busy
-            connection.offer(protocol.error_frame(exc.code, exc.message))
+            connection.offer_error(exc.code, exc.template, params=exc.params)
         if connection.closed:
             return False
 

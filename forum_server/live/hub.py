@@ -39,6 +39,7 @@ from sqlalchemy import select
 from forum_server.broker import Broker
 from forum_server.db import Database
 from forum_server.events import ACCESS_EVENTS, Event, EventRecord
+from forum_server.i18n import N_
 from forum_server.live import posts, protocol
 from forum_server.live.access import load_access, may_receive, public_event
 from forum_server.live.config import LiveConfig
@@ -141,21 +142,21 @@ class Hub:
         the replay cannot be given exactly), or an error.
         """
         if session_id in connection.subscriptions:
-            connection.offer(
-                protocol.error_frame(
-                    "already_subscribed", "Already subscribed.", session_id=session_id
-                )
+            connection.offer_error(
+                "already_subscribed", N_("Already subscribed."), session_id=session_id
             )
             return
         if len(connection.subscriptions) >= self.config.max_subscriptions:
-            message = f"At most {self.config.max_subscriptions} subscriptions per connection."
-            connection.offer(
-                protocol.error_frame("too_many_subscriptions", message, session_id=session_id)
+            connection.offer_error(
+                "too_many_subscriptions",
+                N_("At most %(limit)s subscriptions per connection."),
+                session_id=session_id,
+                params={"limit": self.config.max_subscriptions},
             )
             return
         access, loaded_at = await self._shared_access(connection.actor, session_id)
         if access is None:
-            connection.offer(protocol.not_found_frame(session_id))
+            connection.offer_error(*protocol.NOT_FOUND, session_id=session_id)
             return
         # The bulk of the replay is read without the lock; only the tail that the
         # hub dispatched meanwhile is read under it.
@@ -175,7 +176,7 @@ class Hub:
                 # Access to the space changed after we looked: look again.
                 fresh = await load_access(self.db, connection.actor, session_id)
                 if fresh is None:
-                    connection.offer(protocol.not_found_frame(session_id))
+                    connection.offer_error(*protocol.NOT_FOUND, session_id=session_id)
                     return
                 access = fresh
             if after is not None and not resync:
@@ -282,7 +283,7 @@ class Hub:
             return  # unsubscribed meanwhile
         if access is None:
             self._remove(subscription)
-            connection.offer(protocol.not_found_frame(subscription.session_id))
+            connection.offer_error(*protocol.NOT_FOUND, session_id=subscription.session_id)
         else:
             subscription.access = access
 

@@ -23,9 +23,11 @@ raises `ProtocolError`; the `*_frame` functions build the server's answers.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
+from forum_server.i18n import N_
 from forum_server.schemas import MAX_EVENT_ID, MAX_ID
 
 # Close codes. 1xxx are the standard ones; 4xxx ours (4000 + the nearest HTTP status).
@@ -40,12 +42,23 @@ CLOSE_FORBIDDEN_ORIGIN = 4403  # only ever sent before accepting (the client see
 CLOSE_TOO_MANY = 4429  # this account or address already holds as many connections as allowed
 
 # A session the caller may not see is refused exactly like one that does not exist.
-NOT_FOUND = ("not_found", "No such session.")
+NOT_FOUND = ("not_found", N_("No such session."))
 
 
 class ProtocolError(Exception):
-    def __init__(self, code: str, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    """A frame refused: `message` is the English catalogue entry, translated into the
+    connection's language when the error frame is sent (`params` fill it)."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.params = dict(params or {})
+        super().__init__(message % self.params if self.params else message)
         self.code = code
         self.message = message
         self.field = field
@@ -76,28 +89,34 @@ def parse(text: str) -> Request:
         body = json.loads(text)
     # Bad JSON, or nesting deep enough to exhaust the parser's stack.
     except (ValueError, RecursionError):
-        raise ProtocolError("bad_frame", "The frame is not valid JSON.") from None
+        raise ProtocolError("bad_frame", N_("The frame is not valid JSON.")) from None
     if not isinstance(body, dict):
-        raise ProtocolError("bad_frame", "The frame must be a JSON object.")
+        raise ProtocolError("bad_frame", N_("The frame must be a JSON object."))
     kind = body.get("type")
     if kind == "ping":
         return Ping()
     if kind == "subscribe":
         after = body.get("after")
         if after is not None and not _is_id(after, minimum=0, maximum=MAX_EVENT_ID):
-            raise ProtocolError("invalid", "after must be a non-negative integer.", field="after")
+            raise ProtocolError(
+                "invalid", N_("after must be a non-negative integer."), field="after"
+            )
         return Subscribe(_session_id(body), after)
     if kind == "unsubscribe":
         return Unsubscribe(_session_id(body))
     if not isinstance(kind, str):
-        raise ProtocolError("invalid", "type is required.", field="type")
-    raise ProtocolError("unknown_type", "Unknown frame type; use subscribe, unsubscribe or ping.")
+        raise ProtocolError("invalid", N_("type is required."), field="type")
+    raise ProtocolError(
+        "unknown_type", N_("Unknown frame type; use subscribe, unsubscribe or ping.")
+    )
 
 
 def _session_id(body: dict[str, Any]) -> int:
     value = body.get("session_id")
     if not _is_id(value, minimum=1, maximum=MAX_ID):
-        raise ProtocolError("invalid", "session_id must be a positive integer.", field="session_id")
+        raise ProtocolError(
+            "invalid", N_("session_id must be a positive integer."), field="session_id"
+        )
     return value
 
 
@@ -133,6 +152,7 @@ def pong_frame(last_event_id: int) -> str:
 def error_frame(
     code: str, message: str, *, session_id: int | None = None, field: str | None = None
 ) -> str:
+    """An error frame saying `message` (already in the reader's language)."""
     error: dict[str, Any] = {"code": code, "message": message}
     if field is not None:
         error["field"] = field
@@ -140,8 +160,3 @@ def error_frame(
     if session_id is not None:
         body["session_id"] = session_id
     return _frame(body)
-
-
-def not_found_frame(session_id: int) -> str:
-    code, message = NOT_FOUND
-    return error_frame(code, message, session_id=session_id)

@@ -59,7 +59,11 @@ class AuditFilters:
         actor = params.get("actor", "").strip()
         actor_id = parse_id(actor) if actor else None
         if actor and actor_id is None:
-            raise Invalid(f"actor must be a whole number from 1 to {MAX_ID}.", field="actor")
+            raise Invalid(
+                "actor must be a whole number from 1 to %(max)s.",
+                field="actor",
+                params={"max": MAX_ID},
+            )
         return cls(
             action=params.get("action", "").strip() or None,
             actor_id=actor_id,
@@ -72,7 +76,9 @@ def _time(params: Mapping[str, str], name: str) -> datetime | None:
     try:
         return utc_time(params.get(name, ""))
     except ValueError as exc:  # not a time, or outside the years any time may take
-        raise Invalid(f"{name}: {exc}", field=name) from None
+        raise Invalid(
+            "%(name)s: %(problem)s", field=name, params={"name": name, "problem": exc}
+        ) from None
 
 
 class AuditActorJson(TypedDict):

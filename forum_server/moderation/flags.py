@@ -13,12 +13,13 @@ from typing_extensions import TypedDict
 from forum_server import audit
 from forum_server.db import Database
 from forum_server.errors import Conflict, NotFound
+from forum_server.i18n import N_
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import Flag
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, load_post, require_caller, require_signed_in
 
-_ALREADY = "You have already flagged this post; a moderator will look at it."
+_ALREADY = N_("You have already flagged this post; a moderator will look at it.")
 
 
 class FlagReceiptJson(TypedDict):

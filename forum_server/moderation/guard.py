@@ -82,7 +82,8 @@ async def _record(
             space_id=space_id,
             target_type=target_type,
             target_id=target_id,
-            reason=error.message,
+            # In English, whoever was refused: the page translates it for each reader.
+            reason=str(error),
             details={
                 "attempted": action,
                 "code": error.code,

@@ -14,7 +14,10 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError, Invalid, NotFound
+from forum_server.i18n import N_
+from forum_server.i18n import gettext as _
 from forum_server.moderation import (
+    audit_labels,
     auditlog,
     flags,
     holding,
@@ -37,7 +40,12 @@ from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 from forum_server.web.redirects import safe_next
 
-GUEST_LABELS = {"guest_name": "Your name", "guest_email": "Your e-mail address", "body": "Text"}
+# How the guest form's fields are named in messages (the API names them by their keys).
+GUEST_LABELS = {
+    "guest_name": N_("Your name"),
+    "guest_email": N_("Your e-mail address"),
+    "body": N_("Text"),
+}
 
 
 def _back(form: dict[str, str], default: str) -> Response:
@@ -151,7 +159,7 @@ def _until(value: str) -> datetime | None:
     try:
         return utc_time(value)
     except ValueError as error:
-        raise Invalid(f"until: {error}", field="until") from None
+        raise Invalid("until: %(problem)s", field="until", params={"problem": error}) from None
 
 
 # --- posting as a guest ------------------------------------------------------------
@@ -192,7 +200,7 @@ async def _guest_form(
         detail = await rooms_queries.thread_detail(db, actor, request.path_params["thread_id"])
     message = error.message if error else None
     for field, label in GUEST_LABELS.items():
-        message = message.replace(f"{field}: ", f"{label}: ") if message else None
+        message = message.replace(f"{field}: ", _(label) + ": ") if message else None
     context: dict[str, Any] = {
         "thread": detail.thread,
         "session": detail.session,
@@ -245,6 +253,10 @@ async def audit_page(request: Request) -> Response:
         "filters": kept,
         "next_url": f"?{urlencode({**kept, 'after': page.next})}" if page.next else None,
         "csv_url": f"/api/v1/spaces/{slug}/audit?{urlencode({**kept, 'format': 'csv'})}",
+        "action_label": audit_labels.action_label,
+        "row_action": audit_labels.row_action,
+        "row_target": audit_labels.row_target,
+        "row_reason": audit_labels.row_reason,
     }
     return await ctx.templates.page(request, "moderation/audit.html", context)
 

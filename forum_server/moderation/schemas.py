@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
+from forum_server.i18n import gettext as _
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
 from forum_server.schemas import Id, Input, Timestamp, aware_utc
 
@@ -13,7 +14,7 @@ MAX_REASON_CHARS = 1_000
 def _reason(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value
 
 

@@ -31,17 +31,23 @@ def check_may_sign_in(standing: Standing) -> None:
         raise Forbidden(
             "This account is deactivated; ask the secretariat.", code="account_deactivated"
         )
-    if standing.suspended:
-        until = (
-            f"until {standing.suspended_until:%Y-%m-%d %H:%M} UTC"
-            if standing.suspended_until is not None
-            else "until the secretariat lifts the suspension"
-        )
+    if not standing.suspended:
+        return
+    until, reason = standing.suspended_until, standing.suspension_reason
+    if until is None:
         raise Forbidden(
             "This account is suspended: it may not sign in, use its API tokens or post "
-            f"anywhere on this site {until}. Reason: {standing.suspension_reason}",
+            "anywhere on this site until the secretariat lifts the suspension. "
+            "Reason: %(reason)s",
             code="suspended",
+            params={"reason": reason},
         )
+    raise Forbidden(
+        "This account is suspended: it may not sign in, use its API tokens or post "
+        "anywhere on this site until %(until)s UTC. Reason: %(reason)s",
+        code="suspended",
+        params={"until": until.strftime("%Y-%m-%d %H:%M"), "reason": reason},
+    )
 
 
 def may_manage_accounts(actor: Actor) -> bool:

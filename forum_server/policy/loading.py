@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import NotFound
+from forum_server.i18n import N_
 from forum_server.policy.access import (
     MODERATOR,
     OWNER,
@@ -119,7 +120,7 @@ async def load_thread(
     thread = await db.get(Thread, thread_id)
     if thread is None:
         raise NotFound("No such thread.")
-    access = await _access_within(db, actor, thread.session_id, "No such thread.")
+    access = await _access_within(db, actor, thread.session_id, N_("No such thread."))
     if not access.can_moderate:
         shown = select(Thread.id).where(Thread.id == thread_id, visible_threads_clause(access))
         if await db.scalar(shown) is None:
@@ -131,7 +132,7 @@ async def load_post(db: AsyncSession, actor: Actor, post_id: int) -> tuple[Post,
     post = await db.get(Post, post_id)
     if post is None:
         raise NotFound("No such post.")
-    access = await _access_within(db, actor, post.session_id, "No such post.")
+    access = await _access_within(db, actor, post.session_id, N_("No such post."))
     if not may_see_post(access, post.status, post.author_id):
         raise NotFound("No such post.")
     return post, access
@@ -238,5 +239,5 @@ async def load_question(
     question = await db.get(Question, question_id)
     if question is None:
         raise NotFound("No such question.")
-    access = await _access_within(db, actor, question.session_id, "No such question.")
+    access = await _access_within(db, actor, question.session_id, N_("No such question."))
     return question, access

@@ -66,7 +66,8 @@ def check_may_accept_invitation(
     require_signed_in(actor)
     if not may_accept_invitation(actor, account_email, invited_email):
         raise Forbidden(
-            f"This invitation is for {invited_email}; sign in with that address to accept it."
+            "This invitation is for %(email)s; sign in with that address to accept it.",
+            params={"email": invited_email},
         )
 
 

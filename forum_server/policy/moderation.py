@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, or_, select, true
 
 from forum_server.errors import Forbidden, NotFound, Unauthorized
+from forum_server.i18n import N_
 from forum_server.policy.access import MODERATOR, OWNER, SessionAccess, SpaceAccess
 from forum_server.policy.actors import Actor, require_caller, require_signed_in
 from forum_server.policy.loading import moderated_sessions_clause
@@ -43,9 +44,9 @@ def check_may_download_report(
         return
     space = access.space if isinstance(access, SessionAccess) else access
     if space.visibility == MEMBERS and not space.is_member:
-        raise NotFound(
-            "No such session." if isinstance(access, SessionAccess) else "No such space."
-        )
+        if isinstance(access, SessionAccess):
+            raise NotFound("No such session.")
+        raise NotFound("No such space.")
     require_signed_in(space.actor)
     raise Forbidden(
         "Only the moderators, the space's owners and the secretariat can download reports."
@@ -58,8 +59,9 @@ def may_moderate_space(access: SpaceAccess) -> bool:
 
 
 def check_may_moderate_space(
-    access: SpaceAccess, message: str = "Only this space's moderators can do this."
+    access: SpaceAccess, message: str = N_("Only this space's moderators can do this.")
 ) -> None:
+    """`message`: the refusal, a catalogue entry (marked with N_ where it is written)."""
     if not may_moderate_space(access):
         require_signed_in(access.actor)
         raise Forbidden(message)
@@ -91,7 +93,7 @@ def may_suspend(access: SpaceAccess, target_role: str | None = None) -> bool:
 
 
 def check_may_suspend(access: SpaceAccess, target_role: str | None = None) -> None:
-    check_may_moderate_space(access, "Only this space's moderators can suspend people here.")
+    check_may_moderate_space(access, N_("Only this space's moderators can suspend people here."))
     if not may_suspend(access, target_role):
         raise Forbidden("Only the space's owners can suspend its moderators.")
 
@@ -136,7 +138,9 @@ def may_manage_holding_rules(access: SpaceAccess) -> bool:
 
 
 def check_may_manage_holding_rules(access: SpaceAccess) -> None:
-    check_may_moderate_space(access, "Only this space's moderators can manage its holding rules.")
+    check_may_moderate_space(
+        access, N_("Only this space's moderators can manage its holding rules.")
+    )
 
 
 def may_read_space_audit(access: SpaceAccess) -> bool:
@@ -145,7 +149,7 @@ def may_read_space_audit(access: SpaceAccess) -> bool:
 
 
 def check_may_read_space_audit(access: SpaceAccess) -> None:
-    check_may_moderate_space(access, "Only this space's moderators can read its audit log.")
+    check_may_moderate_space(access, N_("Only this space's moderators can read its audit log."))
 
 
 def may_manage_report_settings(access: SpaceAccess) -> bool:
@@ -187,8 +191,9 @@ def may_choose_attribution(setting: str, requested: str) -> bool:
 def check_may_choose_attribution(setting: str, requested: str) -> None:
     if not may_choose_attribution(setting, requested):
         raise Forbidden(
-            f"This space's reports are attributed at most as '{setting}'; "
-            f"'{requested}' would identify contributors further.",
+            "This space's reports are attributed at most as '%(setting)s'; "
+            "'%(requested)s' would identify contributors further.",
+            params={"setting": setting, "requested": requested},
             code="attribution_not_allowed",
             field="attribution",
         )

@@ -12,12 +12,12 @@ from forum_server.live.connection import Connection
 from forum_server.live.protocol import (
     CLOSE_SIGNED_OUT,
     CLOSE_TOO_SLOW,
+    NOT_FOUND,
     Ping,
     ProtocolError,
     Subscribe,
     Unsubscribe,
     error_frame,
-    not_found_frame,
     parse,
 )
 from forum_server.live.ratelimit import FrameLimiter, Verdict
@@ -66,11 +66,20 @@ def test_error_frames() -> None:
         "type": "error",
         "error": {"code": "invalid", "message": "Bad.", "field": "after"},
     }
-    assert json.loads(not_found_frame(7)) == {
+
+
+async def test_error_frames_speak_the_language_the_connection_was_opened_in() -> None:
+    english, french = Connection(ANONYMOUS), Connection(ANONYMOUS, language="fr")
+    for connection in (english, french):
+        connection.offer_error(*NOT_FOUND, session_id=7)
+        connection.close(1000, drain=True)
+    assert json.loads((await pumped(english))[0]) == {
         "type": "error",
         "session_id": 7,
         "error": {"code": "not_found", "message": "No such session."},
     }
+    said = json.loads((await pumped(french))[0])["error"]
+    assert said == {"code": "not_found", "message": "Session introuvable."}
 
 
 class Clock:

@@ -244,3 +244,27 @@ async def test_a_client_that_stops_reading_is_dropped_and_others_go_on(
         assert ids == sorted(set(ids))
         # Once it reads again, it learns why it was dropped.
         assert await close_code(slow) == 4008
+
+
+async def test_error_frames_speak_the_readers_language(
+    live_url: str, forum: dict[str, Any]
+) -> None:
+    async with (
+        open_socket(live_url, {"Accept-Language": "fr"}) as french,
+        open_socket(live_url, {"Accept-Language": "ar", "Cookie": "forum_lang=ar"}) as arabic,
+    ):
+        await french.send('{"type":"dance"}')
+        assert (await recv(french))["error"] == {
+            "code": "unknown_type",
+            "message": "Type de trame inconnu\u00a0; utilisez subscribe, unsubscribe ou ping.",
+        }
+        assert (await subscribe(french, 999_999))["error"] == {
+            "code": "not_found",
+            "message": "Session introuvable.",
+        }
+        await arabic.send('{"type":"subscribe","session_id":0}')
+        assert (await recv(arabic))["error"] == {
+            "code": "invalid",
+            "message": "يجب أن تكون قيمة session_id عددًا صحيحًا موجبًا.",
+            "field": "session_id",
+        }

@@ -78,11 +78,12 @@ async def test_the_readers_language_by_default_and_lang_to_choose(
     assert "Rapport établi le" in french and "Débats" in french
     assert "8 contributions de 5 participants." in french
     assert "| 4 mars 2026 | 4 | 4 |" in french  # the days as French writes them
+    assert "| États d'Afrique | 3 | 2 |" in french  # regional groups, as the catalogue says
     assert "Groupe de liaison" not in french  # names and titles stay as they are
     spanish = (await _get(client, forum, format="md", lang="es", accept="fr")).text
     assert "Informe elaborado el" in spanish and "Deliberaciones" in spanish
     # Each contribution keeps its words and says which language they are in.
-    assert f"#{forum.posts['p2']} **Ana Souza** · Brazil · MMA Brasil · " in spanish
+    assert f"#{forum.posts['p2']} **Ana Souza** · Brasil · MMA Brasil · " in spanish
     assert "\\[fr\\]" in spanish and "\\[ar\\]" in spanish  # [fr], escaped for Markdown
     for canary in CANARIES:
         assert canary not in spanish
@@ -127,7 +128,7 @@ async def test_an_unknown_language_is_refused_in_the_error_format(
     # The message is in the reader's language, the field and code stay as they are.
     response = await _get(client, forum, format="md", lang="de", accept="fr")
     assert response.json()["error"]["message"] == (
-        "lang doit être l’une des valeurs suivantes : ar, zh, en, fr, ru, es."
+        "lang doit être l'une des valeurs suivantes : ar, zh, en, fr, ru, es."
     )
 
 
