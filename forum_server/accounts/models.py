@@ -31,6 +31,10 @@ class User(Base):
     # an invitation sent to it accepted, or a confirmation link sent to it opened. Only
     # then may a single sign-on identity giving this address be linked to the account.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Moves each time every sign-in of the account is ended (a password change, a reset,
+    # deactivation, a site-wide suspension). Reply-by-mail addresses carry it: those
+    # handed out before stop working, like the sign-ins.
+    sign_in_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class OidcIdentity(Base):
