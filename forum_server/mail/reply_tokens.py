@@ -103,7 +103,7 @@ def decode(secret_key: str, text: str) -> ReplyToken | None:
 
 
 def address(settings: Settings, token: ReplyToken) -> str:
-    return f"{PREFIX}{encode(settings.secret_key, token)}@{settings.message_domain}"
+    return f"{PREFIX}{encode(settings.secret_key, token)}@{settings.message_domain.lower()}"
 
 
 def token_of(settings: Settings, recipient: str) -> ReplyToken | None:
