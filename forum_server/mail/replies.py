@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.credentials import actor_of_account
 from forum_server.accounts.models import User
@@ -42,7 +43,7 @@ from forum_server.policy import (
 )
 from forum_server.rooms import posting
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
-from forum_server.rooms.models import Question, SessionPeriod
+from forum_server.rooms.models import ForumSession, Question, SessionPeriod, Thread
 from forum_server.rooms.posting import Posted
 from forum_server.rooms.schemas import PostCreate, ThreadCreate
 from forum_server.settings import Settings
@@ -90,22 +91,20 @@ async def handle(db: Database, settings: Settings, item: inbox.Claimed) -> str:
         log.info("mail %d from %r: not answered (%s)", item.id, incoming.sender, incoming.automatic)
         return await _settle(db, item, "ignored", incoming.automatic)
     token = token_of(settings, item.recipient)
-    async with db.read() as session:
+    async with db.read() as session:  # one read for the writer and where they write
         user = await session.get(User, token.user_id) if token else None
         standing = await standing_of(session, user) if user else None
+        place = await _place(session, actor_of_account(user), token) if user and token else None
     if token is None or user is None or standing is None:
         log.warning("mail %d to %s: no such reply address, dropped", item.id, item.recipient)
         return await _settle(db, item, "dropped", "no such reply address")
-    actor = actor_of_account(user)
-    reply = Reply(item, incoming, token, user.id, user.email, actor)
+    reply = Reply(item, incoming, token, user.id, user.email, actor_of_account(user))
     log.info("mail %d: from %r for account %d (%s)", item.id, incoming.sender, user.id, token.kind)
     if token.generation != user.sign_in_generation % 2**16 or not may_sign_in(standing):
         return await _answer(db, reply, _ended(standing), None)
     if token.expired(utcnow().date()):
         return await _answer(db, reply, Refusal("expired"), None)
-    try:
-        place = await _place(db, reply)
-    except NotFound:
+    if place is None:
         return await _answer(db, reply, Refusal("unknown"), None)
     return await _post(db, reply, place)
 
@@ -163,26 +162,30 @@ async def _post(db: Database, reply: Reply, place: Place) -> str:
     return outcome[0]
 
 
-async def _place(db: Database, reply: Reply) -> Place:
-    """Where the reply address leads, as its writer may see it now (NotFound if not)."""
-    kind, target = reply.token.kind, reply.token.target_id
-    async with db.read() as session:
-        parent_id = None
+async def _place(session: AsyncSession, actor: Actor, token: ReplyToken) -> Place | None:
+    """Where the reply address leads, as its writer may see it now (None if they may
+    not, or it is gone). One question to the policy, then the titles to show."""
+    kind, target = token.kind, token.target_id
+    parent_id = thread_id = None
+    try:
         if kind == "post":
-            post, _ = await load_post(session, reply.actor, target)
-            thread_id: int | None = post.thread_id
-            parent_id = post.id
+            post, access = await load_post(session, actor, target)
+            parent_id, thread_id = post.id, post.thread_id
+        elif kind == "thread":
+            thread, access = await load_thread(session, actor, target)
+            thread_id = thread.id
         else:
-            thread_id = target if kind == "thread" else None
-        if thread_id is not None:
-            thread, _ = await load_thread(session, reply.actor, thread_id)
-            question = await session.scalar(select(Question).where(Question.thread_id == thread.id))
-            label = f"Question {question.number}: {question.text}" if question else thread.title
-            session_id = thread.session_id
-        else:
-            label, session_id = "", target
-        forum_session, _ = await load_session(session, reply.actor, session_id)
-    return Place(forum_session.id, forum_session.title, thread_id, label or "", parent_id)
+            _, access = await load_session(session, actor, target)
+    except NotFound:
+        return None
+    forum_session = await session.get(ForumSession, access.session_id)
+    assert forum_session is not None  # the policy just found it
+    label = ""
+    if thread_id is not None:
+        question = await session.scalar(select(Question).where(Question.thread_id == thread_id))
+        title = await session.scalar(select(Thread.title).where(Thread.id == thread_id))
+        label = f"Question {question.number}: {question.text}" if question else title or ""
+    return Place(forum_session.id, forum_session.title, thread_id, label, parent_id)
 
 
 async def _closed_at(db: Database, session_id: int) -> str | None:
