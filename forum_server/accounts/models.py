@@ -34,7 +34,8 @@ class User(Base):
     # Moves each time every sign-in of the account is ended (a password change, a reset,
     # deactivation, a site-wide suspension). Reply-by-mail addresses carry it: those
     # handed out before stop working, like the sign-ins.
-    sign_in_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A database default only: inserts written against older schemas need not know it.
+    sign_in_generation: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class OidcIdentity(Base):
