@@ -86,6 +86,7 @@ async def draft_answer(_look: object, m: Claimed) -> Draft | None:
         subject=subject_for(reason, m.context.get("subject", "")),
         template="answer",
         context={**m.context, "reason": reason, "headline": SUBJECTS[reason]},
+        auto_replied=True,
         answers=answered if isinstance(answered, str) else None,
         references=tuple(references),
     )

@@ -60,8 +60,9 @@ class Draft:
     unsubscribe: Target | None = None
     user_id: int | None = None
     reply_to: ReplyTarget | None = None  # what a reply by mail to it answers
-    answers: str | None = None  # the Message-ID of a message received, answered by this
-    references: tuple[str, ...] = ()  # that message's own References
+    auto_replied: bool = False  # an answer to a message received (RFC 3834)
+    answers: str | None = None  # that message's Message-ID, if it had one
+    references: tuple[str, ...] = ()  # and its own References
 
 
 def unsubscribe_token(secret_key: str, user_id: int, target: Target) -> str:
@@ -114,7 +115,7 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = _root(settings, key)
     # RFC 3834: no program answers these (an answer to a reply is auto-replied).
-    message["Auto-Submitted"] = "auto-replied" if draft.answers else "auto-generated"
+    message["Auto-Submitted"] = "auto-replied" if draft.auto_replied else "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office answers
     if draft.answers is not None:
         message["In-Reply-To"] = draft.answers

@@ -23,6 +23,7 @@ from forum_server.orm import utcnow
 
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5  # a message that failed this often unexpectedly is given up on
+RETRY_AFTER = timedelta(minutes=1)  # times the attempts made: 1, 2, 3, 4 minutes
 KEEP_RAW = frozenset({"dropped", "failed"})
 
 
@@ -134,6 +135,18 @@ async def settle(
     )
     if getattr(result, "rowcount", 1) != 1:
         raise LostClaim(item.id)
+
+
+async def postpone(db: Database, item: Claimed, delay: timedelta) -> None:
+    """Keeps the message from every worker for `delay` (it failed unexpectedly: the
+    cause may pass), after which any worker may take it again."""
+    async with db.write() as uow:
+        await uow.session.execute(
+            update(InboxMessage)
+            .where(InboxMessage.id == item.id, InboxMessage.claimed_by == item.worker)
+            .values(claimed_until=utcnow() + delay)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def release(db: Database, item: Claimed) -> None:

@@ -24,27 +24,37 @@ POLL_EVERY = 5.0  # seconds between looks when nothing wakes the worker
 
 
 async def process_waiting(
-    db: Database, settings: Settings, *, worker: str | None = None, limit: int = 20
+    db: Database,
+    settings: Settings,
+    *,
+    worker: str | None = None,
+    limit: int = 20,
+    stop: asyncio.Event | None = None,
 ) -> int:
     """Handles what waits now, a claimed batch at a time; returns how many messages
-    were settled (0 when the database was busy: the rest waits for the next pass)."""
+    were settled. Returns early when the database is busy or `stop` is set: what is
+    left waits for the next pass (released at once, so any worker may take it)."""
     worker = worker or secrets.token_hex(8)
     settled = 0
     while claimed := await inbox.claim(db, worker, limit=limit):
-        for item in claimed:
+        for index, item in enumerate(claimed):
+            if stop is not None and stop.is_set():
+                for rest in claimed[index:]:
+                    await inbox.release(db, rest)
+                return settled
             try:
                 await handle(db, settings, item)
             except inbox.LostClaim:
                 log.info("mail %d: taken over by another worker", item.id)
                 continue
             except Unavailable:
-                for rest in claimed[claimed.index(item) :]:
+                for rest in claimed[index:]:
                     await inbox.release(db, rest)
                 return settled
             except Exception as error:
                 if item.attempts < inbox.MAX_ATTEMPTS:
                     log.exception("mail %d: failed (attempt %d)", item.id, item.attempts)
-                    await inbox.release(db, item)
+                    await inbox.postpone(db, item, inbox.RETRY_AFTER * item.attempts)
                     continue
                 await give_up(db, settings, item, error)
             settled += 1
@@ -65,7 +75,7 @@ async def run_inbox_worker(
     while not stop.is_set():
         wake.clear()
         try:
-            await process_waiting(db, settings, worker=worker)
+            await process_waiting(db, settings, worker=worker, stop=stop)
         except Exception:
             log.exception("inbox pass failed")  # the database went away: try again later
         waiting = asyncio.ensure_future(wake.wait())

@@ -34,6 +34,7 @@ _REPLY_PREFIX = re.compile(
 @dataclass(frozen=True)
 class Incoming:
     message_id: str | None  # with its angle brackets, as it came
+    has_sender: bool  # a From: header at all (every message a person sends has one)
     references: tuple[str, ...]
     subject: str
     sender: str  # the From: address, for the log only (the token says who writes)
@@ -166,6 +167,7 @@ def parse(raw: bytes, envelope_from: str = "") -> Incoming:
         message_id=message_id if re.fullmatch(r"<[^<>\s]{1,250}>", message_id) else None,
         references=references[-10:],
         subject=" ".join(_header(message, "Subject").split())[:1000],
+        has_sender=bool(_header(message, "From").strip()),
         sender=_address(_header(message, "From")),
         text=_text_of(message),
         automatic=automatic_reason(message, envelope_from),

@@ -87,6 +87,9 @@ async def handle(db: Database, settings: Settings, item: inbox.Claimed) -> str:
     except Exception:
         log.exception("mail %d: unreadable, dropped", item.id)
         return await _settle(db, item, "dropped", "unreadable")
+    if not incoming.has_sender:
+        log.warning("mail %d: no From header, not a message a person sent; dropped", item.id)
+        return await _settle(db, item, "dropped", "no From header")
     if incoming.automatic:
         log.info("mail %d from %r: not answered (%s)", item.id, incoming.sender, incoming.automatic)
         return await _settle(db, item, "ignored", incoming.automatic)

@@ -260,3 +260,35 @@ async def test_a_message_larger_than_the_limit_is_refused_with_552(app, db, sett
         await receiver.stop()
     async with db.read() as session:
         assert await session.scalar(select(func.count()).select_from(InboxMessage)) == 0
+
+
+async def test_hostile_mail_never_stops_the_receiver(
+    app, db, settings, relay: Relay, mail_in: MailIn, forum
+):
+    to = await reply_address(db, settings, forum["writer"].id, "post", forum["post_id"])
+    hostile = [
+        b"\x00\xff\xfe garbage without headers \x80\x81",
+        b"From: x\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n"
+        b"--x\r\nContent-Type: text/plain; charset=klingon\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n!!!\r\n--x--\r\n",
+        b"From: <@>\r\nSubject: =?utf-8?q?=FF=FE?=\r\nContent-Type: text/html\r\n\r\n"
+        b"<script>alert(1)</script><p>Hello from <iframe src=x></iframe>HTML</p>",
+    ]
+
+    def send_raw(raw: bytes) -> None:
+        with smtplib.SMTP("127.0.0.1", mail_in.port, timeout=10) as smtp:
+            smtp.sendmail("w@example.org", [to], raw)
+
+    import asyncio
+
+    for raw in hostile:
+        await asyncio.to_thread(send_raw, raw)
+    rows = await mail_in.settled(len(hostile))
+    assert [r.outcome for r in rows] == ["dropped", "answered", "posted"]
+    assert rows[0].raw and rows[0].note == "no From header"  # kept for a look
+    async with db.read() as session:
+        post = await session.get(Post, rows[2].post_id)
+    assert post is not None and post.body == "Hello from HTML"
+    assert "<script" not in post.html and "<iframe" not in post.html
+    await mail_in.send(new_mail(to, "Re: Ideas", BODY))  # and it still listens
+    assert (await mail_in.settled(4))[3].outcome == "posted"

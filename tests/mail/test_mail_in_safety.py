@@ -130,3 +130,31 @@ async def test_racing_workers_handle_each_message_once(
             select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "answer")
         )
     assert outcomes == ["posted"] * COUNT and answers == 0
+
+
+async def test_a_message_that_keeps_failing_is_retried_then_answered_and_set_aside(
+    app, db, settings: Settings, thread, monkeypatch: pytest.MonkeyPatch
+):
+    [stored] = await _stored(db, settings, thread, 1)
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug in the posting path")
+
+    monkeypatch.setattr("forum_server.rooms.posting.create_post", broken)
+    for attempt in range(1, inbox.MAX_ATTEMPTS + 1):
+        settled = await inbox_worker.process_waiting(db, settings)
+        async with db.read() as session:
+            row = await session.get(InboxMessage, stored)
+        assert row is not None
+        if attempt < inbox.MAX_ATTEMPTS:  # kept back a while, then tried again
+            assert settled == 0 and row.status == "working" and row.claimed_until > utcnow()
+            async with db.write() as uow:
+                await uow.session.execute(
+                    update(InboxMessage).values(claimed_until=utcnow() - timedelta(seconds=1))
+                )
+    assert settled == 1 and (row.status, row.outcome) == ("done", "failed")
+    assert row.raw and "a bug in the posting path" in (row.note or "")  # kept for a look
+    async with db.read() as session:
+        [answer] = list(await session.scalars(select(OutboxMessage)))
+    assert answer.kind == "answer" and answer.to_addr == "w@example.org"
+    assert await _posts(db) == []
