@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message
@@ -153,9 +154,15 @@ def automatic_reason(message: Message, envelope_from: str) -> str | None:
 
 
 def topic_title(subject: str) -> str:
-    """A subject as a topic's title: one line, without Re:/Fwd: and their kin."""
-    flat = " ".join(subject.split())
-    return _REPLY_PREFIX.sub("", flat).strip()
+    """A subject as a topic's title: one line, without Re:/Fwd: and their kin, nor the
+    invisible marks mail programs add (direction marks around Arabic, for one), which
+    a title may not hold."""
+    visible = "".join(
+        " " if unicodedata.category(ch) in {"Cc", "Zl", "Zp"} else ch
+        for ch in subject
+        if unicodedata.category(ch) != "Cf"
+    )
+    return _REPLY_PREFIX.sub("", " ".join(visible.split())).strip()
 
 
 def parse(raw: bytes, envelope_from: str = "") -> Incoming:

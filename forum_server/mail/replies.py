@@ -130,11 +130,11 @@ async def _post(db: Database, reply: Reply, place: Place) -> str:
     if len(text) > MAX_SOURCE_CHARS:
         details = {"length": len(text), "limit": MAX_SOURCE_CHARS}
         return await _answer(db, reply, Refusal("too_long", details), place, text)
-    outcome: list[str] = []
+    outcome = [""]
 
     async def settle(uow: UnitOfWork, posted: Posted) -> None:
         held = posted.post.status == "pending"
-        outcome.append("held" if held else "posted")
+        outcome[0] = "held" if held else "posted"
         note = f"post {posted.post.id}" + ("" if posted.created else " (delivered again)")
         await inbox.settle(uow, reply.item, outcome[0], note=note, post_id=posted.post.id)
         if held and posted.created:
@@ -159,7 +159,7 @@ async def _post(db: Database, reply: Reply, place: Place) -> str:
             return await _settle(db, reply.item, "dropped", "Message-ID reused")
         return await _answer(db, reply, refusal_for(error), place, text)
     except ValidationError as error:
-        message = error.errors()[0].get("msg", "the text cannot be posted.")
+        message = str(error.errors()[0].get("msg", "")).removeprefix("Value error, ")
         return await _answer(db, reply, Refusal("invalid", {"message": message}), place, text)
     log.info("mail %d: %s in thread %s", reply.item.id, outcome[0], place.thread_id or "new")
     return outcome[0]

@@ -136,6 +136,7 @@ def test_an_undeclared_charset_is_guessed_not_refused() -> None:
         ("Training needs in the Pacific", "Training needs in the Pacific"),
         ("Re: Fwd:  Training\tneeds", "Training needs"),
         ("回复：培训需求", "培训需求"),
+        ("\u200fاحتياجات التدريب\u200f", "احتياجات التدريب"),
         ("   ", ""),
     ],
 )
