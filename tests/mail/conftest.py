@@ -216,3 +216,16 @@ def new_mail(to: str, subject: str, body: str, **headers: str) -> EmailMessage:
         message[name.replace("_", "-")] = value
     message.set_content(body)
     return message
+
+
+async def mailed(app: Any, relay: Relay, address: str, about: str = "") -> list[EmailMessage]:
+    """What `address` received once the outbox is delivered: delivers, and waits a
+    little for a message the app's own background sender may be handing over."""
+    from tests.helpers import deliver_mail
+
+    async with asyncio.timeout(10):
+        while True:
+            await deliver_mail(app)
+            if found := relay.to(address, about):
+                return found
+            await asyncio.sleep(0.1)

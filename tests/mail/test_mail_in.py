@@ -21,8 +21,8 @@ from forum_server.rooms import posting
 from forum_server.rooms.models import Post, Thread
 from forum_server.rooms.schemas import PostCreate
 from tests.conftest import MakeUser
-from tests.helpers import bearer, deliver_mail, sign_in, token_for
-from tests.mail.conftest import MailIn, Relay, actor_of, new_mail, reply_to, text_of
+from tests.helpers import bearer, sign_in, token_for
+from tests.mail.conftest import MailIn, Relay, actor_of, mailed, new_mail, reply_to, text_of
 
 
 async def _watched_notice(
@@ -41,8 +41,7 @@ async def _watched_notice(
     posted = await posting.create_post(
         db, actor_of(author), thread_id, PostCreate(body="Peer learning worked for us.")
     )
-    await deliver_mail(app)
-    [notice] = relay.to("w@example.org", "Question")
+    [notice] = await mailed(app, relay, "w@example.org", "Question")
     return watcher, author, posted.post, notice
 
 
@@ -95,19 +94,19 @@ async def test_a_reply_to_a_notice_becomes_a_post_shown_live_and_mailed_to_watch
     [row] = await mail_in.settled()
     assert row.outcome == "posted" and row.raw == b""
 
-    [_, mailed] = await _posts(db, thread_id)
-    assert mailed.author_id == watcher.id and mailed.parent_id == post.id
-    assert mailed.body == "Thanks, Ana. Mentoring worked **best** for us."
-    assert "<strong>best</strong>" in mailed.html and "wrote:" not in mailed.body
+    [_, by_mail] = await _posts(db, thread_id)
+    assert by_mail.author_id == watcher.id and by_mail.parent_id == post.id
+    assert by_mail.body == "Thanks, Ana. Mentoring worked **best** for us."
+    assert "<strong>best</strong>" in by_mail.html and "wrote:" not in by_mail.body
     page = await client.get(f"/threads/{thread_id}")
     assert "Mentoring worked <strong>best</strong> for us." in page.text
     await hub.catch_up()
     live = [f for f in await _frames(viewer) if f.get("type") == "post.created"]
-    assert [f["data"]["id"] for f in live] == [mailed.id]
+    assert [f["data"]["id"] for f in live] == [by_mail.id]
     hub.detach(viewer)
 
-    await deliver_mail(app)  # the usual notices: the author hears of the reply
-    [told] = relay.to("a@example.org", "Question")
+    # The usual notices: the author hears of the reply.
+    [told] = await mailed(app, relay, "a@example.org", "Question")
     assert "replied to your contribution" in text_of(told) and "Mentoring" in text_of(told)
     assert relay.to("w@example.org", "Question") == [notice]  # not mailed one's own words
 
@@ -162,8 +161,8 @@ async def test_the_token_says_who_writes_not_the_from_header(
     forged = reply_to(notice, "Written by the watcher.", From="Secretariat <a@example.org>")
     await mail_in.send(forged, mail_from="a@example.org")
     await mail_in.settled()
-    [_, mailed] = await _posts(db, thread_id)
-    assert mailed.author_id == watcher.id != author.id
+    [_, by_mail] = await _posts(db, thread_id)
+    assert by_mail.author_id == watcher.id != author.id
 
 
 async def test_a_message_delivered_twice_is_posted_once(
@@ -213,9 +212,9 @@ async def test_html_only_replies_are_posted_as_text(
     )
     await mail_in.send(reply)
     await mail_in.settled()
-    [_, mailed] = await _posts(db, thread_id)
-    assert mailed.body == "Agreed fully."
-    assert "<script" not in mailed.html and "onerror" not in mailed.html
+    [_, by_mail] = await _posts(db, thread_id)
+    assert by_mail.body == "Agreed fully."
+    assert "<script" not in by_mail.html and "onerror" not in by_mail.html
 
 
 async def test_an_lmtp_receiver_answers_each_recipient(app, db, settings, make_user):
@@ -272,8 +271,7 @@ async def test_answers_are_threaded_and_marked_as_automatic(
     await mail_in.send(empty)
     [row] = await mail_in.settled()
     assert row.outcome == "answered" and row.note == "empty"
-    await deliver_mail(app)
-    [answer] = relay.to("w@example.org", "Re: ")
+    [answer] = await mailed(app, relay, "w@example.org", "Re: ")
     assert answer["In-Reply-To"] == empty["Message-ID"]
     assert str(answer["References"]).endswith(str(empty["Message-ID"]))
     assert answer["Auto-Submitted"] == "auto-replied"

@@ -30,7 +30,7 @@ from forum_server.rooms.schemas import PostCreate
 from forum_server.settings import Settings
 from tests.conftest import SECRETARIAT
 from tests.helpers import PASSWORD, deliver_mail
-from tests.mail.conftest import MailIn, Relay, actor_of, new_mail, text_of
+from tests.mail.conftest import MailIn, Relay, actor_of, mailed, new_mail, text_of
 
 BODY = "We support the regional training centre."
 
@@ -72,8 +72,11 @@ async def answer_to(
     assert (row.outcome, row.note) == ("answered", note)
     async with app.state.ctx.db.read() as session:
         assert await session.scalar(select(func.count()).select_from(Post)) == posts_before
-    await deliver_mail(app)
-    [answer] = [m for m in relay.to("w@example.org") if m["In-Reply-To"] == message["Message-ID"]]
+    [answer] = [
+        m
+        for m in await mailed(app, relay, "w@example.org")
+        if m["In-Reply-To"] == message["Message-ID"]
+    ]
     assert answer["Auto-Submitted"] == "auto-replied"
     assert answer.get_body(("html",)) is not None  # plain text and HTML, as other mail
     return answer
@@ -170,8 +173,11 @@ async def test_a_held_reply_waits_for_review_and_its_writer_is_told(
         held = await session.get(Post, row.post_id)
     assert held is not None and held.status == "pending" and held.body == BODY
     assert BODY not in (await client.get(f"/threads/{forum['thread_id']}")).text
-    await deliver_mail(app)
-    [answer] = [m for m in relay.to("w@example.org") if m["In-Reply-To"] == message["Message-ID"]]
+    [answer] = [
+        m
+        for m in await mailed(app, relay, "w@example.org")
+        if m["In-Reply-To"] == message["Message-ID"]
+    ]
     assert "reviews it before others can read it" in text_of(answer)
 
 
