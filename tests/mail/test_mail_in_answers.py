@@ -22,7 +22,7 @@ from forum_server.mail.reply_tokens import ReplyTarget, address, new_token
 from forum_server.moderation import posts as moderation
 from forum_server.moderation.holding import change_holding_rules
 from forum_server.moderation.schemas import SettingsUpdate, SuspensionCreate
-from forum_server.moderation.suspensions import suspend_in_space
+from forum_server.moderation.suspensions import suspend_in_space, suspend_site_wide
 from forum_server.orm import utcnow
 from forum_server.rooms import posting, sessions
 from forum_server.rooms.models import Post
@@ -113,6 +113,16 @@ async def test_a_suspended_writer_is_told_why_and_until_when(
     await suspend_in_space(db, SECRETARIAT, forum["slug"], data)
     answer = await answer_to(app, relay, mail_in, new_mail(to, "Re: Ideas", BODY), "suspended")
     assert "Off-topic posts" in text_of(answer) and f"{until:%Y-%m-%d %H:%M} UTC" in text_of(answer)
+
+
+async def test_a_site_wide_suspension_ends_addresses_and_says_why(
+    app, db, settings, relay: Relay, mail_in: MailIn, forum
+):
+    to = await reply_address(db, settings, forum["writer"].id, "post", forum["post_id"])
+    data = SuspensionCreate(user_id=forum["writer"].id, reason="Spam")
+    await suspend_site_wide(db, SECRETARIAT, data)
+    answer = await answer_to(app, relay, mail_in, new_mail(to, "Re: Ideas", BODY), "suspended")
+    assert "Reason: Spam" in text_of(answer) and "until the secretariat lifts" in text_of(answer)
 
 
 async def test_an_address_ends_with_the_accounts_sign_ins(
