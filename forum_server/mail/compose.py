@@ -3,7 +3,11 @@ and the headers that let mail clients thread, list and unsubscribe.
 
 Threading: every message about a session refers to the session's own root id, and a
 post's notice to its thread's, so a client groups a session's messages as one
-conversation. The ids are stable: a retried message keeps its Message-ID.
+conversation. The ids are stable: a retried message keeps its Message-ID. An answer
+to a reply by mail threads under the message it answers instead.
+
+A notice its recipient may answer by mail carries a Reply-To: a signed reply address
+for that recipient and what the notice is about (reply_tokens.py).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from forum_server.i18n.site import site_name
+from forum_server.mail.reply_tokens import ReplyTarget, address, new_token
 from forum_server.orm import utcnow
 from forum_server.settings import Settings
 
@@ -54,6 +59,10 @@ class Draft:
     parent_key: str | None = None  # the message this one answers (a post's parent)
     unsubscribe: Target | None = None
     user_id: int | None = None
+    reply_to: ReplyTarget | None = None  # what a reply by mail to it answers
+    auto_replied: bool = False  # an answer to a message received (RFC 3834)
+    answers: str | None = None  # that message's Message-ID, if it had one
+    references: tuple[str, ...] = ()  # and its own References
 
 
 def unsubscribe_token(secret_key: str, user_id: int, target: Target) -> str:
@@ -76,9 +85,11 @@ def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, Target] | 
 
 
 def reply_address(settings: Settings, user_id: int | None, draft: Draft) -> str | None:
-    """The address a reply to this message goes to. None today: replies by e-mail
-    (`reply+<token>@FORUM_MAIL_DOMAIN`) will be answered here once a receiver exists."""
-    return None
+    """The address a reply to this message goes to: a signed reply address for the
+    recipient and what the message is about, or None (replies go to the sender)."""
+    if draft.reply_to is None or user_id is None:
+        return None
+    return address(settings, new_token(user_id, draft.reply_to, utcnow().date()))
 
 
 def _root(settings: Settings, name: str) -> str:
@@ -93,6 +104,8 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
         token = unsubscribe_token(settings.secret_key, draft.user_id, draft.unsubscribe)
         unsubscribe_url = f"{settings.base_url}/mail/unsubscribe/{token}"
     context["unsubscribe_url"] = unsubscribe_url
+    reply_to = reply_address(settings, draft.user_id, draft)
+    context["reply_by_mail"] = reply_to is not None
     text = _env.get_template(f"mail/{draft.template}.txt").render(context)
     html = _env.get_template(f"mail/{draft.template}.html").render(context)
     message = EmailMessage()
@@ -101,8 +114,13 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
     message["Subject"] = draft.subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = _root(settings, key)
-    message["Auto-Submitted"] = "auto-generated"
-    if draft.session_id is not None:
+    # RFC 3834: no program answers these (an answer to a reply is auto-replied).
+    message["Auto-Submitted"] = "auto-replied" if draft.auto_replied else "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office answers
+    if draft.answers is not None:
+        message["In-Reply-To"] = draft.answers
+        message["References"] = " ".join((*draft.references, draft.answers))
+    elif draft.session_id is not None:
         session_root = _root(settings, f"session-{draft.session_id}")
         parents = [session_root]
         if draft.thread_id is not None:
@@ -117,7 +135,6 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
     if unsubscribe_url is not None:
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    reply_to = reply_address(settings, draft.user_id, draft)
     if reply_to is not None:
         message["Reply-To"] = reply_to
     message.set_content(text, cte=_encoding(text))

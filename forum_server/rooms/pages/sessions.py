@@ -16,6 +16,7 @@ from forum_server.db import Database
 from forum_server.errors import DomainError, Invalid
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
+from forum_server.mail.reply_tokens import topic_address
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
@@ -159,7 +160,11 @@ async def render_session(
         detail = await queries.session_detail(db, actor, session_id)
         can_download = await session_report_download(db, actor, session_id)
         watch = await watching.watch_state(db, actor, Target("session", session_id))
+        by_mail = None
+        if detail.can_start_topic:
+            by_mail = await topic_address(db, ctx.settings, actor.user_id, session_id)
     context = {
+        "topic_address": by_mail,
         "session": detail,
         "watch": watch,
         "live_after": live_after,
