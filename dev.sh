@@ -101,8 +101,10 @@ case "$command" in
             --omit-header -o forum_server/locales/messages.pot .
         for lang in ar es fr ru zh; do
             if [ -f "forum_server/locales/$lang/LC_MESSAGES/messages.po" ]; then
+                # The header stays: without it the catalogue counts as fuzzy and is not
+                # compiled, and it carries the language's plural forms.
                 "$VENV/bin/pybabel" -q update -i forum_server/locales/messages.pot \
-                    -d forum_server/locales -l "$lang" --no-fuzzy-matching --omit-header
+                    -d forum_server/locales -l "$lang" --no-fuzzy-matching
             else
                 "$VENV/bin/pybabel" -q init -i forum_server/locales/messages.pot \
                     -d forum_server/locales -l "$lang"
