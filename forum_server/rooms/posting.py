@@ -254,6 +254,7 @@ async def _insert_post(
         guest_network=admitted.network,
         body=data.body,
         html=html,
+        lang=data.lang,
         status="pending" if held else "published",
         client_id=data.client_id,
         created_at=now,
@@ -306,7 +307,7 @@ async def create_thread(
     first post, in one transaction. A retry with the same client_id returns the topic
     it made (`Posted.created` False). As for posts, every rule is checked before the
     Markdown is rendered; `also` runs in the write transaction."""
-    first = PostCreate(body=data.body, client_id=data.client_id)
+    first = PostCreate(body=data.body, client_id=data.client_id, lang=data.lang)
 
     async def admit(
         session: AsyncSession, lock: UnitOfWork | None
@@ -428,6 +429,8 @@ async def edit_post(
             )
         )
         post.body, post.html, post.edited_at = data.body, html, utcnow()
+        if data.lang is not None:
+            post.lang = data.lang
         await uow.flush()
         view = await _view(uow.session, post, access)
         await emit_post(uow, "post.edited", post)

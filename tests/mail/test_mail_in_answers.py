@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from forum_server.accounts import service as accounts
 from forum_server.accounts.models import User
 from forum_server.accounts.schemas import PasswordChange
+from forum_server.i18n import format_datetime, using_language
 from forum_server.mail.models import InboxMessage, OutboxMessage
 from forum_server.mail.receiver import Receiver
 from forum_server.mail.reply_tokens import ReplyTarget, address, new_token
@@ -112,7 +113,9 @@ async def test_a_suspended_writer_is_told_why_and_until_when(
     data = SuspensionCreate(user_id=forum["writer"].id, reason="Off-topic posts", until=until)
     await suspend_in_space(db, SECRETARIAT, forum["slug"], data)
     answer = await answer_to(app, relay, mail_in, new_mail(to, "Re: Ideas", BODY), "suspended")
-    assert "Off-topic posts" in text_of(answer) and f"{until:%Y-%m-%d %H:%M} UTC" in text_of(answer)
+    with using_language("en"):
+        written_until = format_datetime(until)  # as the writer's language writes it
+    assert "Off-topic posts" in text_of(answer) and written_until in text_of(answer)
 
 
 async def test_a_site_wide_suspension_ends_addresses_and_says_why(
