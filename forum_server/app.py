@@ -7,7 +7,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import ValidationError
@@ -28,8 +27,6 @@ from forum_server.accounts import (
     users_pages,
 )
 from forum_server.accounts import pages as account_pages
-from forum_server.broker import create_broker, publish_events
-from forum_server.db import Database
 from forum_server.errors import DomainError
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
@@ -37,7 +34,7 @@ from forum_server.live.retention import run_pruning
 from forum_server.mail import api as mail_api
 from forum_server.mail import pages as mail_pages
 from forum_server.mail.digest import run_digests
-from forum_server.mail.notifications import add_jobs, run_notifications
+from forum_server.mail.notifications import run_notifications
 from forum_server.mail.sender import run_sender
 from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
@@ -65,6 +62,7 @@ from forum_server.web.middleware import (
 from forum_server.web.openapi import build_openapi
 from forum_server.web.shapes import Download
 from forum_server.web.templates import STATIC_DIR, Templates
+from forum_server.wiring import open_database
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +107,8 @@ def create_app(
 ) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        db = Database(settings.database_url)
+        db, broker = await open_database(settings, broker_prefix=broker_prefix)
         app.state.ctx = AppContext(settings=settings, db=db, templates=Templates(settings))
-        broker = create_broker(settings.broker_url, channel_prefix=broker_prefix)
-        await broker.connect()
-        db.publish = partial(publish_events, broker)
-        db.before_commit.append(add_jobs)
         app.state.hub = hub = Hub(db, broker, live)
         await hub.start()
         stop = asyncio.Event()

@@ -1,4 +1,4 @@
-"""`forum-server` (and `python -m forum_server`): serve, migrate, create-admin."""
+"""`forum-server` (and `python -m forum_server`): serve, mail-in, migrate, create-admin…"""
 
 from __future__ import annotations
 
@@ -85,6 +85,25 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             timeout_graceful_shutdown=10,
         )
         AnnouncingServer(config, announce).run(sockets=[sock])
+    return 0
+
+
+def cmd_mail_in(settings: Settings, args: argparse.Namespace) -> int:
+    from forum_server.mail.receiver import run_mail_in
+
+    kind = "lmtp" if args.lmtp else "smtp"
+
+    def announce(port: int) -> None:
+        print(
+            f"forum_server mail-in ({kind}) listening on {args.host}:{port} "
+            f"for reply+…@{settings.message_domain}",
+            flush=True,
+        )
+
+    try:
+        asyncio.run(run_mail_in(settings, args.host, args.port, lmtp=args.lmtp, announce=announce))
+    except OSError as error:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {error.strerror}", EXIT_FAILED)
     return 0
 
 
@@ -192,6 +211,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
     migrate.set_defaults(handler=cmd_migrate)
+
+    mail_in = commands.add_parser(
+        "mail-in", help="receive replies by e-mail (SMTP or LMTP, behind the mail server)"
+    )
+    mail_in.add_argument("--host", default="127.0.0.1")
+    mail_in.add_argument("--port", type=int, default=8025)
+    mail_in.add_argument("--lmtp", action="store_true", help="speak LMTP instead of SMTP")
+    mail_in.set_defaults(handler=cmd_mail_in)
 
     admin = commands.add_parser("create-admin", help="create a secretariat account")
     admin.add_argument("--email", required=True)

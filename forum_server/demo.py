@@ -138,6 +138,7 @@ async def _posts(
                     body=demo_post.body,
                     parent_id=post_ids.get(demo_post.reply_to) if demo_post.reply_to else None,
                     client_id=f"demo-{demo_post.key}",
+                    lang=demo_post.lang,
                 ),
             )
             post_ids[demo_post.key] = posted.post.id

@@ -134,6 +134,7 @@ POST_FIELDS = (
     "edited_at",
     "highlighted",
     "moderation_reason",
+    "lang",
 )
 _PERIOD = ("session_id", "opens_at", "closes_at")
 _QUESTION = ("id", "number", "text", "thread_id")

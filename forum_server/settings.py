@@ -154,7 +154,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "max_body_bytes",
         "1048576",
-        "Largest request body accepted, in bytes (answers 413 above it).",
+        "Largest request body accepted, in bytes (answers 413 above it); also the largest "
+        "message mail-in accepts (552 above it).",
         _positive_int,
     ),
     Setting(
@@ -223,7 +224,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "mail_domain",
         "",
-        "Domain of message ids and (later) reply addresses; empty: the host of FORUM_BASE_URL.",
+        "Domain of message ids and of reply addresses (reply+…@ it, for replying by e-mail: "
+        "docs/running.md); empty: the host of FORUM_BASE_URL.",
     ),
     Setting(
         "digest_hour",
@@ -358,7 +360,7 @@ class Settings:
 
     @property
     def message_domain(self) -> str:
-        """The right-hand side of Message-IDs (and, later, of reply addresses)."""
+        """The right-hand side of Message-IDs and of reply addresses."""
         return self.mail_domain or self.site_host
 
     @property

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from forum_server.i18n import N_
+from forum_server.schemas import TooLong
+
 # Bidirectional overrides and isolates can make a name read as something else
 # ("Trojan Source"); zero-width characters make look-alike duplicates.
 _SPOOFING = {
@@ -20,15 +23,16 @@ _SPOOFING = {
 
 
 def clean_line(value: str, *, max_length: int) -> str:
-    """NFC-normalized, trimmed single-line text; raises ValueError with a reason."""
+    """NFC-normalized, trimmed single-line text; raises ValueError (translated where
+    it is shown: schemas.problem_text) with a reason."""
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(N_("must not be empty"))
     if len(value) > max_length:
-        raise ValueError(f"must be at most {max_length} characters")
+        raise TooLong(max_length)
     for char in value:
         if char in _SPOOFING:
-            raise ValueError("must not contain invisible or direction-changing characters")
+            raise ValueError(N_("must not contain invisible or direction-changing characters"))
         if unicodedata.category(char) in {"Cc", "Cf", "Zl", "Zp"}:
-            raise ValueError("must not contain control characters or line breaks")
+            raise ValueError(N_("must not contain control characters or line breaks"))
     return value

@@ -77,11 +77,17 @@ async def end_login_session(uow: UnitOfWork, token: str) -> None:
 
 
 async def end_all_login_sessions(uow: UnitOfWork, user_id: int) -> None:
-    """Signs the user out everywhere (password change, suspension, deactivation)."""
+    """Signs the user out everywhere (password change, suspension, deactivation), and
+    ends the reply-by-mail addresses handed out so far (they carry the generation)."""
     await uow.session.execute(
         update(LoginSession)
         .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
+    )
+    await uow.session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(sign_in_generation=User.sign_in_generation + 1)
     )
 
 
@@ -111,7 +117,8 @@ async def revoke_api_token(uow: UnitOfWork, token: str) -> None:
     )
 
 
-def _actor(user: User) -> Actor:
+def actor_of_account(user: User) -> Actor:
+    """The actor an account acts as (a sign-in, an API token, a reply by mail)."""
     return Actor(
         user_id=user.id,
         display_name=user.display_name,
@@ -148,7 +155,7 @@ async def actor_for_login_session(db: Database, token: str, *, days: int) -> Act
                 .where(LoginSession.id == login.id)
                 .values(last_seen_at=now, expires_at=now + timedelta(days=days))
             )
-    return _actor(user)
+    return actor_of_account(user)
 
 
 async def actor_for_api_token(db: Database, token: str) -> Actor | None:
@@ -176,4 +183,4 @@ async def actor_for_api_token(db: Database, token: str) -> Actor | None:
             await uow.session.execute(
                 update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now)
             )
-    return _actor(user)
+    return actor_of_account(user)

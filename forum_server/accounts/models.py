@@ -35,6 +35,11 @@ class User(Base):
     # and the time zone times are shown in where no script converts them (None: UTC).
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Moves each time every sign-in of the account is ended (a password change, a reset,
+    # deactivation, a site-wide suspension). Reply-by-mail addresses carry it: those
+    # handed out before stop working, like the sign-ins.
+    # A database default only: inserts written against older schemas need not know it.
+    sign_in_generation: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class OidcIdentity(Base):

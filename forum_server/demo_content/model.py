@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from forum_server.rooms.schemas import PostLanguage
+
 AFFILIATIONS: frozenset[str] = frozenset(
     {"party", "other_government", "igo", "ngo", "industry", "academia", "other"}
 )
@@ -30,6 +32,7 @@ class DemoPost:
     body: str  # Markdown
     reply_to: str | None = None  # key of an earlier post in the same thread
     hours_after_open: float = 0  # relative to the opening of the session
+    lang: PostLanguage = "en"  # the language it is written in
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,11 @@ and the headers that let mail clients thread, list and unsubscribe.
 
 Threading: every message about a session refers to the session's own root id, and a
 post's notice to its thread's, so a client groups a session's messages as one
-conversation. The ids are stable: a retried message keeps its Message-ID.
+conversation. The ids are stable: a retried message keeps its Message-ID. An answer
+to a reply by mail threads under the message it answers instead.
+
+A notice its recipient may answer by mail carries a Reply-To: a signed reply address
+for that recipient and what the notice is about (reply_tokens.py).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from forum_server.i18n import SOURCE_LANGUAGE, current_time_zone, language, using_language
 from forum_server.i18n.jinja import install_i18n
 from forum_server.i18n.site import site_name
+from forum_server.mail.reply_tokens import ReplyTarget, address, new_token
 from forum_server.orm import utcnow
 from forum_server.settings import Settings
 
@@ -78,6 +83,10 @@ class Draft:
     parent_key: str | None = None  # the message this one answers (a post's parent)
     unsubscribe: Target | None = None
     user_id: int | None = None
+    reply_to: ReplyTarget | None = None  # what a reply by mail to it answers
+    auto_replied: bool = False  # an answer to a message received (RFC 3834)
+    answers: str | None = None  # that message's Message-ID, if it had one
+    references: tuple[str, ...] = ()  # and its own References
     reader: Reader = Reader()  # the subject was written for them; the body will be
 
 
@@ -101,9 +110,11 @@ def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, Target] | 
 
 
 def reply_address(settings: Settings, user_id: int | None, draft: Draft) -> str | None:
-    """The address a reply to this message goes to. None today: replies by e-mail
-    (`reply+<token>@FORUM_MAIL_DOMAIN`) will be answered here once a receiver exists."""
-    return None
+    """The address a reply to this message goes to: a signed reply address for the
+    recipient and what the message is about, or None (replies go to the sender)."""
+    if draft.reply_to is None or user_id is None:
+        return None
+    return address(settings, new_token(user_id, draft.reply_to, utcnow().date()))
 
 
 def _root(settings: Settings, name: str) -> str:
@@ -117,12 +128,14 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
     if draft.unsubscribe is not None and draft.user_id is not None:
         token = unsubscribe_token(settings.secret_key, draft.user_id, draft.unsubscribe)
         unsubscribe_url = f"{settings.base_url}/mail/unsubscribe/{token}"
+    reply_to = reply_address(settings, draft.user_id, draft)
     with writing_for(draft.reader):
         context = {
             **draft.context,
             "base_url": settings.base_url,
             "site_name": site_name(settings),
             "unsubscribe_url": unsubscribe_url,
+            "reply_by_mail": reply_to is not None,
             "language": language(draft.reader.language),
         }
         text = _env.get_template(f"mail/{draft.template}.txt").render(context)
@@ -133,8 +146,13 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
     message["Subject"] = draft.subject
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = _root(settings, key)
-    message["Auto-Submitted"] = "auto-generated"
-    if draft.session_id is not None:
+    # RFC 3834: no program answers these (an answer to a reply is auto-replied).
+    message["Auto-Submitted"] = "auto-replied" if draft.auto_replied else "auto-generated"
+    message["X-Auto-Response-Suppress"] = "All"  # Exchange: no out-of-office answers
+    if draft.answers is not None:
+        message["In-Reply-To"] = draft.answers
+        message["References"] = " ".join((*draft.references, draft.answers))
+    elif draft.session_id is not None:
         session_root = _root(settings, f"session-{draft.session_id}")
         parents = [session_root]
         if draft.thread_id is not None:
@@ -149,7 +167,6 @@ def build(settings: Settings, key: str, to: str, draft: Draft) -> EmailMessage:
     if unsubscribe_url is not None:
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    reply_to = reply_address(settings, draft.user_id, draft)
     if reply_to is not None:
         message["Reply-To"] = reply_to
     message.set_content(text, cte=_encoding(text))

@@ -16,8 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forum_server.accounts.models import User
 from forum_server.accounts.queries import user_id_by_email
 from forum_server.i18n import N_, base_code, gettext, language, ngettext
+from forum_server.mail.answers import KIND as ANSWER
+from forum_server.mail.answers import draft_answer
 from forum_server.mail.compose import Draft, Reader, Target, writing_for
 from forum_server.mail.outbox import Claimed
+from forum_server.mail.reply_tokens import ReplyTarget
 from forum_server.policy import SessionAccess, may_mail_post, session_readers
 from forum_server.rooms.models import ForumSession, Post, Question, Thread
 
@@ -48,12 +51,36 @@ class Lookups:
         self._posts: dict[int, Post] = {}
         self._checked: dict[int, set[int]] = {}
         self._excerpts: dict[tuple[int, int], str] = {}
+        self._generations: dict[int, int] = {}
+        self._recipients: set[int] = set()
 
     def expect(self, messages: Iterable[Claimed]) -> None:
         """Announces the batch, so that each session's readers are read in one go."""
         for m in messages:
             if m.session_id is not None and m.user_id is not None:
                 self._wanted.setdefault(m.session_id, set()).add(m.user_id)
+                self._recipients.add(m.user_id)
+
+    async def reply_to(
+        self, access: SessionAccess, kind: str, target_id: int
+    ) -> ReplyTarget | None:
+        """What the recipient's reply by mail answers, where they may post (else None:
+        a reply would only be refused)."""
+        user_id = access.actor.user_id
+        if user_id is None or not access.may_post:
+            return None
+        if user_id not in self._generations:
+            # The batch's recipients at once: their reply addresses carry it.
+            wanted = sorted((self._recipients | {user_id}) - set(self._generations))
+            for start in range(0, len(wanted), 1000):
+                rows = await self.db.execute(
+                    select(User.id, User.sign_in_generation).where(
+                        User.id.in_(wanted[start : start + 1000])
+                    )
+                )
+                self._generations.update((user, generation) for user, generation in rows)
+        generation = self._generations.get(user_id)
+        return None if generation is None else ReplyTarget(kind, target_id, generation)
 
     async def access(self, session_id: int, user_id: int) -> SessionAccess | None:
         """The user's access to the session if they may see it now, else None."""
@@ -173,6 +200,7 @@ async def _post(look: Lookups, m: Claimed) -> Draft | None:
         if m.context.get("reason") == "reply" or m.context.get("via") == "thread"
         else Target("session", forum_session.id),
         user_id=m.user_id,
+        reply_to=await look.reply_to(access, "post", post.id),
     )
 
 
@@ -203,8 +231,10 @@ async def _session(look: Lookups, m: Claimed) -> Draft | None:
 async def _question(look: Lookups, m: Claimed) -> Draft | None:
     forum_session = await _readable(look, m)
     question = await look.db.get(Question, m.context.get("question_id", 0))
-    if forum_session is None or question is None:
+    if forum_session is None or question is None or m.user_id is None:
         return None
+    access = await look.access(forum_session.id, m.user_id)
+    assert access is not None  # _readable asked
     return Draft(
         subject=f"[{forum_session.title}] "
         + gettext("New guiding question %(number)s", number=question.number),
@@ -220,6 +250,7 @@ async def _question(look: Lookups, m: Claimed) -> Draft | None:
         thread_id=question.thread_id,
         unsubscribe=Target("session", forum_session.id),
         user_id=m.user_id,
+        reply_to=await look.reply_to(access, "thread", question.thread_id),
     )
 
 
@@ -326,6 +357,7 @@ DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "invitation": _plain,
     "confirm_email": _plain,
     "password_reset": _plain,
+    ANSWER: draft_answer,
 }
 
 

@@ -1,11 +1,11 @@
-"""Tables for outgoing mail: the outbox, fan-out jobs, watches, and the bookkeeping
-of reminders, moderators' batches and digests."""
+"""Tables for mail: the outbox, fan-out jobs, watches, the bookkeeping of reminders,
+moderators' batches and digests, and the inbox of replies received by mail."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from forum_server.events import EventId
@@ -122,3 +122,30 @@ class MailCursor(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InboxMessage(Base):
+    """A message received for one reply address, stored before the receiver answers
+    250: what happens to it (a post, or an answer saying why not) is decided by the
+    inbox worker, which claims it for a while (a lease), like the outbox's sender."""
+
+    __tablename__ = "mail_inbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))  # the reply+ address
+    mail_from: Mapped[str] = mapped_column(String(254), default="")  # "" for bounces
+    # The message as received; emptied once it is done (its words are then a post).
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    # new | working | done
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    # posted | held | answered | ignored | dropped (set once done)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    post_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_mail_inbox_status_id", "status", "id"),)

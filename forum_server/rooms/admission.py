@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from babel.support import LazyProxy
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import Forbidden, Invalid, RateLimited, Unauthorized
+from forum_server.i18n import format_datetime
 from forum_server.orm import utcnow
 from forum_server.policy import SessionAccess, check_may_post_as_guest
 from forum_server.rooms.models import (
@@ -25,6 +27,7 @@ from forum_server.rooms.models import (
     Space,
     Suspension,
 )
+from forum_server.schemas import problem_text
 from forum_server.text import clean_line
 from forum_server.throttle import Limit, add_hits, network_of, wait_seconds
 
@@ -60,7 +63,14 @@ def guest_from(name: str | None, email: str | None) -> Guest:
     try:
         cleaned = clean_line(name, max_length=80)
     except ValueError as exc:
-        raise Invalid(f"guest_name: {exc}", field="guest_name") from None
+        raise Invalid(
+            "%(field)s: %(problem)s",
+            field="guest_name",
+            params={
+                "field": "guest_name",
+                "problem": LazyProxy(problem_text, exc, enable_cache=False),
+            },
+        ) from None
     address = None
     if email:
         try:
@@ -137,15 +147,34 @@ async def check_not_suspended(session: AsyncSession, user_id: int, space_id: int
     suspension = await active_suspension(session, user_id, space_id)
     if suspension is None:
         return
-    where = "anywhere on this site" if suspension.space_id is None else "in this space"
-    until = (
-        f"until {suspension.until:%Y-%m-%d %H:%M} UTC"
-        if suspension.until is not None
-        else "until a moderator lifts the suspension"
-    )
+    params: dict[str, object] = {"reason": suspension.reason}
+    if suspension.until is not None:
+        # Written out when shown, in the reader's language and time zone.
+        params["until"] = LazyProxy(format_datetime, suspension.until, enable_cache=False)
+        if suspension.space_id is None:
+            raise Forbidden(
+                "You are suspended from posting anywhere on this site until %(until)s. "
+                "Reason: %(reason)s",
+                code="suspended",
+                params=params,
+            )
+        raise Forbidden(
+            "You are suspended from posting in this space until %(until)s. Reason: %(reason)s",
+            code="suspended",
+            params=params,
+        )
+    if suspension.space_id is None:
+        raise Forbidden(
+            "You are suspended from posting anywhere on this site until a moderator lifts "
+            "the suspension. Reason: %(reason)s",
+            code="suspended",
+            params=params,
+        )
     raise Forbidden(
-        f"You are suspended from posting {where} {until}. Reason: {suspension.reason}",
+        "You are suspended from posting in this space until a moderator lifts the "
+        "suspension. Reason: %(reason)s",
         code="suspended",
+        params=params,
     )
 
 

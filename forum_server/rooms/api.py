@@ -7,6 +7,8 @@ from datetime import timedelta
 from starlette.requests import Request
 from starlette.responses import Response
 
+from forum_server.errors import Invalid
+from forum_server.i18n import CODES, current_language
 from forum_server.rooms import posting, queries, session_moderators, sessions, spaces
 from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import (
@@ -19,6 +21,7 @@ from forum_server.rooms.schemas import (
     SessionUpdate,
     SpaceCreate,
     ThreadCreate,
+    written_in,
 )
 from forum_server.rooms.space_views import (
     QuestionView,
@@ -236,7 +239,7 @@ async def list_threads(request: Request) -> Response:
 )
 async def create_thread(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    data = await parse_body(request, ThreadCreate)
+    data = written_in(await parse_body(request, ThreadCreate), current_language.get())
     thread_id, posted = await posting.create_thread(
         ctx.db, actor, path_int(request, "session_id"), data
     )
@@ -252,16 +255,17 @@ async def create_thread(request: Request) -> Response:
     "/threads/{thread_id:int}/posts",
     summary="Posts in order",
     auth="optional",
-    query=("after", "limit"),
+    query=("after", "limit", "lang"),
     response=ListOf(PostView),
 )
 async def list_posts(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     after = query_int(request, "after") or 0
     limit = query_int(request, "limit") or queries.DEFAULT_PAGE
+    lang = _language_query(request)
     async with ctx.db.read() as db:
         posts, next_cursor = await queries.list_posts(
-            db, actor, path_int(request, "thread_id"), after=after, limit=limit
+            db, actor, path_int(request, "thread_id"), after=after, limit=limit, lang=lang
         )
     return json_response({"items": [p.as_json() for p in posts], "next": next_cursor})
 
@@ -278,7 +282,7 @@ async def list_posts(request: Request) -> Response:
 )
 async def create_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    data = await parse_body(request, PostCreate)
+    data = written_in(await parse_body(request, PostCreate), current_language.get())
     posted = await posting.create_post(
         ctx.db,
         actor,
@@ -287,6 +291,18 @@ async def create_post(request: Request) -> Response:
         client=client_address(request, ctx.settings),
     )
     return json_response(posted.post.as_json(), status=_posted_status(posted))
+
+
+def _language_query(request: Request) -> str | None:
+    """`?lang=`: one of the six languages, or None when not given."""
+    code = request.query_params.get("lang", "").strip()
+    if not code:
+        return None
+    if code not in CODES:
+        raise Invalid(
+            "lang must be one of: %(choices)s.", field="lang", params={"choices": ", ".join(CODES)}
+        )
+    return code
 
 
 def _posted_status(posted: posting.Posted) -> int:

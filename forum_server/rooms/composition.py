@@ -27,14 +27,16 @@ def check_composition(composition: str | None, designations: Iterable[str | None
     parties, organizations = counts[PARTY_EXPERT], counts[ORGANIZATION_EXPERT]
     if parties > MAX_PARTY_EXPERTS:
         raise Conflict(
-            f"Liaison group rule: at most {MAX_PARTY_EXPERTS} experts from Parties "
-            f"(this change would make {parties}).",
+            "Liaison group rule: at most %(max)s experts from Parties "
+            "(this change would make %(parties)s).",
             code="composition_rule",
+            params={"max": MAX_PARTY_EXPERTS, "parties": parties},
         )
     if organizations * 3 > parties:
         raise Conflict(
             "Liaison group rule: organization experts may be at most one third of the "
-            f"experts from Parties (this change would make {organizations} organization "
-            f"experts for {parties} Party experts).",
+            "experts from Parties (this change would make %(organizations)s organization "
+            "experts for %(parties)s Party experts).",
             code="composition_rule",
+            params={"organizations": organizations, "parties": parties},
         )

@@ -15,6 +15,7 @@ from forum_server.accounts.countries import REGION_NAMES
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.schemas import GENDER_LABELS
 from forum_server.errors import DomainError, Invalid
+from forum_server.i18n import N_, gettext
 from forum_server.policy import Actor
 from forum_server.rooms import invitations, members, members_queries
 from forum_server.rooms.members import MemberAdd, MemberPut
@@ -23,24 +24,43 @@ from forum_server.web.auth import actor_of, signed_in_redirect
 from forum_server.web.context import app_context
 from forum_server.web.forms import error_for_field, read_form, validate_form
 
-ROLES = [("member", "Member"), ("moderator", "Moderator"), ("owner", "Owner")]
+ROLES = [("member", N_("Member")), ("moderator", N_("Moderator")), ("owner", N_("Owner"))]
 DESIGNATIONS = [
-    ("party_expert", "Expert from a Party"),
-    ("organization_expert", "Expert from an organization"),
-    ("observer", "Observer"),
+    ("party_expert", N_("Expert from a Party")),
+    ("organization_expert", N_("Expert from an organization")),
+    ("observer", N_("Observer")),
 ]
-LABELS = {"email": "E-mail address", "role": "Role", "designation": "Designation"}
+CHANGES = {
+    "member.added": N_("added a member"),
+    "member.changed": N_("changed a membership"),
+    "member.removed": N_("removed a member"),
+    "invitation.created": N_("sent an invitation"),
+    "invitation.revoked": N_("revoked an invitation"),
+    "invitation.accepted": N_("accepted an invitation"),
+}
+LABELS = {"email": N_("E-mail address"), "role": N_("Role"), "designation": N_("Designation")}
 MEMBER_FIELDS = ("role", "designation")
 
 
-# What the members page's forms and tables name.
-CHOICES: dict[str, Any] = {
-    "roles": ROLES,
-    "designations": DESIGNATIONS,
-    "designation_names": dict(DESIGNATIONS),
-    "region_names": REGION_NAMES,
-    "gender_names": GENDER_LABELS,
-}
+def _names(pairs: Any) -> dict[str, str]:
+    """{value: label} in the reader's language (labels are catalogue entries, or text
+    already translated where they are defined)."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return {value: gettext(str(label)) for value, label in items}
+
+
+def choices() -> dict[str, Any]:
+    """What the members page's forms and tables name, in the reader's language."""
+    roles, designations = _names(ROLES), _names(DESIGNATIONS)
+    return {
+        "roles": list(roles.items()),
+        "role_names": roles,
+        "designations": list(designations.items()),
+        "designation_names": designations,
+        "region_names": _names(REGION_NAMES),
+        "gender_names": _names(GENDER_LABELS),
+        "change_names": _names(CHANGES),
+    }
 
 
 async def members_page(
@@ -50,7 +70,7 @@ async def members_page(
     async with ctx.db.read() as db:
         page = await members_queries.members_page(db, actor, request.path_params["slug"])
     context: dict[str, Any] = {
-        **CHOICES,
+        **choices(),
         "space": page.space,
         "page": page,
         "pending": page.pending,
@@ -188,7 +208,7 @@ async def _show_invitation(
         "form": {**(form or {}), "email": link.email},
         "errors": errors or {},
         "form_error": error.message if error else None,
-        "designation_names": dict(DESIGNATIONS),
+        **choices(),
         **profile_choices(),
     }
     templates = app_context(request).templates

@@ -54,6 +54,12 @@ class Posted:
     created: bool  # False when a retry found the original
 
 
+# A caller's own step inside the write transaction, given what it wrote (or the
+# original a retry found): it commits with the post or not at all. Mail replies mark
+# the message they came in as done this way.
+AlsoInTransaction = Callable[[UnitOfWork, Posted], Awaitable[None]]
+
+
 async def _check_open(session: AsyncSession, session_id: int) -> None:
     periods = await session.scalars(
         select(SessionPeriod)
@@ -104,7 +110,13 @@ def _render_lane(actor: Actor) -> str:
 
 
 async def create_post(
-    db: Database, actor: Actor, thread_id: int, data: PostCreate, *, client: str | None = None
+    db: Database,
+    actor: Actor,
+    thread_id: int,
+    data: PostCreate,
+    *,
+    client: str | None = None,
+    also: AlsoInTransaction | None = None,
 ) -> Posted:
     """A post (or reply) in a thread, published or held for review (`status` says which).
     `client` is the caller's network address, which counts a guest's contributions.
@@ -116,7 +128,7 @@ async def create_post(
 
     Every rule is checked in a read before the Markdown is rendered (rendering is
     the costly part: a refused request costs a few queries), and again, as the rule
-    that counts, inside the write transaction."""
+    that counts, inside the write transaction. `also` runs in that transaction."""
 
     async def admit(session: AsyncSession, lock: UnitOfWork | None) -> tuple[Thread, _Admitted]:
         thread, access = await load_thread(session, actor, thread_id)
@@ -124,16 +136,18 @@ async def create_post(
 
     async with db.read() as session:
         _, early = await admit(session, None)
-        if isinstance(early, Posted):
+        if isinstance(early, Posted) and also is None:
             return early
     html = await render_markdown_off_loop(data.body, lane=_render_lane(actor))
 
     async def write() -> Posted:
         async with db.write() as uow:
             thread, admitted = await admit(uow.session, uow)
-            if isinstance(admitted, Posted):
-                return admitted
-            return await _insert_post(uow, admitted, thread, data, html)
+            if not isinstance(admitted, Posted):
+                admitted = await _insert_post(uow, admitted, thread, data, html)
+            if also is not None:
+                await also(uow, admitted)
+            return admitted
 
     return await _once_per_client_id(write)
 
@@ -240,6 +254,7 @@ async def _insert_post(
         guest_network=admitted.network,
         body=data.body,
         html=html,
+        lang=data.lang,
         status="pending" if held else "published",
         client_id=data.client_id,
         created_at=now,
@@ -281,13 +296,18 @@ async def emit_post(uow: UnitOfWork, type: str, post: Post) -> None:
 
 
 async def create_thread(
-    db: Database, actor: Actor, session_id: int, data: ThreadCreate
+    db: Database,
+    actor: Actor,
+    session_id: int,
+    data: ThreadCreate,
+    *,
+    also: AlsoInTransaction | None = None,
 ) -> tuple[int, Posted]:
     """A participant's own topic, where the session allows it: the thread and its
     first post, in one transaction. A retry with the same client_id returns the topic
     it made (`Posted.created` False). As for posts, every rule is checked before the
-    Markdown is rendered."""
-    first = PostCreate(body=data.body, client_id=data.client_id)
+    Markdown is rendered; `also` runs in the write transaction."""
+    first = PostCreate(body=data.body, client_id=data.client_id, lang=data.lang)
 
     async def admit(
         session: AsyncSession, lock: UnitOfWork | None
@@ -307,22 +327,24 @@ async def create_thread(
 
     async with db.read() as session:
         _, early = await admit(session, None)
-        if not isinstance(early, _Admission):
+        if not isinstance(early, _Admission) and also is None:
             return early
     html = await render_markdown_off_loop(data.body, lane=_render_lane(actor))
 
     async def write() -> tuple[int, Posted]:
         async with db.write() as uow:
             forum_session, admitted = await admit(uow.session, uow)
-            if not isinstance(admitted, _Admission):
-                return admitted
-            thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
-            uow.session.add(thread)
-            await uow.flush()
-            posted = await _insert_post(uow, admitted, thread, first, html)
-            if posted.post.status == "published":  # a held one is announced on approval
-                emit_thread_created(uow, thread, forum_session.space_id)
-            return thread.id, posted
+            if isinstance(admitted, _Admission):
+                thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
+                uow.session.add(thread)
+                await uow.flush()
+                posted = await _insert_post(uow, admitted, thread, first, html)
+                if posted.post.status == "published":  # a held one is announced on approval
+                    emit_thread_created(uow, thread, forum_session.space_id)
+                admitted = (thread.id, posted)
+            if also is not None:
+                await also(uow, admitted[1])
+            return admitted
 
     return await _once_per_client_id(write)
 
@@ -407,6 +429,8 @@ async def edit_post(
             )
         )
         post.body, post.html, post.edited_at = data.body, html, utcnow()
+        if data.lang is not None:
+            post.lang = data.lang
         await uow.flush()
         view = await _view(uow.session, post, access)
         await emit_post(uow, "post.edited", post)

@@ -11,17 +11,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypedDict
 
 from forum_server.accounts.models import User
+from forum_server.i18n import gettext
 from forum_server.rooms.models import Post
 from forum_server.rooms.state import HIDDEN
 
-HIDDEN_HTML = "<p><em>This contribution was hidden by a moderator.</em></p>"
-
 
 def hidden_html(reason: str | None) -> str:
-    """What readers see instead of a hidden post: the placeholder and the reason."""
+    """What readers see instead of a hidden post: the placeholder and the reason, in
+    the current language (live events carry the source language's: forum.js writes
+    the reader's own from `status`)."""
+    placeholder = escape(gettext("This contribution was hidden by a moderator."))
+    html = f"<p><em>{placeholder}</em></p>"
     if not reason:
-        return HIDDEN_HTML
-    return f'{HIDDEN_HTML}<p class="moderation-reason">Reason: {escape(reason)}</p>'
+        return html
+    said = escape(gettext("Reason: %(reason)s", reason=reason))
+    return f'{html}<p class="moderation-reason">{said}</p>'
 
 
 class AuthorJson(TypedDict):
@@ -65,6 +69,7 @@ class PostJson(TypedDict):
     edited_at: str | None
     highlighted: bool
     moderation_reason: str | None
+    lang: str | None
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,12 @@ class PostView:
     edited_at: datetime | None
     highlighted: bool
     moderation_reason: str | None
+    lang: str | None = None  # the language it is written in, when known
+
+    @property
+    def shown_lang(self) -> str | None:
+        """The language of `html` as shown: the post's, not for a hidden placeholder."""
+        return self.lang if self.body else None
 
     def as_json(self) -> PostJson:
         return {
@@ -97,12 +108,13 @@ class PostView:
             "edited_at": self.edited_at.isoformat() if self.edited_at else None,
             "highlighted": self.highlighted,
             "moderation_reason": self.moderation_reason,
+            "lang": self.lang,
         }
 
 
 def author_of(post: Post, user: User | None) -> Author:
     if user is None:
-        return Author(None, post.guest_name or "Guest", None, None, guest=True)
+        return Author(None, post.guest_name or gettext("Guest"), None, None, guest=True)
     return Author(user.id, user.display_name, user.country, user.organization, guest=False)
 
 
@@ -126,6 +138,7 @@ def post_view(post: Post, user: User | None, *, moderator: bool = False) -> Post
         edited_at=post.edited_at,
         highlighted=post.highlighted,
         moderation_reason=post.moderation_reason,
+        lang=post.lang,
     )
 
 

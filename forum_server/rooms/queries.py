@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
@@ -210,16 +210,33 @@ async def list_threads(db: AsyncSession, actor: Actor, session_id: int) -> list[
     return await list_threads_for(db, access)
 
 
+def _written_in(lang: str | None) -> ColumnElement[bool]:
+    """Posts written in `lang` (all posts when None)."""
+    return Post.lang == lang if lang is not None else true()
+
+
 async def list_posts(
-    db: AsyncSession, actor: Actor, thread_id: int, *, after: int = 0, limit: int = DEFAULT_PAGE
+    db: AsyncSession,
+    actor: Actor,
+    thread_id: int,
+    *,
+    after: int = 0,
+    limit: int = DEFAULT_PAGE,
+    lang: str | None = None,
 ) -> tuple[list[PostView], int | None]:
-    """Posts in id order after the cursor; the next cursor, or None on the last page."""
+    """Posts in id order after the cursor (only those written in `lang`, when given);
+    the next cursor, or None on the last page."""
     _, access = await load_thread(db, actor, thread_id)
     limit = max(1, min(limit, MAX_PAGE))
     rows = await db.execute(
         select(Post, User)
         .outerjoin(User, User.id == Post.author_id)
-        .where(Post.thread_id == thread_id, Post.id > after, visible_posts_clause(access))
+        .where(
+            Post.thread_id == thread_id,
+            Post.id > after,
+            visible_posts_clause(access),
+            _written_in(lang),
+        )
         .order_by(Post.id)
         .limit(limit + 1)
     )
@@ -236,14 +253,17 @@ class ThreadDetail:
     posts: list[PostView]  # in reading order: each reply right after its parent's subtree
 
 
-async def thread_detail(db: AsyncSession, actor: Actor, thread_id: int) -> ThreadDetail:
+async def thread_detail(
+    db: AsyncSession, actor: Actor, thread_id: int, *, lang: str | None = None
+) -> ThreadDetail:
+    """The thread with its posts (only those written in `lang`, when given)."""
     thread, access = await load_thread(db, actor, thread_id)
     session = await session_detail(db, actor, thread.session_id)
     summary = next(t for t in await list_threads_for(db, access) if t.id == thread_id)
     rows = await db.execute(
         select(Post, User)
         .outerjoin(User, User.id == Post.author_id)
-        .where(Post.thread_id == thread_id, visible_posts_clause(access))
+        .where(Post.thread_id == thread_id, visible_posts_clause(access), _written_in(lang))
         .order_by(Post.id)
     )
     views = [post_view(p, u, moderator=access.can_moderate) for p, u in rows]

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from forum_server.i18n import N_
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
-from forum_server.schemas import Id, Input, Timestamp, aware_utc
+from forum_server.schemas import Id, Input, Problem, Timestamp, TooLong, aware_utc
 from forum_server.text import clean_line
 
 _RESERVED_SLUGS = {"new"}  # /spaces/new is the page that creates spaces
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_DESCRIPTION_CHARS = 20_000
 MAX_QUESTION_CHARS = 2_000
+# The language a contribution is written in: one of the six (i18n.CODES, which a test
+# holds this to).
+PostLanguage = Literal["ar", "zh", "en", "fr", "ru", "es"]
 
 
 def _title(value: str) -> str:
@@ -28,16 +32,16 @@ def _optional_title(value: str | None) -> str | None:
 
 def _nonblank(value: str) -> str:
     if not value.strip():
-        raise ValueError("must not be empty")
+        raise ValueError(N_("must not be empty"))
     return value
 
 
 def _question(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(N_("must not be empty"))
     if len(value) > MAX_QUESTION_CHARS:
-        raise ValueError(f"must be at most {MAX_QUESTION_CHARS} characters")
+        raise TooLong(MAX_QUESTION_CHARS)
     return value
 
 
@@ -53,9 +57,11 @@ class SpaceCreate(Input):
     @classmethod
     def _slug(cls, value: str) -> str:
         if not _SLUG.match(value):
-            raise ValueError("use 1-64 lower-case letters, digits and hyphens, e.g. 'online-forum'")
+            raise ValueError(
+                N_("use 1-64 lower-case letters, digits and hyphens, e.g. 'online-forum'")
+            )
         if value in _RESERVED_SLUGS:
-            raise ValueError(f"'{value}' is reserved; choose another slug")
+            raise Problem(N_("'%(slug)s' is reserved; choose another slug"), slug=value)
         return value
 
     _title = field_validator("title")(_title)
@@ -84,9 +90,9 @@ class SessionCreate(Input):
     def _period(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
         opens_at = info.data.get("opens_at")
         if value is not None and opens_at is None:
-            raise ValueError("a closing time needs an opening time")
+            raise ValueError(N_("a closing time needs an opening time"))
         if value is not None and opens_at is not None and value <= opens_at:
-            raise ValueError("the closing time must be after the opening time")
+            raise ValueError(N_("the closing time must be after the opening time"))
         return value
 
 
@@ -111,13 +117,13 @@ class SessionUpdate(Input):
     def _not_null(cls, value: object) -> object:
         # Leave a field out to keep it; null would silently change nothing.
         if value is None:
-            raise ValueError("may not be null (leave the field out to keep it)")
+            raise ValueError(N_("may not be null (leave the field out to keep it)"))
         return value
 
     @model_validator(mode="after")
     def _something(self) -> SessionUpdate:
         if not self.model_fields_set:
-            raise ValueError("Nothing to change: give at least one field.")
+            raise ValueError(N_("Nothing to change: give at least one field."))
         return self
 
 
@@ -137,6 +143,7 @@ class ThreadCreate(Input):
     title: str
     body: str = Field(max_length=MAX_SOURCE_CHARS)
     client_id: str | None = Field(default=None, min_length=1, max_length=64)
+    lang: PostLanguage | None = None  # of the opening post
 
     _title = field_validator("title")(_title)
     _body = field_validator("body")(_nonblank)
@@ -148,6 +155,7 @@ class PostCreate(Input):
     client_id: str | None = Field(default=None, min_length=1, max_length=64)
     guest_name: str | None = None
     guest_email: str | None = Field(default=None, max_length=254)
+    lang: PostLanguage | None = None  # None: not known (routes default to the reader's)
 
     _body = field_validator("body")(_nonblank)
 
@@ -155,5 +163,14 @@ class PostCreate(Input):
 class PostEdit(Input):
     body: str = Field(max_length=MAX_SOURCE_CHARS)
     note: str | None = Field(default=None, max_length=500)
+    lang: PostLanguage | None = None  # None: the post keeps its language
 
     _body = field_validator("body")(_nonblank)
+
+
+Written = TypeVar("Written", PostCreate, ThreadCreate)
+
+
+def written_in(data: Written, default: str) -> Written:
+    """`data` with its language: the one it names, else `default` (the writer's)."""
+    return data if data.lang else data.model_copy(update={"lang": default})

@@ -31,7 +31,7 @@ async def checked_moderators(uow: UnitOfWork, space: Space, user_ids: Iterable[i
     names: dict[int, str] = {user_id: name for user_id, name in rows}
     missing = [uid for uid in ids if uid not in names]
     if missing:
-        raise Invalid(f"No user with id {missing[0]}.", field="moderator_ids")
+        raise Invalid("No user with id %(id)s.", field="moderator_ids", params={"id": missing[0]})
     if space.visibility == MEMBERS:
         members = set(
             await uow.session.scalars(
@@ -43,9 +43,10 @@ async def checked_moderators(uow: UnitOfWork, space: Space, user_ids: Iterable[i
         outside = [uid for uid in ids if uid not in members]
         if outside:
             raise Invalid(
-                f"{names[outside[0]]} is not a member of this space: add them as a member "
+                "%(name)s is not a member of this space: add them as a member "
                 "before making them a moderator.",
                 field="moderator_ids",
+                params={"name": names[outside[0]]},
             )
     return ids
 

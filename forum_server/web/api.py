@@ -129,7 +129,11 @@ def query_int(request: Request, name: str) -> int | None:
         return 0
     value = parse_id(raw)
     if value is None:
-        raise Invalid(f"{name} must be a whole number from 0 to {MAX_ID}.", field=name)
+        raise Invalid(
+            "%(name)s must be a whole number from 0 to %(max)s.",
+            field=name,
+            params={"name": name, "max": MAX_ID},
+        )
     return value
 
 
@@ -139,5 +143,9 @@ def path_int(request: Request, name: str) -> int:
     raw = request.path_params.get(name)
     value = raw if isinstance(raw, int) and 1 <= raw <= MAX_ID else parse_id(str(raw or ""))
     if value is None:
-        raise Invalid(f"{name} must be a whole number from 1 to {MAX_ID}.", field=name)
+        raise Invalid(
+            "%(name)s must be a whole number from 1 to %(max)s.",
+            field=name,
+            params={"name": name, "max": MAX_ID},
+        )
     return value

@@ -19,6 +19,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from forum_server.i18n import gettext
 from forum_server.settings import Settings
 from forum_server.web.auth import SESSION_COOKIE
 from forum_server.web.middleware import send_error
@@ -93,7 +94,8 @@ class CsrfMiddleware:
             try:
                 fields = parse_qs(body.decode("latin-1"), max_num_fields=_MAX_FORM_FIELDS)
             except ValueError:
-                await send_error(scope, send, 400, "bad_request", "The form has too many fields.")
+                message = gettext("The form has too many fields.")
+                await send_error(scope, send, 400, "bad_request", message)
                 return
             submitted = next(iter(fields.get(CSRF_FIELD, [])), None)
         elif submitted is None and content_type == "multipart/form-data":
@@ -106,19 +108,20 @@ class CsrfMiddleware:
             # Bytes: compare_digest refuses non-ASCII str (a 500 for a forged token).
             or not hmac.compare_digest(submitted.encode(), expected.encode())
         ):
-            await _refuse(
-                scope, send, "The form has expired or did not come from this site; reload it."
-            )
+            message = gettext("The form has expired or did not come from this site; reload it.")
+            await _refuse(scope, send, message)
             return
         await self.app(scope, receive, send)
 
     def _foreign_origin(self, origin: str) -> str:
         base_url = self.settings.base_url
-        return (
-            f"This server takes sign-ins and changes only from {base_url}, and this page "
-            f"was opened at {origin[:200]}. Open {base_url} instead. If you run this "
+        return gettext(
+            "This server takes sign-ins and changes only from %(base_url)s, and this page "
+            "was opened at %(origin)s. Open %(base_url)s instead. If you run this "
             "server, set FORUM_BASE_URL to the address people open (or add this one to "
-            "FORUM_ALLOWED_ORIGINS) and restart it."
+            "FORUM_ALLOWED_ORIGINS) and restart it.",
+            base_url=base_url,
+            origin=origin[:200],
         )
 
     def _setting_cookie(self, send: Send, value: str) -> Send:

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from forum_server.errors import Invalid
-from forum_server.schemas import invalid_from
+from forum_server.i18n import gettext
+from forum_server.schemas import invalid_from, problem_words
 from forum_server.web.csrf import CSRF_FIELD
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -43,10 +44,14 @@ def validate_form(
 
 
 def invalid_from_single(problem: Any) -> str:
+    """One field's problem as a sentence under the field, in the reader's language."""
     if problem["type"] == "missing":
-        return "This is required."
-    message = str(problem["msg"]).removeprefix("Value error, ")
-    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+        return gettext("This is required.")
+    message = str(problem_words(problem))
+    if message.endswith((".", "。", "!", "?", "؟")):
+        return message[:1].upper() + message[1:]
+    # The sentence's full stop is the language's own ("。" in Chinese).
+    return gettext("%(problem)s.", problem=message[:1].upper() + message[1:])
 
 
 def error_for_field(error: Invalid) -> dict[str, str]:

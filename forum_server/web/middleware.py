@@ -14,6 +14,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from forum_server.i18n import gettext
+
 log = logging.getLogger("forum_server.requests")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -229,7 +231,8 @@ class BodyLimitMiddleware:
         declared = Headers(scope=scope).get("content-length")
         if declared is not None:
             if not declared.isdigit():
-                await send_error(scope, send, 400, "bad_request", "Invalid Content-Length.")
+                message = gettext("Invalid Content-Length.")
+                await send_error(scope, send, 400, "bad_request", message)
                 return
             if int(declared) > self.max_bytes:
                 await _too_large(scope, send, self.max_bytes)
@@ -260,6 +263,5 @@ class BodyLimitMiddleware:
 
 
 async def _too_large(scope: Scope, send: Send, limit: int) -> None:
-    await send_error(
-        scope, send, 413, "too_large", f"The request body is larger than {limit} bytes."
-    )
+    message = gettext("The request body is larger than %(limit)s bytes.", limit=limit)
+    await send_error(scope, send, 413, "too_large", message)

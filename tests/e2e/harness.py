@@ -27,6 +27,7 @@ from forum_server.accounts.schemas import UserCreate
 from forum_server.app import create_app
 from forum_server.db import Database
 from forum_server.demo import DEMO_PASSWORD, DemoSummary, load_demo
+from forum_server.i18n import gettext, using_language
 from forum_server.orm import utcnow
 from forum_server.settings import Settings, load_settings
 from forum_server.web.server import uvicorn_config
@@ -241,13 +242,25 @@ async def demo_person(forum: Forum, email: str) -> Person:
     return Person(user["id"], email, user["display_name"], response.json()["token"], DEMO_PASSWORD)
 
 
+def tr(language: str, message: str, **params: Any) -> str:
+    """What the page says for `message` in `language`: tests find labels and buttons by
+    the words a reader of that language sees."""
+    with using_language(language):
+        return gettext(message, **params)
+
+
+async def page_language(page: Page) -> str:
+    return await page.get_attribute("html", "lang") or "en"
+
+
 async def sign_in(page: Page, who: Person, next_path: str = "/") -> None:
-    """Signs in through the sign-in form, as a person would."""
+    """Signs in through the sign-in form, as a person would, in the page's language."""
     await page.goto(f"/login?next={next_path}")
-    await page.get_by_label("Email address").fill(who.email)
-    await page.get_by_label("Password").fill(who.password)
+    language = await page_language(page)
+    await page.get_by_label(tr(language, "Email address")).fill(who.email)
+    await page.get_by_label(tr(language, "Password")).fill(who.password)
     async with page.expect_navigation():
-        await page.get_by_role("button", name="Sign in").click()
+        await page.get_by_role("button", name=tr(language, "Sign in")).click()
     assert "/login" not in page.url, await page.inner_text("main")
 
 

@@ -1,5 +1,6 @@
-"""The journeys of issue 8, in real Chromium, through the pages and their forms; each
-also without JavaScript where that makes sense (every action is a plain form)."""
+"""The main journeys, in real Chromium, through the pages and their forms: each also
+without JavaScript where that makes sense (every action is a plain form), and each in
+French and in Arabic (right to left), found by the words a reader of the page sees."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from forum_server.orm import utcnow
-from tests.e2e.harness import Forum, Person
+from tests.e2e.harness import Forum, Person, tr
 
 if TYPE_CHECKING:
     from playwright.async_api import Download, Locator, Page
@@ -20,7 +21,12 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
 
-JS = pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+# English with and without scripts, French with them, Arabic without.
+JS = pytest.mark.parametrize(
+    ("js", "lang"),
+    [(True, "en"), (False, "en"), (True, "fr"), (False, "ar")],
+    ids=["js-en", "no-js-en", "js-fr", "no-js-ar"],
+)
 
 
 async def download_text(download: Download) -> str:
@@ -50,7 +56,8 @@ async def state_of(page: Page) -> str:
 
 
 async def submit(page: Page, button: str) -> None:
-    """Clicks a form's submit button and waits for the page the server answers with."""
+    """Clicks a form's submit button (named in the page's language) and waits for the
+    page the server answers with."""
     async with page.expect_navigation():
         await page.get_by_role("button", name=button, exact=True).click()
 
@@ -69,9 +76,11 @@ async def contribute(page: Page, form_scope: Page | Locator, button: str, text: 
 
 
 @JS
-async def test_participant_reads_a_session_and_replies(forum: Forum, new_page: NewPage, js: bool):
-    participant = await forum.person(f"Participant {'JS' if js else 'plain'}")
-    page = await new_page(participant, js=js)
+async def test_participant_reads_a_session_and_replies(
+    forum: Forum, new_page: NewPage, js: bool, lang: str
+):
+    participant = await forum.person(f"Participant {'JS' if js else 'plain'} {lang}")
+    page = await new_page(participant, js=js, locale=lang)
 
     await page.goto("/")
     async with page.expect_navigation():
@@ -79,19 +88,22 @@ async def test_participant_reads_a_session_and_replies(forum: Forum, new_page: N
     session_link = page.locator(f'a[href="/sessions/{forum.demo.session_ids[0]}"]')
     async with page.expect_navigation():
         await session_link.click()
-    assert await state_of(page) == "Open"
+    assert await page.get_attribute("html", "lang") == lang
+    assert await state_of(page) == tr(lang, "Open")
     async with page.expect_navigation():
-        await page.get_by_role("link", name="Question 1", exact=True).click()
+        await page.get_by_role(
+            "link", name=tr(lang, "Question %(number)s", number=1), exact=True
+        ).click()
     assert page.url.split("/")[-2] == "threads"
 
     before = await posts_in_order(page)
     assert len(before) >= 3, "the demo thread has contributions to read"
     parent = before[0]
     article = page.locator(f"#post-{parent['id']}")
-    await article.locator("summary", has_text="Reply").click()
-    text = f"A reply from the {'script' if js else 'plain'} browser: peer learning worked."
+    await article.locator("summary", has_text=tr(lang, "Reply")).click()
+    text = f"A reply from the {'script' if js else 'plain'} {lang} browser: peer learning worked."
     await article.get_by_role("textbox").fill(text)
-    reply_id = await contribute(page, article, "Post reply", text)
+    reply_id = await contribute(page, article, tr(lang, "Post reply"), text)
     if not js:
         assert post_id_from(page.url) == reply_id
 
@@ -138,35 +150,36 @@ async def test_second_browser_sees_the_reply_live(forum: Forum, new_page: NewPag
 
 @JS
 async def test_moderator_opens_closes_reopens_and_adds_a_question(
-    forum: Forum, new_page: NewPage, js: bool
+    forum: Forum, new_page: NewPage, js: bool, lang: str
 ):
     slug = await forum.space()
     session = await forum.session(slug, state="draft", questions=["What has worked?"])
-    page = await new_page(forum.moderator, js=js)
+    page = await new_page(forum.moderator, js=js, locale=lang)
     await page.goto(f"/sessions/{session['id']}")
-    assert await state_of(page) == "Draft"
+    assert await state_of(page) == tr(lang, "Draft")
 
-    await submit(page, "Open now")
-    assert await state_of(page) == "Open"
-    await submit(page, "Close now")
-    assert await state_of(page) == "Closed"
-    assert "Add a guiding question" not in await page.inner_text("main")
+    await submit(page, tr(lang, "Open now"))
+    assert await state_of(page) == tr(lang, "Open")
+    await submit(page, tr(lang, "Close now"))
+    assert await state_of(page) == tr(lang, "Closed")
+    assert tr(lang, "Add a guiding question") not in await page.inner_text("main")
 
     closes = (utcnow() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
-    await page.get_by_label("Closing time of the new period (UTC)").fill(closes)
-    await submit(page, "Re-open")
-    assert await state_of(page) == "Open"
+    await page.get_by_label(tr(lang, "Closing time of the new period (UTC)")).fill(closes)
+    await submit(page, tr(lang, "Re-open"))
+    assert await state_of(page) == tr(lang, "Open")
     periods = page.locator("section[aria-labelledby=periods-heading] li")
     assert await periods.count() == 2
-    assert "Re-opened" in await periods.nth(1).inner_text()
+    reopened = tr(lang, "Re-opened: %(start)s – %(end)s", start="\0", end="\0").split("\0")[0]
+    assert reopened in await periods.nth(1).inner_text()
 
     question = "Which regional networks should the Liaison Group work with?"
-    await page.get_by_label("Add a guiding question").fill(question)
-    await submit(page, "Add the question")
+    await page.get_by_label(tr(lang, "Add a guiding question")).fill(question)
+    await submit(page, tr(lang, "Add the question"))
     card = page.locator("#question-2")
     assert question in await card.inner_text()
     async with page.expect_navigation():
-        await card.get_by_role("link", name="Question 2").click()
+        await card.get_by_role("link", name=tr(lang, "Question %(number)s", number=2)).click()
     assert question in await page.inner_text("h1")
 
 
@@ -181,23 +194,27 @@ async def _workspace(forum: Forum, member: Person) -> tuple[str, dict]:
 
 
 @JS
-async def test_member_takes_part_in_the_workspace(forum: Forum, new_page: NewPage, js: bool):
+async def test_member_takes_part_in_the_workspace(
+    forum: Forum, new_page: NewPage, js: bool, lang: str
+):
     member = await forum.person("Member")
     slug, _ = await _workspace(forum, member)
 
-    page = await new_page(member, js=js)
+    page = await new_page(member, js=js, locale=lang)
     await page.goto("/")
     space_link = page.locator(f'a[href="/spaces/{slug}"]')
-    assert "Restricted" in await page.locator("li.card", has=space_link).inner_text()
+    assert tr(lang, "Restricted") in await page.locator("li.card", has=space_link).inner_text()
     async with page.expect_navigation():
         await space_link.click()
     async with page.expect_navigation():
         await page.get_by_role("link", name="Indicators for capacity-building").click()
     async with page.expect_navigation():
-        await page.get_by_role("link", name="Question 1", exact=True).click()
+        await page.get_by_role(
+            "link", name=tr(lang, "Question %(number)s", number=1), exact=True
+        ).click()
     text = "Our regional network tracks three indicators."
-    await page.get_by_role("textbox", name="Your contribution").fill(text)
-    post_id = await contribute(page, page, "Post", text)
+    await page.get_by_role("textbox", name=tr(lang, "Your contribution")).fill(text)
+    post_id = await contribute(page, page, tr(lang, "Post"), text)
     assert member.display_name in await page.locator(f"#post-{post_id}").inner_text()
 
 
@@ -240,37 +257,39 @@ async def test_outsider_and_guest_find_nothing_of_the_workspace(forum: Forum, ne
 # --- 5. the secretariat creates a forum and downloads a report -----------------------
 
 
-async def create_forum_through_the_forms(forum: Forum, page: Page) -> int:
+async def create_forum_through_the_forms(forum: Forum, page: Page, lang: str = "en") -> int:
     """Space, then session, through the secretariat's forms; returns the session id."""
     slug = forum.unique("biosafety-forum")
     await page.goto("/")
     async with page.expect_navigation():
-        await page.get_by_role("link", name="New space").click()
-    await page.get_by_label("Short name for the address").fill(slug)
-    await page.get_by_label("Title").fill("Online forum on biosafety capacity")
-    await page.get_by_label("Description").fill("Two weeks, two sessions, **moderated**.")
-    await submit(page, "Create space")
+        await page.get_by_role("link", name=tr(lang, "New space")).click()
+    await page.get_by_label(tr(lang, "Short name for the address")).fill(slug)
+    await page.get_by_label(tr(lang, "Title"), exact=True).fill(
+        "Online forum on biosafety capacity"
+    )
+    await page.get_by_label(tr(lang, "Description")).fill("Two weeks, two sessions, **moderated**.")
+    await submit(page, tr(lang, "Create space"))
     assert page.url.split("?")[0].endswith(f"/spaces/{slug}")
     assert "Online forum on biosafety capacity" in await page.inner_text("h1")
 
     async with page.expect_navigation():
-        await page.get_by_role("link", name="New session").click()
+        await page.get_by_role("link", name=tr(lang, "New session")).click()
     now = utcnow()
-    await page.get_by_label("Title").fill("Session 1: national needs")
-    await page.get_by_label("Opens at (UTC)").fill(
+    await page.get_by_label(tr(lang, "Title"), exact=True).fill("Session 1: national needs")
+    await page.get_by_label(tr(lang, "Opens at (UTC)")).fill(
         (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     )
-    await page.get_by_label("Closes at (UTC)").fill(
+    await page.get_by_label(tr(lang, "Closes at (UTC)")).fill(
         (now + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
     )
-    await page.get_by_label("Moderators").fill(forum.moderator.email)
-    await page.get_by_label("Guiding questions").fill(
+    await page.get_by_label(tr(lang, "Moderators")).fill(forum.moderator.email)
+    await page.get_by_label(tr(lang, "Guiding questions")).fill(
         "What are your country's priority needs?\nWhich support has worked best?"
     )
-    await submit(page, "Create session")
+    await submit(page, tr(lang, "Create session"))
     assert re.search(r"/sessions/\d+", page.url), await page.inner_text("main")
     assert await page.inner_text("h1") == "Session 1: national needs"
-    assert await state_of(page) == "Open"
+    assert await state_of(page) == tr(lang, "Open")
     assert await page.locator("ol.questions > li").count() == 2
     assert forum.moderator.display_name in await page.inner_text("main")
     found = re.search(r"/sessions/(\d+)", page.url)
@@ -280,27 +299,29 @@ async def create_forum_through_the_forms(forum: Forum, page: Page) -> int:
 
 @JS
 async def test_secretariat_creates_a_forum_through_the_forms(
-    forum: Forum, new_page: NewPage, js: bool
+    forum: Forum, new_page: NewPage, js: bool, lang: str
 ):
-    page = await new_page(forum.secretariat, js=js)
-    session_id = await create_forum_through_the_forms(forum, page)
+    page = await new_page(forum.secretariat, js=js, locale=lang)
+    session_id = await create_forum_through_the_forms(forum, page, lang)
     detail = await forum.call(forum.secretariat, "GET", f"/api/v1/sessions/{session_id}")
     assert [m["id"] for m in detail["moderators"]] == [forum.moderator.id]
 
 
-async def test_secretariat_downloads_a_report(forum: Forum, new_page: NewPage):
-    page = await new_page(forum.secretariat)
-    session_id = await create_forum_through_the_forms(forum, page)
+@pytest.mark.parametrize("lang", ["en", "fr", "ar"])
+async def test_secretariat_downloads_a_report(forum: Forum, new_page: NewPage, lang: str):
+    page = await new_page(forum.secretariat, locale=lang)
+    session_id = await create_forum_through_the_forms(forum, page, lang)
     detail = await forum.call(forum.secretariat, "GET", f"/api/v1/sessions/{session_id}")
     words = "Our national biosafety framework needs trained inspectors."
     await forum.post(forum.moderator, detail["questions"][0]["thread_id"], words)
 
     await page.reload()
     # Fails at once (not after a timeout) while the session page offers no report.
-    assert await page.get_by_role("button", name="Download report").count() == 1
-    await page.get_by_label("Format").select_option("md")
+    download_button = page.get_by_role("button", name=tr(lang, "Download report"))
+    assert await download_button.count() == 1
+    await page.get_by_label(tr(lang, "Format")).select_option("md")
     async with page.expect_download() as download_info:
-        await page.get_by_role("button", name="Download report").click()
+        await download_button.click()
     download = await download_info.value
     assert download.suggested_filename.endswith(".md"), download.suggested_filename
     text = (await download_text(download)).strip()

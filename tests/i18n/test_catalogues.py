@@ -120,7 +120,8 @@ def test_compiled_catalogue_matches_its_source(code: str) -> None:
     written = {
         _key(message): _texts(message)
         for message in _catalogue(code)
-        if message.id and not message.fuzzy
+        # Untranslated entries are not compiled (the test above finds them).
+        if message.id and not message.fuzzy and all(_texts(message))
     }
     stale = [key for key, text in written.items() if compiled.get(key) != text]
     assert not stale, f"{code}: run ./dev.sh messages to compile: {stale[:10]}"

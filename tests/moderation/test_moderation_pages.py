@@ -176,7 +176,7 @@ async def test_lock_highlight_and_suspend_from_the_thread_page(client, world: Wo
     )
     assert refused.json()["error"]["code"] == "suspended"
     assert "Cool off" in refused.json()["error"]["message"]
-    assert "2099-01-01 09:00" in refused.json()["error"]["message"]
+    assert "until Jan 1, 2099, 9:00:00\u202fAM UTC" in refused.json()["error"]["message"]
     threads = (await client.get(f"/api/v1/sessions/{world.a.session_id}/threads")).json()
     assert next(t for t in threads["items"] if t["id"] == world.a.thread_id)["locked"] is True
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from forum_server.i18n import format_datetime
 from forum_server.moderation.models import Suspension
 from forum_server.orm import utcnow
 from tests.helpers import bearer, client_for, sign_in, token_for
@@ -32,7 +33,7 @@ async def test_a_suspended_user_is_refused_with_the_reason_and_the_end(client, w
     error = refused.json()["error"]
     assert error["code"] == "suspended"
     assert "Repeated personal attacks" in error["message"]
-    assert until.strftime("%Y-%m-%d %H:%M") in error["message"]
+    assert format_datetime(until) in error["message"]  # as English writes it, in UTC
     # Only in that space.
     assert (await post(client, world.b.thread_id, world.h("ana"))).status_code == 201
 

@@ -164,7 +164,7 @@ async def test_space_page_lists_sessions_with_their_state(client, api, browser, 
         assert f"{title} {state}" in seen
     assert "Draft one" not in seen  # a draft is for those who prepare it
     assert f'href="/sessions/{open_one["id"]}"' in page
-    assert "Opens 2030-03-01 09:00 UTC" in seen
+    assert "Opens Mar 1, 2030, 9:00:00 AM UTC" in seen
     assert "0 contributions" in seen
     assert "New session" not in page  # only for owners and the secretariat
     async with browser(secretariat) as staff:
@@ -189,8 +189,9 @@ async def test_session_page_shows_questions_and_time_left(client, api, browser):
     assert "Question 1 What has worked? 0 contributions" in seen
     assert "Question 2 What should change?" in seen
     assert 'href="/spaces/forum"' in page  # breadcrumb
-    assert "Scheduled — opens 2030-03-01 09:00 UTC" in text_of(later)
-    assert '<time datetime="2030-03-01T09:00:00+00:00">2030-03-01 09:00 UTC</time>' in later
+    assert "Scheduled — opens Mar 1, 2030, 9:00:00 AM UTC" in text_of(later)
+    shown = "Mar 1, 2030, 9:00:00\u202fAM UTC"  # as English writes it (CLDR, via Babel)
+    assert f'<time datetime="2030-03-01T09:00:00+00:00">{shown}</time>' in later
 
 
 def test_time_left_reads_naturally():
@@ -515,7 +516,7 @@ async def test_secretariat_creates_a_space_and_a_session_through_the_forms(
         assert re.fullmatch(r"/sessions/\d+\?notice=session_created", location)
         shown = (await http.get(location)).text
         assert "The session is created." in shown
-        assert "Scheduled — opens 2030-03-01 09:00 UTC" in text_of(shown)
+        assert "Scheduled — opens Mar 1, 2030, 9:00:00 AM UTC" in text_of(shown)
 
         draft = await submit(http, form, action, title="Later")
         assert draft.status_code == 303

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError
+from forum_server.i18n import N_, gettext
 from forum_server.policy import require_secretariat
 from forum_server.reports.access import space_report_download
 from forum_server.rooms import queries, spaces
@@ -23,8 +24,8 @@ from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 
 VISIBILITY_CHOICES = [
-    (PUBLIC, "Public: anyone can read"),
-    (MEMBERS, "Members only: a restricted workspace"),
+    (PUBLIC, N_("Public: anyone can read")),
+    (MEMBERS, N_("Members only: a restricted workspace")),
 ]
 
 
@@ -57,7 +58,8 @@ def _space_input(form: dict[str, str]) -> dict[str, Any]:
 async def _new_space_form(
     request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200
 ) -> Response:
-    context = {"form": form, "errors": errors, "visibility_choices": VISIBILITY_CHOICES}
+    choices = [(value, gettext(label)) for value, label in VISIBILITY_CHOICES]
+    context = {"form": form, "errors": errors, "visibility_choices": choices}
     templates = app_context(request).templates
     return await templates.page(request, "rooms/space_new.html", context, status=status)
 

@@ -14,8 +14,10 @@ from starlette.routing import Route
 
 from forum_server.db import Database
 from forum_server.errors import DomainError, Invalid
+from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
+from forum_server.mail.reply_tokens import topic_address
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
@@ -24,9 +26,12 @@ from forum_server.rooms.pages.shared import (
     attempt,
     checkbox,
     checked,
+    field_problem,
     lines,
     live_resume_position,
+    names_list,
     notice_from,
+    post_language,
     session_status,
     time_field,
 )
@@ -40,22 +45,24 @@ from forum_server.rooms.schemas import (
 )
 from forum_server.rooms.space_views import SpaceSummary
 from forum_server.rooms.state import MEMBERS
+from forum_server.schemas import problem_text
 from forum_server.times import utc_time
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 
 POSTING_CHOICES = [
-    ("signed_in", "Anyone signed in"),
-    (MEMBERS, "Members of this space only"),
+    ("signed_in", N_("Anyone signed in")),
+    (MEMBERS, N_("Members of this space only")),
 ]
 LABELS = {
-    "text": "Question",
-    "closes_at": "Closing time",
-    "title": "Title",
-    "body": "Text",
-    "client_id": "Form",
-    "moderator_ids": "Moderators",
+    "text": N_("Question"),
+    "closes_at": N_("Closing time"),
+    "title": N_("Title"),
+    "body": N_("Text"),
+    "client_id": N_("Form"),
+    "moderator_ids": N_("Moderators"),
+    "lang": N_("Language of your contribution"),
 }
 # Fields of SessionCreate that the form calls by another name.
 FORM_FIELDS = {"moderator_ids": "moderators"}
@@ -71,7 +78,9 @@ async def _moderator_ids(db: Database, text: str) -> tuple[list[int], str | None
     if not emails:
         return [], None
     ids, unknown = await session_moderators.moderators_by_email(db, emails)
-    return ids, f"No account uses the address {unknown[0]}." if unknown else None
+    if not unknown:
+        return ids, None
+    return ids, gettext("No account uses the address %(email)s.", email=unknown[0])
 
 
 async def _session_input(
@@ -90,7 +99,7 @@ async def _session_input(
         try:
             when = utc_time(form.get(name, ""))
         except ValueError as exc:
-            errors[name] = str(exc)
+            errors[name] = problem_text(exc)
         else:
             if when is not None:
                 data[name] = when
@@ -113,7 +122,12 @@ async def _new_session_form(
     errors: dict[str, str],
     status: int = 200,
 ) -> Response:
-    context = {"space": space, "form": form, "errors": errors, "posting_choices": POSTING_CHOICES}
+    context = {
+        "space": space,
+        "form": form,
+        "errors": errors,
+        "posting_choices": [(value, gettext(label)) for value, label in POSTING_CHOICES],
+    }
     templates = app_context(request).templates
     return await templates.page(request, "rooms/session_new.html", context, status=status)
 
@@ -159,8 +173,13 @@ async def render_session(
         detail = await queries.session_detail(db, actor, session_id)
         can_download = await session_report_download(db, actor, session_id)
         watch = await watching.watch_state(db, actor, Target("session", session_id))
+        by_mail = None
+        if detail.can_start_topic:
+            by_mail = await topic_address(db, ctx.settings, actor.user_id, session_id)
     context = {
+        "topic_address": by_mail,
         "session": detail,
+        "moderator_names": names_list([m["display_name"] for m in detail.moderators]),
         "watch": watch,
         "live_after": live_after,
         "can_download_report": can_download,
@@ -215,21 +234,21 @@ async def _close(db: Database, actor: Actor, session_id: int, form: dict[str, st
 
 
 async def _extend(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
-    closes_at = time_field(form, "closes_at", "New closing time")
+    closes_at = time_field(form, "closes_at", N_("New closing time"))
     if closes_at is None:
-        raise Invalid("New closing time: This is required.", field="closes_at")
+        raise field_problem(N_("New closing time"), gettext("This is required."), "closes_at")
     return await sessions.update_session(db, actor, session_id, SessionUpdate(closes_at=closes_at))
 
 
 async def _reopen(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
-    data = Reopen(closes_at=time_field(form, "closes_at", "New closing time"))
+    data = Reopen(closes_at=time_field(form, "closes_at", N_("New closing time")))
     return await sessions.reopen(db, actor, session_id, data)
 
 
 async def _moderators(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
     ids, unknown = await _moderator_ids(db, form.get("moderators", ""))
     if unknown:
-        raise Invalid(f"Moderators: {unknown}", field="moderators")
+        raise field_problem(N_("Moderators"), unknown, "moderators")
     data = checked(SessionModerators, {"moderator_ids": ids}, LABELS)
     return await session_moderators.set_moderators(db, actor, session_id, data)
 
@@ -288,6 +307,7 @@ async def start_topic(request: Request) -> Response:
 
     async def run() -> str:
         fields = {name: form[name] for name in ("title", "body", "client_id") if form.get(name)}
+        fields["lang"] = post_language(form)
         data = checked(ThreadCreate, fields, LABELS)
         thread_id, _ = await posting.create_thread(ctx.db, actor, session_id, data)
         return f"/threads/{thread_id}"

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from babel.lists import format_list
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from forum_server.errors import Conflict, DomainError, Forbidden, Invalid, Unauthorized
+from forum_server.i18n import LANGUAGES, N_, current_language, gettext, language, ngettext
 from forum_server.rooms.space_views import SessionDetail
 from forum_server.rooms.state import CLOSED, OPEN, SCHEDULED
-from forum_server.schemas import invalid_from
+from forum_server.schemas import invalid_from, problem_text
 from forum_server.times import utc_time
 from forum_server.web.forms import validate_form
 
@@ -39,20 +41,20 @@ def live_resume_position(request: Request) -> int:
 
 # A redirect names one of these; the page never echoes text it was given.
 NOTICES = {
-    "space_created": "The space is created.",
-    "session_created": "The session is created.",
-    "opened": "The session is open.",
-    "closed": "The session is closed.",
-    "extended": "The closing time is changed.",
-    "reopened": "The session is open again for a new period.",
-    "question_added": "The question is added.",
-    "question_edited": "The question is corrected.",
-    "moderators_changed": "The session's moderators are changed.",
-    "member_added": "The member is added.",
-    "member_changed": "The membership is changed.",
-    "member_removed": "The member is removed.",
-    "invitation_revoked": "The invitation is revoked.",
-    "joined": "Welcome: you are now a member.",
+    "space_created": N_("The space is created."),
+    "session_created": N_("The session is created."),
+    "opened": N_("The session is open."),
+    "closed": N_("The session is closed."),
+    "extended": N_("The closing time is changed."),
+    "reopened": N_("The session is open again for a new period."),
+    "question_added": N_("The question is added."),
+    "question_edited": N_("The question is corrected."),
+    "moderators_changed": N_("The session's moderators are changed."),
+    "member_added": N_("The member is added."),
+    "member_changed": N_("The membership is changed."),
+    "member_removed": N_("The member is removed."),
+    "invitation_revoked": N_("The invitation is revoked."),
+    "joined": N_("Welcome: you are now a member."),
 }
 
 # Refusals a person can act on: shown on the page they came from. NotFound and the
@@ -61,7 +63,8 @@ REFUSALS = (Conflict, Forbidden, Invalid, Unauthorized)
 
 
 def notice_from(request: Request) -> str | None:
-    return NOTICES.get(request.query_params.get("notice", ""))
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    return gettext(notice) if notice else None
 
 
 def see_other(target: str) -> Response:
@@ -95,21 +98,52 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def field_problem(label: str, problem: str, name: str) -> Invalid:
+    """A form's field refused: its label (a catalogue entry) and what is wrong with it."""
+    return Invalid(
+        "%(field)s: %(problem)s", field=name, params={"field": gettext(label), "problem": problem}
+    )
+
+
 def checked(model: type[ModelT], data: dict[str, Any], labels: dict[str, str]) -> ModelT:
     """`data` validated by `model`; raises Invalid with the first problem, naming the
-    field by its label on the form."""
+    field by its label on the form (labels are catalogue entries)."""
     valid, errors = validate_form(model, data)
     if valid is None:
         name, message = next(iter(errors.items()))
-        raise Invalid(f"{labels.get(name, name)}: {message}", field=name)
+        raise field_problem(labels.get(name, name), message, name)
     return valid
 
 
 def time_field(form: dict[str, str], name: str, label: str) -> datetime | None:
+    """A time typed into a form (UTC), None when empty; `label` is a catalogue entry."""
     try:
         return utc_time(form.get(name, ""))
     except ValueError as exc:
-        raise Invalid(f"{label}: {exc}", field=name) from None
+        raise field_problem(label, problem_text(exc), name) from None
+
+
+def post_language(form: dict[str, str]) -> str:
+    """The language a contribution is written in, as the form chose it: one of the six
+    (the model refuses anything else), the reader's language when the form has none."""
+    return form.get("lang") or current_language.get()
+
+
+def language_filter(request: Request) -> str | None:
+    """The `?lang=` a thread page is filtered by: one of the six, or None for all
+    (anything else shows all: a page is never refused for its filter)."""
+    code = request.query_params.get("lang", "")
+    return code if code in LANGUAGES else None
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language ("French", "français", "法语")."""
+    return str(language(code).locale.get_display_name(current_language.get()))
+
+
+def names_list(names: list[str]) -> str:
+    """Names as the reader's language lists them ("A, B and C", "A、B和C")."""
+    return format_list(names, locale=current_language.get()) if names else ""
 
 
 # --- the session status line ------------------------------------------------------
@@ -122,19 +156,33 @@ class SessionStatus:
     left: str | None  # time until it closes, in words
 
 
+def _days(n: int) -> str:
+    return ngettext("%(num)s day", "%(num)s days", n)
+
+
+def _hours(n: int) -> str:
+    return ngettext("%(num)s hour", "%(num)s hours", n)
+
+
+def _minutes(n: int) -> str:
+    return ngettext("%(num)s minute", "%(num)s minutes", n)
+
+
 def duration_text(delta: timedelta) -> str:
-    """The two largest units, e.g. "3 days 4 hours", "1 hour 5 minutes"."""
+    """The two largest units, e.g. "3 days 4 hours", "1 hour 5 minutes", in the
+    reader's language."""
     minutes = max(0, int(delta.total_seconds()) // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    units = [(days, "day"), (hours, "hour"), (mins, "minute")]
+    units = [(days, _days), (hours, _hours), (mins, _minutes)]
     first = next((i for i, (n, _) in enumerate(units) if n), None)
     if first is None:
-        return "less than a minute"
-    shown = [units[first]]
+        return gettext("less than a minute")
+    larger = units[first][1](units[first][0])
     if first + 1 < len(units) and units[first + 1][0]:
-        shown.append(units[first + 1])
-    return " ".join(f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in shown)
+        smaller = units[first + 1][1](units[first + 1][0])
+        return gettext("%(larger)s %(smaller)s", larger=larger, smaller=smaller)
+    return larger
 
 
 def session_status(session: SessionDetail, now: datetime) -> SessionStatus:

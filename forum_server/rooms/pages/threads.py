@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from forum_server.errors import DomainError, Invalid
+from forum_server.errors import DomainError
+from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
 from forum_server.orm import utcnow
@@ -19,7 +20,11 @@ from forum_server.rooms import posting, queries
 from forum_server.rooms.pages.shared import (
     attempt,
     checked,
+    field_problem,
+    language_filter,
+    language_name,
     live_resume_position,
+    post_language,
     session_status,
 )
 from forum_server.rooms.posts_view import PostView
@@ -30,7 +35,12 @@ from forum_server.web.context import app_context
 from forum_server.web.forms import read_form
 
 MAX_INDENT = 4  # deeper replies stay at this level, so phones keep a usable width
-LABELS = {"body": "Your contribution", "parent_id": "Reply to", "client_id": "Form"}
+LABELS = {
+    "body": N_("Your contribution"),
+    "parent_id": N_("Reply to"),
+    "client_id": N_("Form"),
+    "lang": N_("Language of your contribution"),
+}
 
 
 @dataclass(frozen=True)
@@ -77,8 +87,9 @@ async def render_thread(
     kept in the form it came from (or, when no form is shown, beside the message)."""
     ctx, actor = app_context(request), await actor_of(request)
     live_after = live_resume_position(request)
+    lang = language_filter(request)
     async with ctx.db.read() as db:
-        detail = await queries.thread_detail(db, actor, thread_id)
+        detail = await queries.thread_detail(db, actor, thread_id, lang=lang)
         summary = await summary_for_thread(db, actor, thread_id)
         watch = await watching.watch_state(db, actor, Target("thread", thread_id))
     may_post = detail.session.can_post and not detail.thread.locked
@@ -97,6 +108,9 @@ async def render_thread(
         "client_id": secrets.token_urlsafe(12),
         "form_error": error.message if error else None,
         "typed": form.get("body", ""),
+        "typed_lang": form.get("lang"),
+        "lang_filter": lang,
+        "lang_filter_name": language_name(lang) if lang else None,
         "reply_to": reply_to,
         "summary": summary,
         "watch": watch,
@@ -110,13 +124,14 @@ async def thread_page(request: Request) -> Response:
 
 
 def _post_input(form: dict[str, str]) -> dict[str, Any]:
-    data: dict[str, Any] = {"body": form.get("body", "")}
+    data: dict[str, Any] = {"body": form.get("body", ""), "lang": post_language(form)}
     if form.get("client_id"):
         data["client_id"] = form["client_id"]
     if parent := form.get("parent_id"):
         parent_id = _whole(parent)
         if parent_id is None:
-            raise Invalid("Reply to: no such post in this thread.", field="parent_id")
+            problem = gettext("no such post in this thread.")
+            raise field_problem(N_("Reply to"), problem, "parent_id")
         data["parent_id"] = parent_id
     return data
 

@@ -1,0 +1,25 @@
+"""The database as every server process uses it: events published to the other
+processes after each commit, and mail jobs written with the events that cause them.
+`serve` and `mail-in` open it the same way, so a post made in either is delivered
+live and mailed to watchers alike."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from forum_server.broker import Broker, create_broker, publish_events
+from forum_server.db import Database
+from forum_server.mail.notifications import add_jobs
+from forum_server.settings import Settings
+
+
+async def open_database(
+    settings: Settings, *, broker_prefix: str = "forum"
+) -> tuple[Database, Broker]:
+    """The database and its connected broker; the caller disconnects and disposes."""
+    db = Database(settings.database_url)
+    broker = create_broker(settings.broker_url, channel_prefix=broker_prefix)
+    await broker.connect()
+    db.publish = partial(publish_events, broker)
+    db.before_commit.append(add_jobs)
+    return db, broker
