@@ -10,30 +10,33 @@ back, and carries what the person wrote, so that nothing they wrote is lost.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from forum_server.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited
+from forum_server.i18n import N_, gettext
 from forum_server.mail.compose import Draft
 from forum_server.mail.outbox import Claimed
 
 KIND = "answer"
-# The reasons an answer gives, and its subject line.
+# The reasons an answer gives, and its subject line (catalogue entries, translated
+# when the answer is written, in its reader's language).
 SUBJECTS = {
-    "closed": "The session is closed",
-    "not_open": "The session is not open yet",
-    "locked": "The discussion is locked",
-    "suspended": "You cannot post at the moment",
-    "not_allowed": "You cannot post there",
-    "revoked": "This reply address no longer works",
-    "expired": "This reply address has expired",
-    "unknown": "What you replied to is no longer there",
-    "empty": "Your message was empty",
-    "too_long": "Your message is too long",
-    "invalid": "Your message could not be posted",
-    "no_title": "Your new topic needs a subject",
-    "rate_limited": "Too many contributions at once",
-    "held": "Your contribution awaits review",
-    "failed": "Your message could not be handled",
+    "closed": N_("The session is closed"),
+    "not_open": N_("The session is not open yet"),
+    "locked": N_("The discussion is locked"),
+    "suspended": N_("You cannot post at the moment"),
+    "not_allowed": N_("You cannot post there"),
+    "revoked": N_("This reply address no longer works"),
+    "expired": N_("This reply address has expired"),
+    "unknown": N_("What you replied to is no longer there"),
+    "empty": N_("Your message was empty"),
+    "too_long": N_("Your message is too long"),
+    "invalid": N_("Your message could not be posted"),
+    "no_title": N_("Your new topic needs a subject"),
+    "rate_limited": N_("Too many contributions at once"),
+    "held": N_("Your contribution awaits review"),
+    "failed": N_("Your message could not be handled"),
 }
 KEEPS_TEXT_UP_TO = 20_000  # what they wrote, sent back (a post holds as much)
 
@@ -72,7 +75,7 @@ def subject_for(reason: str, their_subject: str) -> str:
             their_subject if their_subject.lower().startswith("re:") else f"Re: {their_subject}"
         )
         return subject[:200]
-    return SUBJECTS[reason]
+    return gettext(SUBJECTS[reason])
 
 
 async def draft_answer(_look: object, m: Claimed) -> Draft | None:
@@ -82,10 +85,12 @@ async def draft_answer(_look: object, m: Claimed) -> Draft | None:
         return None
     references = [r for r in m.context.get("references", []) if isinstance(r, str)]
     answered = m.context.get("in_reply_to")
+    closed_at = m.context.get("closed_at")
+    when = {"closed_at": datetime.fromisoformat(closed_at)} if closed_at else {}
     return Draft(
         subject=subject_for(reason, m.context.get("subject", "")),
         template="answer",
-        context={**m.context, "reason": reason, "headline": SUBJECTS[reason]},
+        context={**m.context, "reason": reason, "headline": gettext(SUBJECTS[reason]), **when},
         auto_replied=True,
         answers=answered if isinstance(answered, str) else None,
         references=tuple(references),

@@ -311,3 +311,26 @@ async def test_hostile_mail_never_stops_the_receiver(
     assert "<script" not in post.html and "<iframe" not in post.html
     await mail_in.send(new_mail(to, "Re: Ideas", BODY))  # and it still listens
     assert (await mail_in.settled(4))[3].outcome == "posted"
+
+
+async def test_an_answer_is_written_in_the_writers_language(
+    app, db, settings, relay: Relay, mail_in: MailIn, forum
+):
+    from forum_server.accounts.schemas import ProfileUpdate
+
+    writer = forum["writer"]
+    profile = ProfileUpdate(
+        display_name=writer.display_name, language="fr", time_zone="Europe/Paris"
+    )
+    await accounts.update_profile(db, actor_of(writer), profile)
+    to = await reply_address(db, settings, writer.id, "post", forum["post_id"])
+    await sessions.close_now(db, SECRETARIAT, forum["session_id"])
+    answer = await answer_to(app, relay, mail_in, new_mail(to, "", BODY), "closed")
+    assert answer["Subject"] == "La session est close"
+    text = text_of(answer)
+    assert (
+        "Votre réponse n'a pas été publiée : la session « Capacity-building » a été close le"
+        in text
+    )
+    assert "Ce que vous avez écrit, pour que rien ne soit perdu :" in text and BODY in text
+    assert " UTC" not in text.split("--")[0]  # the writer's zone (CET or CEST)
