@@ -212,7 +212,7 @@ async def test_the_switcher_refuses_a_language_it_does_not_offer(client: httpx.A
     french = await client.post(
         "/language", data={"csrf_token": token, "lang": "de"}, headers=FRENCH
     )
-    assert "lang: doit être l'une des valeurs suivantes" in text_of(french.text)
+    assert "doit être l'une des valeurs suivantes" in text_of(french.text)
     assert client.cookies.get("forum_lang") is None
 
 

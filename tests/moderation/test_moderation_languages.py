@@ -10,6 +10,7 @@ import re
 import httpx
 from starlette.applications import Starlette
 
+from forum_server.i18n import gettext, using_language
 from tests.helpers import client_for, sign_in
 from tests.moderation.conftest import World, guest_post, published
 from tests.moderation.test_audit_log import _every_action
@@ -17,6 +18,8 @@ from tests.moderation.test_audit_log import _every_action
 FRENCH = {"Accept-Language": "fr"}
 ARABIC = {"Accept-Language": "ar-EG,ar;q=0.9"}
 REFUSAL = "Only this session's moderators can do this."
+with using_language("fr"):
+    ONLY_MODERATORS_IN_FRENCH = gettext(REFUSAL)
 
 
 def text_of(page: str) -> str:
@@ -118,7 +121,7 @@ async def test_a_refusal_is_stored_in_english_and_shown_in_the_readers_language(
     assert refused.status_code == 403
     assert refused.json()["error"] == {
         "code": "forbidden",
-        "message": "Seuls les modérateurs de cette session peuvent effectuer cette action.",
+        "message": ONLY_MODERATORS_IN_FRENCH,
     }
     # The record does not depend on who caused it: the API gives the stored English.
     log = await client.get(
@@ -141,6 +144,6 @@ async def test_a_refusal_is_stored_in_english_and_shown_in_the_readers_language(
     assert reason == "لا يمكن القيام بذلك إلا لمُيسِّري هذه الدورة."
     [[_, _, action, target, reason]] = audit_rows(french.text)
     assert (action, target) == ("Refusé : masquer une contribution", f"Contribution {post_id}")
-    assert reason == "Seuls les modérateurs de cette session peuvent effectuer cette action."
+    assert reason == ONLY_MODERATORS_IN_FRENCH
     [[_, _, action, _, reason]] = audit_rows(english.text)
     assert (action, reason) == ("Refused: hide a post", REFUSAL)
