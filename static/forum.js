@@ -67,6 +67,11 @@
   }
   localise(doc);
 
+  // A returning reader starts where they left off: at the first unread contribution,
+  // unless the address already names a place on the page.
+  var firstUnread = doc.querySelector("[data-first-unread]");
+  if (firstUnread && !location.hash) firstUnread.scrollIntoView({ block: "start" });
+
   // --- drafts: what was typed outlives a change of language (or any page change) -------
   // Kept in this tab only (sessionStorage), per page, and put back into empty fields.
   var draftKey = "forum-drafts:" + location.pathname;

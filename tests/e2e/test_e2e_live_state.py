@@ -73,9 +73,7 @@ async def test_a_close_while_typing_keeps_the_text_and_a_reopen_gives_the_form_b
     assert page.url == url
 
 
-async def test_a_page_opened_while_closed_gets_its_forms_on_reopen(
-    forum: Forum, new_page: NewPage
-):
+async def test_a_page_opened_while_closed_gets_its_forms_on_reopen(forum: Forum, new_page: NewPage):
     slug = await forum.space()
     session = await forum.session(slug)
     thread_id = session["questions"][0]["thread_id"]
