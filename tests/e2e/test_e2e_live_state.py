@@ -90,3 +90,23 @@ async def test_a_page_opened_while_closed_gets_its_forms_on_reopen(forum: Forum,
     assert await page.get_by_text("This session is closed.").count() == 0
     # Reply forms came with the refreshed list of posts.
     await page.locator(f"#post-{first['id']} summary", has_text="Reply").wait_for()
+
+
+async def test_a_returning_participant_lands_on_the_first_unread_post(
+    forum: Forum, new_page: NewPage
+):
+    slug = await forum.space()
+    session = await forum.session(slug)
+    thread_id = session["questions"][0]["thread_id"]
+    for n in range(12):
+        await forum.post(forum.moderator, thread_id, f"Earlier contribution {n}. " * 20)
+    page = await new_page(await forum.person("Returning"))
+    await page.goto(f"/threads/{thread_id}")  # read everything there is
+    new = await forum.post(forum.moderator, thread_id, "Something new since then.")
+    await page.goto(f"/threads/{thread_id}")
+    marker = page.get_by_text("New since your last visit")
+    await marker.wait_for()
+    assert await page.locator(f"#post-{new['id']}").is_visible()
+    assert await page.evaluate("() => window.scrollY") > 0, "the page starts at the new post"
+    link = page.get_by_role("link", name="Jump to the first unread contribution")
+    assert await link.get_attribute("href") == f"#post-{new['id']}"
