@@ -99,7 +99,7 @@ case "$command" in
     messages)
         ensure_venv
         # Errors are catalogue entries where they are raised: their classes are keywords.
-        keywords="-k N_ -k lazy_gettext -k t -k Invalid -k BadRequest -k Unauthorized \
+        keywords="-k N_ -k lazy_gettext -k t -k tn:1,2 -k Invalid -k BadRequest -k Unauthorized \
             -k Forbidden -k NotFound -k Conflict -k TooLarge -k RateLimited -k Unavailable"
         # shellcheck disable=SC2086
         "$VENV/bin/pybabel" -q extract -F babel.cfg $keywords --no-location --sort-output \

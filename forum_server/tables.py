@@ -10,6 +10,7 @@ from forum_server.mail import models as mail_models
 from forum_server.moderation import models as moderation_models
 from forum_server.orm import Base
 from forum_server.rooms import models as rooms_models
+from forum_server.rooms import reading as rooms_reading
 from forum_server.summaries import Summary, SummaryVersion
 
 metadata = Base.metadata
@@ -24,4 +25,5 @@ __all__ = [
     "metadata",
     "moderation_models",
     "rooms_models",
+    "rooms_reading",
 ]

@@ -28,6 +28,24 @@
     });
   }
 
+  // tn("%(num)s contribution", "%(num)s contributions", n): the form the page's language
+  // uses for n (its plural rules come from the browser), with %(num)s filled.
+  function tn(singular, plural, n, params) {
+    var forms = strings[singular], text = n === 1 ? singular : plural;
+    if (forms && typeof forms === "object") {
+      var category = "other";
+      try { category = new Intl.PluralRules(pageLang).select(n); } catch (err) { /* old browser */ }
+      text = forms[category] || forms.other || text;
+    }
+    var all = { num: n };
+    for (var key in params || {}) all[key] = params[key];
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      if (!Object.prototype.hasOwnProperty.call(all, name)) return whole;
+      var value = all[name];
+      return typeof value === "number" ? value.toLocaleString(pageLang) : String(value);
+    });
+  }
+
   // --- times in the reader's time zone and language (the server's text stays as title) --
   function localise(scope) {
     var times = scope.querySelectorAll("time[datetime]");
@@ -48,6 +66,11 @@
     }
   }
   localise(doc);
+
+  // A returning reader starts where they left off: at the first unread contribution,
+  // unless the address already names a place on the page.
+  var firstUnread = doc.querySelector("[data-first-unread]");
+  if (firstUnread && !location.hash) firstUnread.scrollIntoView({ block: "start" });
 
   // --- drafts: what was typed outlives a change of language (or any page change) -------
   // Kept in this tab only (sessionStorage), per page, and put back into empty fields.
@@ -113,6 +136,8 @@
   doc.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.matches("[data-language-switcher]")) { saveDrafts(); return; }
+    // A form of a session that closed while the page was open: the text stays, unsent.
+    if (form.dataset.closed) { event.preventDefault(); return; }
     // Sent the plain way (not by this script): the next page has the answer instead.
     if (!event.defaultPrevented && form.matches("[data-post-form]")) leaving = true;
   });
@@ -195,6 +220,7 @@
   function buildPost(post, depth) {
     var article = el("article", "post" + (depth ? " depth-" + depth : ""));
     article.id = "post-" + post.id;
+    article.tabIndex = -1;
     article.dataset.depth = String(depth);
     var head = el("header", "post-author");
     var name = el("strong");
@@ -294,33 +320,134 @@
     }
   }
 
+  // "N contributions" counts the posts the page shows, live ones included.
+  function updateCount() {
+    var head = doc.querySelector("[data-post-count]");
+    if (!head || !list) return;
+    var n = list.querySelectorAll("article.post").length;
+    var name = head.dataset.languageName;
+    head.textContent = name
+      ? tn("%(num)s contribution in %(language)s", "%(num)s contributions in %(language)s", n, { language: name })
+      : tn("%(num)s contribution", "%(num)s contributions", n);
+  }
+
+  // --- the session's state: every place that shows it says the same -------------------
+  // A field holding text (not a hidden one): a part of the page that has one is kept.
+  function typedIn(scope) {
+    var fields = scope.querySelectorAll("textarea, input[type='text']");
+    for (var i = 0; i < fields.length; i++) if (fields[i].value.trim()) return true;
+    return false;
+  }
+
+  // Closed or locked: nothing can be sent, but typed text stays visible and copyable.
+  function closeForms() {
+    var forms = doc.querySelectorAll("form[data-post-form]");
+    for (var i = 0; i < forms.length; i++) {
+      var form = forms[i];
+      form.dataset.closed = "1";
+      var buttons = form.querySelectorAll("button");
+      for (var j = 0; j < buttons.length; j++) buttons[j].disabled = true;
+      var areas = form.querySelectorAll("textarea, input[type='text']");
+      for (var k = 0; k < areas.length; k++) areas[k].readOnly = true;
+      var area = form.querySelector("textarea");
+      if (area && area.value.trim() && !form.querySelector("[data-kept-note]")) {
+        var note = el("p", "hint", t("Your text, so you can keep a copy"));
+        note.dataset.keptNote = "1";
+        area.parentNode.insertBefore(note, area);
+      }
+    }
+  }
+
+  // Open again: the same forms take text again, without a reload.
+  function openForms() {
+    var forms = doc.querySelectorAll("form[data-closed]");
+    for (var i = 0; i < forms.length; i++) {
+      var form = forms[i];
+      delete form.dataset.closed;
+      var buttons = form.querySelectorAll("button");
+      for (var j = 0; j < buttons.length; j++) buttons[j].disabled = false;
+      var areas = form.querySelectorAll("textarea, input[type='text']");
+      for (var k = 0; k < areas.length; k++) areas[k].readOnly = false;
+      var note = form.querySelector("[data-kept-note]");
+      if (note) note.remove();
+    }
+  }
+
+  // The parts of the page marked data-live-swap (status bar, badges, forms, lists) are
+  // fetched again as the server now shows them; a part holding typed text is kept.
+  // Spread over a second or two, so that a close does not bring every reader at once.
+  var refreshTimer = null;
+  function refreshLater() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(refresh, 250 + Math.random() * 1500);
+  }
+  function refresh() {
+    fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (text) {
+        if (!text) return;
+        var fresh = new DOMParser().parseFromString(text, "text/html");
+        var parts = doc.querySelectorAll("[data-live-swap]");
+        for (var i = 0; i < parts.length; i++) {
+          var part = parts[i];
+          var next = fresh.querySelector('[data-live-swap="' + part.dataset.liveSwap + '"]');
+          if (!next || typedIn(part)) continue;
+          var node = doc.importNode(next, true);
+          part.parentNode.replaceChild(node, part);
+          localise(node);
+          var forms = node.querySelectorAll('form[action$="/posts"]');
+          for (var j = 0; j < forms.length; j++) enhanceForm(forms[j]);
+        }
+        list = doc.querySelector("[data-live-posts]");
+        if (root.dataset.closed) closeForms();
+        updateCount();
+      })
+      .catch(function () { /* offline: the banner already says what changed */ });
+  }
+
+  function closed(message) {
+    banner(message);
+    root.dataset.closed = "1";
+    closeForms();
+    refreshLater();
+  }
+  function reopened(message) {
+    banner(message);
+    delete root.dataset.closed;
+    openForms();
+    refreshLater();
+  }
+
   // --- events --------------------------------------------------------------------------
   var handlers = {
     "post.created": function (e) {
-      if (insertPost(e.data)) { countArrival(); return; }
+      if (insertPost(e.data)) { countArrival(); updateCount(); return; }
       // Already shown (our own post awaiting review, now approved): refresh it.
       replaceBody(e.data, false);
       var held = doc.querySelector("#post-" + e.data.id + " [data-held]");
       if (held) held.remove();
     },
-    "post.restored": function (e) { if (!insertPost(e.data)) replaceBody(e.data, false); },
+    "post.restored": function (e) {
+      if (insertPost(e.data)) updateCount(); else replaceBody(e.data, false);
+    },
     "post.edited": function (e) { replaceBody(e.data, true); },
     "post.hidden": function (e) { replaceBody(e.data, false); },
     "post.rejected": function (e) {
       // Our own post that was waiting for review, turned down by the moderators.
       var article = doc.getElementById("post-" + e.data.id);
       if (article && article.querySelector("[data-held]")) article.remove();
+      updateCount();
     },
     "question.added": function () { banner(t("A new guiding question was added. Reload the page to see it.")); },
-    "session.opened": function () { banner(t("The session is open.")); },
-    "session.reopened": function () { banner(t("The session is open again. Reload the page to take part.")); },
-    "session.closed": function () {
-      banner(t("The session is closed: no more contributions."));
-      var forms = doc.querySelectorAll('form[action$="/posts"], details.reply');
-      for (var i = 0; i < forms.length; i++) forms[i].hidden = true;
-    },
+    "session.opened": function () { reopened(t("The session is open.")); },
+    "session.reopened": function () { reopened(t("The session is open again for a new period.")); },
+    "session.extended": function () { banner(t("The closing time is changed.")); refreshLater(); },
+    "session.closed": function () { closed(t("The session is closed: no more contributions.")); },
     "thread.locked": function (e) {
-      if (e.thread_id === threadId) banner(t("This thread is locked."));
+      if (e.thread_id === threadId) closed(t("This thread is locked."));
+    },
+    "thread.unlocked": function (e) {
+      if (e.thread_id === threadId) reopened(t("This thread is open again."));
     }
   };
 
@@ -360,6 +487,49 @@
   }
   connect();
 
+  // --- a refusal shown as the page shows it without the script ------------------------
+  // Next to the field it is about (as _form.html marks an error), or above the form.
+  function clearErrors(form) {
+    var shown = form.querySelectorAll("[data-js-error]");
+    for (var i = 0; i < shown.length; i++) shown[i].remove();
+    var invalid = form.querySelectorAll("[aria-invalid]");
+    for (var j = 0; j < invalid.length; j++) {
+      invalid[j].removeAttribute("aria-invalid");
+      var ids = (invalid[j].getAttribute("aria-describedby") || "").split(" ").filter(function (id) {
+        return id && !/-error$/.test(id);
+      });
+      if (ids.length) invalid[j].setAttribute("aria-describedby", ids.join(" "));
+      else invalid[j].removeAttribute("aria-describedby");
+      var row = invalid[j].closest(".form-row");
+      if (row) row.classList.remove("has-error");
+    }
+  }
+
+  function showError(form, message, fieldName) {
+    var field = fieldName ? form.querySelector('[name="' + String(fieldName).replace(/"/g, "") + '"]') : null;
+    if (!field || field.type === "hidden") field = null;
+    if (field) {
+      var row = field.closest(".form-row");
+      var note = el("p", "field-error");
+      note.id = (field.id || "field-" + fieldName) + "-error";
+      note.dataset.jsError = "1";
+      note.appendChild(el("span", "visually-hidden", t("Error:") + " "));
+      note.appendChild(doc.createTextNode(message));
+      field.parentNode.insertBefore(note, field);
+      if (row) row.classList.add("has-error");
+      field.setAttribute("aria-invalid", "true");
+      var described = field.getAttribute("aria-describedby");
+      field.setAttribute("aria-describedby", (described ? described + " " : "") + note.id);
+      field.focus();
+      return;
+    }
+    var box = el("div", "notice notice-error");
+    box.setAttribute("role", "alert");
+    box.dataset.jsError = "1";
+    box.appendChild(el("p", "", message));
+    form.insertBefore(box, form.firstChild);
+  }
+
   // --- posting without reloading (same client_id on every retry: never a duplicate) ---
   function enhanceForm(form) {
     if (form.dataset.enhanced) return;
@@ -368,6 +538,8 @@
     if (!match) return;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      if (form.dataset.closed) return;
+      clearErrors(form);
       var area = form.querySelector("textarea");
       var button = form.querySelector('button[type="submit"]');
       var parent = form.querySelector('[name="parent_id"]');
@@ -396,16 +568,21 @@
           return response.json().then(function (body) { return { ok: response.ok, status: response.status, body: body }; });
         }).then(function (result) {
           if (result.ok) {
-            insertPost(result.body);
+            if (insertPost(result.body)) updateCount();
             area.value = "";
             idField.value = randomId();
             status.textContent = result.status === 202 ? t("Sent: it will appear once a moderator approves it.") : t("Posted.");
             var details = form.closest("details");
             if (details) details.open = false;
+            // The reader goes on from the post just written (read aloud, in view).
+            var article = doc.getElementById("post-" + result.body.id);
+            if (article) article.focus();
           } else {
-            status.textContent = (result.body.error && result.body.error.message) || t("Could not post.");
+            var problem = result.body.error || {};
+            status.textContent = "";
+            showError(form, problem.message || t("Could not post."), problem.field);
           }
-          button.disabled = false;
+          button.disabled = !!form.dataset.closed;
         }).catch(function () {
           tries += 1;
           if (tries > 5) {

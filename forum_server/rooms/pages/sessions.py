@@ -21,7 +21,7 @@ from forum_server.mail.reply_tokens import topic_address
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
-from forum_server.rooms import posting, queries, session_moderators, sessions
+from forum_server.rooms import posting, queries, reading, session_moderators, sessions
 from forum_server.rooms.pages.shared import (
     attempt,
     checkbox,
@@ -173,6 +173,7 @@ async def render_session(
         detail = await queries.session_detail(db, actor, session_id)
         can_download = await session_report_download(db, actor, session_id)
         watch = await watching.watch_state(db, actor, Target("session", session_id))
+        unread = await reading.unread_in_session(db, actor, session_id)
         by_mail = None
         if detail.can_start_topic:
             by_mail = await topic_address(db, ctx.settings, actor.user_id, session_id)
@@ -189,6 +190,7 @@ async def render_session(
         "form": form or {},
         "form_name": form_name,
         "client_id": secrets.token_urlsafe(12),
+        "unread": unread,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/session.html", context, status=status)

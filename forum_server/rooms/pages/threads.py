@@ -16,7 +16,7 @@ from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
 from forum_server.orm import utcnow
-from forum_server.rooms import posting, queries
+from forum_server.rooms import posting, queries, reading
 from forum_server.rooms.pages.shared import (
     attempt,
     checked,
@@ -92,6 +92,11 @@ async def render_thread(
         detail = await queries.thread_detail(db, actor, thread_id, lang=lang)
         summary = await summary_for_thread(db, actor, thread_id)
         watch = await watching.watch_state(db, actor, Target("thread", thread_id))
+        last_read = await reading.position(db, actor, thread_id)
+    newest = max((post.id for post in detail.posts), default=None)
+    if actor.user_id is not None and newest is not None and (last_read or 0) < newest:
+        # What this page shows is read now; the next visit starts after it.
+        await reading.mark_read(ctx.db, actor, thread_id, newest)
     may_post = detail.session.can_post and not detail.thread.locked
     rows = post_rows(detail.posts, reply_forms=may_post)
     form = form or {}
@@ -114,6 +119,7 @@ async def render_thread(
         "reply_to": reply_to,
         "summary": summary,
         "watch": watch,
+        "first_unread": reading.first_unread(detail.posts, last_read, actor.user_id),
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
