@@ -6,12 +6,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from forum_server.files import library, queries
+from forum_server.files import attachments, library, queries
 from forum_server.files.ingest import ReadForm, Received
 from forum_server.files.kinds import BY_MEDIA_TYPE
 from forum_server.files.schemas import LibrarySettingsUpdate
 from forum_server.files.storage import file_store
-from forum_server.files.views import DocumentView, LibrarySettingsView
+from forum_server.files.views import DocumentView, FileView, LibrarySettingsView
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
@@ -170,3 +170,34 @@ async def preview(request: Request) -> Response:
     async with ctx.db.read() as db:
         servable = await queries.file_to_serve(db, actor, file_id, preview=True)
     return file_response(request, file_store(ctx.settings), servable, inline=True)
+
+
+@api.route(
+    "POST",
+    "/threads/{thread_id:int}/attachments",
+    summary="Upload a file to attach to a post in this thread (multipart: file); name its id "
+    "in the post's attachment_ids within a day",
+    status=201,
+    response=FileView,
+)
+async def upload_attachment(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    store, thread_id = file_store(ctx.settings), path_int(request, "thread_id")
+    found = await attachments.upload_attachment(
+        ctx.db, store, actor, thread_id, form_reader(request)
+    )
+    return json_response(found.as_json(), status=201)
+
+
+@api.route(
+    "GET",
+    "/posts/{post_id:int}/attachments",
+    summary="The files attached to a post",
+    auth="optional",
+    response=ListOf(FileView),
+)
+async def post_attachments(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        found = await attachments.attachments_of_post(db, actor, path_int(request, "post_id"))
+    return json_response({"items": [f.as_json() for f in found], "next": None})

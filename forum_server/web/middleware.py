@@ -219,7 +219,8 @@ class _BodyTooLarge(Exception):
 
 # Where files are uploaded: these take bodies up to the upload limit.
 UPLOAD_PATHS = re.compile(
-    r"^(?:/api/v1)?/(?:spaces/[^/]+/library|documents/\d+/versions|threads/\d+/attachments)$"
+    r"^(?:(?:/api/v1)?/(?:spaces/[^/]+/library|documents/\d+/versions|threads/\d+/attachments)"
+    r"|/threads/\d+/posts)$"  # the thread page's form, which may carry a file
 )
 
 
