@@ -17,6 +17,7 @@ from forum_server.errors import BadRequest, TooLarge
 from forum_server.files.ingest import Received
 from forum_server.files.storage import CHUNK_BYTES, LocalFileStore
 from forum_server.web.csrf import CSRF_FIELD
+from forum_server.web.forms import read_form
 
 MAX_FIELDS = 20
 MAX_TEXT_FIELD = 64 * 1024
@@ -58,3 +59,10 @@ async def _copy(part: UploadFile, received: Received, store: LocalFileStore, lim
         incoming.write(chunk)
         if incoming.size > limit:
             raise too_large(limit)
+
+
+async def read_form_with_file(request: Request, store: LocalFileStore, limit: int) -> Received:
+    """A form that may carry a file (multipart) or not (urlencoded), alike."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await read_upload_form(request, store, limit)
+    return Received(fields=await read_form(request))

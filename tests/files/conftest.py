@@ -54,6 +54,8 @@ async def forum(client: httpx.AsyncClient, make_user: MakeUser, make_space, add_
         folder="Drafts",
     )
     assert created.status_code == 201, created.text
-    gone = await client.delete(f"/api/v1/spaces/{slug}/members/{removed.id}", headers=tokens["owner"])
+    gone = await client.delete(
+        f"/api/v1/spaces/{slug}/members/{removed.id}", headers=tokens["owner"]
+    )
     assert gone.status_code in {200, 204}, gone.text
     return {"slug": slug, "tokens": tokens, "document": created.json(), "users": [owner, member]}

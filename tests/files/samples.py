@@ -9,7 +9,9 @@ from PIL import Image
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 HTML_AS_PDF = b"<!DOCTYPE html><html><script>alert(1)</script></html>"
-SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+SVG = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+)
 # Starts as a PDF, carries a page a browser would run if it ever sniffed it as HTML.
 POLYGLOT = b"%PDF-1.4\n<html><body><script>document.title='pwned'</script></body></html>\n%%EOF"
 
@@ -56,9 +58,7 @@ def zip_bomb_docx() -> bytes:
     """A valid-looking Word file whose one part unpacks to 256 MB of zeros."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr(
-            "[Content_Types].xml", "wordprocessingml.document.main+xml"
-        )
+        archive.writestr("[Content_Types].xml", "wordprocessingml.document.main+xml")
         with archive.open("word/document.xml", "w", force_zip64=True) as part:
             zeros = bytes(1024 * 1024)
             for _ in range(256):

@@ -25,7 +25,11 @@ async def test_a_post_carries_files_uploaded_first(
     thread_id = threads[0]["id"]
     headers = bearer(await token_for(client, author))
     file = await upload(
-        client, f"/api/v1/threads/{thread_id}/attachments", samples.png(), "map.png", headers=headers
+        client,
+        f"/api/v1/threads/{thread_id}/attachments",
+        samples.png(),
+        "map.png",
+        headers=headers,
     )
     assert file.status_code == 201, file.text
     file_id = file.json()["id"]
@@ -84,18 +88,19 @@ async def test_an_interrupted_upload_leaves_no_file_and_no_row(app, settings, fo
         uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="off")
     )
     task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(10):
+        while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to wait on
+            await asyncio.sleep(0.01)
     try:
         async with app.state.ctx.db.read() as session:
             before = await session.scalar(select(func.count(Upload.id)))
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
         boundary = "xyz"
         head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nT\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"language\"\r\n\r\nen\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nT\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="language"\r\n\r\nen\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
         ).encode()
         total = 5 * 1024 * 1024
         token = forum["tokens"]["owner"]["Authorization"]

@@ -64,9 +64,7 @@ async def test_a_zip_bomb_word_file_is_refused(client, forum, adder) -> None:
     assert response.json()["error"]["code"] == "zip_bomb"
 
 
-async def test_a_polyglot_is_served_only_as_a_sandboxed_pdf_download(
-    client, forum, adder
-) -> None:
+async def test_a_polyglot_is_served_only_as_a_sandboxed_pdf_download(client, forum, adder) -> None:
     created = await adder(client, samples.POLYGLOT, "page.html")
     assert created.status_code == 201, created.text
     file = created.json()["versions"][0]["file"]
@@ -77,13 +75,13 @@ async def test_a_polyglot_is_served_only_as_a_sandboxed_pdf_download(
     assert got.headers["content-security-policy"].startswith("sandbox")
 
 
-async def test_a_name_with_folders_and_a_bidi_override_is_made_plain(
-    client, forum, adder
-) -> None:
+async def test_a_name_with_folders_and_a_bidi_override_is_made_plain(client, forum, adder) -> None:
     created = await adder(client, samples.PDF, "../../etc/evil\u202egpj.pdf")
     name = created.json()["versions"][0]["file"]["name"]
     assert name == "evilgpj.pdf"
-    got = await client.get(created.json()["versions"][0]["file"]["url"], headers=forum["tokens"]["owner"])
+    got = await client.get(
+        created.json()["versions"][0]["file"]["url"], headers=forum["tokens"]["owner"]
+    )
     assert "filename*=UTF-8''evilgpj.pdf" in got.headers["content-disposition"]
 
 

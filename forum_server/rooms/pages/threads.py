@@ -13,7 +13,6 @@ from starlette.routing import Route
 
 from forum_server.errors import DomainError
 from forum_server.files import attachments
-from forum_server.files.ingest import Received
 from forum_server.files.storage import file_store
 from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
@@ -35,8 +34,7 @@ from forum_server.rooms.schemas import PostCreate
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
-from forum_server.web.forms import read_form
-from forum_server.web.uploads import read_upload_form
+from forum_server.web.uploads import read_form_with_file
 
 MAX_INDENT = 4  # deeper replies stay at this level, so phones keep a usable width
 LABELS = {
@@ -148,25 +146,16 @@ async def create_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
     store = file_store(ctx.settings)
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        received = await read_upload_form(request, store, ctx.settings.max_upload_bytes)
-    else:
-        received = Received(fields=await read_form(request))
+    received = await read_form_with_file(request, store, ctx.settings.max_upload_bytes)
     form = received.fields
 
     async def run() -> str:
         try:
             data = checked(PostCreate, _post_input(form), LABELS)
             # A second submit of the same form finds the first post (same client_id).
+            client = client_address(request, ctx.settings)
             posted = await attachments.create_post_with_files(
-                ctx.db,
-                store,
-                actor,
-                thread_id,
-                data,
-                [],
-                received=received,
-                client=client_address(request, ctx.settings),
+                ctx.db, store, actor, thread_id, data, [], received=received, client=client
             )
         finally:
             received.discard()  # stored by now, or not wanted
