@@ -12,7 +12,6 @@ from alembic import op
 
 import forum_server.orm
 
-
 revision: str = "0014_files"
 down_revision: str | None = "0012_mail_inbox"
 branch_labels: str | Sequence[str] | None = None
