@@ -25,7 +25,13 @@ UNPOSTED = timedelta(days=1)
 QUIET_SECONDS = 3600.0
 
 
-async def purge(db: Database, store: LocalFileStore, retention_days: int) -> int:
+async def purge(
+    db: Database,
+    store: LocalFileStore,
+    retention_days: int,
+    *,
+    quiet_seconds: float = QUIET_SECONDS,
+) -> int:
     """One pass; returns how many stored contents were deleted."""
     now = utcnow()
     cutoff = now - timedelta(days=retention_days)
@@ -43,7 +49,7 @@ async def purge(db: Database, store: LocalFileStore, retention_days: int) -> int
                 )
             )
         )
-    candidates = await asyncio.to_thread(lambda: list(store.stored(QUIET_SECONDS)))
+    candidates = await asyncio.to_thread(lambda: list(store.stored(quiet_seconds)))
     deleted = 0
     for start in range(0, len(candidates), 500):
         batch = candidates[start : start + 500]

@@ -148,3 +148,26 @@ async def test_etag_and_ranges(client, forum, adder) -> None:
     assert part.status_code == 206
     assert part.content == data[100:200]
     assert part.headers["content-range"] == f"bytes 100-199/{len(data)}"
+
+
+async def test_removed_files_are_deleted_after_the_retention_period(
+    client, forum, adder, settings, db
+) -> None:
+    from forum_server.files.retention import purge
+    from forum_server.files.storage import file_store
+
+    owner = forum["tokens"]["owner"]
+    kept = (await adder(client, samples.PDF, "kept.pdf")).json()
+    gone = (await adder(client, samples.png(800, 600), "gone.png")).json()
+    gone_file = gone["versions"][0]["file"]
+    assert (
+        await client.delete(f"/api/v1/documents/{gone['id']}", headers=owner)
+    ).status_code == 204
+    store = file_store(settings)
+    assert await purge(db, store, 30, quiet_seconds=0) == 0  # still within the retention
+    assert store.path(gone_file["sha256"]).exists()
+    assert await purge(db, store, 0, quiet_seconds=0) == 2  # the picture and its preview
+    assert not store.path(gone_file["sha256"]).exists()
+    shared = store.path(kept["versions"][0]["file"]["sha256"])
+    assert shared.exists()  # the same PDF is still named by other documents
+    assert (await client.get(kept["versions"][0]["file"]["url"], headers=owner)).status_code == 200
