@@ -52,6 +52,12 @@ def _session(t: Transcript, part: SessionPart, level: int) -> Iterator[str]:
         yield md_block(part.description) + "\n\n"
     if part.summary:
         yield f"{h}# Summary of the session\n\n{md_block(part.summary.body)}\n\n"
+    if part.attachments:
+        yield f"{h}# Attached files\n\n"
+        for file in part.attachments:
+            name, who = md_inline(file.name), md_inline(file.uploader)
+            yield f"- [{name}]({file.url}) — {who}, {when(file.created_at)}\n"
+        yield "\n"
     for thread in part.questions:
         yield from _thread(t, thread, level + 1)
     if part.topics:

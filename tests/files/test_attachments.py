@@ -139,3 +139,35 @@ async def test_the_library_page_in_french(client, forum) -> None:
     assert page.status_code == 200
     assert '<html lang="fr" dir="ltr">' in page.text
     assert "Bibliothèque" in page.text and "Ajouter un document" in page.text
+
+
+async def test_a_session_report_lists_its_attachments(
+    client, make_user, make_space, make_session, db
+) -> None:
+    from forum_server.policy import Actor
+    from forum_server.reports.transcript import compile_session_report
+
+    author = await make_user(display_name="Amina Diallo")
+    slug = await make_space()
+    session_id = await make_session(slug)
+    threads = (await client.get(f"/api/v1/sessions/{session_id}/threads")).json()["items"]
+    headers = bearer(await token_for(client, author))
+    path = f"/api/v1/threads/{threads[0]['id']}/attachments"
+    file = (await upload(client, path, samples.PDF, "country report.pdf", headers=headers)).json()
+    posted = await client.post(
+        f"/api/v1/threads/{threads[0]['id']}/posts",
+        json={"body": "Attached.", "attachment_ids": [file["id"]]},
+        headers=headers,
+    )
+    assert posted.status_code == 201
+    report = await client.get(
+        f"/api/v1/sessions/{session_id}/report?format=json",
+        headers=bearer(await token_for(client, await make_user(is_secretariat=True))),
+    )
+    assert report.status_code == 200, report.text
+    (attachment,) = report.json()["session"]["attachments"]
+    assert attachment["name"] == "country report.pdf"
+    assert attachment["uploader"] == "Amina Diallo"
+    assert attachment["url"] == f"/files/{file['id']}"
+    transcript = await compile_session_report(db, Actor(user_id=1, is_secretariat=True), session_id)
+    assert transcript.sessions[0].attachments[0].name == "country report.pdf"
