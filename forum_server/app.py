@@ -28,6 +28,9 @@ from forum_server.accounts import (
 )
 from forum_server.accounts import pages as account_pages
 from forum_server.errors import DomainError
+from forum_server.files import api as files_api
+from forum_server.files import pages as files_pages
+from forum_server.files.retention import run_file_retention
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
 from forum_server.live.retention import run_pruning
@@ -73,6 +76,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     moderation_api.api,
     reports_api.api,
     mail_api.api,
+    files_api.api,
 )
 
 
@@ -121,6 +125,7 @@ def create_app(
             asyncio.create_task(run_notifications(db, stop), name="mail-fan-out"),
             asyncio.create_task(run_sender(db, settings, stop), name="mail-sender"),
             asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
+            asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
         ]
         try:
             yield
@@ -142,6 +147,7 @@ def create_app(
         *rooms_pages.routes,
         *moderation_pages.routes,
         *mail_pages.routes,
+        *files_pages.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,
@@ -154,7 +160,11 @@ def create_app(
         Middleware(StaticCacheMiddleware),
         Middleware(PrivateCacheMiddleware, session_cookie=SESSION_COOKIE),
         Middleware(GZipMiddleware, minimum_size=600),
-        Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+        Middleware(
+            BodyLimitMiddleware,
+            max_bytes=settings.max_body_bytes,
+            upload_bytes=settings.max_upload_bytes,
+        ),
         Middleware(CsrfMiddleware, settings=settings),
     ]
     return Starlette(

@@ -159,6 +159,18 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting(
+        "max_upload_bytes",
+        "20971520",
+        "Largest file accepted in the library or on a post, in bytes (answers 413 above it).",
+        _positive_int,
+    ),
+    Setting(
+        "file_retention_days",
+        "30",
+        "Days a removed document or attachment is kept before its file is deleted.",
+        _positive_int,
+    ),
+    Setting(
         "login_attempts",
         "10",
         "Failed sign-ins allowed per account and address within fifteen minutes before 429 "
@@ -289,6 +301,8 @@ class Settings:
     session_days: int = 14
     edit_window_minutes: int = 30
     max_body_bytes: int = 1_048_576
+    max_upload_bytes: int = 20 * 1024 * 1024
+    file_retention_days: int = 30
     login_attempts: int = 10
     event_retention_days: int = 30
     live_connections_per_account: int = 20

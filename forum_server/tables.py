@@ -6,6 +6,7 @@ from __future__ import annotations
 from forum_server.accounts import models as accounts_models
 from forum_server.audit import AuditEntry
 from forum_server.events import EventRecord
+from forum_server.files import models as files_models
 from forum_server.mail import models as mail_models
 from forum_server.moderation import models as moderation_models
 from forum_server.orm import Base
@@ -21,6 +22,7 @@ __all__ = [
     "Summary",
     "SummaryVersion",
     "accounts_models",
+    "files_models",
     "mail_models",
     "metadata",
     "moderation_models",

@@ -534,9 +534,12 @@
   function enhanceForm(form) {
     if (form.dataset.enhanced) return;
     form.dataset.enhanced = "1";
-    var match = /^\/threads\/(\d+)\/posts$/.exec(form.getAttribute("action") || "");
+    var match = /^\/threads\/(\d+)\/posts(\?.*)?$/.exec(form.getAttribute("action") || "");
     if (!match) return;
     form.addEventListener("submit", function (event) {
+      // A chosen file goes with the plain form: the page reloads with the post.
+      var file = form.querySelector('input[type="file"]');
+      if (file && file.files && file.files.length) return;
       event.preventDefault();
       if (form.dataset.closed) return;
       clearErrors(form);

@@ -162,6 +162,23 @@ RULES: dict[str, Rule] = {
     ),
     "download a session's report": (*download(False, whole_space=False), SESSION_MODERATORS),
     "download a space's report": (*download(False, whole_space=True), SPACE_MODERATORS),
+    # documents and attachments
+    "add a document where moderators add": (
+        lambda a: policy.may_add_document(a.space, "moderators"),
+        lambda a: policy.check_may_add_document(a.space, "moderators"),
+        SPACE_MODERATORS,
+    ),
+    "add a document where members add": (
+        lambda a: policy.may_add_document(a.space, "members"),
+        lambda a: policy.check_may_add_document(a.space, "members"),
+        MEMBERS_AND_SECRETARIAT,
+    ),
+    "remove a document the participant added": (
+        lambda a: policy.may_remove_document(a.space, AUTHOR),
+        lambda a: policy.check_may_remove_document(a.space, AUTHOR),
+        SPACE_MODERATORS | {"participant"},
+    ),
+    "attach files to a post": (policy.may_attach_files, policy.check_may_attach_files, SIGNED_IN),
     # accounts
     "manage accounts": (
         lambda a: policy.may_manage_accounts(a.actor),

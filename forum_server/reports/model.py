@@ -97,6 +97,17 @@ class ThreadPart:
 
 
 @dataclass(frozen=True)
+class ReportFile:
+    """A file on a published contribution: named, attributed, dated and linked (the
+    link is the site's path; it asks the reader's access again)."""
+
+    name: str
+    uploader: str
+    created_at: datetime
+    url: str
+
+
+@dataclass(frozen=True)
 class SessionPart:
     id: int
     title: str
@@ -108,6 +119,7 @@ class SessionPart:
     summary: SummaryText | None
     questions: list[ThreadPart]
     topics: list[ThreadPart]
+    attachments: list[ReportFile] = field(default_factory=list)
 
     @property
     def threads(self) -> list[ThreadPart]:

@@ -102,6 +102,10 @@ def _session_head(part: SessionPart) -> dict[str, Any]:
         ],
         "moderators": part.moderators,
         "summary": _summary(part.summary),
+        "attachments": [
+            {"name": f.name, "uploader": f.uploader, "created_at": _iso(f.created_at), "url": f.url}
+            for f in part.attachments
+        ],
     }
 
 

@@ -63,6 +63,13 @@ def _session(t: Transcript, part: SessionPart, level: int) -> Iterator[str]:
     if part.summary:
         heading = gettext("Summary of the session")
         yield f"{h}# {heading}\n\n{md_block(part.summary.body)}\n\n"
+    if part.attachments:
+        heading = gettext("Attached files")
+        yield f"{h}# {heading}\n\n"
+        for file in part.attachments:
+            name, who = md_inline(file.name), md_inline(file.uploader)
+            yield f"- [{name}]({file.url}) — {who}, {when(file.created_at)}\n"
+        yield "\n"
     for thread in part.questions:
         yield from _thread(t, thread, level + 1)
     if part.topics:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forum_server.accounts.models import User
 from forum_server.db import Database
 from forum_server.errors import Invalid
+from forum_server.files.models import Upload
 from forum_server.i18n import CODES, SOURCE_LANGUAGE, gettext, using_language
 from forum_server.orm import utcnow
 from forum_server.policy import (
@@ -37,6 +38,7 @@ from forum_server.policy import (
 )
 from forum_server.reports.model import (
     ATTRIBUTIONS,
+    ReportFile,
     ReportPost,
     SessionPart,
     SpaceInfo,
@@ -56,7 +58,7 @@ from forum_server.rooms.models import (
     Space,
     Thread,
 )
-from forum_server.rooms.state import Period, session_state
+from forum_server.rooms.state import PUBLISHED, Period, session_state
 from forum_server.summaries import summaries_for_session
 
 Progress = Callable[[int], None]
@@ -261,6 +263,7 @@ async def _compile_in_language(
                 summary=_summary_text(summaries.session),
                 questions=questions,
                 topics=topics,
+                attachments=await _attachments(session, attributor, forum_session.id),
             )
         )
     return Transcript(
@@ -364,3 +367,24 @@ async def _names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
         return {}
     rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
     return {user_id: name for user_id, name in rows}
+
+
+async def _attachments(
+    session: AsyncSession, attributor: Attributor, session_id: int
+) -> list[ReportFile]:
+    """Files on the session's published contributions (those the report shows)."""
+    rows = await session.scalars(
+        select(Upload)
+        .join(Post, Post.id == Upload.post_id)
+        .where(Post.session_id == session_id, Post.status == PUBLISHED, Upload.removed_at.is_(None))
+        .order_by(Upload.id)
+    )
+    return [
+        ReportFile(
+            upload.name,
+            attributor.label(session_id, upload.uploader_id, upload.uploader_name, None, None),
+            upload.created_at,
+            f"/files/{upload.id}",
+        )
+        for upload in rows
+    ]

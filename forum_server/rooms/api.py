@@ -8,6 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from forum_server.errors import Invalid
+from forum_server.files import attachments
+from forum_server.files.storage import file_store
 from forum_server.i18n import CODES, current_language
 from forum_server.rooms import posting, queries, session_moderators, sessions, spaces
 from forum_server.rooms.posts_view import PostView
@@ -283,11 +285,13 @@ async def list_posts(request: Request) -> Response:
 async def create_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = written_in(await parse_body(request, PostCreate), current_language.get())
-    posted = await posting.create_post(
+    posted = await attachments.create_post_with_files(
         ctx.db,
+        file_store(ctx.settings),
         actor,
         path_int(request, "thread_id"),
         data,
+        data.attachment_ids,
         client=client_address(request, ctx.settings),
     )
     return json_response(posted.post.as_json(), status=_posted_status(posted))

@@ -156,6 +156,8 @@ class PostCreate(Input):
     guest_name: str | None = None
     guest_email: str | None = Field(default=None, max_length=254)
     lang: PostLanguage | None = None  # None: not known (routes default to the reader's)
+    # Files uploaded before to /threads/{id}/attachments, joining this post.
+    attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
 
     _body = field_validator("body")(_nonblank)
 

@@ -217,25 +217,37 @@ class _BodyTooLarge(Exception):
     pass
 
 
-class BodyLimitMiddleware:
-    """Refuses bodies over the limit with 413, whether declared or streamed."""
+# Where files are uploaded: these take bodies up to the upload limit.
+UPLOAD_PATHS = re.compile(
+    r"^(?:(?:/api/v1)?/(?:spaces/[^/]+/library|documents/\d+/versions|threads/\d+/attachments)"
+    r"|/threads/\d+/posts)$"  # the thread page's form, which may carry a file
+)
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+
+class BodyLimitMiddleware:
+    """Refuses bodies over the limit with 413, whether declared or streamed; upload
+    routes have their own, larger limit."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, upload_bytes: int | None = None) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.body_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload_bytes if UPLOAD_PATHS.match(scope["path"]) else self.body_bytes
+        # A form's fields and boundaries come on top of the file itself.
+        max_bytes = limit + 64 * 1024 if limit != self.body_bytes else limit
         declared = Headers(scope=scope).get("content-length")
         if declared is not None:
             if not declared.isdigit():
                 message = gettext("Invalid Content-Length.")
                 await send_error(scope, send, 400, "bad_request", message)
                 return
-            if int(declared) > self.max_bytes:
-                await _too_large(scope, send, self.max_bytes)
+            if int(declared) > max_bytes:
+                await _too_large(scope, send, limit)
                 return
         received = 0
         started = False
@@ -245,7 +257,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise _BodyTooLarge
             return message
 
@@ -259,7 +271,7 @@ class BodyLimitMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except _BodyTooLarge:
             if not started:
-                await _too_large(scope, send, self.max_bytes)
+                await _too_large(scope, send, limit)
 
 
 async def _too_large(scope: Scope, send: Send, limit: int) -> None:

@@ -1,7 +1,7 @@
 """read positions: the last post each account read in each thread
 
 Revision ID: 0015_reading
-Revises: 0012_mail_inbox
+Revises: 0014_files
 Create Date: 2026-12-02 10:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import forum_server.orm
 
 revision: str = "0015_reading"
-down_revision: str | None = "0012_mail_inbox"
+down_revision: str | None = "0014_files"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -44,7 +44,7 @@ async def submit(
 ) -> httpx.Response:
     """Load `page`, find the form posting to `action` and send it as a browser would."""
     for form in forms_on((await browser.get(page)).text):
-        if form["action"] == action:
+        if form["action"].split("?")[0] == action:
             return await browser.post(action, data={**form["hidden"], **values})
     raise AssertionError(f"no form posting to {action} on {page}")
 

@@ -55,7 +55,7 @@ async def submit(
     and send it with `values` filled in, the way a browser would."""
     found = forms_on((await client.get(page)).text)
     for form in found:
-        if form["action"] == action and all(
+        if form["action"].split("?")[0] == action and all(
             form["hidden"].get(k) == v for k, v in (match or {}).items()
         ):
             return await client.post(action, data={**form["hidden"], **values})
@@ -71,7 +71,7 @@ def main_form(page: str, thread: str) -> dict[str, Any]:
     return next(
         form
         for form in forms_on(page)
-        if form["action"] == f"{thread}/posts" and "parent_id" not in form["hidden"]
+        if form["action"].split("?")[0] == f"{thread}/posts" and "parent_id" not in form["hidden"]
     )
 
 

@@ -12,11 +12,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError
+from forum_server.files import attachments
+from forum_server.files.storage import file_store
 from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
 from forum_server.orm import utcnow
-from forum_server.rooms import posting, queries, reading
+from forum_server.rooms import queries, reading
 from forum_server.rooms.pages.shared import (
     attempt,
     checked,
@@ -32,7 +34,7 @@ from forum_server.rooms.schemas import PostCreate
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
-from forum_server.web.forms import read_form
+from forum_server.web.uploads import read_form_with_file
 
 MAX_INDENT = 4  # deeper replies stay at this level, so phones keep a usable width
 LABELS = {
@@ -91,6 +93,7 @@ async def render_thread(
     async with ctx.db.read() as db:
         detail = await queries.thread_detail(db, actor, thread_id, lang=lang)
         summary = await summary_for_thread(db, actor, thread_id)
+        files = await attachments.attachments_in_thread(db, actor, thread_id)
         watch = await watching.watch_state(db, actor, Target("thread", thread_id))
         last_read = await reading.position(db, actor, thread_id)
     newest = max((post.id for post in detail.posts), default=None)
@@ -118,6 +121,8 @@ async def render_thread(
         "lang_filter_name": language_name(lang) if lang else None,
         "reply_to": reply_to,
         "summary": summary,
+        "files": files,
+        "max_upload_mb": ctx.settings.max_upload_bytes // 1_048_576,
         "watch": watch,
         "first_unread": reading.first_unread(detail.posts, last_read, actor.user_id),
     }
@@ -143,16 +148,23 @@ def _post_input(form: dict[str, str]) -> dict[str, Any]:
 
 
 async def create_post(request: Request) -> Response:
+    """A contribution, with a file where the form (multipart) sends one."""
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
-    form = await read_form(request)
+    store = file_store(ctx.settings)
+    received = await read_form_with_file(request, store, ctx.settings.max_upload_bytes)
+    form = received.fields
 
     async def run() -> str:
-        data = checked(PostCreate, _post_input(form), LABELS)
-        # A second submit of the same form finds the first post (same client_id).
-        posted = await posting.create_post(
-            ctx.db, actor, thread_id, data, client=client_address(request, ctx.settings)
-        )
+        try:
+            data = checked(PostCreate, _post_input(form), LABELS)
+            # A second submit of the same form finds the first post (same client_id).
+            client = client_address(request, ctx.settings)
+            posted = await attachments.create_post_with_files(
+                ctx.db, store, actor, thread_id, data, [], received=received, client=client
+            )
+        finally:
+            received.discard()  # stored by now, or not wanted
         return f"/threads/{thread_id}#post-{posted.post.id}"
 
     async def refused(error: DomainError) -> Response:
