@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from forum_server.errors import Invalid
 from forum_server.i18n import CODES, current_language
-from forum_server.rooms import posting, queries, session_moderators, sessions, spaces
+from forum_server.rooms import editing, posting, queries, session_moderators, sessions, spaces
 from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import (
     PostCreate,
@@ -316,7 +316,7 @@ def _posted_status(posted: posting.Posted) -> int:
 async def edit_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, PostEdit)
-    view = await posting.edit_post(
+    view = await editing.edit_post(
         ctx.db,
         actor,
         path_int(request, "post_id"),

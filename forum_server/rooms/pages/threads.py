@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -89,7 +90,8 @@ async def render_thread(
     live_after = live_resume_position(request)
     lang = language_filter(request)
     async with ctx.db.read() as db:
-        detail = await queries.thread_detail(db, actor, thread_id, lang=lang)
+        window = timedelta(minutes=ctx.settings.edit_window_minutes)
+        detail = await queries.thread_detail(db, actor, thread_id, lang=lang, edit_window=window)
         summary = await summary_for_thread(db, actor, thread_id)
         watch = await watching.watch_state(db, actor, Target("thread", thread_id))
         last_read = await reading.position(db, actor, thread_id)
@@ -108,6 +110,8 @@ async def render_thread(
         "session": detail.session,
         "live_after": live_after,
         "posts": rows,
+        "editable": detail.editable,
+        "versions": detail.versions,
         "status": session_status(detail.session, utcnow()),
         "may_post": may_post,
         "client_id": secrets.token_urlsafe(12),
