@@ -545,6 +545,40 @@
     form.insertBefore(box, form.firstChild);
   }
 
+  // --- a preview above the form, rendered by the server as the post would be ---------
+  function showPreview(form) {
+    var area = form.querySelector("textarea");
+    fetch("/api/v1/preview", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ body: area.value })
+    }).then(function (response) {
+      return response.json().then(function (answer) { return { ok: response.ok, body: answer }; });
+    }).then(function (result) {
+      if (!result.ok) {
+        var problem = result.body.error || {};
+        showError(form, problem.message || t("Could not show a preview."), problem.field || "body");
+        return;
+      }
+      var box = form.previousElementSibling;
+      if (!box || !box.matches("[data-preview]")) {
+        box = el("section", "preview");
+        box.dataset.preview = "1";
+        box.setAttribute("aria-label", t("Preview"));
+        box.setAttribute("role", "region");
+        box.appendChild(el("div", "post-body"));
+        form.parentNode.insertBefore(box, form);
+      }
+      var body = box.querySelector(".post-body");
+      body.setAttribute("dir", "auto");
+      body.innerHTML = result.body.html; // sanitized by the server, as posts are
+      announce(t("Preview"));
+    }).catch(function () {
+      showError(form, t("No connection. Your text is kept; try again."), "body");
+    });
+  }
+
   // --- posting without reloading (same client_id on every retry: never a duplicate) ---
   function enhanceForm(form) {
     if (form.dataset.enhanced) return;
@@ -555,6 +589,7 @@
       event.preventDefault();
       if (form.dataset.closed) return;
       clearErrors(form);
+      if (event.submitter && event.submitter.name === "preview") { showPreview(form); return; }
       var area = form.querySelector("textarea");
       var button = form.querySelector('button[type="submit"]');
       var parent = form.querySelector('[name="parent_id"]');

@@ -134,3 +134,19 @@ async def test_moderators_see_the_earlier_texts_and_the_author_does_not(
     versions = versions[: versions.index("</details>")]
     assert "1 earlier version" in text_of(versions)
     assert "<em>draft</em>" in versions and "Replaced" in text_of(versions)
+
+
+async def test_the_edit_form_previews_without_saving(browser, written):
+    author, thread_id, post_id = written
+    async with browser(author) as http:
+        shown = await submit(
+            http,
+            f"/posts/{post_id}/edit",
+            f"/posts/{post_id}/edit",
+            body="New _take_.",
+            preview="1",
+        )
+        assert shown.status_code == 200
+        assert "<em>take</em>" in shown.text and "New _take_.</textarea>" in shown.text
+        page = (await http.get(f"/threads/{thread_id}")).text
+    assert "<em>draft</em>" in page and "data-edited" not in page

@@ -11,10 +11,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum_server.errors import DomainError, Forbidden, Unauthorized
-from forum_server.rooms import editing
-from forum_server.rooms.pages.shared import attempt, checked
+from forum_server.rooms import editing, preview
+from forum_server.rooms.pages.shared import REFUSALS, attempt, checked
 from forum_server.rooms.pages.threads import LABELS
-from forum_server.rooms.schemas import PostEdit
+from forum_server.rooms.schemas import PostEdit, PreviewInput
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form
@@ -61,6 +61,13 @@ async def save_edit(request: Request) -> Response:
     post_id: int = request.path_params["post_id"]
     form = await read_form(request)
     fields = {"body": form.get("body", ""), "lang": form.get("lang") or None}
+    if form.get("preview"):
+        try:
+            typed = checked(PreviewInput, {"body": fields["body"]}, LABELS)
+            shown = await preview.render_preview(actor, typed)
+        except REFUSALS as error:
+            return await _show(request, post_id, typed=form, error=error)
+        return await _show(request, post_id, typed=form, preview_html=shown["html"])
 
     async def run() -> str:
         data = checked(PostEdit, fields, LABELS)

@@ -17,8 +17,9 @@ from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
 from forum_server.orm import utcnow
-from forum_server.rooms import posting, queries, reading
+from forum_server.rooms import posting, preview, queries, reading
 from forum_server.rooms.pages.shared import (
+    REFUSALS,
     attempt,
     checked,
     field_problem,
@@ -29,7 +30,7 @@ from forum_server.rooms.pages.shared import (
     session_status,
 )
 from forum_server.rooms.posts_view import PostView
-from forum_server.rooms.schemas import PostCreate
+from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
@@ -83,9 +84,11 @@ async def render_thread(
     *,
     error: DomainError | None = None,
     form: dict[str, str] | None = None,
+    preview_html: str | None = None,
 ) -> Response:
     """The thread page; after a refused contribution, with the message and the text
-    kept in the form it came from (or, when no form is shown, beside the message)."""
+    kept in the form it came from (or, when no form is shown, beside the message);
+    for a preview, the rendered text above the form it came from, the text kept."""
     ctx, actor = app_context(request), await actor_of(request)
     live_after = live_resume_position(request)
     lang = language_filter(request)
@@ -124,6 +127,7 @@ async def render_thread(
         "summary": summary,
         "watch": watch,
         "first_unread": reading.first_unread(detail.posts, last_read, actor.user_id),
+        "preview_html": preview_html,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
@@ -150,6 +154,8 @@ async def create_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
     form = await read_form(request)
+    if form.get("preview"):
+        return await _preview(request, thread_id, form)
 
     async def run() -> str:
         data = checked(PostCreate, _post_input(form), LABELS)
@@ -163,6 +169,17 @@ async def create_post(request: Request) -> Response:
         return await render_thread(request, thread_id, error=error, form=form)
 
     return await attempt(run, refused)
+
+
+async def _preview(request: Request, thread_id: int, form: dict[str, str]) -> Response:
+    """The "Preview" button: the thread page again, the text rendered above its form."""
+    actor = await actor_of(request)
+    try:
+        data = checked(PreviewInput, {"body": form.get("body", "")}, LABELS)
+        shown = await preview.render_preview(actor, data)
+    except REFUSALS as error:
+        return await render_thread(request, thread_id, error=error, form=form)
+    return await render_thread(request, thread_id, form=form, preview_html=shown["html"])
 
 
 routes: list[Route] = [
