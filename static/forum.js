@@ -313,10 +313,25 @@
     var article = doc.getElementById("post-" + post.id);
     if (!article) return;
     fillBody(article.querySelector(".post-body"), post);
-    if (edited && !article.querySelector("[data-edited]")) {
-      var mark = el("span", "", t("edited"));
-      mark.dataset.edited = "1";
-      article.querySelector(".post-footer").appendChild(mark);
+    if (edited && post.edited_at) {
+      var mark = article.querySelector("[data-edited]");
+      if (!mark) {
+        mark = el("span");
+        mark.dataset.edited = "1";
+        var footer = article.querySelector(".post-footer");
+        footer.insertBefore(mark, footer.querySelector("[data-edit-post]"));
+      }
+      // "edited %(when)s", the time a <time> in the reader's zone, wherever the
+      // language puts it.
+      var parts = t("edited %(when)s").split("%(when)s");
+      var time = el("time");
+      time.setAttribute("datetime", post.edited_at);
+      time.textContent = post.edited_at;
+      mark.textContent = "";
+      mark.appendChild(doc.createTextNode(parts[0]));
+      mark.appendChild(time);
+      mark.appendChild(doc.createTextNode(parts.slice(1).join("")));
+      localise(mark);
     }
   }
 
@@ -530,6 +545,40 @@
     form.insertBefore(box, form.firstChild);
   }
 
+  // --- a preview above the form, rendered by the server as the post would be ---------
+  function showPreview(form) {
+    var area = form.querySelector("textarea");
+    fetch("/api/v1/preview", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ body: area.value })
+    }).then(function (response) {
+      return response.json().then(function (answer) { return { ok: response.ok, body: answer }; });
+    }).then(function (result) {
+      if (!result.ok) {
+        var problem = result.body.error || {};
+        showError(form, problem.message || t("Could not show a preview."), problem.field || "body");
+        return;
+      }
+      var box = form.previousElementSibling;
+      if (!box || !box.matches("[data-preview]")) {
+        box = el("section", "preview");
+        box.dataset.preview = "1";
+        box.setAttribute("aria-label", t("Preview"));
+        box.setAttribute("role", "region");
+        box.appendChild(el("div", "post-body"));
+        form.parentNode.insertBefore(box, form);
+      }
+      var body = box.querySelector(".post-body");
+      body.setAttribute("dir", "auto");
+      body.innerHTML = result.body.html; // sanitized by the server, as posts are
+      announce(t("Preview"));
+    }).catch(function () {
+      showError(form, t("No connection. Your text is kept; try again."), "body");
+    });
+  }
+
   // --- posting without reloading (same client_id on every retry: never a duplicate) ---
   function enhanceForm(form) {
     if (form.dataset.enhanced) return;
@@ -543,6 +592,7 @@
       event.preventDefault();
       if (form.dataset.closed) return;
       clearErrors(form);
+      if (event.submitter && event.submitter.name === "preview") { showPreview(form); return; }
       var area = form.querySelector("textarea");
       var button = form.querySelector('button[type="submit"]');
       var parent = form.querySelector('[name="parent_id"]');
@@ -601,4 +651,84 @@
   }
   var forms = doc.querySelectorAll('form[action$="/posts"]');
   for (var i = 0; i < forms.length; i++) enhanceForm(forms[i]);
+
+  // --- editing in place: the edit page's own form supplies the text (and its refusal) -
+  function editInPlace(link) {
+    var article = link.closest("article.post");
+    var body = article && article.querySelector(".post-body");
+    if (!body || article.querySelector("[data-edit-form]")) return;
+    var postId = link.dataset.editPost;
+    fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (text) {
+        var source = text && new DOMParser().parseFromString(text, "text/html").querySelector('textarea[name="body"]');
+        if (!source) { location.href = link.href; return; } // the page says why
+        var form = el("form", "stack");
+        form.dataset.editForm = "1";
+        var row = el("div", "form-row");
+        var label = el("label", "", t("Edit your contribution"));
+        var area = el("textarea");
+        area.id = "edit-" + postId;
+        area.name = "body";
+        area.rows = 6;
+        area.required = true;
+        area.maxLength = 20000;
+        area.dir = "auto";
+        area.value = source.value;
+        label.htmlFor = area.id;
+        row.appendChild(label);
+        row.appendChild(area);
+        var actions = el("div", "form-actions");
+        var save = el("button", "button", t("Save changes"));
+        save.type = "submit";
+        var cancel = el("button", "button-secondary", t("Cancel"));
+        cancel.type = "button";
+        actions.appendChild(save);
+        actions.appendChild(cancel);
+        form.appendChild(row);
+        form.appendChild(actions);
+        body.hidden = true;
+        body.parentNode.insertBefore(form, body.nextSibling);
+        area.focus();
+        function done() {
+          form.remove();
+          body.hidden = false;
+          link.focus();
+        }
+        cancel.addEventListener("click", done);
+        form.addEventListener("submit", function (event) {
+          event.preventDefault();
+          clearErrors(form);
+          save.disabled = true;
+          fetch("/api/v1/posts/" + postId, {
+            method: "PATCH",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+            body: JSON.stringify({ body: area.value })
+          }).then(function (response) {
+            return response.json().then(function (answer) { return { ok: response.ok, body: answer }; });
+          }).then(function (result) {
+            save.disabled = false;
+            if (result.ok) {
+              replaceBody(result.body, true);
+              done();
+              announce(t("Your changes are saved."));
+            } else {
+              var problem = result.body.error || {};
+              showError(form, problem.message || t("Could not save your changes."), problem.field || "body");
+            }
+          }).catch(function () {
+            save.disabled = false;
+            showError(form, t("No connection. Your text is kept; try again."), "body");
+          });
+        });
+      })
+      .catch(function () { location.href = link.href; });
+  }
+  doc.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-edit-post]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    editInPlace(link);
+  });
 })();

@@ -11,11 +11,20 @@ from forum_server.errors import Invalid
 from forum_server.files import attachments
 from forum_server.files.storage import file_store
 from forum_server.i18n import CODES, current_language
-from forum_server.rooms import posting, queries, session_moderators, sessions, spaces
+from forum_server.rooms import (
+    editing,
+    posting,
+    preview,
+    queries,
+    session_moderators,
+    sessions,
+    spaces,
+)
 from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import (
     PostCreate,
     PostEdit,
+    PreviewInput,
     QuestionCreate,
     Reopen,
     SessionCreate,
@@ -320,7 +329,7 @@ def _posted_status(posted: posting.Posted) -> int:
 async def edit_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, PostEdit)
-    view = await posting.edit_post(
+    view = await editing.edit_post(
         ctx.db,
         actor,
         path_int(request, "post_id"),
@@ -328,3 +337,16 @@ async def edit_post(request: Request) -> Response:
         edit_window=timedelta(minutes=ctx.settings.edit_window_minutes),
     )
     return json_response(view.as_json())
+
+
+@api.route(
+    "POST",
+    "/preview",
+    summary="Render a text as a post would show it, without posting it",
+    body=PreviewInput,
+    response=preview.PreviewJson,
+)
+async def preview_post(request: Request) -> Response:
+    actor = await actor_of(request)
+    data = await parse_body(request, PreviewInput)
+    return json_response(await preview.render_preview(actor, data))

@@ -15,32 +15,28 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forum_server import audit
 from forum_server.db import Database, UnitOfWork
-from forum_server.errors import Conflict, Invalid, NotFound
+from forum_server.errors import Conflict, Invalid
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
     SessionAccess,
-    check_may_edit_post,
     check_may_start_topic,
-    load_post,
     load_session,
     load_thread,
-    require_signed_in,
 )
 from forum_server.rooms import admission
 from forum_server.rooms.models import ForumSession, Post, PostVersion, SessionPeriod, Thread
 from forum_server.rooms.posts_view import PostView, load_post_view
 from forum_server.rooms.render_workers import render_markdown_off_loop
-from forum_server.rooms.schemas import PostCreate, PostEdit, ThreadCreate
+from forum_server.rooms.schemas import PostCreate, ThreadCreate
 from forum_server.rooms.sessions import lock_session, state_of
 from forum_server.rooms.state import CLOSED, OPEN
 from forum_server.throttle import lock_keys
@@ -60,7 +56,7 @@ class Posted:
 AlsoInTransaction = Callable[[UnitOfWork, Posted], Awaitable[None]]
 
 
-async def _check_open(session: AsyncSession, session_id: int) -> None:
+async def check_open(session: AsyncSession, session_id: int) -> None:
     periods = await session.scalars(
         select(SessionPeriod)
         .where(SessionPeriod.session_id == session_id)
@@ -105,7 +101,7 @@ def _client_id_reused() -> Conflict:
     return Conflict("This client_id was used for another post.", code="client_id_reused")
 
 
-def _render_lane(actor: Actor) -> str:
+def render_lane(actor: Actor) -> str:
     return "guest" if actor.user_id is None else "default"
 
 
@@ -138,7 +134,7 @@ async def create_post(
         _, early = await admit(session, None)
         if isinstance(early, Posted) and also is None:
             return early
-    html = await render_markdown_off_loop(data.body, lane=_render_lane(actor))
+    html = await render_markdown_off_loop(data.body, lane=render_lane(actor))
 
     async def write() -> Posted:
         async with db.write() as uow:
@@ -212,7 +208,7 @@ async def _admit(
         if existing is not None:
             await _check_same_post(session, existing, thread.id, data)
             return Posted(await _view(session, existing, access), created=False)
-    await _check_open(session, thread.session_id)
+    await check_open(session, thread.session_id)
     if thread.locked:
         raise Conflict("The thread is locked.", code="thread_locked")
     settings = await admission.settings_for(session, access.space.space_id)
@@ -329,7 +325,7 @@ async def create_thread(
         _, early = await admit(session, None)
         if not isinstance(early, _Admission) and also is None:
             return early
-    html = await render_markdown_off_loop(data.body, lane=_render_lane(actor))
+    html = await render_markdown_off_loop(data.body, lane=render_lane(actor))
 
     async def write() -> tuple[int, Posted]:
         async with db.write() as uow:
@@ -378,60 +374,3 @@ def emit_thread_created(uow: UnitOfWork, thread: Thread, space_id: int) -> None:
         session_id=thread.session_id,
         thread_id=thread.id,
     )
-
-
-async def edit_post(
-    db: Database, actor: Actor, post_id: int, data: PostEdit, *, edit_window: timedelta
-) -> PostView:
-    """A new text for a post: its author within the edit window, or a moderator.
-    The earlier text is kept as a version for moderators. Checked before the Markdown
-    is rendered, and again in the write transaction."""
-
-    async def check(session: AsyncSession, lock: UnitOfWork | None) -> tuple[Post, SessionAccess]:
-        post, access = await load_post(session, actor, post_id)
-        age = utcnow() - post.created_at
-        check_may_edit_post(access, post.author_id, post.status, age, edit_window)
-        if not access.can_moderate:
-            author_id = require_signed_in(actor)
-            await admission.check_not_suspended(session, author_id, access.space.space_id)
-            if lock is not None:
-                await lock_session(lock, post.session_id)
-            await _check_open(session, post.session_id)
-        if post.status == "rejected":
-            raise NotFound("No such post.")
-        return post, access
-
-    async with db.read() as session:
-        await check(session, None)
-    html = await render_markdown_off_loop(data.body, lane=_render_lane(actor))
-    async with db.write() as uow:
-        post, access = await check(uow.session, uow)
-        is_author = actor.user_id is not None and post.author_id == actor.user_id
-        if not is_author:
-            # A moderator changing someone's words answers for it in the audit log.
-            audit.record(
-                uow,
-                actor,
-                "post.edited",
-                space_id=access.space.space_id,
-                target_type="post",
-                target_id=post.id,
-                reason=data.note,
-                details={"thread_id": post.thread_id, "author_id": post.author_id},
-            )
-        uow.session.add(
-            PostVersion(
-                post_id=post.id,
-                body=post.body,
-                html=post.html,
-                replaced_by=actor.user_id,
-                note=data.note,
-            )
-        )
-        post.body, post.html, post.edited_at = data.body, html, utcnow()
-        if data.lang is not None:
-            post.lang = data.lang
-        await uow.flush()
-        view = await _view(uow.session, post, access)
-        await emit_post(uow, "post.edited", post)
-        return view

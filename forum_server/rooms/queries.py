@@ -6,8 +6,8 @@ what the caller may not see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +31,7 @@ from forum_server.policy import (
     visible_spaces_clause,
     visible_threads_clause,
 )
+from forum_server.rooms.edit_views import VersionView, earlier_versions, editable_by_author
 from forum_server.rooms.models import ForumSession, Post, Question, SessionPeriod, Space, Thread
 from forum_server.rooms.posts_view import PostView, post_view
 from forum_server.rooms.space_views import (
@@ -251,12 +252,20 @@ class ThreadDetail:
     thread: ThreadSummary
     session: SessionDetail
     posts: list[PostView]  # in reading order: each reply right after its parent's subtree
+    editable: frozenset[int] = frozenset()  # the reader's own posts they may edit now
+    versions: dict[int, list[VersionView]] = field(default_factory=dict)  # moderators only
 
 
 async def thread_detail(
-    db: AsyncSession, actor: Actor, thread_id: int, *, lang: str | None = None
+    db: AsyncSession,
+    actor: Actor,
+    thread_id: int,
+    *,
+    lang: str | None = None,
+    edit_window: timedelta = timedelta(0),
 ) -> ThreadDetail:
-    """The thread with its posts (only those written in `lang`, when given)."""
+    """The thread with its posts (only those written in `lang`, when given), which of
+    them the reader may edit, and for moderators the earlier texts of edited ones."""
     thread, access = await load_thread(db, actor, thread_id)
     session = await session_detail(db, actor, thread.session_id)
     summary = next(t for t in await list_threads_for(db, access) if t.id == thread_id)
@@ -267,7 +276,10 @@ async def thread_detail(
         .order_by(Post.id)
     )
     views = [post_view(p, u, moderator=access.can_moderate) for p, u in rows]
-    return ThreadDetail(summary, session, reading_order(views))
+    editable = editable_by_author(access, views, session.state, edit_window)
+    edited = [v.id for v in views if v.edited_at is not None]
+    versions = await earlier_versions(db, access, edited)
+    return ThreadDetail(summary, session, reading_order(views), editable, versions)
 
 
 def reading_order(posts: list[PostView]) -> list[PostView]:

@@ -170,6 +170,12 @@ class PostEdit(Input):
     _body = field_validator("body")(_nonblank)
 
 
+class PreviewInput(Input):
+    body: str = Field(max_length=MAX_SOURCE_CHARS)
+
+    _body = field_validator("body")(_nonblank)
+
+
 Written = TypeVar("Written", PostCreate, ThreadCreate)
 
 

@@ -7,16 +7,28 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from forum_server.orm import utcnow
+from forum_server.rooms import home as home_queries
 from forum_server.rooms import queries
+from forum_server.rooms.pages.shared import duration_text
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 
 
 async def home(request: Request) -> Response:
+    """Every space the reader may see; a signed-in reader's page leads with what is
+    open for them now."""
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         spaces = await queries.list_spaces(db, actor)
-    return await ctx.templates.page(request, "home.html", {"spaces": spaces})
+        board = await home_queries.dashboard(db, actor)
+    now = utcnow()
+
+    def left(session: home_queries.OpenSession) -> str | None:
+        return duration_text(session.closes_at - now) if session.closes_at else None
+
+    context = {"spaces": spaces, "board": board, "time_left": left}
+    return await ctx.templates.page(request, "home.html", context)
 
 
 async def health(request: Request) -> Response:

@@ -31,6 +31,7 @@ class Cast:
     session_moderator: Person
     workspace: str
     thread_id: int
+    own_post_id: int  # the participant's, within the edit window
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -52,7 +53,13 @@ async def cast(forum: Forum) -> Cast:
         headers=participant.bearer,
         json={"reason": "Off topic for this question."},
     )
-    return Cast(participant, moderator, workspace, thread_id)
+    own = await forum.call(
+        participant,
+        "POST",
+        f"/api/v1/threads/{thread_id}/posts",
+        json={"body": "A point I may want to correct."},
+    )
+    return Cast(participant, moderator, workspace, thread_id, own["id"])
 
 
 AxePage = Callable[[Person | None, str, str], Awaitable["Page"]]
@@ -99,6 +106,7 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "session": (cast.session_moderator, f"/sessions/{demo.session_ids[0]}"),
         "thread": (cast.participant, f"/threads/{cast.thread_id}"),
         "thread-moderator": (cast.session_moderator, f"/threads/{cast.thread_id}"),
+        "post-edit": (cast.participant, f"/posts/{cast.own_post_id}/edit"),
         "new-space": (forum.secretariat, "/spaces/new"),
         "new-session": (forum.secretariat, f"/spaces/{demo.space_slug}/sessions/new"),
         "members": (forum.secretariat, f"/spaces/{cast.workspace}/members"),
@@ -118,6 +126,7 @@ PAGE_TYPES = [
     "session",
     "thread",
     "thread-moderator",
+    "post-edit",
     "new-space",
     "new-session",
     "members",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -18,8 +19,9 @@ from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
 from forum_server.orm import utcnow
-from forum_server.rooms import queries, reading
+from forum_server.rooms import preview, queries, reading
 from forum_server.rooms.pages.shared import (
+    REFUSALS,
     attempt,
     checked,
     field_problem,
@@ -30,7 +32,7 @@ from forum_server.rooms.pages.shared import (
     session_status,
 )
 from forum_server.rooms.posts_view import PostView
-from forum_server.rooms.schemas import PostCreate
+from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
@@ -84,14 +86,17 @@ async def render_thread(
     *,
     error: DomainError | None = None,
     form: dict[str, str] | None = None,
+    preview_html: str | None = None,
 ) -> Response:
     """The thread page; after a refused contribution, with the message and the text
-    kept in the form it came from (or, when no form is shown, beside the message)."""
+    kept in the form it came from (or, when no form is shown, beside the message);
+    for a preview, the rendered text above the form it came from, the text kept."""
     ctx, actor = app_context(request), await actor_of(request)
     live_after = live_resume_position(request)
     lang = language_filter(request)
     async with ctx.db.read() as db:
-        detail = await queries.thread_detail(db, actor, thread_id, lang=lang)
+        window = timedelta(minutes=ctx.settings.edit_window_minutes)
+        detail = await queries.thread_detail(db, actor, thread_id, lang=lang, edit_window=window)
         summary = await summary_for_thread(db, actor, thread_id)
         files = await attachments.attachments_in_thread(db, actor, thread_id)
         watch = await watching.watch_state(db, actor, Target("thread", thread_id))
@@ -111,6 +116,8 @@ async def render_thread(
         "session": detail.session,
         "live_after": live_after,
         "posts": rows,
+        "editable": detail.editable,
+        "versions": detail.versions,
         "status": session_status(detail.session, utcnow()),
         "may_post": may_post,
         "client_id": secrets.token_urlsafe(12),
@@ -125,6 +132,7 @@ async def render_thread(
         "max_upload_mb": ctx.settings.max_upload_bytes // 1_048_576,
         "watch": watch,
         "first_unread": reading.first_unread(detail.posts, last_read, actor.user_id),
+        "preview_html": preview_html,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
@@ -154,6 +162,9 @@ async def create_post(request: Request) -> Response:
     store = file_store(ctx.settings)
     received = await read_form_with_file(request, store, ctx.settings.max_upload_bytes)
     form = received.fields
+    if form.get("preview"):
+        received.discard()
+        return await _preview(request, thread_id, form)
 
     async def run() -> str:
         try:
@@ -171,6 +182,17 @@ async def create_post(request: Request) -> Response:
         return await render_thread(request, thread_id, error=error, form=form)
 
     return await attempt(run, refused)
+
+
+async def _preview(request: Request, thread_id: int, form: dict[str, str]) -> Response:
+    """The "Preview" button: the thread page again, the text rendered above its form."""
+    actor = await actor_of(request)
+    try:
+        data = checked(PreviewInput, {"body": form.get("body", "")}, LABELS)
+        shown = await preview.render_preview(actor, data)
+    except REFUSALS as error:
+        return await render_thread(request, thread_id, error=error, form=form)
+    return await render_thread(request, thread_id, form=form, preview_html=shown["html"])
 
 
 routes: list[Route] = [
