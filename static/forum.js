@@ -410,7 +410,7 @@
           var node = doc.importNode(next, true);
           part.parentNode.replaceChild(node, part);
           localise(node);
-          var forms = node.querySelectorAll('form[action$="/posts"]');
+          var forms = node.querySelectorAll('form[action$="/posts"], form[data-post-form]');
           for (var j = 0; j < forms.length; j++) enhanceForm(forms[j]);
         }
         list = doc.querySelector("[data-live-posts]");
@@ -649,7 +649,7 @@
       })();
     });
   }
-  var forms = doc.querySelectorAll('form[action$="/posts"]');
+  var forms = doc.querySelectorAll('form[action$="/posts"], form[data-post-form]');
   for (var i = 0; i < forms.length; i++) enhanceForm(forms[i]);
 
   // --- editing in place: the edit page's own form supplies the text (and its refusal) -
