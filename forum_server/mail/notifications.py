@@ -13,6 +13,8 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
@@ -254,10 +256,16 @@ async def _collect_new_flags(uow: UnitOfWork) -> None:
     """Flags raised since the last pass, for their posts' moderators. (Flags emit no
     event: nobody but moderators is to know of them, so they are read from their
     table, past a cursor.)"""
-    cursor = await uow.session.get(MailCursor, "flags")
-    if cursor is None:
-        cursor = MailCursor(name="flags", value=0)
-        uow.session.add(cursor)
+    # Made once by whichever pass comes first, then locked: two passes at once (two
+    # processes, or a pass and a test) take turns instead of both inserting it.
+    insert = pg_insert if uow.dialect == "postgresql" else sqlite_insert
+    await uow.session.execute(
+        insert(MailCursor).values(name="flags", value=0).on_conflict_do_nothing()
+    )
+    cursor = await uow.session.scalar(
+        select(MailCursor).where(MailCursor.name == "flags").with_for_update()
+    )
+    assert cursor is not None
     rows = list(
         await uow.session.execute(
             select(Flag.id, Flag.post_id, Flag.status, Post.session_id)
