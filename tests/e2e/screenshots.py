@@ -61,6 +61,7 @@ async def seed(forum: Forum) -> dict[str, tuple[Person, str]]:
             json={"role": "member", "designation": designation},
         )
     await forum.add_member(group, moderator, role="owner")
+    await forum.add_member(group, forum.moderator)  # the session's moderator is a member
     await forum.session(group, title="Draft recommendations for the Framework")
 
     session = await forum.call(participant, "GET", f"/api/v1/sessions/{forum.demo.session_ids[0]}")
