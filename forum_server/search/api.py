@@ -19,7 +19,7 @@ api = ApiRouter()
 @api.route(
     "GET",
     "/search",
-    summary="Search what the caller may read (the search language: docs/guide.md)",
+    summary="Search what the caller may read",
     auth="optional",
     query=("q", *FILTERS, "order", "cursor", "limit"),
     response=ListOf(SearchHit),

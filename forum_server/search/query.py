@@ -16,6 +16,7 @@ engine. Only the length is bounded, with a clear message.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -140,7 +141,7 @@ def parse(q: str, fields: dict[str, str] | None = None) -> Query:
     """The query typed (`q`) with the filters given as separate fields (`fields`, which
     win over the same filter typed in `q`). Invalid: too long, too many terms, only
     excluded terms, or a filter's value that cannot be one."""
-    q = q.strip()
+    q = _printable(q).strip()
     if len(q) > MAX_CHARS:
         raise Invalid(
             "The search is too long: at most %(count)s characters.",
@@ -174,11 +175,17 @@ def parse(q: str, fields: dict[str, str] | None = None) -> Query:
             join_next = False
         else:
             groups.append([term])
-    given = {**typed, **{k: v.strip() for k, v in (fields or {}).items() if v and v.strip()}}
+    given = {**typed, **{k: _printable(v).strip() for k, v in (fields or {}).items() if v}}
+    given = {k: v for k, v in given.items() if v}
     query = Query(tuple(tuple(g) for g in groups), tuple(excluded), _filters(given))
     if excluded and not query.groups and not query.filters.any:
         raise Invalid("Add a word to look for: excluded words only narrow a search.", field="q")
     return query
+
+
+def _printable(text: str) -> str:
+    """Control characters (a NUL among them, which PostgreSQL refuses in text) as spaces."""
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def _filters(given: dict[str, str]) -> Filters:

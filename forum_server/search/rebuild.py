@@ -133,11 +133,16 @@ def _all_documents(connection: Connection) -> Iterator[Values]:
             ),
         ),
     ]
-    streams = [((row, build) for row in rows) for rows, build in sources]
+    streams = [_paired(rows, build) for rows, build in sources]
     # Oldest first across the kinds, each kind read in its own order.
     merged = heapq.merge(*streams, key=lambda pair: _when(pair[0]))
     for row, build in merged:
         yield build(row)
+
+
+def _paired(rows: Iterator[Any], build: Any) -> Iterator[tuple[Any, Any]]:
+    for row in rows:
+        yield row, build
 
 
 def _when(row: Any) -> Any:
@@ -169,3 +174,18 @@ def rebuild(connection: Connection) -> int:
         )
         engine.create_sqlite_triggers(connection)
     return count
+
+
+async def reindex(database_url: str) -> int:
+    """`forum-server reindex`: rebuilds the index of the database at this URL."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    database = create_async_engine(database_url, poolclass=NullPool)
+    try:
+        async with database.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            return await connection.run_sync(rebuild)
+    finally:
+        await database.dispose()
