@@ -23,6 +23,7 @@ from forum_server.search import queries
 from forum_server.search.views import SearchHit
 from tests.conftest import SECRETARIAT, MakeUser
 from tests.helpers import bearer, token_for
+from tests.rooms.conftest import browser
 
 # Words found only in the workspace: each would betray it.
 CANARY_WORDS = ("zorblaxite", "quendrilith", "mavrotekton")
@@ -33,6 +34,7 @@ CANARY_BODY = (
 CANARY_TOPIC = "Quendrilith working paper"
 CANARY_QUESTION = "How should zorblaxite oversight work?"
 CANARY_AUTHOR = "Xanthippe Vorloq"
+__all__ = ["browser"]  # the rooms tests' fixture: a second browser, signed in
 
 
 @dataclass
@@ -83,7 +85,7 @@ class Forum:
         raise AssertionError("the cursor never ended")
 
 
-async def _place(db: Database, slug: str, session_id: int) -> Place:
+async def place_of(db: Database, slug: str, session_id: int) -> Place:
     from forum_server.rooms.queries import session_detail
 
     async with db.read() as session:
@@ -122,9 +124,9 @@ async def forum(db: Database, make_user: MakeUser, make_space, make_session, add
         questions=[CANARY_QUESTION, "What else?"],
     )
     forum = Forum(
-        public=await _place(db, public, await make_session(public, participant_topics=True)),
-        members=await _place(db, workspace, ws_session),
-        other=await _place(db, other, await make_session(other)),
+        public=await place_of(db, public, await make_session(public, participant_topics=True)),
+        members=await place_of(db, workspace, ws_session),
+        other=await place_of(db, other, await make_session(other)),
         users=users,
         db=db,
     )
