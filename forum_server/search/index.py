@@ -8,6 +8,9 @@ index follows by trigger or generated column), so a caller need not say what cha
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -19,16 +22,26 @@ from forum_server.search.models import SearchDocument
 from forum_server.summaries import Summary
 
 _KEY = ("kind", "ref_id")
+_COLUMNS = [c.name for c in SearchDocument.__table__.columns if c.name != "id"]
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (kind, ref_id) DO UPDATE, built once per dialect: posting
+    runs it every time, and building the statement cost more than running it."""
+    if dialect not in _UPSERTS:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        table: Any = SearchDocument.__table__  # Core, not ORM-enabled: less to do per call
+        statement = insert(table).values({name: bindparam(name) for name in _COLUMNS})
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=list(_KEY),
+            set_={name: statement.excluded[name] for name in _COLUMNS if name not in _KEY},
+        )
+    return _UPSERTS[dialect]
 
 
 async def _put(uow: UnitOfWork, values: Values) -> None:
-    insert = pg_insert if uow.dialect == "postgresql" else sqlite_insert
-    statement = insert(SearchDocument).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(_KEY),
-        set_={name: statement.excluded[name] for name in values if name not in _KEY},
-    )
-    await uow.session.execute(statement)
+    await uow.session.execute(_upsert(uow.dialect), values)
 
 
 async def index_post(uow: UnitOfWork, post: Post) -> None:

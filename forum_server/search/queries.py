@@ -206,7 +206,8 @@ async def search(
     limit = min(max(limit or DEFAULT_LIMIT, 1), MAX_LIMIT)
     position = _decode(cursor, order)
     found = _Sqlite(query) if db.get_bind().dialect.name == "sqlite" else _Postgres(query)
-    where = [findable_documents_clause(actor), *_filter_clauses(query.filters)]
+    findable = findable_documents_clause(actor)  # one clause, in both statements
+    where = [findable, *_filter_clauses(query.filters)]
     if order == NEWEST:
         ids = found.select(found.key).where(*where).order_by(found.key.desc())
         if position is not None:
@@ -219,7 +220,7 @@ async def search(
             ids = ids.where((found.rank > rank) | ((found.rank == rank) & (found.key < key)))
     rows = (await db.execute(ids.limit(limit + 1))).all()
     more, rows = len(rows) > limit, rows[:limit]
-    hits = await _hits(db, actor, found, [row[0] for row in rows])
+    hits = await _hits(db, findable, found, [row[0] for row in rows])
     following = None
     if more:
         last = rows[-1]
@@ -227,23 +228,35 @@ async def search(
     return query, SearchPage(hits, following)
 
 
+# Aliases: the policy's clause has subqueries of these tables of its own, which must not
+# be taken for (correlated with) the ones joined here for display.
+_SESSION, _SPACE, _QUESTION, _THREAD, _USER = (
+    aliased(ForumSession),
+    aliased(Space),
+    aliased(Question),
+    aliased(Thread),
+    aliased(User),
+)
+
+
 async def _hits(
-    db: AsyncSession, actor: Actor, found: _Sqlite | _Postgres, ids: list[int]
+    db: AsyncSession, findable: ColumnElement[bool], found: _Sqlite | _Postgres, ids: list[int]
 ) -> list[SearchHit]:
+    """The rows of these ids, for display, if the clause still lets the reader find them."""
     if not ids:
         return []
-    # Aliases: the policy's clause has subqueries of these tables of its own, which must
-    # not be taken for (correlated with) the ones joined here for display.
-    fs, space, question, thread, user = (
-        aliased(ForumSession),
-        aliased(Space),
-        aliased(Question),
-        aliased(Thread),
-        aliased(User),
-    )
+    fs, space, question, thread, user = _SESSION, _SPACE, _QUESTION, _THREAD, _USER
     statement = (
         found.select(
-            D,
+            D.id,
+            D.kind,
+            D.ref_id,
+            D.status,
+            D.session_id,
+            D.thread_id,
+            D.guest_name,
+            D.written_at,
+            D.text,
             fs.title,
             space.slug,
             space.title,
@@ -258,26 +271,26 @@ async def _hits(
         .outerjoin(question, question.thread_id == D.thread_id)
         .outerjoin(thread, thread.id == D.thread_id)
         .outerjoin(user, user.id == D.author_id)
-        .where(found.key.in_(ids), findable_documents_clause(actor))
+        .where(found.key.in_(ids), findable)
     )
     by_id: dict[int, SearchHit] = {}
-    for doc, session_title, slug, space_title, q_id, q_number, thread_title, name, marked in (
-        await db.execute(statement)
-    ).all():
-        by_id[doc.id] = SearchHit(
-            kind=doc.kind,
-            id=doc.ref_id,
-            status=doc.status,
+    for row in (await db.execute(statement)).all():
+        (doc_id, kind, ref_id, status, session_id, thread_id, guest, written_at, text) = row[:9]
+        session_title, slug, space_title, q_id, q_number, thread_title, name, marked = row[9:]
+        by_id[doc_id] = SearchHit(
+            kind=kind,
+            id=ref_id,
+            status=status,
             space_slug=slug,
             space_title=space_title,
-            session_id=doc.session_id,
+            session_id=session_id,
             session_title=session_title,
-            thread_id=doc.thread_id,
+            thread_id=thread_id,
             question_id=q_id,
             question_number=q_number,
             topic_title=thread_title if q_id is None else None,
-            author=name or doc.guest_name,
-            written_at=doc.written_at,
-            snippet=snippet(doc.text, matched_ranges(doc.text, marked)),
+            author=name or guest,
+            written_at=written_at,
+            snippet=snippet(text, matched_ranges(text, marked)),
         )
     return [by_id[i] for i in ids if i in by_id]

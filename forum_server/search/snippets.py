@@ -19,6 +19,7 @@ START, STOP = "[", "]"
 BEFORE = 60  # characters of context before the first match
 LENGTH = 240  # characters in a snippet, about
 _SPACES = re.compile(r"\s+")
+_SPACE = re.compile(r"\s")
 
 
 class SegmentJson(TypedDict):
@@ -35,35 +36,36 @@ class Segment:
         return {"text": self.text, "match": self.match}
 
 
+_MARK = re.compile(r"[\[\]]")
+
+
 def matched_ranges(text: str, marked: str | None) -> list[tuple[int, int]]:
     """The ranges of `text` whose folded form the engine marked in `marked` (the folded
     text with START/STOP around each match); none when `marked` is not that."""
     if not marked:
         return []
     folded, origins = fold_with_origins(text)
+    if marked.replace(START, "").replace(STOP, "") != folded:
+        return []  # not this text's folding: better no highlight than a wrong one
     ranges: list[tuple[int, int]] = []
-    position, start = 0, None
-    for char in marked:
-        if char == START:
+    start = None
+    for count, mark in enumerate(_MARK.finditer(marked)):
+        position = mark.start() - count  # in the folded text: markers before it left out
+        if mark.group() == START:
             start = position
-        elif char == STOP:
-            if start is not None and position > start:
-                ranges.append((origins[start], origins[position - 1] + 1))
+        elif start is not None and position > start:
+            ranges.append((origins[start], origins[position - 1] + 1))
             start = None
-        else:
-            if position >= len(folded) or folded[position] != char:
-                return []  # not this text's folding: better no highlight than a wrong one
-            position += 1
-    if position != len(folded):
-        return []
-    return _merged(ranges)
+    return _merged(text, ranges)
 
 
-def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping and touching ranges as one (a Chinese word's characters each match)."""
+def _merged(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping ranges, and ranges with only spaces between them, as one: a phrase,
+    or a Chinese word whose characters each matched, is one highlight (whether the
+    engine marked its words one by one or together)."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
+        if merged and (start <= merged[-1][1] or not text[merged[-1][1] : start].strip()):
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
@@ -72,28 +74,23 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _boundary_after(text: str, index: int) -> int:
     """The start of the word at or after `index` (not cutting a word in two)."""
-    if index <= 0:
-        return 0
-    space = text.find(" ", index)
-    return space + 1 if 0 <= space < index + 20 else index
+    space = _SPACE.search(text, index, index + 20)
+    return space.end() if space else index
 
 
 def _boundary_before(text: str, index: int) -> int:
-    if index >= len(text):
-        return len(text)
-    space = text.rfind(" ", index - 20, index)
-    return space if space > 0 else index
+    spaces = list(_SPACE.finditer(text, max(0, index - 20), index))
+    return spaces[-1].start() if spaces else index
 
 
 def snippet(text: str, ranges: list[tuple[int, int]]) -> list[Segment]:
     """About LENGTH characters of `text` on one line, from a little before the first
     match, the matches in it marked; an ellipsis where the text goes on."""
-    # Line breaks become spaces one for one, so the ranges still point at their words.
-    flat = "".join(" " if c.isspace() else c for c in text)
     first = ranges[0][0] if ranges else 0
-    begin = _boundary_after(flat, first - BEFORE) if first > BEFORE else 0
-    end = _boundary_before(flat, begin + LENGTH) if begin + LENGTH < len(flat) else len(flat)
-    end = max(end, min(len(flat), ranges[0][1])) if ranges else end
+    begin = _boundary_after(text, first - BEFORE) if first > BEFORE else 0
+    end = _boundary_before(text, begin + LENGTH) if begin + LENGTH < len(text) else len(text)
+    if ranges:
+        end = max(end, min(len(text), ranges[0][1]))
     segments: list[Segment] = []
     position = begin
     for start, stop in ranges:
@@ -101,17 +98,14 @@ def snippet(text: str, ranges: list[tuple[int, int]]) -> list[Segment]:
         if start >= stop:
             continue
         if start > position:
-            segments.append(Segment(flat[position:start], False))
-        segments.append(Segment(flat[start:stop], True))
+            segments.append(Segment(text[position:start], False))
+        segments.append(Segment(text[start:stop], True))
         position = stop
     if position < end:
-        segments.append(Segment(flat[position:end], False))
+        segments.append(Segment(text[position:end], False))
     if begin > 0:
         segments.insert(0, Segment("… ", False))
-    if end < len(flat):
+    if end < len(text):
         segments.append(Segment(" …", False))
-    return [_squeezed(s) for s in segments if s.text]
-
-
-def _squeezed(segment: Segment) -> Segment:
-    return Segment(_SPACES.sub(" ", segment.text), segment.match)
+    # On one line: line breaks and runs of spaces as one space.
+    return [Segment(_SPACES.sub(" ", s.text), s.match) for s in segments if s.text]

@@ -78,16 +78,34 @@ def fold(text: str) -> str:
     return text.translate(_FOLDING)
 
 
+class _Widths(dict[int, str]):
+    """A str.translate table marking each character "." when it folds to exactly one
+    character, "#" otherwise: positions stay where they are."""
+
+    def __missing__(self, code: int) -> str:
+        width = "." if len(fold_char(chr(code))) == 1 else "#"
+        if len(self) < 200_000:
+            self[code] = width
+        return width
+
+
+_WIDTHS = _Widths()
+_UNEVEN = re.compile("#+")
+
+
 def fold_with_origins(text: str) -> tuple[str, list[int]]:
     """The folded text, and for each of its characters the index in `text` of the
-    character it came from."""
-    parts: list[str] = []
+    character it came from. Runs of characters that fold one to one are mapped whole
+    (most of any text); only the others one by one."""
     origins: list[int] = []
-    for index, char in enumerate(text):
-        folded = fold_char(char)
-        parts.append(folded)
-        origins.extend([index] * len(folded))
-    return "".join(parts), origins
+    done = 0
+    for run in _UNEVEN.finditer(text.translate(_WIDTHS)):
+        origins.extend(range(done, run.start()))
+        for index in range(run.start(), run.end()):
+            origins.extend([index] * len(fold_char(text[index])))
+        done = run.end()
+    origins.extend(range(done, len(text)))
+    return fold(text), origins
 
 
 def words(text: str) -> list[str]:

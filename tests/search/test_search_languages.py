@@ -35,7 +35,7 @@ async def texts(forum: Forum) -> Forum:
         ("developpement", FRENCH, ["développement"]),
         ("DÉVELOPPEMENT", FRENCH, ["développement"]),
         ("développement", FRENCH, ["développement"]),
-        ("capacites nationales", FRENCH, ["capacités", "nationales"]),
+        ("capacites nationales", FRENCH, ["capacités nationales"]),  # side by side: one
         ('"capacités nationales"', FRENCH, ["capacités nationales"]),
         ("biosecu*", FRENCH, ["biosécurité"]),
         # Arabic: with and without harakat and shadda, alef with or without hamza
