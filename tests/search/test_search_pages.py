@@ -124,7 +124,7 @@ async def test_the_search_page_in_french_and_arabic(
         "/search", params={"q": "biosafety"}, headers={"Accept-Language": "fr"}
     )
     assert '<html lang="fr" dir="ltr">' in french.text
-    assert "<h1>Rechercher</h1>" in french.text and "Résultats" in french.text
+    assert '<h1 id="search-heading">Rechercher</h1>' in french.text and "Résultats" in french.text
     refused = await client.get(
         "/search", params={"q": "x" * 201}, headers={"Accept-Language": "fr"}
     )
@@ -132,7 +132,7 @@ async def test_the_search_page_in_french_and_arabic(
     assert "La recherche est trop longue : 200 caractères au plus." in unescape(refused.text)
     arabic = await client.get("/search", params={"q": "lang:xx"}, headers={"Accept-Language": "ar"})
     assert '<html lang="ar" dir="rtl">' in arabic.text
-    assert "<h1>بحث</h1>" in arabic.text
+    assert '<h1 id="search-heading">بحث</h1>' in arabic.text
     api = await client.get("/api/v1/search", params={"q": "-x"}, headers={"Accept-Language": "fr"})
     assert api.json()["error"]["message"].startswith("Ajoutez un mot à rechercher")
 
