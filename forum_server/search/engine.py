@@ -14,10 +14,7 @@ old table: it must call `create_sqlite_triggers` again.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_
 from sqlalchemy.engine import Connection
-
-from forum_server.search.models import SearchDocument
 
 FTS_TABLE = "search_fts"
 VECTOR_COLUMN = "vector"
@@ -27,6 +24,7 @@ VECTOR_INDEX = "ix_search_documents_vector"
 # Chinese and texts of unknown language use `simple`: words as folded, unstemmed.
 PG_CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "ru": "russian"}
 SIMPLE = "simple"
+PG_CONFIGURATIONS = (*PG_CONFIGS.values(), SIMPLE)
 
 _SQLITE_FTS = (
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(terms, content='search_documents', "
@@ -56,17 +54,6 @@ def pg_config_sql(column: str = "lang") -> str:
     """SQL choosing the text search configuration from a language column."""
     cases = " ".join(f"WHEN '{code}' THEN '{name}'::regconfig" for code, name in PG_CONFIGS.items())
     return f"CASE {column} {cases} ELSE '{SIMPLE}'::regconfig END"
-
-
-def pg_language_clauses() -> list[tuple[str, ColumnElement[bool]]]:
-    """Each configuration with the condition on SearchDocument.lang that selects the
-    texts indexed with it: a search asks each group with its own configuration."""
-    lang = SearchDocument.lang
-    clauses: list[tuple[str, ColumnElement[bool]]] = [
-        (name, lang == code) for code, name in PG_CONFIGS.items()
-    ]
-    clauses.append((SIMPLE, or_(lang.is_(None), lang.not_in(list(PG_CONFIGS)))))
-    return clauses
 
 
 def create_sqlite_triggers(connection: Connection) -> None:

@@ -17,6 +17,7 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
+from functools import reduce
 from typing import Any
 
 from sqlalchemy import (
@@ -25,7 +26,6 @@ from sqlalchemy import (
     Integer,
     Select,
     SQLColumnExpression,
-    case,
     column,
     func,
     literal_column,
@@ -43,7 +43,7 @@ from forum_server.rooms.models import ForumSession, Question, Space, Thread
 from forum_server.schemas import MAX_ID
 from forum_server.search import engine
 from forum_server.search.models import SearchDocument
-from forum_server.search.query import Filters, Query, fts5_match, parse, tsquery_text
+from forum_server.search.query import Filters, Query, Term, fts5_match, parse, tsquery_term
 from forum_server.search.snippets import START, STOP, matched_ranges, snippet
 from forum_server.search.views import SearchHit, SearchPage
 
@@ -81,45 +81,43 @@ class _Sqlite:
 
 
 class _Postgres:
-    """A tsvector per text, made with its language's configuration: the query is asked
-    of each language's texts in that language's configuration."""
+    """A tsvector per text, made with its language's configuration. Each term of the
+    query is asked in every configuration at once (its English, French, Spanish and
+    Russian stems and the word itself, any of which may match): one condition the GIN
+    index answers whole, whatever the texts' languages."""
 
     def __init__(self, query: Query) -> None:
-        self.text = tsquery_text(query) if query.groups else None
+        self.query = query if query.groups else None
         self.key: SQLColumnExpression[int] = D.id
-        clauses = engine.pg_language_clauses()
-        self.rank = -case(
-            *((where, func.ts_rank(_VECTOR, self._q(config))) for config, where in clauses[:-1]),
-            else_=func.ts_rank(_VECTOR, self._q(clauses[-1][0])),
-        )
+        self.rank = -func.ts_rank(_VECTOR, self._tsquery()) if self.query else D.id
 
-    def _q(self, config: str) -> ColumnElement[Any]:
-        return func.to_tsquery(literal_column(f"'{config}'::regconfig"), self.text)
+    @staticmethod
+    def _term(term: Term) -> ColumnElement[Any]:
+        text = tsquery_term(term)
+        asked = [
+            func.to_tsquery(literal_column(f"'{config}'::regconfig"), text)
+            for config in engine.PG_CONFIGURATIONS
+        ]
+        return reduce(func.tsquery_or, asked)
+
+    def _tsquery(self) -> ColumnElement[Any]:
+        assert self.query is not None
+        groups = [reduce(func.tsquery_or, map(self._term, g)) for g in self.query.groups]
+        excluded = [func.tsquery_not(self._term(term)) for term in self.query.excluded]
+        return reduce(func.tsquery_and, [*groups, *excluded])
 
     def select(self, *columns: Any) -> Select[Any]:
         found = select(*columns).select_from(D)
-        if self.text is None:
+        if self.query is None:
             return found
-        return found.where(
-            or_(
-                *(
-                    where & _VECTOR.op("@@")(self._q(config))
-                    for config, where in engine.pg_language_clauses()
-                )
-            )
-        )
+        return found.where(_VECTOR.op("@@")(self._tsquery()))
 
     def marked(self) -> ColumnElement[str | None]:
-        if self.text is None:
+        if self.query is None:
             return literal_column("NULL")
-        clauses = engine.pg_language_clauses()
-        query = case(
-            *((where, self._q(config)) for config, where in clauses[:-1]),
-            else_=self._q(clauses[-1][0]),
-        )
         config: ColumnElement[Any] = literal_column(engine.pg_config_sql("search_documents.lang"))
         options = f"HighlightAll=true, StartSel={START}, StopSel={STOP}"
-        return func.ts_headline(config, D.terms, query, options)
+        return func.ts_headline(config, D.terms, self._tsquery(), options)
 
 
 def _filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:

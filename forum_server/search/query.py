@@ -261,7 +261,9 @@ def fts5_match(query: Query) -> str:
     return expression
 
 
-def _tsquery_term(term: Term) -> str:
+def tsquery_term(term: Term) -> str:
+    """One term as PostgreSQL's to_tsquery reads it: each word quoted (the configuration
+    still stems it), a phrase's words joined by <->, a prefix marked :*."""
     last = len(term.words) - 1
     parts = [
         "'"
@@ -270,12 +272,4 @@ def _tsquery_term(term: Term) -> str:
         + (":*" if term.prefix and i == last else "")
         for i, w in enumerate(term.words)
     ]
-    return "(" + " <-> ".join(parts) + ")"
-
-
-def tsquery_text(query: Query) -> str:
-    """The text for PostgreSQL's to_tsquery (each word quoted; the configuration still
-    stems them); only for a query with terms."""
-    groups = ["(" + " | ".join(_tsquery_term(t) for t in group) + ")" for group in query.groups]
-    parts = groups + [f"!{_tsquery_term(t)}" for t in query.excluded]
-    return " & ".join(parts)
+    return " <-> ".join(parts)

@@ -173,6 +173,11 @@ def rebuild(connection: Connection) -> int:
             f"INSERT INTO {engine.FTS_TABLE}({engine.FTS_TABLE}) VALUES ('rebuild')"
         )
         engine.create_sqlite_triggers(connection)
+    else:
+        # Fresh statistics, so the planner knows how common each word is now; the GIN
+        # index's pending entries merged, so the first searches need not read them all.
+        connection.exec_driver_sql("ANALYZE search_documents")
+        connection.exec_driver_sql(f"SELECT gin_clean_pending_list('{engine.VECTOR_INDEX}')")
     return count
 
 
