@@ -23,14 +23,13 @@ from typing import Any
 
 from forum_server.errors import Invalid
 from forum_server.i18n.languages import CODES
-from forum_server.search.text import fold
+from forum_server.search.text import fold_query
 
 MAX_CHARS = 200
 MAX_TERMS = 20
 MIN_PREFIX = 2  # letters before a * (a shorter prefix would match half the index)
 FILTERS = ("in", "by", "question", "lang", "before", "after")
 _FILTER = re.compile(r"(?i)(in|by|question|lang|before|after):")
-_CJK_TOKEN = re.compile(r"^[\u2e80-\u9fff\uf900-\ufaff\U00020000-\U0003134f]$")
 
 
 @dataclass(frozen=True)
@@ -127,14 +126,11 @@ def _value(q: str, i: int) -> tuple[str, int]:
 
 
 def _term(raw: _Raw) -> Term | None:
-    text = raw.text
-    prefix = not raw.quoted and text.endswith("*")
-    words = tuple(fold(text).split())
+    words, lone_character = fold_query(raw.text)
     if not words:
         return None
-    if prefix and (len(words[-1]) < MIN_PREFIX or _CJK_TOKEN.match(words[-1])):
-        prefix = False
-    return Term(words, prefix)
+    typed = not raw.quoted and raw.text.endswith("*") and len(words[-1]) >= MIN_PREFIX
+    return Term(tuple(words), typed or lone_character)
 
 
 def parse(q: str, fields: dict[str, str] | None = None) -> Query:

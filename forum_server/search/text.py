@@ -10,10 +10,13 @@ exactly the same words:
   finds the same posts;
 - every character that is not a letter or a digit becomes a space, so both engines
   split words at the same places and nothing in the text can look like an operator;
-- each Chinese or Japanese character stands alone between spaces. Those scripts
-  write words without spaces; indexed one character at a time and searched as a
-  phrase of consecutive characters, a word of any length is found (a trigram index
-  misses the one- and two-character words most Chinese words are).
+- Chinese and Japanese, written without spaces between words, are indexed as the
+  overlapping pairs of characters of each run (生物安全 → 生物 物安 安全, and its last
+  character 全 alone), and searched the same way: a word of two characters or more is
+  the phrase of its pairs, a single character the pairs it begins (or ends a run). A
+  trigram index would miss the one- and two-character words most Chinese words are;
+  single characters as words would make every search for a common character read
+  most of the Chinese texts.
 
 `fold_with_origins` also says which character of the plain text each folded character
 came from, so that matches the engines mark in the folded text are highlighted in
@@ -28,10 +31,12 @@ import unicodedata
 from functools import lru_cache
 
 # Han ideographs (with the extension blocks and compatibility forms), kana, bopomofo.
-_CJK = re.compile(
+_CJK_CLASS = (
     "[\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf"
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"
 )
+_CJK = re.compile(_CJK_CLASS)
+_CJK_RUN = re.compile(_CJK_CLASS + "+")
 # Kept whole: folding й into и would merge distinct Russian words.
 _KEEP = {"й": "й", "Й": "й"}
 _TATWEEL = "\u0640"  # Arabic elongation: typography, not spelling
@@ -43,7 +48,7 @@ def fold_char(char: str) -> str:
     if char in _KEEP:
         return _KEEP[char]
     if _CJK.match(char):
-        return f" {char} "
+        return char  # pairs are made of whole runs (fold)
     if char == _TATWEEL:
         return ""
     out = []
@@ -51,9 +56,7 @@ def fold_char(char: str) -> str:
         category = unicodedata.category(part)
         if category in {"Mn", "Me", "Mc", "Cf"}:  # accents, vowel marks, invisible joiners
             continue
-        if _CJK.match(part):
-            out.append(f" {part} ")
-        elif category[0] in "LN":
+        if category[0] in "LN":
             out.append(part)
         else:
             out.append(" ")
@@ -73,8 +76,31 @@ class _Folding(dict[int, str]):
 _FOLDING = _Folding()
 
 
+def _pairs(run: str) -> list[str]:
+    """A run of Chinese or Japanese characters as a search asks for it."""
+    return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def _indexed(run: str) -> list[str]:
+    """… and as the index keeps it: its last character alone too, so that a search for
+    one character finds it at the end of a run as well."""
+    return _pairs(run) + ([run[-1]] if len(run) > 1 else [])
+
+
 def fold(text: str) -> str:
     """The folded text the engines index (see the module's description)."""
+    return _CJK_RUN.sub(lambda run: " " + " ".join(_indexed(run.group())) + " ", _letters(text))
+
+
+def fold_query(text: str) -> tuple[list[str], bool]:
+    """The words a typed term asks for, and whether its last one is a single Chinese or
+    Japanese character (found as the start of the pairs that follow it: a prefix)."""
+    folded = _CJK_RUN.sub(lambda run: " " + " ".join(_pairs(run.group())) + " ", _letters(text))
+    words = folded.split()
+    return words, bool(words) and len(words[-1]) == 1 and bool(_CJK.match(words[-1]))
+
+
+def _letters(text: str) -> str:
     return text.translate(_FOLDING)
 
 
@@ -94,9 +120,9 @@ _UNEVEN = re.compile("#+")
 
 
 def fold_with_origins(text: str) -> tuple[str, list[int]]:
-    """The folded text, and for each of its characters the index in `text` of the
-    character it came from. Runs of characters that fold one to one are mapped whole
-    (most of any text); only the others one by one."""
+    """fold(text), and for each of its characters the index in `text` of the character
+    it came from. Runs of characters that fold one to one are mapped whole (most of any
+    text); only the others one by one."""
     origins: list[int] = []
     done = 0
     for run in _UNEVEN.finditer(text.translate(_WIDTHS)):
@@ -105,7 +131,24 @@ def fold_with_origins(text: str) -> tuple[str, list[int]]:
             origins.extend([index] * len(fold_char(text[index])))
         done = run.end()
     origins.extend(range(done, len(text)))
-    return fold(text), origins
+    letters = _letters(text)
+    # Each run of Chinese or Japanese characters becomes its pairs, as in fold().
+    parts: list[str] = []
+    mapped: list[int] = []
+    done = 0
+    for run in _CJK_RUN.finditer(letters):
+        parts.append(letters[done : run.start()])
+        mapped.extend(origins[done : run.start()])
+        where = origins[run.start() : run.end()]
+        parts.append(" ")
+        mapped.append(where[0])
+        for i, token in enumerate(_indexed(run.group())):  # each begins at the i-th
+            parts.append(token + " ")
+            mapped.extend([*where[i : i + len(token)], where[i]])
+        done = run.end()
+    parts.append(letters[done:])
+    mapped.extend(origins[done:])
+    return "".join(parts), mapped
 
 
 def words(text: str) -> list[str]:

@@ -67,7 +67,9 @@ def test_filters_typed_and_given_as_fields() -> None:
         ("^x* y", [[(("x",), False)], [(("y",), False)]]),  # one letter: no prefix
         ("OR a OR", [[(("a",), False)]]),
         ("a OR -b", [[(("a",), False)]]),
-        ("生物安全*", [[(("生", "物", "安", "全"), False)]]),
+        ("生物安全*", [[(("生物", "物安", "安全"), True)]]),  # Chinese: pairs of characters
+        ("国", [[(("国",), True)]]),  # one character: the pairs it begins
+        ("生dna", [[(("生", "dna"), False)]]),
         ('"quoted*"', [[(("quoted",), False)]]),  # a star in a phrase is a character
     ],
 )
@@ -98,7 +100,7 @@ def test_folding_is_what_both_engines_see() -> None:
     assert fold("Développement DURABLE") == "developpement durable"
     assert fold("مُحَمَّد أحمد") == "محمد احمد"
     assert fold("Ёлка и йод") == "елка и йод"
-    assert fold("生物DNA").split() == ["生", "物", "dna"]
+    assert fold("生物安全DNA").split() == ["生物", "物安", "安全", "全", "dna"]
     assert fold("l'eau, 3.5% <b>") == "l eau  3 5   b "
     assert set(fold("[x] 'y' \"z\" *w* ^v: (u) {t} -s")) <= set("xyzwvuts ")
 
@@ -118,7 +120,7 @@ def test_plain_text_leaves_markdown_out() -> None:
 def test_snippets_mark_the_plain_text_the_engine_marked() -> None:
     text = "Le développement des capacités: 生物安全 est prioritaire."
     marked = fold(text).replace("developpement", "[developpement]")
-    marked = marked.replace("生", "[生]").replace("物", "[物]")  # each character matches
+    marked = marked.replace(" 生物 ", " [生物] ")  # the pair of characters matched
     ranges = matched_ranges(text, marked)
     assert [text[a:b] for a, b in ranges] == ["développement", "生物"]
     segments = snippet(text, ranges)

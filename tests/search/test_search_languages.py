@@ -48,7 +48,7 @@ async def texts(forum: Forum) -> Forum:
         ("生物安全", CHINESE, ["生物安全"]),
         ("能力", CHINESE, ["能力"]),
         ("建设", CHINESE, ["建设"]),
-        ("国", CHINESE, ["国"]),
+        ("国", CHINESE, ["国的"]),  # one character: highlighted with the one after it
         ('"能力建设"', CHINESE, ["能力建设"]),
         ("优先*", CHINESE, ["优先"]),
         # Russian: case, and ё written as е
