@@ -14,6 +14,8 @@ old table: it must call `create_sqlite_triggers` again.
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.engine import Connection
 
 FTS_TABLE = "search_fts"
@@ -24,7 +26,17 @@ VECTOR_INDEX = "ix_search_documents_vector"
 # Chinese and texts of unknown language use `simple`: words as folded, unstemmed.
 PG_CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "ru": "russian"}
 SIMPLE = "simple"
-PG_CONFIGURATIONS = (*PG_CONFIGS.values(), SIMPLE)
+_LATIN = re.compile("[a-z\u00c0-\u024f]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
+def pg_configurations_for(words: str) -> list[str]:
+    """The configurations a search asks its words in: those that could stem them (a
+    Chinese or Arabic word is only itself), and `simple` for the word as written."""
+    latin = [PG_CONFIGS[code] for code in ("en", "fr", "es")] if _LATIN.search(words) else []
+    cyrillic = [PG_CONFIGS["ru"]] if _CYRILLIC.search(words) else []
+    return [*latin, *cyrillic, SIMPLE]
+
 
 _SQLITE_FTS = (
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(terms, content='search_documents', "

@@ -96,7 +96,7 @@ class _Postgres:
         text = tsquery_term(term)
         asked = [
             func.to_tsquery(literal_column(f"'{config}'::regconfig"), text)
-            for config in engine.PG_CONFIGURATIONS
+            for config in engine.pg_configurations_for(" ".join(term.words))
         ]
         return reduce(func.tsquery_or, asked)
 

@@ -15,7 +15,7 @@ exactly the same words:
   character 全 alone), and searched the same way: a word of two characters or more is
   the phrase of its pairs, a single character the pairs it begins (or ends a run). A
   trigram index would miss the one- and two-character words most Chinese words are;
-  single characters as words would make every search for a common character read
+  single characters as words would make a search for any word of common characters read
   most of the Chinese texts.
 
 `fold_with_origins` also says which character of the plain text each folded character
@@ -151,11 +151,6 @@ def fold_with_origins(text: str) -> tuple[str, list[int]]:
     return "".join(parts), mapped
 
 
-def words(text: str) -> list[str]:
-    """The words of a text as the engines count them: folded, split at spaces."""
-    return fold(text).split()
-
-
 # --- Markdown to plain text ---------------------------------------------------------
 # Linear patterns only (no nested repetition): this runs inside write transactions, on
 # whatever a participant typed.
@@ -165,37 +160,66 @@ _LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]\n]{1,999}\]:\s")
 _BLOCK_PREFIX = re.compile(
     r"^\s{0,3}(?:>\s?)*\s*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,9}[.)]\s+)?"
 )
-_TABLE_RULE = re.compile(r"^\s*\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*$")
-_IMAGE = re.compile(r"!\[([^\]\n]{0,1000})\]\([^)\n]{0,2000}\)")
-_LINK = re.compile(r"\[([^\]\n]{0,1000})\](?:\([^)\n]{0,2000}\)|\[[^\]\n]{0,1000}\])")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]{1,2000})>")
+_TABLE_RULE = frozenset("|-: \t")  # a table's header rule: |---|:--:| (checked by hand)
+# Each bracket or parenthesis ends what may be in one: a text of nothing but brackets
+# costs one step per character, not one per character and bound.
+_TARGET = r"\([^()\s]{0,2000}(?:\s{1,9}\"[^\"\n]{0,300}\")?\)"
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,1000})\]" + _TARGET)
+_LINK = re.compile(r"\[([^\[\]\n]{0,1000})\](?:" + _TARGET + r"|\[[^\[\]\n]{0,1000}\])")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]{1,2000})>")
 _EMPHASIS = re.compile(
     r"(?:\*{1,3}|~~)(?=\S)|(?<=\S)(?:\*{1,3}|~~)|(?<!\w)_{1,3}(?=\S)|(?<=\S)_{1,3}(?!\w)"
 )
 _CODE = re.compile(r"`+")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_HEADING_CLOSE = re.compile(r"\s+#+\s*$")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _without_closing_hashes(heading: str) -> str:
+    """A heading's optional closing hashes ("## Title ##") left out; done by hand, as a
+    pattern for it would try every position of a long run of spaces."""
+    text = heading.rstrip()
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1].isspace()):
+        return bare.rstrip()
+    return heading
+
+
+_BLOCK_STARTS = frozenset(">#-*+_|~`[0123456789")
+
+
+def _block(line: str) -> str | None:
+    """A line without its block markup (quote and list markers, a heading's hashes);
+    None for a line that is only markup (a fence, a rule, a link's definition)."""
+    if _FENCE.match(line) or _RULE.match(line) or _LINK_DEFINITION.match(line):
+        return None
+    if "-" in line and "|" in line and set(line) <= _TABLE_RULE:
+        return None
+    prefix = _BLOCK_PREFIX.match(line)
+    if prefix is None:
+        return line
+    if "#" in prefix.group():
+        line = _without_closing_hashes(line)
+    return line[prefix.end() :]
 
 
 def plain_text(markdown: str) -> str:
     """What a reader reads of a Markdown text, as plain text: link and image targets,
     emphasis marks, headings' hashes, quote and list markers and code fences left out;
-    one line a line."""
+    one line a line. Block markup is looked for only on lines that start like it; the
+    inline patterns run once over the whole text."""
     lines: list[str] = []
     for line in markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if _FENCE.match(line) or _RULE.match(line) or _LINK_DEFINITION.match(line):
-            continue
-        if _TABLE_RULE.match(line) and "-" in line:
-            continue
-        line = _BLOCK_PREFIX.sub("", line, count=1)
-        line = _HEADING_CLOSE.sub("", line)
-        line = _IMAGE.sub(r"\1", line)
-        line = _LINK.sub(r"\1", line)
-        line = _AUTOLINK.sub(r"\1", line)
-        line = _CODE.sub("", line)
-        line = _EMPHASIS.sub("", line)
-        line = html.unescape(_ESCAPE.sub(r"\1", line))
-        line = line.replace("|", " ").strip()
-        lines.append(line)
+        start = line.lstrip()[:1]
+        kept = _block(line) if start in _BLOCK_STARTS and start else line
+        if kept is not None:
+            lines.append(kept)
     text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = _IMAGE.sub(r"\1", text)
+    text = _LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _CODE.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    text = html.unescape(_ESCAPE.sub(r"\1", text)).replace("|", " ")
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()
