@@ -46,6 +46,8 @@ from forum_server.rooms import api as rooms_api
 from forum_server.rooms import members_api, members_pages
 from forum_server.rooms import pages as rooms_pages
 from forum_server.rooms.scheduler import run_scheduler
+from forum_server.search import api as search_api
+from forum_server.search import pages as search_pages
 from forum_server.settings import Settings
 from forum_server.web import errors as web_errors
 from forum_server.web import language_pages
@@ -77,6 +79,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     reports_api.api,
     mail_api.api,
     files_api.api,
+    search_api.api,
 )
 
 
@@ -148,6 +151,7 @@ def create_app(
         *moderation_pages.routes,
         *mail_pages.routes,
         *files_pages.routes,
+        *search_pages.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,

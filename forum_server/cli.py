@@ -192,6 +192,17 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reindex(settings: Settings, _args: argparse.Namespace) -> int:
+    import time
+
+    from forum_server.search.rebuild import reindex
+
+    started = time.monotonic()
+    count = asyncio.run(reindex(settings.database_url))
+    print(f"search index rebuilt: {count} texts in {time.monotonic() - started:.1f} s")
+    return 0
+
+
 Command = Callable[[Settings, argparse.Namespace], int]
 
 
@@ -258,6 +269,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="only the contributions written in this language",
     )
     report.set_defaults(handler=cmd_report)
+
+    reindex = commands.add_parser(
+        "reindex", help="rebuild the search index from every post, topic, question and summary"
+    )
+    reindex.set_defaults(handler=cmd_reindex)
     return parser
 
 

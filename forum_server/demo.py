@@ -19,6 +19,7 @@ from forum_server.policy import Actor
 from forum_server.rooms import posting, sessions, spaces
 from forum_server.rooms.models import Post, Question, Space, Thread
 from forum_server.rooms.schemas import PostCreate, SessionCreate, SpaceCreate
+from forum_server.search.index import index_post
 
 DEMO_PASSWORD = "demo forum passphrase"
 # Both sessions opened this long ago, so their two weeks are well under way.
@@ -144,9 +145,10 @@ async def _posts(
             post_ids[demo_post.key] = posted.post.id
             # The service stamps posts with the current time; the demo's story has its own.
             async with db.write() as uow:
-                await uow.session.execute(
-                    update(Post).where(Post.id == posted.post.id).values(created_at=written)
-                )
+                post = await uow.session.get(Post, posted.post.id)
+                assert post is not None
+                post.created_at = written
+                await index_post(uow, post)
                 await uow.session.execute(
                     update(Thread).where(Thread.id == thread_id).values(last_post_at=written)
                 )

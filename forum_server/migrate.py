@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -14,6 +16,14 @@ from sqlalchemy.pool import NullPool
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 # Any fixed number: several processes starting at once on PostgreSQL take turns.
 _PG_LOCK = 7_301_994
+
+
+def include_name(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
+    """Whether Alembic compares a schema object with the models: not the full-text
+    index each engine adds to search_documents (forum_server.search.engine)."""
+    from forum_server.search.engine import engine_owned
+
+    return not engine_owned(name, type_, parent_names.get("table_name"))
 
 
 def alembic_config(database_url: str) -> Config:

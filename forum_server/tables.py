@@ -12,6 +12,7 @@ from forum_server.moderation import models as moderation_models
 from forum_server.orm import Base
 from forum_server.rooms import models as rooms_models
 from forum_server.rooms import reading as rooms_reading
+from forum_server.search.models import SearchDocument
 from forum_server.summaries import Summary, SummaryVersion
 
 metadata = Base.metadata
@@ -19,6 +20,7 @@ metadata = Base.metadata
 __all__ = [
     "AuditEntry",
     "EventRecord",
+    "SearchDocument",
     "Summary",
     "SummaryVersion",
     "accounts_models",

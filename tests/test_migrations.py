@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from forum_server.migrate import migrate
+from forum_server.migrate import include_name, migrate
 from forum_server.tables import metadata
 
 
@@ -18,7 +18,10 @@ async def _differences(url: str) -> list:
         async with engine.connect() as conn:
             return await conn.run_sync(
                 lambda sync: compare_metadata(
-                    MigrationContext.configure(sync, opts={"compare_type": True}), metadata
+                    MigrationContext.configure(
+                        sync, opts={"compare_type": True, "include_name": include_name}
+                    ),
+                    metadata,
                 )
             )
     finally:

@@ -110,6 +110,17 @@ RULES: dict[str, Rule] = {
     ),
     "edit one's post too late": (*edit(PUBLISHED, timedelta(hours=1)), SESSION_MODERATORS),
     "edit one's hidden post": (*edit(HIDDEN, timedelta(minutes=5)), SESSION_MODERATORS),
+    # search: hidden, held and rejected text is found by the session's moderators only
+    "find a published text": (
+        lambda a: policy.may_find(a, PUBLISHED),
+        lambda a: policy.check_may_find(a, PUBLISHED),
+        EVERYONE,
+    ),
+    "find a held, hidden or rejected post": (
+        lambda a: policy.may_find(a, HIDDEN),
+        lambda a: policy.check_may_find(a, HIDDEN),
+        SESSION_MODERATORS,
+    ),
     # members and invitations
     "manage members": (
         *space_rule(policy.may_manage_members, policy.check_may_manage_members),
@@ -225,7 +236,7 @@ def test_predicate_and_raising_twin_agree(rule: str, who: str) -> None:
     error = raised(lambda: check(a))
     if who in allowed:
         assert error is None
-    elif rule.startswith("see a"):  # whoever may not see it is told it does not exist
+    elif rule.startswith(("see a", "find a")):  # whoever may not see it is told it does not exist
         assert error is NotFound
     elif who == "anonymous":
         assert error is Unauthorized

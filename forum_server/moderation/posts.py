@@ -23,6 +23,7 @@ from forum_server.policy import Actor, SessionAccess, load_post, load_thread, re
 from forum_server.rooms.models import Post, Question, Thread
 from forum_server.rooms.posting import count_published, emit_post, emit_thread_created
 from forum_server.rooms.posts_view import PostView, load_post_view
+from forum_server.search.index import index_post
 
 
 async def _load(uow: UnitOfWork, actor: Actor, post_id: int) -> tuple[Post, SessionAccess]:
@@ -90,7 +91,7 @@ async def approve_post(db: Database, actor: Actor, post_id: int) -> PostView:
         assert thread is not None  # posts belong to their thread (foreign key, cascade)
         first_published = thread.post_count == 0  # counts published posts only
         count_published(thread, post.created_at)
-        await uow.flush()
+        await index_post(uow, post)
         _record(uow, actor, "post.approved", post, access)
         if first_published and await _is_topic(uow, thread.id):
             emit_thread_created(uow, thread, access.space.space_id)
@@ -106,7 +107,7 @@ async def reject_post(db: Database, actor: Actor, post_id: int, reason: str | No
         if post.status != "pending":
             raise Conflict("This post is not waiting for review.", code="not_pending")
         post.status, post.moderation_reason = "rejected", reason
-        await uow.flush()
+        await index_post(uow, post)
         _record(uow, actor, "post.rejected", post, access, reason)
         # Only the author's own page shows a held post; tell it to drop it. No text.
         uow.emit(
@@ -135,7 +136,7 @@ async def hide_post(db: Database, actor: Actor, post_id: int, reason: str) -> Po
             raise Conflict("Only published posts can be hidden.", code="not_published")
         post.status, post.moderation_reason = "hidden", reason
         settled = await _resolve_flags(uow, actor, post)
-        await uow.flush()
+        await index_post(uow, post)
         _record(uow, actor, "post.hidden", post, access, reason, flags_settled=settled)
         await emit_post(uow, "post.hidden", post)
         return await load_post_view(uow.session, post, moderator=True)
@@ -149,7 +150,7 @@ async def restore_post(db: Database, actor: Actor, post_id: int) -> PostView:
             raise Conflict("This post is not hidden.", code="not_hidden")
         reason = post.moderation_reason
         post.status, post.moderation_reason = "published", None
-        await uow.flush()
+        await index_post(uow, post)
         _record(uow, actor, "post.restored", post, access, hidden_for=reason)
         await emit_post(uow, "post.restored", post)
         return await load_post_view(uow.session, post, moderator=True)

@@ -15,6 +15,7 @@ from forum_server.policy import Actor, SessionAccess, load_session, load_thread,
 from forum_server.rooms.models import Question
 from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.sessions import lock_session
+from forum_server.search.index import index_summary
 from forum_server.summaries import Summary, SummaryVersion, SummaryView, summary_view
 
 
@@ -94,7 +95,7 @@ async def _write(
         summary_id=summary.id, body=body, written_at=now, written_by=actor.user_id
     )
     uow.session.add(version)
-    await uow.flush()
+    await index_summary(uow, summary, question)
     view = summary_view(summary, question, actor.display_name or None)
     audit.record(
         uow,

@@ -57,6 +57,7 @@ from forum_server.policy.loading import (
     load_thread,
     may_see_session,
     moderated_sessions_clause,
+    readable_sessions_clause,
     role_in_space,
     threads_shown_clause,
     visible_posts_clause,
@@ -119,6 +120,11 @@ from forum_server.policy.rooms import (
     may_manage_space,
     may_start_topic,
 )
+from forum_server.policy.search import (
+    check_may_find,
+    findable_documents_clause,
+    may_find,
+)
 
 __all__ = [
     "ANONYMOUS",
@@ -140,6 +146,7 @@ __all__ = [
     "check_may_create_user",
     "check_may_download_report",
     "check_may_edit_post",
+    "check_may_find",
     "check_may_have_moderation_queue",
     "check_may_manage_accounts",
     "check_may_manage_holding_rules",
@@ -158,6 +165,7 @@ __all__ = [
     "check_may_sign_in",
     "check_may_start_topic",
     "check_may_suspend",
+    "findable_documents_clause",
     "load_document",
     "load_post",
     "load_question",
@@ -175,6 +183,7 @@ __all__ = [
     "may_create_user",
     "may_download_report",
     "may_edit_post",
+    "may_find",
     "may_have_moderation_queue",
     "may_mail_post",
     "may_manage_accounts",
@@ -199,6 +208,7 @@ __all__ = [
     "moderated_sessions_clause",
     "moderated_spaces_clause",
     "post_event_still_current",
+    "readable_sessions_clause",
     "report_posts_clause",
     "require_caller",
     "require_secretariat",

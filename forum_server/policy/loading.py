@@ -213,15 +213,20 @@ def check_may_see_session(access: SessionAccess, *, draft: bool) -> None:
         raise NotFound("No such session.")
 
 
-def visible_sessions_clause(access: SpaceAccess) -> ColumnElement[bool]:
-    """SQL condition on ForumSession matching may_see_session, for a space's listings."""
-    if access.can_moderate_space:
-        return true()
-    scheduled = exists(
+def _scheduled() -> ColumnElement[bool]:
+    """SQL condition on ForumSession: not a draft (it has a period)."""
+    return exists(
         select(SessionPeriod.id)
         .where(SessionPeriod.session_id == ForumSession.id)
         .correlate_except(SessionPeriod)
     )
+
+
+def visible_sessions_clause(access: SpaceAccess) -> ColumnElement[bool]:
+    """SQL condition on ForumSession matching may_see_session, for a space's listings."""
+    if access.can_moderate_space:
+        return true()
+    scheduled = _scheduled()
     if access.actor.user_id is None:
         return scheduled
     # Reached only by those who see the space: in a members space, members.
@@ -229,6 +234,20 @@ def visible_sessions_clause(access: SpaceAccess) -> ColumnElement[bool]:
         SessionModerator.user_id == access.actor.user_id
     )
     return or_(scheduled, ForumSession.id.in_(appointed))
+
+
+def readable_sessions_clause(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition on ForumSession selecting every session the actor may see, in every
+    space: visible_spaces_clause's spaces, and there may_see_session's sessions (a draft
+    only for those who moderate it). For reads across spaces, such as search."""
+    if actor.is_secretariat:
+        return true()
+    in_visible_space = ForumSession.space_id.in_(
+        select(Space.id).where(visible_spaces_clause(actor))
+    )
+    if actor.user_id is None:
+        return in_visible_space & _scheduled()
+    return in_visible_space & or_(_scheduled(), moderated_sessions_clause(actor))
 
 
 async def load_question(

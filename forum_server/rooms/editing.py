@@ -32,6 +32,7 @@ from forum_server.rooms.posts_view import PostView, load_post_view
 from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import PostEdit
 from forum_server.rooms.sessions import lock_session
+from forum_server.search.index import index_post
 
 
 async def _check(
@@ -94,6 +95,7 @@ async def edit_post(
             post.lang = data.lang
         await uow.flush()
         view = await load_post_view(uow.session, post, moderator=access.can_moderate)
+        await index_post(uow, post)
         await emit_post(uow, "post.edited", post)
         return view
 

@@ -39,6 +39,7 @@ from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import PostCreate, ThreadCreate
 from forum_server.rooms.sessions import lock_session, state_of
 from forum_server.rooms.state import CLOSED, OPEN
+from forum_server.search.index import index_post, index_topic
 from forum_server.throttle import lock_keys
 
 T = TypeVar("T")
@@ -261,6 +262,7 @@ async def _insert_post(
     if not held:
         count_published(thread, now)
     await uow.flush()
+    await index_post(uow, post)
     view = await _view(uow.session, post, access)
     # A held post reaches only its author and the moderators (live delivery checks
     # every post event's status against the policy); readers get it on approval.
@@ -335,6 +337,7 @@ async def create_thread(
                 uow.session.add(thread)
                 await uow.flush()
                 posted = await _insert_post(uow, admitted, thread, first, html)
+                await index_topic(uow, thread)
                 if posted.post.status == "published":  # a held one is announced on approval
                     emit_thread_created(uow, thread, forum_session.space_id)
                 admitted = (thread.id, posted)

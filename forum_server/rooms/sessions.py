@@ -38,6 +38,7 @@ from forum_server.rooms.schemas import QuestionCreate, Reopen, SessionCreate, Se
 from forum_server.rooms.session_moderators import checked_moderators
 from forum_server.rooms.space_views import QuestionView, SessionDetail
 from forum_server.rooms.state import CLOSED, OPEN, Period, session_state
+from forum_server.search.index import index_question, index_session
 
 
 async def periods_of(uow: UnitOfWork, session_id: int) -> list[SessionPeriod]:
@@ -94,6 +95,7 @@ async def create_session(
             )
         for text in data.questions:
             await _add_question(uow, forum_session, text)
+        await index_session(uow, forum_session)
         _emit(uow, forum_session, "session.created", {"title": forum_session.title})
         return await session_detail(uow.session, actor, forum_session.id)
 
@@ -122,7 +124,7 @@ async def _add_question(uow: UnitOfWork, forum_session: ForumSession, text: str)
     await uow.flush()
     question = Question(session_id=forum_session.id, number=number, text=text, thread_id=thread.id)
     uow.session.add(question)
-    await uow.flush()
+    await index_question(uow, question)
     return question
 
 
@@ -189,6 +191,7 @@ async def edit_question(
         question, access = await load_question(uow.session, actor, question_id)
         access.require_moderator()
         question.text = data.text
+        await index_question(uow, question)
         return await _question_view(uow, question, "question.edited")
 
 
@@ -271,6 +274,8 @@ async def update_session(
             forum_session.posting = data.posting
         if "closes_at" in data.model_fields_set:  # null here: no closing time
             await _move_close(uow, forum_session, data.closes_at)
+        if data.title is not None or data.description is not None:
+            await index_session(uow, forum_session)
         _emit(uow, forum_session, "session.updated", {"title": forum_session.title})
         return await session_detail(uow.session, actor, session_id)
 

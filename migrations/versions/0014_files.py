@@ -1,7 +1,7 @@
 """files: uploads, library documents and versions
 
 Revision ID: 0014_files
-Revises: 0012_mail_inbox
+Revises: 0013_search
 Create Date: 2026-11-30 23:19:49.627373
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import forum_server.orm
 
 revision: str = "0014_files"
-down_revision: str | None = "0012_mail_inbox"
+down_revision: str | None = "0013_search"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -113,6 +113,7 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "moderation-queue": (forum.secretariat, "/moderation"),
         "accounts": (forum.secretariat, "/admin/users"),
         "error": (None, "/spaces/no-such-space"),
+        "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
     }
 
 
@@ -133,8 +134,15 @@ PAGE_TYPES = [
     "moderation-queue",
     "accounts",
     "error",
+    "search",
 ]
-DARK = {"home", "session", "thread", "members"}  # the dark scheme's colours, on the main pages
+DARK = {
+    "home",
+    "session",
+    "thread",
+    "members",
+    "search",
+}  # the dark scheme's colours, on the main pages
 
 
 async def axe(page: Page, script: Path, rules: list[str] | None = None) -> list[dict[str, Any]]:

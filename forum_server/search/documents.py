@@ -1,0 +1,104 @@
+"""What the index keeps of each searchable thing: one function per kind, from plain
+values, shared by the upkeep of every change (index.py) and the rebuild (rebuild.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from forum_server.rooms.state import PUBLISHED
+from forum_server.search.models import POST, QUESTION, SESSION, SUMMARY, TOPIC
+from forum_server.search.text import fold, plain_text
+
+Values = dict[str, Any]
+
+
+def _document(
+    kind: str,
+    ref_id: int,
+    session_id: int,
+    text: str,
+    written_at: datetime,
+    *,
+    thread_id: int | None = None,
+    author_id: int | None = None,
+    guest_name: str | None = None,
+    lang: str | None = None,
+    status: str = PUBLISHED,
+) -> Values:
+    return {
+        "kind": kind,
+        "ref_id": ref_id,
+        "session_id": session_id,
+        "thread_id": thread_id,
+        "author_id": author_id,
+        "guest_name": guest_name,
+        "lang": lang,
+        "status": status,
+        "written_at": written_at,
+        "text": text,
+        "terms": fold(text),
+    }
+
+
+def post(
+    id: int,
+    session_id: int,
+    thread_id: int,
+    author_id: int | None,
+    guest_name: str | None,
+    lang: str | None,
+    status: str,
+    created_at: datetime,
+    body: str,
+) -> Values:
+    return _document(
+        POST,
+        id,
+        session_id,
+        plain_text(body),
+        created_at,
+        thread_id=thread_id,
+        author_id=author_id,
+        guest_name=guest_name,
+        lang=lang,
+        status=status,
+    )
+
+
+def topic(
+    id: int, session_id: int, author_id: int | None, created_at: datetime, title: str
+) -> Values:
+    """A participant's topic: its title (a guiding question's thread has none of its own)."""
+    return _document(TOPIC, id, session_id, title, created_at, thread_id=id, author_id=author_id)
+
+
+def question(id: int, session_id: int, thread_id: int, created_at: datetime, text: str) -> Values:
+    return _document(QUESTION, id, session_id, text, created_at, thread_id=thread_id)
+
+
+def session(
+    id: int, created_by: int | None, created_at: datetime, title: str, description: str
+) -> Values:
+    text = title + ("\n\n" + plain_text(description) if description.strip() else "")
+    return _document(SESSION, id, id, text, created_at, author_id=created_by)
+
+
+def summary(
+    id: int,
+    session_id: int,
+    thread_id: int | None,
+    updated_by: int | None,
+    updated_at: datetime,
+    body: str,
+) -> Values:
+    """A running summary: a guiding question's (its thread given) or the session's."""
+    return _document(
+        SUMMARY,
+        id,
+        session_id,
+        plain_text(body),
+        updated_at,
+        thread_id=thread_id,
+        author_id=updated_by,
+    )

@@ -1,0 +1,117 @@
+"""Keeping the index in step: every command that changes searchable text, or who may
+find it, calls one of these in its own write transaction, after its change. A post
+created, edited, held, approved, rejected, hidden or restored; a topic started; a
+guiding question added or reworded; a session created or its title or description
+changed; a summary written. The row is written whole each time (the engines' own
+index follows by trigger or generated column), so a caller need not say what changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import bindparam
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from forum_server.db import UnitOfWork
+from forum_server.rooms.models import ForumSession, Post, Question, Thread
+from forum_server.search import documents
+from forum_server.search.documents import Values
+from forum_server.search.models import SearchDocument
+from forum_server.summaries import Summary
+
+_KEY = ("kind", "ref_id")
+_COLUMNS = [c.name for c in SearchDocument.__table__.columns if c.name != "id"]
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (kind, ref_id) DO UPDATE, built once per dialect: posting
+    runs it every time, and building the statement cost more than running it."""
+    if dialect not in _UPSERTS:
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        table: Any = SearchDocument.__table__  # Core, not ORM-enabled: less to do per call
+        statement = insert(table).values({name: bindparam(name) for name in _COLUMNS})
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=list(_KEY),
+            set_={name: statement.excluded[name] for name in _COLUMNS if name not in _KEY},
+        )
+    return _UPSERTS[dialect]
+
+
+async def _put(uow: UnitOfWork, values: Values) -> None:
+    await uow.session.execute(_upsert(uow.dialect), values)
+
+
+async def index_post(uow: UnitOfWork, post: Post) -> None:
+    await uow.flush()  # a new post's id and time
+    await _put(
+        uow,
+        documents.post(
+            post.id,
+            post.session_id,
+            post.thread_id,
+            post.author_id,
+            post.guest_name,
+            post.lang,
+            post.status,
+            post.created_at,
+            post.body,
+        ),
+    )
+
+
+async def index_topic(uow: UnitOfWork, thread: Thread) -> None:
+    """A participant's topic (its title); a guiding question's thread is found by its
+    question instead."""
+    await uow.flush()
+    await _put(
+        uow,
+        documents.topic(
+            thread.id, thread.session_id, thread.author_id, thread.created_at, thread.title
+        ),
+    )
+
+
+async def index_question(uow: UnitOfWork, question: Question) -> None:
+    await uow.flush()
+    await _put(
+        uow,
+        documents.question(
+            question.id,
+            question.session_id,
+            question.thread_id,
+            question.created_at,
+            question.text,
+        ),
+    )
+
+
+async def index_session(uow: UnitOfWork, forum_session: ForumSession) -> None:
+    await uow.flush()
+    await _put(
+        uow,
+        documents.session(
+            forum_session.id,
+            forum_session.created_by,
+            forum_session.created_at,
+            forum_session.title,
+            forum_session.description,
+        ),
+    )
+
+
+async def index_summary(uow: UnitOfWork, summary: Summary, question: Question | None) -> None:
+    await uow.flush()
+    await _put(
+        uow,
+        documents.summary(
+            summary.id,
+            summary.session_id,
+            question.thread_id if question else None,
+            summary.updated_by,
+            summary.updated_at,
+            summary.body,
+        ),
+    )

@@ -1,0 +1,227 @@
+"""Migration 0012 indexes what was written before search existed."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import insert, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
+
+from forum_server.accounts.models import User
+from forum_server.migrate import alembic_config, migrate
+from forum_server.orm import utcnow
+from forum_server.rooms.models import ForumSession, Post, Question, SessionPeriod, Space, Thread
+from forum_server.summaries import Summary
+
+
+async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
+    config = alembic_config(database_url)
+
+    def to(revision: str):
+        def run(connection: Connection) -> None:
+            config.attributes["connection"] = connection
+            if revision == "0011_languages":
+                command.downgrade(config, revision)
+            else:
+                command.upgrade(config, revision)
+
+        return run
+
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    now = utcnow()
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(to("0011_languages"))
+            await conn.execute(
+                insert(User.__table__),
+                [
+                    dict(
+                        id=1,
+                        email="a@example.org",
+                        display_name="Amara Diallo",
+                        is_secretariat=False,
+                        is_active=True,
+                        created_at=now,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(Space.__table__),
+                [
+                    dict(
+                        id=1,
+                        slug="forum",
+                        title="Forum",
+                        description="",
+                        description_html="",
+                        visibility="public",
+                        guest_posting=False,
+                        created_at=now,
+                        report_attribution="named",
+                        members_may_download_reports=False,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(ForumSession.__table__),
+                [
+                    dict(
+                        id=1,
+                        space_id=1,
+                        title="Écologie session",
+                        description="About *water*.",
+                        description_html="",
+                        participant_topics=True,
+                        posting="signed_in",
+                        created_at=now,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(SessionPeriod.__table__),
+                [
+                    dict(
+                        id=1,
+                        session_id=1,
+                        opens_at=now,
+                        closes_at=None,
+                        open_announced=True,
+                        close_announced=False,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(Thread.__table__),
+                [
+                    dict(
+                        id=1,
+                        session_id=1,
+                        title="Question 1",
+                        author_id=None,
+                        locked=False,
+                        post_count=1,
+                        created_at=now,
+                    ),
+                    dict(
+                        id=2,
+                        session_id=1,
+                        title="Wetlands topic",
+                        author_id=1,
+                        locked=False,
+                        post_count=1,
+                        created_at=now,
+                    ),
+                ],
+            )
+            await conn.execute(
+                insert(Question.__table__),
+                [
+                    dict(
+                        id=1,
+                        session_id=1,
+                        number=1,
+                        text="What about rivers?",
+                        thread_id=1,
+                        created_at=now,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(Post.__table__),
+                [
+                    dict(
+                        id=1,
+                        thread_id=1,
+                        session_id=1,
+                        depth=0,
+                        author_id=1,
+                        body="Les rivières **propres**.",
+                        html="",
+                        lang="fr",
+                        status="published",
+                        highlighted=False,
+                        created_at=now,
+                    ),
+                    dict(
+                        id=2,
+                        thread_id=2,
+                        session_id=1,
+                        depth=0,
+                        author_id=1,
+                        body="Wetlands matter.",
+                        html="",
+                        lang=None,
+                        status="published",
+                        highlighted=False,
+                        created_at=now,
+                    ),
+                    dict(
+                        id=3,
+                        thread_id=1,
+                        session_id=1,
+                        depth=0,
+                        author_id=1,
+                        body="Hidden marsh words.",
+                        html="",
+                        lang=None,
+                        status="hidden",
+                        highlighted=False,
+                        created_at=now,
+                    ),
+                ],
+            )
+            await conn.execute(
+                insert(Summary.__table__),
+                [
+                    dict(
+                        id=1,
+                        session_id=1,
+                        question_id=1,
+                        body="Rivers, in short.",
+                        html="",
+                        updated_at=now,
+                        updated_by=1,
+                    )
+                ],
+            )
+            await conn.run_sync(to("head"))
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT kind, ref_id, status, text FROM search_documents"
+                        " ORDER BY kind, ref_id"
+                    )
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("post", 1, "published", "Les rivières propres."),
+            ("post", 2, "published", "Wetlands matter."),
+            ("post", 3, "hidden", "Hidden marsh words."),
+            ("question", 1, "published", "What about rivers?"),
+            ("session", 1, "published", "Écologie session\n\nAbout water."),
+            ("summary", 1, "published", "Rivers, in short."),
+            ("topic", 2, "published", "Wetlands topic"),
+        ]
+    finally:
+        await engine.dispose()
+        await migrate(database_url)  # at head again, whatever happened
+
+
+async def test_searching_what_the_migration_indexed(database_url: str) -> None:
+    await test_the_migration_indexes_existing_texts(database_url)
+    from forum_server.db import Database
+    from forum_server.policy import Actor
+    from forum_server.search import queries
+
+    db = Database(database_url)
+    try:
+        async with db.read() as session:
+            _, page = await queries.search(session, Actor(), "rivieres")
+            _, hidden = await queries.search(session, Actor(), "marsh")
+            _, by = await queries.search(session, Actor(), "", {"by": "amara"})
+    finally:
+        await db.dispose()
+    assert [(h.kind, h.id) for h in page.hits] == [("post", 1)]
+    assert hidden.hits == []
+    assert {h.kind for h in by.hits} == {"post", "topic", "summary"}
