@@ -8,6 +8,26 @@
   var doc = document;
   var root = doc.querySelector("[data-live-session]");
   var csrf = (doc.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  // The API with the page's sign-in: {ok, status, body} once the answer is read.
+  function callApi(method, url, payload) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(payload)
+    }).then(function (response) {
+      return response.json().then(function (body) {
+        return { ok: response.ok, status: response.status, body: body };
+      });
+    });
+  }
+
+  // A page of this site as HTML text, or null when it cannot be had.
+  function fetchPage(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; });
+  }
   var pageLang = doc.documentElement.lang || undefined;
 
   // --- the page's language: its translations of this script's strings -----------------
@@ -397,9 +417,7 @@
     refreshTimer = setTimeout(refresh, 250 + Math.random() * 1500);
   }
   function refresh() {
-    fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (text) {
+    fetchPage(location.href).then(function (text) {
         if (!text) return;
         var fresh = new DOMParser().parseFromString(text, "text/html");
         var parts = doc.querySelectorAll("[data-live-swap]");
@@ -548,14 +566,7 @@
   // --- a preview above the form, rendered by the server as the post would be ---------
   function showPreview(form) {
     var area = form.querySelector("textarea");
-    fetch("/api/v1/preview", {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ body: area.value })
-    }).then(function (response) {
-      return response.json().then(function (answer) { return { ok: response.ok, body: answer }; });
-    }).then(function (result) {
+    callApi("POST", "/api/v1/preview", { body: area.value }).then(function (result) {
       if (!result.ok) {
         var problem = result.body.error || {};
         showError(form, problem.message || t("Could not show a preview."), problem.field || "body");
@@ -612,14 +623,7 @@
       status.textContent = t("Sending…");
       var tries = 0;
       (function send() {
-        fetch("/api/v1/threads/" + match[1] + "/posts", {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-          body: JSON.stringify(payload)
-        }).then(function (response) {
-          return response.json().then(function (body) { return { ok: response.ok, status: response.status, body: body }; });
-        }).then(function (result) {
+        callApi("POST", "/api/v1/threads/" + match[1] + "/posts", payload).then(function (result) {
           if (result.ok) {
             if (insertPost(result.body)) updateCount();
             area.value = "";
@@ -658,9 +662,7 @@
     var body = article && article.querySelector(".post-body");
     if (!body || article.querySelector("[data-edit-form]")) return;
     var postId = link.dataset.editPost;
-    fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
-      .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (text) {
+    fetchPage(link.href).then(function (text) {
         var source = text && new DOMParser().parseFromString(text, "text/html").querySelector('textarea[name="body"]');
         if (!source) { location.href = link.href; return; } // the page says why
         var form = el("form", "stack");
@@ -700,14 +702,7 @@
           event.preventDefault();
           clearErrors(form);
           save.disabled = true;
-          fetch("/api/v1/posts/" + postId, {
-            method: "PATCH",
-            credentials: "same-origin",
-            headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-            body: JSON.stringify({ body: area.value })
-          }).then(function (response) {
-            return response.json().then(function (answer) { return { ok: response.ok, body: answer }; });
-          }).then(function (result) {
+          callApi("PATCH", "/api/v1/posts/" + postId, { body: area.value }).then(function (result) {
             save.disabled = false;
             if (result.ok) {
               replaceBody(result.body, true);

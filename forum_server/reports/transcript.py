@@ -117,18 +117,20 @@ async def compile_session_report(
         check_may_download_report(access, space.members_may_download_reports)
         mode = check_attribution(attribution, space.report_attribution)
         moderators = {session_id: access.moderator_ids}
-        return await _compile(
-            db,
-            session,
-            actor,
-            "session",
-            space,
-            [forum_session],
-            moderators,
-            mode,
-            progress,
-            languages,
-        )
+        # Labels and names are made here, in the report's language.
+        with using_language(languages.report):
+            return await _compile(
+                db,
+                session,
+                actor,
+                "session",
+                space,
+                [forum_session],
+                moderators,
+                mode,
+                progress,
+                languages,
+            )
 
 
 async def compile_space_report(
@@ -160,30 +162,14 @@ async def compile_space_report(
         )
         for session_id, user_id in rows:
             moderators[session_id] = moderators[session_id] | {user_id}
-        return await _compile(
-            db, session, actor, "space", space, sessions, moderators, mode, progress, languages
-        )
+        # Labels and names are made here, in the report's language.
+        with using_language(languages.report):
+            return await _compile(
+                db, session, actor, "space", space, sessions, moderators, mode, progress, languages
+            )
 
 
 async def _compile(
-    db: Database,
-    session: AsyncSession,
-    actor: Actor,
-    scope: str,
-    space: Space,
-    sessions: Sequence[ForumSession],
-    moderators: dict[int, frozenset[int]],
-    mode: str,
-    progress: Progress | None,
-    languages: Languages,
-) -> Transcript:
-    with using_language(languages.report):  # labels and names made here, in its language
-        return await _compile_in_language(
-            db, session, actor, scope, space, sessions, moderators, mode, progress, languages
-        )
-
-
-async def _compile_in_language(
     db: Database,
     session: AsyncSession,
     actor: Actor,
