@@ -109,6 +109,22 @@ def all_api_routers() -> tuple[ApiRouter, ...]:
     return (*API_ROUTERS, meta_api)
 
 
+SHUTDOWN_SECONDS = 10
+
+
+async def stop_background(tasks: list[asyncio.Task[None]]) -> None:
+    """Wait for the background tasks to finish what they are doing; one that has not
+    stopped within SHUTDOWN_SECONDS is named in the log and cancelled, so a stuck task
+    never keeps the server from stopping."""
+    _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS)
+    for task in pending:
+        log.warning("background task %s did not stop in time; cancelling it", task.get_name())
+        task.cancel()
+    for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+        if isinstance(outcome, Exception):
+            log.error("a background task failed while stopping", exc_info=outcome)
+
+
 def create_app(
     settings: Settings, *, broker_prefix: str = "forum", live: LiveConfig | None = None
 ) -> Starlette:
@@ -135,7 +151,7 @@ def create_app(
         finally:
             await hub.stop()  # tells connected sockets to reconnect (1012)
             stop.set()
-            await asyncio.gather(*background)
+            await stop_background(background)
             await broker.disconnect()
             await db.dispose()
 
