@@ -10,7 +10,7 @@ by the same rebuild as `forum-server reindex`. Then it measures:
   statements, snippets included), for typical one- and two-word queries, as a guest
   and as a member of the workspace (whose access clause has more to check): p50/p95;
 - posting latency through `rooms.posting.create_post`, with the index kept and with
-  the index upkeep switched off, alternating blocks in the same run: the ratio is
+  the index upkeep switched off, alternating post by post in the same run: the ratio is
   what the index adds to posting.
 
     .venv/bin/python bench/search.py                           # SQLite, 100,000 posts
@@ -210,8 +210,11 @@ async def measure_queries(built: Built, rounds: int) -> dict[str, tuple[float, f
     return results
 
 
-async def measure_posting(built: Built, blocks: int, per_block: int) -> tuple[float, float]:
-    """Mean posting latency with the index kept and without, in alternating blocks."""
+async def measure_posting(built: Built, posts: int) -> None:
+    """Posting latency with the index kept and without, alternating post by post (so a
+    change in the machine's load falls on both alike): wall time, and the CPU time of
+    this process (its threads included, the database's among them for SQLite), which
+    other programs running beside it disturb less."""
     import forum_server.rooms.posting as posting_module
     from forum_server.db import Database
     from forum_server.policy import Actor
@@ -221,9 +224,9 @@ async def measure_posting(built: Built, blocks: int, per_block: int) -> tuple[fl
     upkeep: list[float] = []
 
     async def timed(*args: Any) -> None:
-        started = time.perf_counter()
+        started = time.process_time()
         await kept(*args)
-        upkeep.append(time.perf_counter() - started)
+        upkeep.append(time.process_time() - started)
 
     async def skipped(*_args: Any) -> None:
         return None
@@ -231,29 +234,37 @@ async def measure_posting(built: Built, blocks: int, per_block: int) -> tuple[fl
     db = Database(built.url)
     poster = Actor(user_id=built.poster_id, display_name="p", is_secretariat=True)
     rng = random.Random(9)
-    timings: dict[bool, list[float]] = {True: [], False: []}
+    wall: dict[bool, list[float]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
     try:
-        for block in range(blocks * 2 + 1):
-            indexed = block % 2 == 1
+        for n in range(2 * posts + 40):
+            indexed = n % 2 == 1
             posting_module.index_post = timed if indexed else skipped  # type: ignore[assignment]
-            for _ in range(per_block):
-                body = built.corpus.body(rng, rng.choice(LANGS))
-                started = time.perf_counter()
-                await posting_module.create_post(db, poster, built.thread_id, PostCreate(body=body))
-                if block:  # the first block warms up (render workers, caches)
-                    timings[indexed].append(time.perf_counter() - started)
+            body = built.corpus.body(rng, rng.choice(LANGS))
+            started, started_cpu = time.perf_counter(), time.process_time()
+            await posting_module.create_post(db, poster, built.thread_id, PostCreate(body=body))
+            if n >= 40:  # the first ones warm up (render workers, caches)
+                wall[indexed].append(time.perf_counter() - started)
+                cpu[indexed].append(time.process_time() - started_cpu)
     finally:
         posting_module.index_post = kept
         await db.dispose()
-    with_index, without = statistics.mean(timings[True]), statistics.mean(timings[False])
+
+    def line(label: str, samples: dict[bool, list[float]]) -> str:
+        on, off = statistics.median(samples[True]), statistics.median(samples[False])
+        mean_on, mean_off = statistics.mean(samples[True]), statistics.mean(samples[False])
+        return (
+            f"  posting, {label}: median {on * 1000:.2f} ms with the index, {off * 1000:.2f} "
+            f"without (ratio {on / off:.3f}); mean {mean_on * 1000:.2f} / {mean_off * 1000:.2f}"
+            f" (ratio {mean_on / mean_off:.3f})"
+        )
+
+    print(line("wall time", wall))
+    print(line("CPU time", cpu))
     print(
-        f"  posting: {with_index * 1000:.2f} ms with the index, {without * 1000:.2f} ms without "
-        f"(medians {statistics.median(timings[True]) * 1000:.2f} / "
-        f"{statistics.median(timings[False]) * 1000:.2f} ms; {len(timings[True])} posts each): "
-        f"ratio {with_index / without:.3f}; the upkeep itself (plain text, folding, the "
-        f"row and its FTS or GIN entry) {statistics.mean(upkeep) * 1000:.2f} ms a post"
+        f"  the upkeep's own CPU time (plain text, folding, the row and its index entry): "
+        f"{statistics.mean(upkeep) * 1000:.2f} ms a post ({len(wall[True])} posts each way)"
     )
-    return with_index, without
 
 
 async def _postgres_database(url: str) -> str:
@@ -277,12 +288,17 @@ async def _postgres_database(url: str) -> str:
 
 async def run(label: str, url: str, args: argparse.Namespace) -> None:
     print(f"\n== {label}")
-    built = await build(url, args.posts, args.people)
+    if args.reuse:  # a database this benchmark built before (its seeds make the same)
+        built = Built(url, member_id=1, poster_id=2, thread_id=1, corpus=Corpus(random.Random(3)))
+    else:
+        built = await build(url, args.posts, args.people)
     if url.startswith("sqlite"):
         size = os.path.getsize(url.split("///", 1)[1])  # noqa: ASYNC240 (a benchmark)
         print(f"  database file: {size / 1e6:.0f} MB")
-    await measure_queries(built, args.rounds)
-    await measure_posting(built, args.blocks, args.per_block)
+    if args.rounds:
+        await measure_queries(built, args.rounds)
+    if args.posting:
+        await measure_posting(built, args.posting)
 
 
 def main() -> None:
@@ -290,11 +306,13 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=2_000)
     parser.add_argument("--rounds", type=int, default=5, help="times each query is asked")
-    parser.add_argument("--blocks", type=int, default=6, help="posting blocks of each kind")
-    parser.add_argument("--per-block", type=int, default=40)
+    parser.add_argument("--posting", type=int, default=300, help="posts each way")
     parser.add_argument("--postgres", action="store_true", help="also FORUM_TEST_POSTGRES_URL")
     parser.add_argument("--postgres-url", default="")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument(
+        "--reuse", metavar="SQLITE_FILE", help="measure a file built by an earlier run"
+    )
     args = parser.parse_args()
     pg_url = args.postgres_url or (
         os.environ.get("FORUM_TEST_POSTGRES_URL", "") if args.postgres else ""
@@ -302,7 +320,9 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}")
 
     async def everything() -> None:
-        if not args.no_sqlite:
+        if args.reuse:
+            await run("SQLite", f"sqlite+aiosqlite:///{args.reuse}", args)
+        elif not args.no_sqlite:
             with tempfile.TemporaryDirectory(prefix="forum-search-bench-") as tmp:
                 await run("SQLite", f"sqlite+aiosqlite:///{tmp}/bench.db", args)
         if pg_url:

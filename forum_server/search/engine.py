@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 FTS_TABLE = "search_fts"
 VECTOR_COLUMN = "vector"
 VECTOR_INDEX = "ix_search_documents_vector"
+FTS_AUTOMERGE, FTS_CRISISMERGE = 16, 64
 
 # A text's language (posts.lang) → PostgreSQL's text search configuration. Arabic,
 # Chinese and texts of unknown language use `simple`: words as folded, unstemmed.
@@ -82,6 +83,14 @@ def create(connection: Connection) -> None:
     """Adds the engine's index to an existing search_documents table."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql(_SQLITE_FTS)
+        # FTS5 merges its segments a little with every write: 16 of a size before a
+        # merge rather than 4, and no all-at-once merge before 64 (the default, 16, made
+        # one post in hundreds rewrite the whole index: 0.7 s on 100,000 posts). On
+        # 100,000 posts this took posting's share from 1.5 ms a post to 0.4 (bench).
+        for option, value in (("automerge", FTS_AUTOMERGE), ("crisismerge", FTS_CRISISMERGE)):
+            connection.exec_driver_sql(
+                f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('{option}', {value})"
+            )
         create_sqlite_triggers(connection)
     else:
         connection.exec_driver_sql(
