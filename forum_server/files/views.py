@@ -83,6 +83,7 @@ class DocumentJson(TypedDict):
     created_at: str
     updated_at: str
     may_remove: bool
+    may_add_version: bool
     versions: list[VersionJson]
 
 
@@ -97,6 +98,7 @@ class DocumentView:
     created_at: datetime
     updated_at: datetime
     may_remove: bool
+    may_add_version: bool
     versions: tuple[tuple[int, FileView], ...]  # newest first
 
     @property
@@ -114,6 +116,7 @@ class DocumentView:
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
             "may_remove": self.may_remove,
+            "may_add_version": self.may_add_version,
             "versions": [{"number": n, "file": f.as_json()} for n, f in self.versions],
         }
 
