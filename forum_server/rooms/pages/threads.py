@@ -36,7 +36,7 @@ from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
-from forum_server.web.uploads import read_form_with_file
+from forum_server.web.uploads import read_form_with_files
 
 MAX_INDENT = 4  # deeper replies stay at this level, so phones keep a usable width
 LABELS = {
@@ -130,6 +130,7 @@ async def render_thread(
         "summary": summary,
         "files": files,
         "max_upload_mb": ctx.settings.max_upload_bytes // 1_048_576,
+        "max_files": attachments.MAX_ATTACHMENTS,
         "watch": watch,
         "first_unread": reading.first_unread(detail.posts, last_read, actor.user_id),
         "preview_html": preview_html,
@@ -156,11 +157,15 @@ def _post_input(form: dict[str, str]) -> dict[str, Any]:
 
 
 async def create_post(request: Request) -> Response:
-    """A contribution, with a file where the form (multipart) sends one."""
+    """A contribution, with the files the form (multipart) sends."""
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
     store = file_store(ctx.settings)
-    received = await read_form_with_file(request, store, ctx.settings.max_upload_bytes)
+    # Read a few more than a post takes, so that one file too many is refused by the
+    # command with the text kept in the form, not by the parser with an error page.
+    received = await read_form_with_files(
+        request, store, ctx.settings.max_upload_bytes, max_files=2 * attachments.MAX_ATTACHMENTS
+    )
     form = received.fields
     if form.get("preview"):
         received.discard()
