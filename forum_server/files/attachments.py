@@ -129,12 +129,22 @@ async def create_post_with_stored(
                     field="attachment_ids",
                     code="invalid",
                 )
-        for one in stored:
-            upload = new_upload(actor, space_id, one, utcnow())
-            upload.thread_id, upload.post_id = thread_id, post_id
-            uow.session.add(upload)
+        add_stored(uow, actor, space_id, stored, posted)
 
     return await posting.create_post(db, actor, thread_id, data, client=client, also=attach)
+
+
+def add_stored(
+    uow: UnitOfWork, actor: Actor, space_id: int, stored: list[Stored], posted: posting.Posted
+) -> None:
+    """Rows naming stored files as the files of a post just written (inside the post's
+    own transaction; nothing for a retry, whose files went with the original)."""
+    if not posted.created:
+        return
+    for one in stored:
+        upload = new_upload(actor, space_id, one, utcnow())
+        upload.thread_id, upload.post_id = posted.post.thread_id, posted.post.id
+        uow.session.add(upload)
 
 
 async def attachments_of_post(db: AsyncSession, actor: Actor, post_id: int) -> list[FileView]:
