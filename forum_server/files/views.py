@@ -32,6 +32,7 @@ class FileView:
     uploader: str
     created_at: datetime
     has_preview: bool
+    uploader_id: int | None = None  # for reports, which attribute as their setting says
 
     @property
     def url(self) -> str:
@@ -65,6 +66,7 @@ def file_view(upload: Upload) -> FileView:
         upload.uploader_name,
         upload.created_at,
         upload.preview_sha256 is not None,
+        upload.uploader_id,
     )
 
 

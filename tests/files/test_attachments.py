@@ -224,7 +224,7 @@ async def test_a_session_report_lists_its_attachments(
     (attachment,) = report.json()["session"]["attachments"]
     assert attachment["name"] == "country report.pdf"
     assert attachment["uploader"] == "Amina Diallo"
-    assert attachment["url"] == f"/files/{file['id']}"
+    assert attachment["url"] == f"http://testserver/files/{file['id']}"  # works from the file
     transcript = await compile_session_report(db, Actor(user_id=1, is_secretariat=True), session_id)
     assert transcript.sessions[0].attachments[0].name == "country report.pdf"
 
