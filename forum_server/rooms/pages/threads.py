@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from forum_server.errors import DomainError
 from forum_server.files import attachments
-from forum_server.files.storage import file_store
+from forum_server.files.ingest import Received
+from forum_server.files.storage import LocalFileStore, file_store
 from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
@@ -161,11 +162,7 @@ async def create_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
     store = file_store(ctx.settings)
-    # Read a few more than a post takes, so that one file too many is refused by the
-    # command with the text kept in the form, not by the parser with an error page.
-    received = await read_form_with_files(
-        request, store, ctx.settings.max_upload_bytes, max_files=2 * attachments.MAX_ATTACHMENTS
-    )
+    received = await _read_post_form(request, store, ctx.settings.max_upload_bytes)
     form = received.fields
     if form.get("preview"):
         received.discard()
@@ -187,6 +184,13 @@ async def create_post(request: Request) -> Response:
         return await render_thread(request, thread_id, error=error, form=form)
 
     return await attempt(run, refused)
+
+
+async def _read_post_form(request: Request, store: LocalFileStore, limit: int) -> Received:
+    # A few more files than a post takes are read, so that one too many is refused by
+    # the command with the text kept in the form, not by the parser with an error page.
+    files = 2 * attachments.MAX_ATTACHMENTS
+    return await read_form_with_files(request, store, limit, max_files=files)
 
 
 async def _preview(request: Request, thread_id: int, form: dict[str, str]) -> Response:
