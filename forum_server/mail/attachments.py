@@ -43,9 +43,9 @@ async def store_mail_files(
     beyond the number a post takes, over `limit` bytes, or not of an accepted kind."""
     stored: list[Stored] = []
     refused: list[RefusedFile] = []
-    for number, file in enumerate(files):
+    for file in files:
         shown = plain_name(file.name) or "file"
-        if number >= MAX_ATTACHMENTS:
+        if len(stored) >= MAX_ATTACHMENTS:  # a refused file leaves room for the next
             refused.append(RefusedFile(shown, TOO_MANY, {"limit": MAX_ATTACHMENTS}))
             continue
         if len(file.data) > limit:
