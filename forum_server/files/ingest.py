@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from forum_server.errors import Invalid
 from forum_server.files import images
-from forum_server.files.kinds import MAX_NAME_CHARS, Kind, detect, display_name
+from forum_server.files.kinds import Kind, detect, display_name, plain_name
 from forum_server.files.storage import Incoming, LocalFileStore
 
 
@@ -107,7 +107,7 @@ async def store_all(store: LocalFileStore, received: Received) -> list[Stored]:
                     "%(name)s: %(problem)s",
                     field="file",
                     code=error.code,
-                    params={"name": file.filename[:MAX_NAME_CHARS], "problem": error.message},
+                    params={"name": plain_name(file.filename) or "file", "problem": error.message},
                 ) from None
     finally:
         received.discard()
