@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount
@@ -59,6 +58,7 @@ from forum_server.web.csrf import CsrfMiddleware
 from forum_server.web.language import LanguageMiddleware
 from forum_server.web.middleware import (
     BodyLimitMiddleware,
+    CompressionMiddleware,
     PrivateCacheMiddleware,
     RequestLogMiddleware,
     SecurityHeadersMiddleware,
@@ -179,7 +179,7 @@ def create_app(
         Middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://")),
         Middleware(StaticCacheMiddleware),
         Middleware(PrivateCacheMiddleware, session_cookie=SESSION_COOKIE),
-        Middleware(GZipMiddleware, minimum_size=600),
+        Middleware(CompressionMiddleware, minimum_size=600),
         Middleware(
             BodyLimitMiddleware,
             max_bytes=settings.max_body_bytes,

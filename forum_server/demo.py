@@ -13,7 +13,11 @@ from forum_server.accounts import service as accounts
 from forum_server.accounts.admin import COMMAND_LINE
 from forum_server.accounts.schemas import UserCreate
 from forum_server.db import Database
+from forum_server.demo_content.files import ATTACHMENTS
 from forum_server.errors import Conflict
+from forum_server.files import attachments
+from forum_server.files.ingest import Received, ReceivedFile
+from forum_server.files.storage import LocalFileStore
 from forum_server.orm import utcnow
 from forum_server.policy import Actor
 from forum_server.rooms import posting, sessions, spaces
@@ -41,9 +45,12 @@ class DemoSummary:
         )
 
 
-async def load_demo(db: Database, *, now: datetime | None = None) -> DemoSummary:
-    """Creates the demo people, space, sessions, questions and posts.
-    Raises Conflict `demo_loaded` if the demo space exists already."""
+async def load_demo(
+    db: Database, *, now: datetime | None = None, store: LocalFileStore | None = None
+) -> DemoSummary:
+    """Creates the demo people, space, sessions, questions and posts (with their
+    attached files, where a file store is given). Raises Conflict `demo_loaded` if
+    the demo space exists already."""
     content.validate_content()
     now = now or utcnow()
     async with db.read() as session:
@@ -64,7 +71,7 @@ async def load_demo(db: Database, *, now: datetime | None = None) -> DemoSummary
     for demo_session in content.SESSIONS:
         session_id = await _session(db, demo_session, user_ids, opens_at)
         session_ids.append(session_id)
-        posts += await _posts(db, demo_session, session_id, user_ids, opens_at, now)
+        posts += await _posts(db, demo_session, session_id, user_ids, opens_at, now, store)
     moderators = [
         next(p.email for p in content.PEOPLE if p.key == s.moderator) for s in content.SESSIONS
     ]
@@ -110,6 +117,7 @@ async def _posts(
     user_ids: dict[str, int],
     opens_at: datetime,
     now: datetime,
+    store: LocalFileStore | None,
 ) -> int:
     async with db.read() as session:
         threads = dict(
@@ -131,17 +139,19 @@ async def _posts(
             if written > now:
                 continue
             author = Actor(user_id=user_ids[demo_post.author], display_name=names[demo_post.author])
-            posted = await posting.create_post(
-                db,
-                author,
-                thread_id,
-                PostCreate(
-                    body=demo_post.body,
-                    parent_id=post_ids.get(demo_post.reply_to) if demo_post.reply_to else None,
-                    client_id=f"demo-{demo_post.key}",
-                    lang=demo_post.lang,
-                ),
+            data = PostCreate(
+                body=demo_post.body,
+                parent_id=post_ids.get(demo_post.reply_to) if demo_post.reply_to else None,
+                client_id=f"demo-{demo_post.key}",
+                lang=demo_post.lang,
             )
+            received = _attached(store, demo_post.key)
+            if store is not None and received is not None:
+                posted = await attachments.create_post_with_files(
+                    db, store, author, thread_id, data, [], received=received
+                )
+            else:
+                posted = await posting.create_post(db, author, thread_id, data)
             post_ids[demo_post.key] = posted.post.id
             # The service stamps posts with the current time; the demo's story has its own.
             async with db.write() as uow:
@@ -154,3 +164,14 @@ async def _posts(
                 )
             count += 1
     return count
+
+
+def _attached(store: LocalFileStore | None, post_key: str) -> Received | None:
+    """The files of a demo post, received as a form would send them (they go through
+    the same checks as any upload)."""
+    if store is None or post_key not in ATTACHMENTS:
+        return None
+    name, text = ATTACHMENTS[post_key]
+    incoming = store.incoming()
+    incoming.write(text.encode())
+    return Received(files=[ReceivedFile(incoming, name)])

@@ -154,14 +154,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "max_body_bytes",
         "1048576",
-        "Largest request body accepted, in bytes (answers 413 above it); also the largest "
-        "message mail-in accepts (552 above it).",
+        "Largest request body accepted, in bytes (answers 413 above it); mail-in accepts a "
+        "message of this size plus its attached files (552 above it).",
         _positive_int,
     ),
     Setting(
         "max_upload_bytes",
         "20971520",
-        "Largest file accepted in the library or on a post, in bytes (answers 413 above it).",
+        "Largest file accepted in the library or on a post, in bytes (answers 413 above it), "
+        "and all the files of one form or one reply by mail together.",
         _positive_int,
     ),
     Setting(

@@ -237,6 +237,43 @@
     if (post.lang) body.setAttribute("lang", post.lang);
   }
 
+  // The post's files, as the page lists them (files/_file.html): right after its body.
+  // Events carry them (`attachments`); a hidden post has none.
+  function fillFiles(article, post) {
+    var old = article.querySelector("ul.attachments");
+    if (old) old.remove();
+    if (!post.attachments || !post.attachments.length) return;
+    var list = el("ul", "attachments");
+    list.setAttribute("aria-label", t("Attached files"));
+    post.attachments.forEach(function (file) {
+      var line = el("span", "file");
+      if (file.preview_url) {
+        var thumbLink = el("a");
+        thumbLink.href = file.url;
+        var image = el("img");
+        image.src = file.preview_url;
+        image.alt = "";
+        image.width = 96;
+        image.loading = "lazy";
+        thumbLink.appendChild(image);
+        line.appendChild(thumbLink);
+        line.appendChild(doc.createTextNode(" "));
+      }
+      var link = el("a", "", file.name);
+      link.href = file.url;
+      link.setAttribute("download", "");
+      line.appendChild(link);
+      line.appendChild(doc.createTextNode(" "));
+      var size = Math.floor((file.size + 1023) / 1024);
+      line.appendChild(el("span", "meta", t("%(type)s, %(size)s KB", { type: file.media_type, size: size })));
+      var item = el("li");
+      item.appendChild(line);
+      list.appendChild(item);
+    });
+    var body = article.querySelector(".post-body");
+    body.parentNode.insertBefore(list, body.nextSibling);
+  }
+
   function buildPost(post, depth) {
     var article = el("article", "post" + (depth ? " depth-" + depth : ""));
     article.id = "post-" + post.id;
@@ -267,6 +304,7 @@
     var body = el("div", "post-body");
     fillBody(body, post);
     article.appendChild(body);
+    fillFiles(article, post);
     var foot = el("footer", "post-footer meta");
     var link = el("a");
     link.href = "#post-" + post.id;
@@ -333,6 +371,7 @@
     var article = doc.getElementById("post-" + post.id);
     if (!article) return;
     fillBody(article.querySelector(".post-body"), post);
+    if (post.attachments) fillFiles(article, post);
     if (edited && post.edited_at) {
       var mark = article.querySelector("[data-edited]");
       if (!mark) {

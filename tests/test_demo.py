@@ -34,3 +34,19 @@ async def test_demo_loads_only_once(db: Database):
     await load_demo(db)
     with pytest.raises(Conflict):
         await load_demo(db)
+
+
+async def test_demo_posts_carry_their_files(client: httpx.AsyncClient, db: Database, settings):
+    from forum_server.demo_content.files import ATTACHMENTS
+    from forum_server.files.storage import file_store
+
+    summary = await load_demo(db, store=file_store(settings))
+    session = (await client.get(f"/api/v1/sessions/{summary.session_ids[0]}")).json()
+    thread_id = session["questions"][0]["thread_id"]
+    page = await client.get(f"/threads/{thread_id}")
+    (name, text) = ATTACHMENTS["s1q1_ghana"]
+    assert name in page.text
+    link = page.text.split(name)[0].rsplit('href="', 1)[1].split('"')[0]
+    got = await client.get(link)
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    assert got.content == text.encode()

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Invalid
-from forum_server.files.ingest import ReadForm, Received, Stored, store_received
+from forum_server.files.ingest import ReadForm, Received, Stored, store_all, store_received
 from forum_server.files.library import new_upload
 from forum_server.files.models import Upload
 from forum_server.files.storage import LocalFileStore
@@ -69,34 +69,53 @@ async def create_post_with_files(
     received: Received | None = None,
     client: str | None = None,
 ) -> posting.Posted:
-    """A post with files: those uploaded before (by id) and the one sent with the form."""
-    if len(set(attachment_ids)) > MAX_ATTACHMENTS:
+    """A post with files: those uploaded before (by id) and those sent with the form.
+    A refused file refuses the post; nothing of it is kept."""
+    files = received.files if received is not None else []
+    if len(set(attachment_ids)) + len(files) > MAX_ATTACHMENTS:
+        if received is not None:
+            received.discard()
         raise Invalid(
             "At most %(limit)s files per post.",
-            field="attachment_ids",
+            field="attachment_ids" if attachment_ids else "file",
             params={"limit": MAX_ATTACHMENTS},
         )
-    stored: Stored | None = None
-    with_file = received is not None and received.incoming is not None
-    if not with_file and not attachment_ids:
+    if not files and not attachment_ids:
         return await posting.create_post(db, actor, thread_id, data, client=client)
     async with db.read() as session:
         space_id = await _check(session, actor, thread_id)
-    if received is not None and with_file:
-        try:
-            stored = await store_received(store, received)
-        finally:
-            received.discard()
+    stored: list[Stored] = []
+    if received is not None:
+        stored = await store_all(store, received)
+    return await create_post_with_stored(
+        db, actor, thread_id, data, space_id, stored, attachment_ids, client=client
+    )
+
+
+async def create_post_with_stored(
+    db: Database,
+    actor: Actor,
+    thread_id: int,
+    data: PostCreate,
+    space_id: int,
+    stored: list[Stored],
+    attachment_ids: list[int] | None = None,
+    *,
+    client: str | None = None,
+) -> posting.Posted:
+    """The post and its rows for files already checked and stored, in one transaction
+    (the path shared by forms and e-mail replies)."""
+    ids = set(attachment_ids or [])
 
     async def attach(uow: UnitOfWork, posted: posting.Posted) -> None:
         if not posted.created:
             return  # a retry: the files went with the original
         post_id = posted.post.id
-        if attachment_ids:
+        if ids:
             changed = await uow.session.execute(
                 update(Upload)
                 .where(
-                    Upload.id.in_(set(attachment_ids)),
+                    Upload.id.in_(ids),
                     Upload.uploader_id == actor.user_id,
                     Upload.thread_id == thread_id,
                     Upload.post_id.is_(None),
@@ -104,18 +123,28 @@ async def create_post_with_files(
                 )
                 .values(post_id=post_id)
             )
-            if changed.rowcount != len(set(attachment_ids)):  # type: ignore[attr-defined]
+            if changed.rowcount != len(ids):  # type: ignore[attr-defined]
                 raise Invalid(
                     "attachment_ids: no such file uploaded by you for this thread.",
                     field="attachment_ids",
                     code="invalid",
                 )
-        if stored is not None:
-            upload = new_upload(actor, space_id, stored, utcnow())
-            upload.thread_id, upload.post_id = thread_id, post_id
-            uow.session.add(upload)
+        add_stored(uow, actor, space_id, stored, posted)
 
     return await posting.create_post(db, actor, thread_id, data, client=client, also=attach)
+
+
+def add_stored(
+    uow: UnitOfWork, actor: Actor, space_id: int, stored: list[Stored], posted: posting.Posted
+) -> None:
+    """Rows naming stored files as the files of a post just written (inside the post's
+    own transaction; nothing for a retry, whose files went with the original)."""
+    if not posted.created:
+        return
+    for one in stored:
+        upload = new_upload(actor, space_id, one, utcnow())
+        upload.thread_id, upload.post_id = posted.post.thread_id, posted.post.id
+        uow.session.add(upload)
 
 
 async def attachments_of_post(db: AsyncSession, actor: Actor, post_id: int) -> list[FileView]:

@@ -9,21 +9,38 @@ from dataclasses import dataclass, field
 
 from forum_server.errors import Invalid
 from forum_server.files import images
-from forum_server.files.kinds import Kind, detect, display_name
+from forum_server.files.kinds import Kind, detect, display_name, plain_name
 from forum_server.files.storage import Incoming, LocalFileStore
 
 
 @dataclass
-class Received:
-    """A submitted form: its text fields and its file, already on disk (or none)."""
+class ReceivedFile:
+    """One file of a form or message, on disk under a temporary name, and the name it
+    was sent with (shown only once made safe by `display_name`)."""
 
-    fields: dict[str, str] = field(default_factory=dict)
-    incoming: Incoming | None = None
+    incoming: Incoming
     filename: str = ""
 
+
+@dataclass
+class Received:
+    """A submitted form: its text fields and its files, already on disk (or none)."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    files: list[ReceivedFile] = field(default_factory=list)
+
+    @property
+    def incoming(self) -> Incoming | None:
+        """The first file, for forms that take one."""
+        return self.files[0].incoming if self.files else None
+
+    @property
+    def filename(self) -> str:
+        return self.files[0].filename if self.files else ""
+
     def discard(self) -> None:
-        if self.incoming is not None:
-            self.incoming.discard()
+        for file in self.files:
+            file.incoming.discard()
 
 
 # Reads the request's form when the command is ready for it: after the access check,
@@ -45,17 +62,24 @@ def no_file() -> Invalid:
 
 
 async def store_received(store: LocalFileStore, received: Received) -> Stored:
-    """Checks and stores the received file; Invalid when it is refused. The incoming
+    """Checks and stores the form's one file; Invalid when it is refused. The incoming
     file is consumed (moved or removed) either way."""
-    incoming = received.incoming
-    if incoming is None:
+    if not received.files:
         raise no_file()
+    return await store_file(store, received.files[0])
+
+
+async def store_file(store: LocalFileStore, file: ReceivedFile) -> Stored:
+    """Checks and stores one received file: its kind from its content, an image written
+    afresh with its preview, the name made safe. Invalid when it is refused; the
+    incoming file is consumed (moved or removed) either way."""
+    incoming = file.incoming
     try:
         sha256 = await asyncio.to_thread(incoming.finish)
         if incoming.size == 0:
             raise Invalid("The file is empty.", field="file", code="file_empty")
-        kind = await asyncio.to_thread(detect, incoming.path, received.filename)
-        name = display_name(received.filename, kind)
+        kind = await asyncio.to_thread(detect, incoming.path, file.filename)
+        name = display_name(file.filename, kind)
         if not kind.image:
             await asyncio.to_thread(store.put, incoming, sha256)
             return Stored(sha256, incoming.size, kind, name, None)
@@ -65,3 +89,26 @@ async def store_received(store: LocalFileStore, received: Received) -> Stored:
         return Stored(stored_sha, len(body), kind, name, preview_sha)
     finally:
         incoming.discard()
+
+
+async def store_all(store: LocalFileStore, received: Received) -> list[Stored]:
+    """Every file of a form, all or none: the first refused one refuses the form (its
+    message names the file). Content stored before the refusal is named by no row,
+    and the retention sweep deletes it."""
+    stored = []
+    try:
+        for file in received.files:
+            try:
+                stored.append(await store_file(store, file))
+            except Invalid as error:
+                if len(received.files) == 1:
+                    raise
+                raise Invalid(
+                    "%(name)s: %(problem)s",
+                    field="file",
+                    code=error.code,
+                    params={"name": plain_name(file.filename) or "file", "problem": error.message},
+                ) from None
+    finally:
+        received.discard()
+    return stored

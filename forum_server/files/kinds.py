@@ -132,14 +132,20 @@ def _is_text(path: Path, head: bytes) -> bool:
 _DROP = set("/\\\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
 
-def display_name(raw: str, kind: Kind) -> str:
-    """A name safe to show and to download as: no folders, no control or bidirectional
-    override characters, a bounded length, and the extension of what the file is."""
+def plain_name(raw: str) -> str:
+    """A name as sent, safe to show: no folders, no control or bidirectional override
+    characters, a bounded length (for telling someone which file was refused)."""
     name = raw.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(
         c for c in name if c not in _DROP and unicodedata.category(c) not in {"Cc", "Cf"}
     )
-    name = name.strip().strip(".").strip()
+    return name.strip().strip(".").strip()[:MAX_NAME_CHARS]
+
+
+def display_name(raw: str, kind: Kind) -> str:
+    """A name safe to show and to download as: no folders, no control or bidirectional
+    override characters, a bounded length, and the extension of what the file is."""
+    name = plain_name(raw)
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""

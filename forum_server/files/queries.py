@@ -55,7 +55,11 @@ async def _versions(db: AsyncSession, document_ids: list[int]) -> dict[int, list
 
 
 def _view(
-    document: Document, slug: str, access: SpaceAccess, versions: list[tuple[int, FileView]]
+    document: Document,
+    slug: str,
+    access: SpaceAccess,
+    adders: str,
+    versions: list[tuple[int, FileView]],
 ) -> DocumentView:
     return DocumentView(
         document.id,
@@ -67,15 +71,17 @@ def _view(
         document.created_at,
         document.updated_at,
         may_remove_document(access, document.created_by),
+        may_add_document(access, adders),
         tuple(versions),
     )
 
 
 async def document_detail(db: AsyncSession, actor: Actor, document_id: int) -> DocumentView:
     document, access = await load_document(db, actor, document_id)
-    slug = await db.scalar(select(Space.slug).where(Space.id == document.space_id))
+    space = await db.get(Space, document.space_id)
+    assert space is not None
     versions = await _versions(db, [document.id])
-    return _view(document, slug or "", access, versions[document.id])
+    return _view(document, space.slug, access, await adders_of(db, space), versions[document.id])
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,7 @@ async def library(
     return Library(
         space.slug,
         space.title,
-        [_view(d, space.slug, access, versions[d.id]) for d in documents],
+        [_view(d, space.slug, access, adders, versions[d.id]) for d in documents],
         list(folders),
         may_add_document(access, adders),
         access.can_manage,

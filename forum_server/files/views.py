@@ -32,6 +32,7 @@ class FileView:
     uploader: str
     created_at: datetime
     has_preview: bool
+    uploader_id: int | None = None  # for reports, which attribute as their setting says
 
     @property
     def url(self) -> str:
@@ -65,6 +66,7 @@ def file_view(upload: Upload) -> FileView:
         upload.uploader_name,
         upload.created_at,
         upload.preview_sha256 is not None,
+        upload.uploader_id,
     )
 
 
@@ -83,6 +85,7 @@ class DocumentJson(TypedDict):
     created_at: str
     updated_at: str
     may_remove: bool
+    may_add_version: bool
     versions: list[VersionJson]
 
 
@@ -97,6 +100,7 @@ class DocumentView:
     created_at: datetime
     updated_at: datetime
     may_remove: bool
+    may_add_version: bool
     versions: tuple[tuple[int, FileView], ...]  # newest first
 
     @property
@@ -114,6 +118,7 @@ class DocumentView:
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
             "may_remove": self.may_remove,
+            "may_add_version": self.may_add_version,
             "versions": [{"number": n, "file": f.as_json()} for n, f in self.versions],
         }
 

@@ -36,6 +36,7 @@ SUBJECTS = {
     "no_title": N_("Your new topic needs a subject"),
     "rate_limited": N_("Too many contributions at once"),
     "held": N_("Your contribution awaits review"),
+    "files_refused": N_("Some attached files were not kept"),
     "failed": N_("Your message could not be handled"),
 }
 KEEPS_TEXT_UP_TO = 20_000  # what they wrote, sent back (a post holds as much)

@@ -4,7 +4,8 @@ machine sent it (an auto-reply, a bounce, a list) — those are never answered.
 Hostile or broken input is expected: unknown or wrong charsets, bad transfer
 encodings, malformed headers, HTML with scripts, huge attachments. Reading never
 raises for any of them; it takes what it can read (text/plain first, else the HTML
-turned into text) and ignores attachments.
+turned into text) and the attached files as they came (what becomes of each is
+decided where web uploads are: mail/attachments.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,14 @@ _REPLY_PREFIX = re.compile(
 
 
 @dataclass(frozen=True)
+class MailFile:
+    """An attached file: the name it was sent with (unchecked) and its decoded bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Incoming:
     message_id: str | None  # with its angle brackets, as it came
     has_sender: bool  # a From: header at all (every message a person sends has one)
@@ -41,6 +50,7 @@ class Incoming:
     sender: str  # the From: address, for the log only (the token says who writes)
     text: str  # the whole text, quotes and all
     automatic: str | None  # why a machine sent it, if one did
+    files: tuple[MailFile, ...] = ()
 
 
 def _header(message: Message, name: str) -> str:
@@ -120,6 +130,35 @@ def _text_of(message: Message) -> str:
     return ""
 
 
+def _is_attached_file(part: Message) -> bool:
+    """A file the writer attached: a part marked as an attachment, or an inline one
+    with a file name that no HTML body refers to (no Content-ID). Pictures a mail
+    program placed inside its HTML (signature logos) are not the writer's files."""
+    disposition = part.get_content_disposition() or ""
+    if disposition == "attachment":
+        return True
+    if disposition == "inline" and part.get_filename() and not _header(part, "Content-ID"):
+        return not part.get_content_type().startswith("text/")
+    return False
+
+
+def _files_of(message: Message) -> tuple[MailFile, ...]:
+    files = []
+    for count, part in enumerate(message.walk()):
+        if count > MAX_PARTS:
+            break
+        if part.is_multipart() or not _is_attached_file(part):
+            continue
+        try:
+            payload = part.get_payload(decode=True)
+            name = part.get_filename() or ""
+        except Exception:  # a part the parser cannot decode is as good as absent
+            continue
+        if isinstance(payload, bytes):
+            files.append(MailFile(str(name), payload))
+    return tuple(files)
+
+
 def _address(value: str) -> str:
     try:
         found = getaddresses([value])
@@ -178,4 +217,5 @@ def parse(raw: bytes, envelope_from: str = "") -> Incoming:
         sender=_address(_header(message, "From")),
         text=_text_of(message),
         automatic=automatic_reason(message, envelope_from),
+        files=_files_of(message),
     )

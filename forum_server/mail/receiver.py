@@ -74,6 +74,13 @@ class InboxHandler:
         return "\r\n".join([status] * len(envelope.rcpt_tos)) if self.lmtp else status
 
 
+def message_size_limit(settings: Settings) -> int:
+    """The largest message accepted: a reply's text and headers (FORUM_MAX_BODY_BYTES)
+    and files up to FORUM_MAX_UPLOAD_BYTES, which base64 makes a third larger. Above
+    it the sending server is told 552 and bounces the message to its writer."""
+    return settings.max_body_bytes + settings.max_upload_bytes * 4 // 3
+
+
 class Receiver:
     """The listener, bound to a host and port of this machine."""
 
@@ -88,7 +95,7 @@ class Receiver:
     def _protocol(self) -> SMTP:
         kind = LMTP if self.lmtp else SMTP
         options: dict[str, Any] = {
-            "data_size_limit": self.settings.max_body_bytes,
+            "data_size_limit": message_size_limit(self.settings),
             "enable_SMTPUTF8": True,
             "hostname": self.settings.message_domain,
             "ident": "forum_server mail-in",

@@ -4,6 +4,9 @@ notifications), or exactly one answer saying why not — each in the transaction
 marks the inbox row done. Mail sent by programs (auto-replies, bounces, lists) gets
 no answer at all, only a line in the log; so does what cannot be read.
 
+Its attached files go with the post where they would be accepted from the thread's
+form; those refused are named in an answer, and the post is made all the same.
+
 The reply address says who writes and to what; the From: header is never trusted.
 Replying twice with the same message (a mail system delivering it again) makes no
 second post: the post's client_id is derived from the message's Message-ID.
@@ -25,8 +28,11 @@ from forum_server.accounts.models import User
 from forum_server.accounts.standing import standing_of
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import DomainError, Forbidden, NotFound, Unavailable
+from forum_server.files.attachments import MAX_ATTACHMENTS, add_stored
+from forum_server.files.storage import file_store
 from forum_server.mail import inbox
 from forum_server.mail.answers import KEEPS_TEXT_UP_TO, KIND, Refusal, refusal_for
+from forum_server.mail.attachments import store_mail_files
 from forum_server.mail.incoming import Incoming, parse, topic_title
 from forum_server.mail.outbox import Outgoing, queue
 from forum_server.mail.quoting import reply_text
@@ -55,6 +61,7 @@ log = logging.getLogger(__name__)
 class Place:
     """Where a reply goes, as its writer may see it."""
 
+    space_id: int
     session_id: int
     session_title: str
     thread_id: int | None  # None: a new topic in the session
@@ -109,7 +116,7 @@ async def handle(db: Database, settings: Settings, item: inbox.Claimed) -> str:
         return await _answer(db, reply, Refusal("expired"), None)
     if place is None:
         return await _answer(db, reply, Refusal("unknown"), None)
-    return await _post(db, reply, place)
+    return await _post(db, settings, reply, place)
 
 
 def _ended(standing: Standing) -> Refusal:
@@ -123,22 +130,41 @@ def _ended(standing: Standing) -> Refusal:
     return Refusal("revoked")
 
 
-async def _post(db: Database, reply: Reply, place: Place) -> str:
+async def _post(db: Database, settings: Settings, reply: Reply, place: Place) -> str:
     text = reply_text(reply.incoming.text)
     if not text:
         return await _answer(db, reply, Refusal("empty"), place)
     if len(text) > MAX_SOURCE_CHARS:
         details = {"length": len(text), "limit": MAX_SOURCE_CHARS}
         return await _answer(db, reply, Refusal("too_long", details), place, text)
+    # Files are checked and stored before the post's transaction, which names the kept
+    # ones; if the post is refused, no row names them and the retention sweep deletes
+    # their content.
+    stored, refused = await store_mail_files(
+        file_store(settings), reply.incoming.files, settings.max_upload_bytes
+    )
+    not_kept: dict[str, Any] = {}
+    if refused:
+        not_kept = {
+            "refused_files": [f.as_context() for f in refused],
+            "file_limit": MAX_ATTACHMENTS,
+        }
     outcome = [""]
 
     async def settle(uow: UnitOfWork, posted: Posted) -> None:
+        add_stored(uow, reply.actor, place.space_id, stored, posted)
         held = posted.post.status == "pending"
         outcome[0] = "held" if held else "posted"
         note = f"post {posted.post.id}" + ("" if posted.created else " (delivered again)")
+        if stored or refused:
+            note += f", {len(stored)} file(s) kept, {len(refused)} refused"
         await inbox.settle(uow, reply.item, outcome[0], note=note, post_id=posted.post.id)
-        if held and posted.created:
-            await _queue_answer(uow, reply, Refusal("held"), place, "")
+        if not posted.created:
+            return
+        if held:
+            await _queue_answer(uow, reply, Refusal("held", not_kept), place, "")
+        elif refused:
+            await _queue_answer(uow, reply, Refusal("files_refused", not_kept), place, "")
 
     client_id = f"mail-{reply.key}"
     try:
@@ -188,7 +214,9 @@ async def _place(session: AsyncSession, actor: Actor, token: ReplyToken) -> Plac
         question = await session.scalar(select(Question).where(Question.thread_id == thread_id))
         title = await session.scalar(select(Thread.title).where(Thread.id == thread_id))
         label = f"Question {question.number}: {question.text}" if question else title or ""
-    return Place(forum_session.id, forum_session.title, thread_id, label, parent_id)
+    return Place(
+        forum_session.space_id, forum_session.id, forum_session.title, thread_id, label, parent_id
+    )
 
 
 async def _closed_at(db: Database, session_id: int) -> str | None:

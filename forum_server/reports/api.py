@@ -105,7 +105,12 @@ async def session_report(request: Request) -> Response:
     fmt, attribution, languages = _options(request)
     session_id = path_int(request, "session_id")
     transcript = await compile_session_report(
-        ctx.db, actor, session_id, attribution=attribution, languages=languages
+        ctx.db,
+        actor,
+        session_id,
+        attribution=attribution,
+        languages=languages,
+        site_url=ctx.settings.base_url,
     )
     return await _download(transcript, fmt)
 
@@ -123,7 +128,12 @@ async def space_report(request: Request) -> Response:
     fmt, attribution, languages = _options(request)
     slug = request.path_params["slug"]
     transcript = await compile_space_report(
-        ctx.db, actor, slug, attribution=attribution, languages=languages
+        ctx.db,
+        actor,
+        slug,
+        attribution=attribution,
+        languages=languages,
+        site_url=ctx.settings.base_url,
     )
     return await _download(transcript, fmt)
 

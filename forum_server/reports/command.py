@@ -52,12 +52,22 @@ async def write_report(
     try:
         if space_slug is not None:
             transcript = await compile_space_report(
-                db, COMMAND_LINE, space_slug, attribution=attribution, languages=languages
+                db,
+                COMMAND_LINE,
+                space_slug,
+                attribution=attribution,
+                languages=languages,
+                site_url=settings.base_url,
             )
         else:
             assert session_id is not None
             transcript = await compile_session_report(
-                db, COMMAND_LINE, session_id, attribution=attribution, languages=languages
+                db,
+                COMMAND_LINE,
+                session_id,
+                attribution=attribution,
+                languages=languages,
+                site_url=settings.base_url,
             )
         if fmt.name == "pdf":
             to_pdf.check_available(transcript.participation.posts)

@@ -98,13 +98,17 @@ class ThreadPart:
 
 @dataclass(frozen=True)
 class ReportFile:
-    """A file on a published contribution: named, attributed, dated and linked (the
-    link is the site's path; it asks the reader's access again)."""
+    """A file on a contribution the report shows, or a document of the space's
+    library: named, attributed, dated and linked (the link is the site's address of
+    the file, which asks the reader's access again when followed)."""
 
     name: str
     uploader: str
     created_at: datetime
     url: str
+    post_id: int | None = None  # the contribution it is attached to
+    title: str = ""  # a library document's title (its file's name is `name`)
+    version: int | None = None  # a library document's current version
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,11 @@ class Transcript:
     source: PostSource = field(repr=False)
     language: str = SOURCE_LANGUAGE  # of its headings, labels and dates; posts stay as written
     post_language: str | None = None  # only the posts written in this language, if set
+    documents: list[ReportFile] = field(default_factory=list)  # the space's library
+
+    @property
+    def attachments(self) -> list[ReportFile]:
+        return [file for part in self.sessions for file in part.attachments]
 
     @property
     def title(self) -> str:

@@ -4,7 +4,9 @@ Every text cell that a spreadsheet could run as a formula is neutralized, also w
 a `;` or `,` inside it could start a cell (see forum_server/spreadsheet.py). The
 file starts with a UTF-8 byte order mark so that spreadsheet programs read accents
 right. Column names stay as they are in every language (scripts read them); `lang` is
-the language each post is written in, where known."""
+the language each post is written in, where known. `record` is `post`, or `document`
+for the rows after the posts that list the space's library (title in `body`);
+`attachments` holds each row's files as `name <address>`, separated by ` | `."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import csv
 import io
 from collections.abc import Iterator
 
-from forum_server.reports.model import ReportPost, ThreadPart, Transcript
+from forum_server.reports.model import ReportFile, ReportPost, ThreadPart, Transcript
 from forum_server.spreadsheet import safe_cell
 
 COLUMNS = (
@@ -32,11 +34,33 @@ COLUMNS = (
     "highlighted",
     "body",
     "lang",
+    "record",
+    "attachments",
 )
 ROWS_PER_CHUNK = 200
 
 
-def _row(session: str, thread: ThreadPart, post: ReportPost) -> list[object]:
+def _files(files: list[ReportFile]) -> str:
+    return safe_cell(" | ".join(f"{file.name} <{file.url}>" for file in files))
+
+
+def _document_row(session_id: object, session: str, file: ReportFile) -> list[object]:
+    """A library document, after the posts: its title as the body, its uploader as the
+    author, its current file as its attachment."""
+    row: list[object] = [""] * len(COLUMNS)
+    row[COLUMNS.index("session_id")] = session_id
+    row[COLUMNS.index("session")] = safe_cell(session)
+    row[COLUMNS.index("created_at")] = file.created_at.isoformat()
+    row[COLUMNS.index("author")] = safe_cell(file.uploader)
+    row[COLUMNS.index("body")] = safe_cell(file.title)
+    row[COLUMNS.index("record")] = "document"
+    row[COLUMNS.index("attachments")] = _files([file])
+    return row
+
+
+def _row(
+    session: str, thread: ThreadPart, post: ReportPost, files: list[ReportFile]
+) -> list[object]:
     return [
         post.id,
         post.session_id,
@@ -54,6 +78,8 @@ def _row(session: str, thread: ThreadPart, post: ReportPost) -> list[object]:
         "yes" if post.highlighted else "",
         safe_cell(post.body),
         post.lang or "",
+        "post",
+        _files(files),
     ]
 
 
@@ -63,13 +89,23 @@ def chunks(transcript: Transcript) -> Iterator[str]:
     writer.writerow(COLUMNS)
     yield "\ufeff" + buffer.getvalue()
     for part in transcript.sessions:
+        files: dict[int | None, list[ReportFile]] = {}
+        for file in part.attachments:
+            files.setdefault(file.post_id, []).append(file)
         for thread in part.threads:
             buffer = io.StringIO()
             writer = csv.writer(buffer, lineterminator="\r\n")
             for n, post in enumerate(transcript.posts(thread.thread_id), start=1):
-                writer.writerow(_row(part.title, thread, post))
+                writer.writerow(_row(part.title, thread, post, files.get(post.id, [])))
                 if n % ROWS_PER_CHUNK == 0:
                     yield buffer.getvalue()
                     buffer.seek(0)
                     buffer.truncate()
             yield buffer.getvalue()
+    if transcript.documents:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        one = transcript.sessions[0] if transcript.scope == "session" else None
+        for file in transcript.documents:
+            writer.writerow(_document_row(one.id if one else "", one.title if one else "", file))
+        yield buffer.getvalue()

@@ -29,6 +29,7 @@ from forum_server.i18n import format_number, gettext, language
 from forum_server.reports import docx_language
 from forum_server.reports import docx_markup as markup
 from forum_server.reports.model import (
+    ReportFile,
     ReportPost,
     SessionPart,
     SummaryText,
@@ -167,6 +168,11 @@ class _Builder:
             doc.add_heading(gettext("Highlighted contributions"), 1)
             for post in t.highlights:
                 self.post(post)
+        if t.documents:
+            doc.add_heading(gettext("Documents in the library"), 1)
+            for file in t.documents:
+                version = gettext("version %(number)s", number=file.version)
+                self.file(f"{file.title}: {file.name}, {version}", file)
         for part in t.sessions:
             self.session(part)
         if self.rtl:
@@ -204,12 +210,21 @@ class _Builder:
         if part.summary:
             doc.add_heading(gettext("Summary of the session"), 2)
             self.summary(part.summary)
+        if part.attachments:
+            doc.add_heading(gettext("Attached files"), 2)
+            for file in part.attachments:
+                self.file(file.name, file)
         for thread in part.questions:
             self.thread(thread, 2)
         if part.topics:
             doc.add_heading(gettext("Topics from participants"), 2)
             for thread in part.topics:
                 self.thread(thread, 3)
+
+    def file(self, label: str, file: ReportFile) -> None:
+        """One file as a bullet: what it is, who added it and when, and its address
+        written out (a printed report keeps it too)."""
+        self.text(f"{label} — {file.uploader}, {when(file.created_at)} — {file.url}", "List Bullet")
 
     def thread(self, thread: ThreadPart, level: int) -> None:
         doc = self.doc

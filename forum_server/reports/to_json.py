@@ -1,8 +1,9 @@
 """The JSON report, streamed: at least what API.md names — `session` (title, periods,
 moderators), `questions` (each with its `posts`), `participation` (`posts`,
 `participants`, `by_region`, `by_country`, `by_affiliation`, `by_day`),
-`highlights`. A space's report has `space` and `sessions`, each shaped like a
-session's report."""
+`highlights`, and `documents` (the space's library). A space's report has `space`
+and `sessions`, each shaped like a session's report; each session lists the files on
+its contributions as `attachments`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 from forum_server.reports.model import (
     Count,
     Participation,
+    ReportFile,
     ReportPost,
     SessionPart,
     SummaryText,
@@ -103,9 +105,26 @@ def _session_head(part: SessionPart) -> dict[str, Any]:
         "moderators": part.moderators,
         "summary": _summary(part.summary),
         "attachments": [
-            {"name": f.name, "uploader": f.uploader, "created_at": _iso(f.created_at), "url": f.url}
+            {
+                "name": f.name,
+                "uploader": f.uploader,
+                "created_at": _iso(f.created_at),
+                "url": f.url,
+                "post_id": f.post_id,
+            }
             for f in part.attachments
         ],
+    }
+
+
+def _document(file: ReportFile) -> dict[str, Any]:
+    return {
+        "title": file.title,
+        "version": file.version,
+        "name": file.name,
+        "uploader": file.uploader,
+        "created_at": _iso(file.created_at),
+        "url": file.url,
     }
 
 
@@ -156,6 +175,7 @@ def chunks(transcript: Transcript) -> Iterator[str]:
     yield f',"space":{_dumps({"slug": t.space.slug, "title": t.space.title})}'
     yield f',"participation":{_dumps(participation_json(t.participation))}'
     yield f',"highlights":{_dumps([post_json(p) for p in t.highlights])}'
+    yield f',"documents":{_dumps([_document(f) for f in t.documents])}'
     if t.scope == "session":
         yield f',"session":{_dumps(_session_head(t.sessions[0]))},'
         yield from _session_body(t, t.sessions[0])

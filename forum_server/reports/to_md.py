@@ -41,8 +41,20 @@ def chunks(transcript: Transcript) -> Iterator[str]:
         yield f"## {gettext('Highlighted contributions')}\n\n"
         for post in t.highlights:
             yield _post(post, quote_depth=0)
+    yield from _documents(t)
     for part in t.sessions:
         yield from _session(t, part, level=2)
+
+
+def _documents(t: Transcript) -> Iterator[str]:
+    if not t.documents:
+        return
+    yield f"## {gettext('Documents in the library')}\n\n"
+    for file in t.documents:
+        title, name, who = md_inline(file.title), md_inline(file.name), md_inline(file.uploader)
+        version = gettext("version %(number)s", number=file.version)
+        yield f"- {title}: [{name}]({file.url}), {version} — {who}, {when(file.created_at)}\n"
+    yield "\n"
 
 
 def _session(t: Transcript, part: SessionPart, level: int) -> Iterator[str]:

@@ -25,6 +25,7 @@ from forum_server.accounts.models import User
 from forum_server.db import Database
 from forum_server.errors import Invalid
 from forum_server.files.models import Upload
+from forum_server.files.queries import MAX_LIMIT, library
 from forum_server.i18n import CODES, SOURCE_LANGUAGE, gettext, using_language
 from forum_server.orm import utcnow
 from forum_server.policy import (
@@ -58,7 +59,7 @@ from forum_server.rooms.models import (
     Space,
     Thread,
 )
-from forum_server.rooms.state import PUBLISHED, Period, session_state
+from forum_server.rooms.state import Period, session_state
 from forum_server.summaries import summaries_for_session
 
 Progress = Callable[[int], None]
@@ -108,8 +109,10 @@ async def compile_session_report(
     attribution: str | None = None,
     progress: Progress | None = None,
     languages: Languages = Languages(),
+    site_url: str = "",
 ) -> Transcript:
-    """The report of one session, for an actor allowed to download it."""
+    """The report of one session, for an actor allowed to download it. `site_url` is
+    put before the links to files, so they work from the downloaded report."""
     async with db.read() as session:
         forum_session, access = await load_session(session, actor, session_id)
         space = await session.get(Space, forum_session.space_id)
@@ -130,6 +133,7 @@ async def compile_session_report(
                 mode,
                 progress,
                 languages,
+                site_url,
             )
 
 
@@ -141,6 +145,7 @@ async def compile_space_report(
     attribution: str | None = None,
     progress: Progress | None = None,
     languages: Languages = Languages(),
+    site_url: str = "",
 ) -> Transcript:
     """The report of every session of a space, for an actor allowed to download it."""
     async with db.read() as session:
@@ -165,7 +170,17 @@ async def compile_space_report(
         # Labels and names are made here, in the report's language.
         with using_language(languages.report):
             return await _compile(
-                db, session, actor, "space", space, sessions, moderators, mode, progress, languages
+                db,
+                session,
+                actor,
+                "space",
+                space,
+                sessions,
+                moderators,
+                mode,
+                progress,
+                languages,
+                site_url,
             )
 
 
@@ -180,6 +195,7 @@ async def _compile(
     mode: str,
     progress: Progress | None,
     languages: Languages,
+    site_url: str,
 ) -> Transcript:
     attributor = Attributor(mode, moderators)
     loop = asyncio.get_running_loop()
@@ -249,7 +265,9 @@ async def _compile(
                 summary=_summary_text(summaries.session),
                 questions=questions,
                 topics=topics,
-                attachments=await _attachments(session, attributor, forum_session.id),
+                attachments=await _attachments(
+                    session, attributor, forum_session.id, source, site_url
+                ),
             )
         )
     return Transcript(
@@ -262,6 +280,7 @@ async def _compile(
         source=source,
         language=languages.report,
         post_language=languages.posts,
+        documents=await _documents(session, actor, space, attributor, site_url),
     )
 
 
@@ -356,13 +375,18 @@ async def _names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
 
 
 async def _attachments(
-    session: AsyncSession, attributor: Attributor, session_id: int
+    session: AsyncSession,
+    attributor: Attributor,
+    session_id: int,
+    source: PostSource,
+    site_url: str,
 ) -> list[ReportFile]:
-    """Files on the session's published contributions (those the report shows)."""
+    """Files on the contributions the report shows (published; in its language when it
+    keeps one language's), attributed as the contributions are."""
     rows = await session.scalars(
         select(Upload)
         .join(Post, Post.id == Upload.post_id)
-        .where(Post.session_id == session_id, Post.status == PUBLISHED, Upload.removed_at.is_(None))
+        .where(Post.session_id == session_id, source.clause, Upload.removed_at.is_(None))
         .order_by(Upload.id)
     )
     return [
@@ -370,7 +394,33 @@ async def _attachments(
             upload.name,
             attributor.label(session_id, upload.uploader_id, upload.uploader_name, None, None),
             upload.created_at,
-            f"/files/{upload.id}",
+            f"{site_url}/files/{upload.id}",
+            post_id=upload.post_id,
         )
         for upload in rows
     ]
+
+
+async def _documents(
+    session: AsyncSession, actor: Actor, space: Space, attributor: Attributor, site_url: str
+) -> list[ReportFile]:
+    """The space's library as the reader may read it (the policy's listing), each
+    document with its current version, by title."""
+    found: list[ReportFile] = []
+    offset: int | None = 0
+    while offset is not None:
+        page = await library(session, actor, space.slug, limit=MAX_LIMIT, offset=offset)
+        for document in page.documents:
+            number, file = document.versions[0]
+            # "The moderator" where the uploader moderates one of the report's sessions.
+            moderated = (s for s, ids in attributor.moderators.items() if file.uploader_id in ids)
+            at = next(moderated, 0)
+            uploader = attributor.label(at, file.uploader_id, file.uploader, None, None)
+            url = f"{site_url}{file.url}"
+            found.append(
+                ReportFile(
+                    file.name, uploader, file.created_at, url, title=document.title, version=number
+                )
+            )
+        offset = page.next
+    return found

@@ -2,7 +2,8 @@
 
 A browser sends our cookies with any cross-site form or fetch, so every unsafe
 request that comes from a browser must carry a token that only our own pages
-know: `csrf_token` in a form, or the `X-CSRF-Token` header from JavaScript. The
+know: `csrf_token` in a form (the first field of a multipart form, see
+csrf_multipart.py), or the `X-CSRF-Token` header from JavaScript. The
 token is an HMAC of a random `forum_csrf` cookie, so it cannot be guessed and
 needs no server-side storage. Requests with a foreign `Origin` are refused
 outright. Bearer-token requests carry no ambient credentials and need neither.
@@ -22,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from forum_server.i18n import gettext
 from forum_server.settings import Settings
 from forum_server.web.auth import SESSION_COOKIE
+from forum_server.web.csrf_multipart import first_field
 from forum_server.web.middleware import send_error
 
 CSRF_COOKIE = "forum_csrf"
@@ -99,8 +101,10 @@ class CsrfMiddleware:
                 return
             submitted = next(iter(fields.get(CSRF_FIELD, [])), None)
         elif submitted is None and content_type == "multipart/form-data":
-            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            submitted = (query.get(CSRF_FIELD) or [None])[0]
+            # From the form's first field, before the route accepts any file; never
+            # from the address, where tokens end up in logs and Referer headers.
+            full_type = headers.get("content-type", "")
+            submitted, receive = await first_field(full_type, receive, CSRF_FIELD)
         expected = token_for(self.settings.secret_key, cookies.get(CSRF_COOKIE, ""))
         if (
             not cookies.get(CSRF_COOKIE)

@@ -11,6 +11,7 @@ import secrets
 import time
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -277,3 +278,23 @@ class BodyLimitMiddleware:
 async def _too_large(scope: Scope, send: Send, limit: int) -> None:
     message = gettext("The request body is larger than %(limit)s bytes.", limit=limit)
     await send_error(scope, send, 413, "too_large", message)
+
+
+# Stored files as they are served: already compressed (PDF, Office, images) or large,
+# and resumed by byte ranges, which a compressed body would no longer match.
+FILE_PATHS = re.compile(r"^(?:/api/v1)?/files/\d+(?:/preview)?$")
+
+
+class CompressionMiddleware:
+    """gzip for pages and JSON; stored files go out as they are. Compressing a 20 MB
+    PDF again costs a core for a second or more and saves almost nothing."""
+
+    def __init__(self, app: ASGIApp, *, minimum_size: int) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=minimum_size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and FILE_PATHS.match(scope["path"]):
+            await self.app(scope, receive, send)
+            return
+        await self.gzip(scope, receive, send)

@@ -1,10 +1,10 @@
-"""Reading a multipart form with one file, for the library and attachments.
+"""Reading a multipart form with its files, for the library and attachments.
 
 Starlette's parser keeps a file part in memory only up to 1 MB and spools the rest to
 a temporary file, so a large upload never sits whole in memory; from there it is
 copied in chunks into the file store's incoming folder, hashed on the way. The body
-limit middleware has already refused anything over FORUM_MAX_UPLOAD_BYTES. Whatever
-goes wrong, the incoming file is removed."""
+limit middleware refuses a body over FORUM_MAX_UPLOAD_BYTES, so several files on one
+form share that limit. Whatever goes wrong, the incoming files are removed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
 from forum_server.errors import BadRequest, TooLarge
-from forum_server.files.ingest import Received
+from forum_server.files.ingest import Received, ReceivedFile
 from forum_server.files.storage import CHUNK_BYTES, LocalFileStore
 from forum_server.web.csrf import CSRF_FIELD
 from forum_server.web.forms import read_form
@@ -29,11 +29,15 @@ def too_large(limit: int) -> TooLarge:
     )
 
 
-async def read_upload_form(request: Request, store: LocalFileStore, limit: int) -> Received:
+async def read_upload_form(
+    request: Request, store: LocalFileStore, limit: int, *, max_files: int = 1
+) -> Received:
+    """The form's text fields and up to `max_files` files sent as `file` parts (an
+    empty file input sends a part with no name: skipped)."""
     received = Received()
     try:
         async with request.form(
-            max_files=1, max_fields=MAX_FIELDS, max_part_size=MAX_TEXT_FIELD
+            max_files=max_files, max_fields=MAX_FIELDS, max_part_size=MAX_TEXT_FIELD
         ) as form:
             for key, value in form.multi_items():
                 if isinstance(value, str):
@@ -54,15 +58,17 @@ async def read_upload_form(request: Request, store: LocalFileStore, limit: int) 
 
 async def _copy(part: UploadFile, received: Received, store: LocalFileStore, limit: int) -> None:
     incoming = store.incoming()
-    received.incoming, received.filename = incoming, part.filename or ""
+    received.files.append(ReceivedFile(incoming, part.filename or ""))
     while chunk := await part.read(CHUNK_BYTES):
         incoming.write(chunk)
         if incoming.size > limit:
             raise too_large(limit)
 
 
-async def read_form_with_file(request: Request, store: LocalFileStore, limit: int) -> Received:
-    """A form that may carry a file (multipart) or not (urlencoded), alike."""
+async def read_form_with_files(
+    request: Request, store: LocalFileStore, limit: int, *, max_files: int
+) -> Received:
+    """A form that may carry files (multipart) or not (urlencoded), alike."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return await read_upload_form(request, store, limit)
+        return await read_upload_form(request, store, limit, max_files=max_files)
     return Received(fields=await read_form(request))

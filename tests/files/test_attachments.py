@@ -70,13 +70,69 @@ async def test_the_thread_form_sends_a_file_with_the_post(
     await sign_in(client, author)
     token = await csrf_from(client, thread)
     response = await client.post(
-        f"{thread}/posts?csrf_token={token}",
-        data={"body": "Our national report.", "client_id": "form-1"},
-        files={"file": ("national report.pdf", samples.PDF, "application/pdf")},
+        f"{thread}/posts",
+        data={"csrf_token": token, "body": "Our national report.", "client_id": "form-1"},
+        files=[
+            ("file", ("national report.pdf", samples.PDF, "application/pdf")),
+            ("file", ("map.png", samples.png(), "image/png")),
+        ],
     )
     assert response.status_code == 303, response.text
     page = await client.get(thread)
-    assert "national report.pdf" in page.text
+    assert "national report.pdf" in page.text and "map.png" in page.text
+    assert 'name="file" multiple' in page.text
+
+
+async def test_one_refused_file_refuses_the_post_and_keeps_nothing(
+    client, make_user, make_space, make_session, app
+) -> None:
+    from tests.helpers import sign_in
+
+    author = await make_user()
+    slug = await make_space()
+    session_id = await make_session(slug)
+    threads = (await client.get(f"/api/v1/sessions/{session_id}/threads")).json()["items"]
+    thread = f"/threads/{threads[0]['id']}"
+    await sign_in(client, author)
+    token = await csrf_from(client, thread)
+    response = await client.post(
+        f"{thread}/posts",
+        data={"csrf_token": token, "body": "Two files, one bad.", "client_id": "form-2"},
+        files=[
+            ("file", ("fine.pdf", samples.PDF, "application/pdf")),
+            ("file", ("page.pdf", b"<html><script>alert(1)</script>", "application/pdf")),
+        ],
+    )
+    assert response.status_code == 422
+    assert "page.pdf" in response.text  # the refusal names the file
+    assert "Two files, one bad." in response.text  # the text is kept in the form
+    async with app.state.ctx.db.read() as session:
+        assert await session.scalar(select(func.count(Upload.id))) == 0
+    posts = await client.get(f"/api/v1/threads/{threads[0]['id']}/posts")
+    assert posts.json()["items"] == []
+
+
+async def test_more_files_than_a_post_takes_are_refused(
+    client, make_user, make_space, make_session
+) -> None:
+    from tests.helpers import sign_in
+
+    author = await make_user()
+    slug = await make_space()
+    session_id = await make_session(slug)
+    threads = (await client.get(f"/api/v1/sessions/{session_id}/threads")).json()["items"]
+    thread = f"/threads/{threads[0]['id']}"
+    await sign_in(client, author)
+    token = await csrf_from(client, thread)
+    response = await client.post(
+        f"{thread}/posts",
+        data={"csrf_token": token, "body": "Eleven.", "client_id": "form-3"},
+        files=[("file", (f"n{i}.txt", b"note", "text/plain")) for i in range(11)],
+    )
+    assert response.status_code == 422
+    assert "Eleven." in response.text
+    posts = await client.get(f"/api/v1/threads/{threads[0]['id']}/posts")
+    assert posts.json()["items"] == []
 
 
 async def test_an_interrupted_upload_leaves_no_file_and_no_row(app, settings, forum) -> None:
@@ -168,6 +224,41 @@ async def test_a_session_report_lists_its_attachments(
     (attachment,) = report.json()["session"]["attachments"]
     assert attachment["name"] == "country report.pdf"
     assert attachment["uploader"] == "Amina Diallo"
-    assert attachment["url"] == f"/files/{file['id']}"
+    assert attachment["url"] == f"http://testserver/files/{file['id']}"  # works from the file
     transcript = await compile_session_report(db, Actor(user_id=1, is_secretariat=True), session_id)
     assert transcript.sessions[0].attachments[0].name == "country report.pdf"
+
+
+async def test_post_events_carry_the_posts_files_but_not_a_hidden_posts(
+    client, make_user, make_space, make_session, app
+) -> None:
+    from forum_server.events import events_after
+    from forum_server.live import posts as live_posts
+
+    author, moderator = await make_user(), await make_user(is_secretariat=True)
+    slug = await make_space()
+    session_id = await make_session(slug)
+    threads = (await client.get(f"/api/v1/sessions/{session_id}/threads")).json()["items"]
+    thread_id = threads[0]["id"]
+    headers = bearer(await token_for(client, author))
+    path = f"/api/v1/threads/{thread_id}/attachments"
+    file = (await upload(client, path, samples.png(), "map.png", headers=headers)).json()
+    posted = await client.post(
+        f"/api/v1/threads/{thread_id}/posts",
+        json={"body": "With a map.", "attachment_ids": [file["id"]]},
+        headers=headers,
+    )
+    post_id = posted.json()["id"]
+    db = app.state.ctx.db
+    async with db.read() as session:
+        (created,) = [e for e in await events_after(session, 0) if e.type == "post.created"]
+    (sent,) = await live_posts.current(db, [created])
+    assert sent is not None
+    assert sent.data["attachments"] == [file]
+    mod = bearer(await token_for(client, moderator))
+    hidden = await client.post(f"/api/v1/posts/{post_id}/hide", json={"reason": "x"}, headers=mod)
+    assert hidden.status_code == 200, hidden.text
+    async with db.read() as session:
+        (hid,) = [e for e in await events_after(session, 0) if e.type == "post.hidden"]
+    (sent,) = await live_posts.current(db, [hid])
+    assert sent is not None and sent.data["attachments"] == []

@@ -100,3 +100,29 @@ async def test_removal_by_a_moderator_is_audited_and_hides_the_document(
         assert (await client.get(path, headers=owner)).status_code == 404, path
     audit = await client.get(f"/api/v1/spaces/{forum['slug']}/audit", headers=owner)
     assert "document.removed" in audit.text
+
+
+async def test_upload_new_version_is_offered_only_to_those_who_may(
+    client: httpx.AsyncClient, forum: dict
+) -> None:
+    from forum_server.i18n import gettext
+
+    document_id = forum["document"]["id"]
+    owner, member = forum["tokens"]["owner"], forum["tokens"]["member"]
+    offer = gettext("Upload a new version")
+    # Members may add in this space: the member is offered it.
+    page = await client.get(f"/documents/{document_id}", headers=member)
+    assert offer in page.text and f"/documents/{document_id}/versions" in page.text
+    await client.put(
+        f"/api/v1/spaces/{forum['slug']}/library-settings",
+        json={"adders": "moderators"},
+        headers=owner,
+    )
+    for headers, may in ((member, False), (owner, True)):
+        page = await client.get(f"/documents/{document_id}", headers=headers)
+        assert (offer in page.text) is may
+        assert (f"/documents/{document_id}/versions" in page.text) is may
+        detail = await client.get(f"/api/v1/documents/{document_id}", headers=headers)
+        assert detail.json()["may_add_version"] is may
+    refused = await upload(client, f"/api/v1/documents/{document_id}/versions", PDF, headers=member)
+    assert refused.status_code == 403

@@ -250,7 +250,7 @@ async def test_addresses_that_are_not_ours_are_refused_with_550(
 async def test_a_message_larger_than_the_limit_is_refused_with_552(app, db, settings, forum):
     import asyncio
 
-    small = dataclasses.replace(settings, max_body_bytes=20_000)
+    small = dataclasses.replace(settings, max_body_bytes=20_000, max_upload_bytes=5_000)
     receiver = Receiver(db, small, wake=asyncio.Event())
     port = await receiver.start("127.0.0.1", 0)
     to = await reply_address(db, settings, forum["writer"].id, "post", forum["post_id"])

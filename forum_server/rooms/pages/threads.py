@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from forum_server.errors import DomainError
 from forum_server.files import attachments
-from forum_server.files.storage import file_store
+from forum_server.files.ingest import Received
+from forum_server.files.storage import LocalFileStore, file_store
 from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
@@ -36,7 +37,7 @@ from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
-from forum_server.web.uploads import read_form_with_file
+from forum_server.web.uploads import read_form_with_files
 
 MAX_INDENT = 4  # deeper replies stay at this level, so phones keep a usable width
 LABELS = {
@@ -130,6 +131,7 @@ async def render_thread(
         "summary": summary,
         "files": files,
         "max_upload_mb": ctx.settings.max_upload_bytes // 1_048_576,
+        "max_files": attachments.MAX_ATTACHMENTS,
         "watch": watch,
         "first_unread": reading.first_unread(detail.posts, last_read, actor.user_id),
         "preview_html": preview_html,
@@ -156,11 +158,11 @@ def _post_input(form: dict[str, str]) -> dict[str, Any]:
 
 
 async def create_post(request: Request) -> Response:
-    """A contribution, with a file where the form (multipart) sends one."""
+    """A contribution, with the files the form (multipart) sends."""
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
     store = file_store(ctx.settings)
-    received = await read_form_with_file(request, store, ctx.settings.max_upload_bytes)
+    received = await _read_post_form(request, store, ctx.settings.max_upload_bytes)
     form = received.fields
     if form.get("preview"):
         received.discard()
@@ -182,6 +184,13 @@ async def create_post(request: Request) -> Response:
         return await render_thread(request, thread_id, error=error, form=form)
 
     return await attempt(run, refused)
+
+
+async def _read_post_form(request: Request, store: LocalFileStore, limit: int) -> Received:
+    # A few more files than a post takes are read, so that one too many is refused by
+    # the command with the text kept in the form, not by the parser with an error page.
+    files = 2 * attachments.MAX_ATTACHMENTS
+    return await read_form_with_files(request, store, limit, max_files=files)
 
 
 async def _preview(request: Request, thread_id: int, form: dict[str, str]) -> Response:
