@@ -27,6 +27,7 @@ from forum_server.rooms import posting
 from forum_server.rooms.models import Post
 from forum_server.rooms.schemas import PostCreate
 from forum_server.rooms.state import HIDDEN
+from forum_server.search.index import index_post_files
 
 MAX_ATTACHMENTS = 10
 
@@ -114,6 +115,7 @@ async def create_post_with_files(
             upload = new_upload(actor, space_id, stored, utcnow())
             upload.thread_id, upload.post_id = thread_id, post_id
             uow.session.add(upload)
+        await index_post_files(uow, post_id)  # found by its files' names too
 
     return await posting.create_post(db, actor, thread_id, data, client=client, also=attach)
 

@@ -42,6 +42,7 @@ from forum_server.policy.files import (
     may_add_document,
     may_attach_files,
     may_remove_document,
+    readable_libraries,
 )
 from forum_server.policy.live import (
     may_receive_event,
@@ -208,6 +209,7 @@ __all__ = [
     "moderated_sessions_clause",
     "moderated_spaces_clause",
     "post_event_still_current",
+    "readable_libraries",
     "readable_sessions_clause",
     "report_posts_clause",
     "require_caller",
