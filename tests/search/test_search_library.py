@@ -5,6 +5,9 @@ document — a new version, its removal — is in the index at once."""
 
 from __future__ import annotations
 
+import re
+
+import httpx
 import pytest
 from sqlalchemy import select, update
 
@@ -17,6 +20,7 @@ from forum_server.files.storage import file_store
 from forum_server.moderation import posts as moderation
 from forum_server.rooms.schemas import PostCreate
 from forum_server.search.rebuild import reindex
+from tests.helpers import sign_in
 from tests.search.conftest import Forum, api_search, headers_for
 from tests.search.library import Library, docx, odt, pdf
 
@@ -273,3 +277,24 @@ async def test_reindex_reads_the_files_never_read(
     assert [h.id for h in await forum.find("member", DOCX_WORD)] == [documents["docx"]]
     for who in OUTSIDERS:
         assert not await forum.find(who, PDF_WORD), who
+
+
+async def test_the_search_page_shows_documents_without_javascript(
+    client, forum: Forum, documents: dict[str, int]
+) -> None:
+    guest = await client.get("/search", params={"q": PDF_WORD, "type": "documents"})
+    assert guest.status_code == 200 and f"/documents/{documents['pdf']}" not in guest.text
+    assert '<option value="documents" selected>' in guest.text
+    async with httpx.AsyncClient(
+        transport=client._transport, base_url=str(client.base_url)
+    ) as member:
+        await sign_in(member, forum.users["member"])
+        page = await member.get("/search", params={"q": PDF_WORD, "type": "documents"})
+        discussions = await member.get("/search", params={"q": PDF_WORD, "type": "posts"})
+    assert page.status_code == 200
+    [result] = re.findall(r'<li class="card">(.*?)</li>', page.text, re.S)
+    assert f'<a href="/documents/{documents["pdf"]}">Vexnortal charter</a>' in result
+    assert '<span class="badge">PDF</span>' in result
+    assert f"<mark>{PDF_WORD}</mark>" in result and "Xanthippe Vorloq" in result
+    assert "<time datetime=" in result and 'href="/spaces/workspace/library"' in result
+    assert '<li class="card">' not in discussions.text
