@@ -144,13 +144,14 @@ def cmd_demo(settings: Settings, _args: argparse.Namespace) -> int:
     from forum_server.db import Database
     from forum_server.demo import DEMO_PASSWORD, load_demo
     from forum_server.errors import DomainError
+    from forum_server.files.storage import file_store
     from forum_server.migrate import migrate
 
     async def run() -> object:
         await migrate(settings.database_url)
         db = Database(settings.database_url)
         try:
-            return await load_demo(db)
+            return await load_demo(db, store=file_store(settings))
         finally:
             await db.dispose()
 

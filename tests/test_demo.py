@@ -34,3 +34,17 @@ async def test_demo_loads_only_once(db: Database):
     await load_demo(db)
     with pytest.raises(Conflict):
         await load_demo(db)
+
+
+async def test_demo_library_documents_are_found_by_their_words(db: Database, settings) -> None:
+    from forum_server.files.storage import file_store
+    from forum_server.policy import Actor
+    from forum_server.search import queries
+
+    summary = await load_demo(db, store=file_store(settings))
+    assert summary.documents >= 2
+    async with db.read() as session:
+        _, page = await queries.search(session, Actor(), '"cost recovery"', {"type": "documents"})
+    [hit] = page.hits
+    assert hit.document is not None and hit.document.title == "Glossary of biosafety terms"
+    assert hit.space_slug == summary.space_slug
