@@ -70,8 +70,8 @@ async def extract_text(path: Path, kind: Kind) -> str | None:
             child.kill()
             await child.wait()
     if child.returncode != 0:
-        log.info("no text read from a %s (the reader gave up)", kind.media_type)
-        return ""
+        # What it wrote before it gave up (a broken page, the memory limit) still counts.
+        log.info("a %s was read only in part (the reader gave up)", kind.media_type)
     return tidy(out.decode("utf-8", "replace"))
 
 
@@ -102,7 +102,10 @@ def _pdf(path: Path) -> Iterator[str]:
     if reader.is_encrypted and not reader.decrypt(""):
         return
     for page in reader.pages:
-        yield page.extract_text() + "\n\n"
+        try:
+            yield page.extract_text() + "\n\n"
+        except Exception:  # one unreadable page: the others may be fine
+            continue
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -125,6 +125,10 @@ async def test_the_type_filter_chooses_discussions_or_documents(
     forum: Forum, documents: dict[str, int]
 ) -> None:
     await forum.post("writer", forum.public, "Biosafety guidance was shared.")
+    # The words of an OpenDocument text file.
+    [odt_hit] = await forum.find("guest", '"national focal points"')
+    assert odt_hit.id == documents["public"] and odt_hit.document is not None
+    assert odt_hit.document.type_label == "ODT"
     both = {h.kind for h in await forum.find("guest", "guidance")}
     assert both == {"post", "document"}
     assert {h.kind for h in await forum.find("guest", "guidance", type="posts")} == {"post"}
