@@ -3,8 +3,9 @@ find it, calls one of these in its own write transaction, after its change. A po
 created, edited, held, approved, rejected, hidden or restored; a topic started; a
 guiding question added or reworded; a session created or its title or description
 changed; a summary written; files attached to a post; a library document added, given
-a new version, edited, removed or restored. The row is written whole each time (the engines' own
-index follows by trigger or generated column), so a caller need not say what changed.
+a new version or removed (and any command that edits or restores one: index_document
+reads it whole). The row is written whole each time (the engines' own index follows by
+trigger or generated column), so a caller need not say what changed.
 """
 
 from __future__ import annotations
