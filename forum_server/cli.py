@@ -196,10 +196,11 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_reindex(settings: Settings, _args: argparse.Namespace) -> int:
     import time
 
+    from forum_server.files.storage import file_store
     from forum_server.search.rebuild import reindex
 
     started = time.monotonic()
-    count = asyncio.run(reindex(settings.database_url))
+    count = asyncio.run(reindex(settings.database_url, file_store(settings)))
     print(f"search index rebuilt: {count} texts in {time.monotonic() - started:.1f} s")
     return 0
 
@@ -272,7 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=cmd_report)
 
     reindex = commands.add_parser(
-        "reindex", help="rebuild the search index from every post, topic, question and summary"
+        "reindex",
+        help="rebuild the search index from every post, topic, question, summary and "
+        "library document (reading the words of documents' files not read yet)",
     )
     reindex.set_defaults(handler=cmd_reindex)
     return parser

@@ -14,13 +14,16 @@ from forum_server.accounts.admin import COMMAND_LINE
 from forum_server.accounts.schemas import UserCreate
 from forum_server.db import Database
 from forum_server.demo_content.files import ATTACHMENTS
+from forum_server.demo_content.library import DOCUMENTS
 from forum_server.errors import Conflict
-from forum_server.files import attachments
-from forum_server.files.ingest import Received, ReceivedFile
+from forum_server.files import attachments, library
+from forum_server.files.ingest import ReadForm, Received, ReceivedFile
 from forum_server.files.storage import LocalFileStore
 from forum_server.orm import utcnow
 from forum_server.policy import Actor
+from forum_server.rooms import members as rooms_members
 from forum_server.rooms import posting, sessions, spaces
+from forum_server.rooms.members import MemberPut
 from forum_server.rooms.models import Post, Question, Space, Thread
 from forum_server.rooms.schemas import PostCreate, SessionCreate, SpaceCreate
 from forum_server.search.index import index_post
@@ -37,20 +40,22 @@ class DemoSummary:
     people: int
     posts: int
     moderators: list[str]
+    documents: int = 0
 
     def __str__(self) -> str:
         return (
             f"space /spaces/{self.space_slug}, sessions {self.session_ids}, "
-            f"{self.people} people, {self.posts} posts; moderators: {', '.join(self.moderators)}"
+            f"{self.people} people, {self.posts} posts, {self.documents} library documents; "
+            f"moderators: {', '.join(self.moderators)}"
         )
 
 
 async def load_demo(
     db: Database, *, now: datetime | None = None, store: LocalFileStore | None = None
 ) -> DemoSummary:
-    """Creates the demo people, space, sessions, questions and posts (with their
-    attached files, where a file store is given). Raises Conflict `demo_loaded` if
-    the demo space exists already."""
+    """Creates the demo people, space, sessions, questions and posts, and with a file
+    store the files attached to posts and the library's documents. Raises Conflict
+    `demo_loaded` if the demo space exists already."""
     content.validate_content()
     now = now or utcnow()
     async with db.read() as session:
@@ -75,7 +80,48 @@ async def load_demo(
     moderators = [
         next(p.email for p in content.PEOPLE if p.key == s.moderator) for s in content.SESSIONS
     ]
-    return DemoSummary(content.SPACE.slug, session_ids, len(user_ids), posts, moderators)
+    documents = await _library(db, store, user_ids) if store is not None else 0
+    return DemoSummary(content.SPACE.slug, session_ids, len(user_ids), posts, moderators, documents)
+
+
+async def _library(db: Database, store: LocalFileStore, user_ids: dict[str, int]) -> int:
+    """The library's documents, shared by the first session's moderator, who keeps the
+    forum's library as one of its moderators."""
+    keeper = next(p for p in content.PEOPLE if p.key == content.SESSIONS[0].moderator)
+    keeper_id = user_ids[keeper.key]
+    await rooms_members.put_member(
+        db, COMMAND_LINE, content.SPACE.slug, keeper_id, MemberPut(role="moderator")
+    )
+    actor = Actor(user_id=keeper_id, display_name=keeper.display_name)
+    for document in DOCUMENTS:
+        fields = {
+            "title": document.title,
+            "description": document.description,
+            "folder": document.folder,
+            "language": "en",
+        }
+        read = _form(store, fields, document.text.encode(), document.file_name)
+        await library.create_document(db, store, actor, content.SPACE.slug, read)
+    return len(DOCUMENTS)
+
+
+def _form(store: LocalFileStore, fields: dict[str, str], data: bytes, name: str) -> ReadForm:
+    """What an upload form would have sent: these fields and this file."""
+
+    async def read() -> Received:
+        return _received(store, data, name, fields)
+
+    return read
+
+
+def _received(
+    store: LocalFileStore, data: bytes, name: str, fields: dict[str, str] | None = None
+) -> Received:
+    """A file on disk as a form would have sent it (it goes through the same checks as
+    any upload), with the form's fields."""
+    incoming = store.incoming()
+    incoming.write(data)
+    return Received(fields or {}, [ReceivedFile(incoming, name)])
 
 
 async def _people(db: Database) -> dict[str, int]:
@@ -172,6 +218,4 @@ def _attached(store: LocalFileStore | None, post_key: str) -> Received | None:
     if store is None or post_key not in ATTACHMENTS:
         return None
     name, text = ATTACHMENTS[post_key]
-    incoming = store.incoming()
-    incoming.write(text.encode())
-    return Received(files=[ReceivedFile(incoming, name)])
+    return _received(store, text.encode(), name)

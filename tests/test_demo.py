@@ -50,3 +50,17 @@ async def test_demo_posts_carry_their_files(client: httpx.AsyncClient, db: Datab
     got = await client.get(link)
     assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
     assert got.content == text.encode()
+
+
+async def test_demo_library_documents_are_found_by_their_words(db: Database, settings) -> None:
+    from forum_server.files.storage import file_store
+    from forum_server.policy import Actor
+    from forum_server.search import queries
+
+    summary = await load_demo(db, store=file_store(settings))
+    assert summary.documents >= 2
+    async with db.read() as session:
+        _, page = await queries.search(session, Actor(), '"cost recovery"', {"type": "documents"})
+    [hit] = page.hits
+    assert hit.document is not None and hit.document.title == "Glossary of biosafety terms"
+    assert hit.space_slug == summary.space_slug

@@ -190,6 +190,10 @@ RULES: dict[str, Rule] = {
         SPACE_MODERATORS | {"participant"},
     ),
     "attach files to a post": (policy.may_attach_files, policy.check_may_attach_files, SIGNED_IN),
+    "see a space's library (and find its documents)": (
+        *space_rule(policy.may_read_library, policy.check_may_read_library),
+        EVERYONE,
+    ),
     # accounts
     "manage accounts": (
         lambda a: policy.may_manage_accounts(a.actor),
@@ -251,6 +255,9 @@ def test_in_a_members_space_outsiders_are_told_nothing(who: str) -> None:
     a = access(who, visibility=MEMBERS, posting="members")
     assert policy.may_see_space(a.actor, MEMBERS, a.space.role) is (who in MEMBERS_AND_SECRETARIAT)
     assert a.may_post is (who in MEMBERS_AND_SECRETARIAT)
+    assert policy.may_read_library(a.space) is (who in MEMBERS_AND_SECRETARIAT)
+    library = None if who in MEMBERS_AND_SECRETARIAT else NotFound
+    assert raised(lambda: policy.check_may_read_library(a.space)) is library
     # Members may download where the space lets them; outsiders never learn it exists.
     members_may = lambda: policy.check_may_download_report(a, True)  # noqa: E731
     expected = None if who in MEMBERS_AND_SECRETARIAT else NotFound

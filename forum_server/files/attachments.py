@@ -27,6 +27,7 @@ from forum_server.rooms import posting
 from forum_server.rooms.models import Post
 from forum_server.rooms.schemas import PostCreate
 from forum_server.rooms.state import HIDDEN
+from forum_server.search.index import index_post_files
 
 MAX_ATTACHMENTS = 10
 
@@ -129,22 +130,27 @@ async def create_post_with_stored(
                     field="attachment_ids",
                     code="invalid",
                 )
-        add_stored(uow, actor, space_id, stored, posted)
+        await add_stored(uow, actor, space_id, stored, posted)
+        if ids:
+            await index_post_files(uow, post_id)  # found by its files' names too
 
     return await posting.create_post(db, actor, thread_id, data, client=client, also=attach)
 
 
-def add_stored(
+async def add_stored(
     uow: UnitOfWork, actor: Actor, space_id: int, stored: list[Stored], posted: posting.Posted
 ) -> None:
     """Rows naming stored files as the files of a post just written (inside the post's
-    own transaction; nothing for a retry, whose files went with the original)."""
-    if not posted.created:
+    own transaction; nothing for a retry, whose files went with the original), and the
+    post indexed again so that it is found by its files' names too."""
+    if not posted.created or not stored:
         return
     for one in stored:
         upload = new_upload(actor, space_id, one, utcnow())
         upload.thread_id, upload.post_id = posted.post.thread_id, posted.post.id
         uow.session.add(upload)
+    await uow.flush()
+    await index_post_files(uow, posted.post.id)
 
 
 async def attachments_of_post(db: AsyncSession, actor: Actor, post_id: int) -> list[FileView]:

@@ -1,6 +1,7 @@
 """The write path of a space's library: add a document with its first file, add a
 version, remove, and choose who may add. Each command checks access before the form's
-file is read, stores the file, then writes its rows in one transaction: a refused or
+file is read, stores the file and reads its words for search (outside any transaction),
+then writes its rows and the search index's in one transaction: a refused or
 interrupted upload leaves neither a row nor a file behind."""
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server import audit
 from forum_server.db import Database
-from forum_server.files.ingest import ReadForm, Stored, store_received
+from forum_server.files.extract import extract_text
+from forum_server.files.ingest import ReadForm, Received, Stored, store_received
 from forum_server.files.models import (
     Document,
     DocumentVersion,
@@ -36,12 +38,19 @@ from forum_server.policy import (
 )
 from forum_server.rooms.models import Space
 from forum_server.schemas import invalid_from
+from forum_server.search.index import index_document
 
 
 async def _check_adder(db: AsyncSession, actor: Actor, slug: str) -> tuple[Space, SpaceAccess]:
     space, access = await load_space(db, actor, slug)
     check_may_add_document(access, await adders_of(db, space))
     return space, access
+
+
+async def store_with_text(store: LocalFileStore, received: Received) -> tuple[Stored, str | None]:
+    """The received file stored, and its words read for search (None if it has none)."""
+    stored = await store_received(store, received)
+    return stored, await extract_text(store.path(stored.sha256), stored.kind)
 
 
 def new_upload(actor: Actor, space_id: int, stored: Stored, at: datetime) -> Upload:
@@ -71,13 +80,14 @@ async def create_document(
             data = DocumentCreate.model_validate(received.fields)
         except ValidationError as exc:
             raise invalid_from(exc) from None
-        stored = await store_received(store, received)
+        stored, text = await store_with_text(store, received)
     finally:
         received.discard()
     async with db.write() as uow:
         space, _ = await _check_adder(uow.session, actor, slug)
         now = utcnow()
         upload = new_upload(actor, space.id, stored, now)
+        upload.extracted_text = text
         document = Document(
             space_id=space.id,
             created_by=actor.user_id,
@@ -88,7 +98,7 @@ async def create_document(
         uow.session.add_all([upload, document])
         await uow.flush()
         uow.session.add(DocumentVersion(document_id=document.id, number=1, upload_id=upload.id))
-        await uow.flush()
+        await index_document(uow, document.id)
         return await document_detail(uow.session, actor, document.id)
 
 
@@ -108,13 +118,14 @@ async def add_version(
         await check(session)
     received = await read_form()
     try:
-        stored = await store_received(store, received)
+        stored, text = await store_with_text(store, received)
     finally:
         received.discard()
     async with db.write() as uow:
         document = await check(uow.session)
         now = utcnow()
         upload = new_upload(actor, document.space_id, stored, now)
+        upload.extracted_text = text
         uow.session.add(upload)
         await uow.flush()
         last = await uow.session.scalar(
@@ -126,7 +137,7 @@ async def add_version(
             DocumentVersion(document_id=document_id, number=(last or 0) + 1, upload_id=upload.id)
         )
         document.updated_at = now
-        await uow.flush()
+        await index_document(uow, document_id)
         return await document_detail(uow.session, actor, document_id)
 
 
@@ -144,6 +155,7 @@ async def remove_document(db: Database, actor: Actor, document_id: int) -> str:
         await uow.session.execute(
             update(Upload).where(Upload.id.in_(versions)).values(removed_at=now)
         )
+        await index_document(uow, document_id)
         audit.record(
             uow,
             actor,

@@ -38,6 +38,10 @@ class Upload(Base):
         ForeignKey("posts.id", ondelete="CASCADE"), nullable=True, index=True
     )
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A library document's words, read from the file at upload (PDF, Word, OpenDocument
+    # text, plain text) for search: "" where none could be read, None where none were
+    # looked for (an image, an attachment; forum_server.files.extract).
+    extracted_text: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Document(Base):

@@ -152,7 +152,7 @@ async def _post(db: Database, settings: Settings, reply: Reply, place: Place) ->
     outcome = [""]
 
     async def settle(uow: UnitOfWork, posted: Posted) -> None:
-        add_stored(uow, reply.actor, place.space_id, stored, posted)
+        await add_stored(uow, reply.actor, place.space_id, stored, posted)
         held = posted.post.status == "pending"
         outcome[0] = "held" if held else "posted"
         note = f"post {posted.post.id}" + ("" if posted.created else " (delivered again)")

@@ -3,16 +3,39 @@ a stored file for whoever may read what it belongs to, now."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.errors import Forbidden, NotFound
 from forum_server.files.models import MEMBERS_ADD, Document, DocumentVersion, Upload
-from forum_server.policy.access import SessionAccess, SpaceAccess
+from forum_server.policy.access import SessionAccess, SpaceAccess, may_see_space
 from forum_server.policy.actors import Actor, require_signed_in
-from forum_server.policy.loading import load_post, load_space, load_thread
+from forum_server.policy.loading import (
+    load_post,
+    load_space,
+    load_thread,
+    visible_spaces_clause,
+)
 from forum_server.rooms.models import Space
 from forum_server.rooms.state import HIDDEN
+
+
+def may_read_library(access: SpaceAccess) -> bool:
+    """Read a space's library (its documents, and find them by search): whoever may
+    see the space."""
+    return may_see_space(access.actor, access.visibility, access.role)
+
+
+def check_may_read_library(access: SpaceAccess) -> None:
+    if not may_read_library(access):
+        raise NotFound("No such space.")  # outsiders are not told it exists
+
+
+def readable_libraries(actor: Actor) -> Select[int]:
+    """The ids of the spaces whose library the actor may read: may_read_library's rule
+    as SQL (visible_spaces_clause), for reads across spaces such as search."""
+    visible: ColumnElement[bool] = visible_spaces_clause(actor)
+    return select(Space.id).where(visible)
 
 
 def may_add_document(access: SpaceAccess, adders: str) -> bool:

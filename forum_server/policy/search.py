@@ -9,6 +9,10 @@ threads_shown_clause), so a search shows nothing a page would not.
 Stricter than reading a thread in one way: the text of a hidden post is found by the
 session's moderators only (readers see its placeholder, never its words), and a post
 waiting for review or rejected likewise — its author included, until it is published.
+A post's files are found by their names as part of the post, under the same rule.
+
+A library document is found by whoever may read its space's library
+(readable_libraries); a removed one has no row, so it is found by nobody.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, exists, or_, select, 
 from forum_server.errors import NotFound
 from forum_server.policy.access import SessionAccess
 from forum_server.policy.actors import Actor
+from forum_server.policy.files import readable_libraries
 from forum_server.policy.loading import (
     moderated_sessions_clause,
     readable_sessions_clause,
@@ -25,7 +30,7 @@ from forum_server.policy.loading import (
 )
 from forum_server.rooms.models import ForumSession, Post, Thread
 from forum_server.rooms.state import PUBLISHED
-from forum_server.search.models import TOPIC, SearchDocument
+from forum_server.search.models import DOCUMENT, TOPIC, SearchDocument
 
 
 def may_find(access: SessionAccess, status: str) -> bool:
@@ -41,7 +46,7 @@ def check_may_find(access: SessionAccess, status: str) -> None:
 
 
 def _status_clause(
-    actor: Actor, status: SQLColumnExpression[str], session_id: SQLColumnExpression[int]
+    actor: Actor, status: SQLColumnExpression[str], session_id: SQLColumnExpression[int | None]
 ) -> ColumnElement[bool]:
     """may_find's rule on a status and a session id column."""
     if actor.is_secretariat:
@@ -55,7 +60,8 @@ def _status_clause(
 def findable_documents_clause(actor: Actor) -> ColumnElement[bool]:
     """SQL condition on SearchDocument selecting the texts the actor may find: those of
     the sessions they may see, under may_find's rule; a topic's title only where the
-    topic is shown to them (one of its posts is theirs to find)."""
+    topic is shown to them (one of its posts is theirs to find); the documents of the
+    libraries they may read."""
     doc = SearchDocument
     readable = select(ForumSession.id).where(readable_sessions_clause(actor))
     posts = _status_clause(actor, Post.status, Post.session_id)
@@ -64,8 +70,10 @@ def findable_documents_clause(actor: Actor) -> ColumnElement[bool]:
         .where(Thread.id == doc.thread_id, threads_shown_clause(posts))
         .correlate_except(Thread)
     )
-    return (
+    in_sessions = (
         doc.session_id.in_(readable)
         & _status_clause(actor, doc.status, doc.session_id)
         & or_(doc.kind != TOPIC, topic_shown)
     )
+    in_libraries = (doc.kind == DOCUMENT) & doc.space_id.in_(readable_libraries(actor))
+    return or_(in_sessions, in_libraries)

@@ -262,7 +262,7 @@ async def _insert_post(
     if not held:
         count_published(thread, now)
     await uow.flush()
-    await index_post(uow, post)
+    await index_post(uow, post, new=True)
     view = await _view(uow.session, post, access)
     # A held post reaches only its author and the moderators (live delivery checks
     # every post event's status against the policy); readers get it on approval.

@@ -3,11 +3,12 @@ values, shared by the upkeep of every change (index.py) and the rebuild (rebuild
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from forum_server.rooms.state import PUBLISHED
-from forum_server.search.models import POST, QUESTION, SESSION, SUMMARY, TOPIC
+from forum_server.search.models import DOCUMENT, POST, QUESTION, SESSION, SUMMARY, TOPIC
 from forum_server.search.text import fold, plain_text
 
 Values = dict[str, Any]
@@ -16,10 +17,11 @@ Values = dict[str, Any]
 def _document(
     kind: str,
     ref_id: int,
-    session_id: int,
+    session_id: int | None,
     text: str,
     written_at: datetime,
     *,
+    space_id: int | None = None,
     thread_id: int | None = None,
     author_id: int | None = None,
     guest_name: str | None = None,
@@ -30,6 +32,7 @@ def _document(
         "kind": kind,
         "ref_id": ref_id,
         "session_id": session_id,
+        "space_id": space_id,
         "thread_id": thread_id,
         "author_id": author_id,
         "guest_name": guest_name,
@@ -51,12 +54,19 @@ def post(
     status: str,
     created_at: datetime,
     body: str,
+    attachments: Sequence[str] = (),
 ) -> Values:
+    """A post: its text, and the names of the files attached to it (a post is found by
+    its files' names, under the post's own rule: a hidden post's files are found by its
+    moderators only)."""
+    text = plain_text(body)
+    if attachments:
+        text = (text + "\n\n" if text else "") + "\n".join(attachments)
     return _document(
         POST,
         id,
         session_id,
-        plain_text(body),
+        text,
         created_at,
         thread_id=thread_id,
         author_id=author_id,
@@ -101,4 +111,24 @@ def summary(
         updated_at,
         thread_id=thread_id,
         author_id=updated_by,
+    )
+
+
+def document(
+    id: int,
+    space_id: int,
+    created_by: int | None,
+    language: str,
+    updated_at: datetime,
+    title: str,
+    description: str,
+    file_name: str,
+    file_text: str | None,
+) -> Values:
+    """A library document (not removed): its title, description and current file's name,
+    then the words read from that file."""
+    parts = [title, plain_text(description), file_name, file_text or ""]
+    text = "\n\n".join(part.strip() for part in parts if part.strip())
+    return _document(
+        DOCUMENT, id, None, text, updated_at, space_id=space_id, author_id=created_by, lang=language
     )

@@ -2,23 +2,26 @@
 find it, calls one of these in its own write transaction, after its change. A post
 created, edited, held, approved, rejected, hidden or restored; a topic started; a
 guiding question added or reworded; a session created or its title or description
-changed; a summary written. The row is written whole each time (the engines' own
-index follows by trigger or generated column), so a caller need not say what changed.
+changed; a summary written; files attached to a post; a library document added, given
+a new version or removed (and any command that edits or restores one: index_document
+reads it whole). The row is written whole each time (the engines' own index follows by
+trigger or generated column), so a caller need not say what changed.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from forum_server.db import UnitOfWork
+from forum_server.files.models import Document, DocumentVersion, Upload
 from forum_server.rooms.models import ForumSession, Post, Question, Thread
 from forum_server.search import documents
 from forum_server.search.documents import Values
-from forum_server.search.models import SearchDocument
+from forum_server.search.models import DOCUMENT, SearchDocument
 from forum_server.summaries import Summary
 
 _KEY = ("kind", "ref_id")
@@ -44,8 +47,20 @@ async def _put(uow: UnitOfWork, values: Values) -> None:
     await uow.session.execute(_upsert(uow.dialect), values)
 
 
-async def index_post(uow: UnitOfWork, post: Post) -> None:
+async def _attachment_names(uow: UnitOfWork, post_id: int) -> list[str]:
+    names = await uow.session.scalars(
+        select(Upload.name)
+        .where(Upload.post_id == post_id, Upload.removed_at.is_(None))
+        .order_by(Upload.id)
+    )
+    return list(names)
+
+
+async def index_post(uow: UnitOfWork, post: Post, *, new: bool = False) -> None:
+    """A post with the names of its files; `new`: a post being written, which has none
+    yet (its files join it after, and index it again: index_post_files)."""
     await uow.flush()  # a new post's id and time
+    names = [] if new else await _attachment_names(uow, post.id)
     await _put(
         uow,
         documents.post(
@@ -58,8 +73,16 @@ async def index_post(uow: UnitOfWork, post: Post) -> None:
             post.status,
             post.created_at,
             post.body,
+            names,
         ),
     )
+
+
+async def index_post_files(uow: UnitOfWork, post_id: int) -> None:
+    """After files joined a post."""
+    post = await uow.session.get(Post, post_id)
+    if post is not None:
+        await index_post(uow, post)
 
 
 async def index_topic(uow: UnitOfWork, thread: Thread) -> None:
@@ -113,5 +136,43 @@ async def index_summary(uow: UnitOfWork, summary: Summary, question: Question | 
             summary.updated_by,
             summary.updated_at,
             summary.body,
+        ),
+    )
+
+
+async def index_document(uow: UnitOfWork, document_id: int) -> None:
+    """A library document as it is now: its current version's file, or no row at all
+    once it is removed (nobody finds a removed document)."""
+    await uow.flush()
+    document = await uow.session.get(Document, document_id)
+    if document is None or document.removed_at is not None:
+        await uow.session.execute(
+            delete(SearchDocument).where(
+                SearchDocument.kind == DOCUMENT, SearchDocument.ref_id == document_id
+            )
+        )
+        return
+    current = (
+        await uow.session.execute(
+            select(Upload.name, Upload.extracted_text)
+            .join(DocumentVersion, DocumentVersion.upload_id == Upload.id)
+            .where(DocumentVersion.document_id == document_id)
+            .order_by(DocumentVersion.number.desc())
+            .limit(1)
+        )
+    ).first()
+    name, text = current if current is not None else ("", None)
+    await _put(
+        uow,
+        documents.document(
+            document.id,
+            document.space_id,
+            document.created_by,
+            document.language,
+            document.updated_at,
+            document.title,
+            document.description,
+            name,
+            text,
         ),
     )

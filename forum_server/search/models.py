@@ -16,9 +16,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from forum_server.orm import Base, UTCDateTime
 from forum_server.rooms.state import PUBLISHED
 
-# What a document is the text of.
+# What a document is the text of: texts of a session, and a space's library documents.
 POST, TOPIC, QUESTION, SESSION, SUMMARY = "post", "topic", "question", "session", "summary"
-KINDS = (POST, TOPIC, QUESTION, SESSION, SUMMARY)
+DOCUMENT = "document"
+KINDS = (POST, TOPIC, QUESTION, SESSION, SUMMARY, DOCUMENT)
 
 
 class SearchDocument(Base):
@@ -26,9 +27,14 @@ class SearchDocument(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
-    ref_id: Mapped[int] = mapped_column(Integer)  # the post's, thread's, question's… id
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
+    ref_id: Mapped[int] = mapped_column(Integer)  # the post's, thread's, document's… id
+    # The session a text was written in; None for a library document, which belongs to
+    # a space (space_id) instead.
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    space_id: Mapped[int | None] = mapped_column(
+        ForeignKey("spaces.id", ondelete="CASCADE"), nullable=True, index=True
     )
     # The thread the text belongs to (a guiding question's, for its question and its
     # summary): None for a session's own texts.
@@ -40,7 +46,8 @@ class SearchDocument(Base):
     )
     guest_name: Mapped[str | None] = mapped_column(String(80), nullable=True)
     lang: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    # A post's status (published, pending, hidden, rejected); published for the rest.
+    # A post's status (published, pending, hidden, rejected); published for the rest (a
+    # removed library document has no row).
     status: Mapped[str] = mapped_column(String(16), default=PUBLISHED)
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
     text: Mapped[str] = mapped_column(Text)  # plain text, for snippets

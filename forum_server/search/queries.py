@@ -38,14 +38,23 @@ from sqlalchemy.orm import aliased
 
 from forum_server.accounts.models import User
 from forum_server.errors import Invalid
+from forum_server.files.models import Document, DocumentVersion, Upload
 from forum_server.policy import Actor, findable_documents_clause
 from forum_server.rooms.models import ForumSession, Question, Space, Thread
 from forum_server.schemas import MAX_ID
 from forum_server.search import engine
-from forum_server.search.models import SearchDocument
-from forum_server.search.query import Filters, Query, Term, fts5_match, parse, tsquery_term
+from forum_server.search.models import DOCUMENT, SearchDocument
+from forum_server.search.query import (
+    DOCUMENTS,
+    Filters,
+    Query,
+    Term,
+    fts5_match,
+    parse,
+    tsquery_term,
+)
 from forum_server.search.snippets import START, STOP, matched_ranges, snippet
-from forum_server.search.views import SearchHit, SearchPage
+from forum_server.search.views import DocumentRef, SearchHit, SearchPage
 
 NEWEST, RELEVANCE = "newest", "relevance"
 ORDERS = (NEWEST, RELEVANCE)
@@ -124,7 +133,10 @@ def _filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
     if (place := filters.space_or_session) is not None:
         in_space = select(ForumSession.id).join(Space, Space.id == ForumSession.space_id)
-        clause: ColumnElement[bool] = D.session_id.in_(in_space.where(Space.slug == place))
+        clause: ColumnElement[bool] = or_(
+            D.session_id.in_(in_space.where(Space.slug == place)),
+            D.space_id.in_(select(Space.id).where(Space.slug == place)),  # its library
+        )
         if place.isascii() and place.isdigit() and 0 < int(place) <= MAX_ID:
             clause = or_(clause, D.session_id == int(place))
         where.append(clause)
@@ -135,6 +147,8 @@ def _filter_clauses(filters: Filters) -> list[ColumnElement[bool]]:
     if filters.question is not None:
         threads = select(Question.thread_id).where(Question.number == filters.question)
         where.append(D.thread_id.in_(threads))
+    if filters.type is not None:
+        where.append(D.kind == DOCUMENT if filters.type == DOCUMENTS else D.kind != DOCUMENT)
     if filters.lang is not None:
         where.append(D.lang == filters.lang)
     if filters.after is not None:
@@ -228,13 +242,27 @@ async def search(
 
 # Aliases: the policy's clause has subqueries of these tables of its own, which must not
 # be taken for (correlated with) the ones joined here for display.
-_SESSION, _SPACE, _QUESTION, _THREAD, _USER = (
+_SESSION, _SPACE, _QUESTION, _THREAD, _USER, _DOCUMENT = (
     aliased(ForumSession),
     aliased(Space),
     aliased(Question),
     aliased(Thread),
     aliased(User),
+    aliased(Document),
 )
+
+
+def _current_file(column: Any) -> ColumnElement[Any]:
+    """A column of a library document's current file (its newest version's)."""
+    version, upload = aliased(DocumentVersion), aliased(Upload)
+    return (
+        select(column(upload))
+        .join(version, version.upload_id == upload.id)
+        .where(version.document_id == _DOCUMENT.id)
+        .order_by(version.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 async def _hits(
@@ -243,7 +271,14 @@ async def _hits(
     """The rows of these ids, for display, if the clause still lets the reader find them."""
     if not ids:
         return []
-    fs, space, question, thread, user = _SESSION, _SPACE, _QUESTION, _THREAD, _USER
+    fs, space, question, thread, user, document = (
+        _SESSION,
+        _SPACE,
+        _QUESTION,
+        _THREAD,
+        _USER,
+        _DOCUMENT,
+    )
     statement = (
         found.select(
             D.id,
@@ -263,18 +298,24 @@ async def _hits(
             thread.title,
             user.display_name,
             found.marked(),
+            document.title,
+            _current_file(lambda upload: upload.name),
+            _current_file(lambda upload: upload.media_type),
         )
-        .join(fs, fs.id == D.session_id)
-        .join(space, space.id == fs.space_id)
+        .outerjoin(fs, fs.id == D.session_id)
+        # A session's space, or a library document's.
+        .join(space, space.id == func.coalesce(fs.space_id, D.space_id))
         .outerjoin(question, question.thread_id == D.thread_id)
         .outerjoin(thread, thread.id == D.thread_id)
         .outerjoin(user, user.id == D.author_id)
+        .outerjoin(document, (D.kind == DOCUMENT) & (document.id == D.ref_id))
         .where(found.key.in_(ids), findable)
     )
     by_id: dict[int, SearchHit] = {}
     for row in (await db.execute(statement)).all():
         (doc_id, kind, ref_id, status, session_id, thread_id, guest, written_at, text) = row[:9]
-        session_title, slug, space_title, q_id, q_number, thread_title, name, marked = row[9:]
+        session_title, slug, space_title, q_id, q_number, thread_title, name, marked = row[9:17]
+        document_title, file_name, media_type = row[17:]
         by_id[doc_id] = SearchHit(
             kind=kind,
             id=ref_id,
@@ -290,5 +331,8 @@ async def _hits(
             author=name or guest,
             written_at=written_at,
             snippet=snippet(text, matched_ranges(text, marked)),
+            document=DocumentRef(document_title, file_name, media_type)
+            if document_title is not None
+            else None,
         )
     return [by_id[i] for i in ids if i in by_id]

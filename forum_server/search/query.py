@@ -3,6 +3,7 @@ engine from the parsed terms only — never from what was typed.
 
     biosafety "risk assessment" -draft capacity OR training  in:online-forum
     by:Maria question:2 lang:fr after:2026-03-01 before:2026-04-01 detect*
+    type:documents
 
 Words must all be found; "a phrase" must be found as written; -word or -"a phrase"
 must not be; OR between two terms finds either; word* finds words starting so. Every
@@ -28,8 +29,12 @@ from forum_server.search.text import fold_query
 MAX_CHARS = 200
 MAX_TERMS = 20
 MIN_PREFIX = 2  # letters before a * (a shorter prefix would match half the index)
-FILTERS = ("in", "by", "question", "lang", "before", "after")
-_FILTER = re.compile(r"(?i)(in|by|question|lang|before|after):")
+FILTERS = ("in", "by", "question", "lang", "before", "after", "type")
+_FILTER = re.compile(r"(?i)(in|by|question|lang|before|after|type):")
+# type: what is written in sessions (posts, topics, questions, sessions, summaries), or
+# the documents of spaces' libraries.
+POSTS, DOCUMENTS = "posts", "documents"
+TYPES = (POSTS, DOCUMENTS)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Filters:
     lang: str | None = None
     after: datetime | None = None  # written on or after (UTC midnight)
     before: datetime | None = None  # written before
+    type: str | None = None  # posts or documents
 
     @property
     def any(self) -> bool:
@@ -212,6 +218,12 @@ def _filter(name: str, value: str) -> dict[str, Any]:
                 field="question",
             )
         return {"question": int(number)}
+    if name == "type":
+        chosen = value.lower()
+        chosen = chosen if chosen.endswith("s") else chosen + "s"  # "document" as well
+        if chosen not in TYPES:
+            raise Invalid("type: posts or documents.", field="type")
+        return {"type": chosen}
     if name == "lang":
         code = value.lower()
         if code not in CODES:

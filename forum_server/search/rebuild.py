@@ -4,7 +4,12 @@ texts written before search existed, and `forum-server reindex` any time after.
 One transaction: readers see the old index until the new one is committed. Texts are
 added oldest first, so that a document's position follows when it was written (the
 order of "newest first"). The tables are read through their column names only, so
-this keeps working for the migration after the models grow.
+this keeps working for the migration after the models grow; and only the tables and
+index columns the schema has at that migration (the library's came later).
+
+The words of library documents are those read from their files at upload
+(uploads.extracted_text); `forum-server reindex` first reads them for documents that
+have none yet (uploaded before search read files), outside the transaction.
 """
 
 from __future__ import annotations
@@ -13,9 +18,25 @@ import heapq
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Integer, String, Text, column, delete, insert, select, table
+from sqlalchemy import (
+    Integer,
+    String,
+    Text,
+    column,
+    delete,
+    func,
+    insert,
+    inspect,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from forum_server.files.extract import READABLE, extract_text
+from forum_server.files.kinds import BY_MEDIA_TYPE
+from forum_server.files.storage import LocalFileStore
 from forum_server.orm import UTCDateTime
 from forum_server.search import documents, engine
 from forum_server.search.documents import Values
@@ -70,6 +91,35 @@ _summaries = table(
 )
 
 
+_documents = table(
+    "documents",
+    column("id", Integer),
+    column("space_id", Integer),
+    column("title", String),
+    column("description", Text),
+    column("language", String),
+    column("created_by", Integer),
+    column("updated_at", UTCDateTime),
+    column("removed_at", UTCDateTime),
+)
+_versions = table(
+    "document_versions",
+    column("document_id", Integer),
+    column("number", Integer),
+    column("upload_id", Integer),
+)
+_uploads = table(
+    "uploads",
+    column("id", Integer),
+    column("name", String),
+    column("sha256", String),
+    column("media_type", String),
+    column("post_id", Integer),
+    column("removed_at", UTCDateTime),
+    column("extracted_text", Text),
+)
+
+
 def _pages(connection: Connection, query: Any, when: Any, key: Any) -> Iterator[Any]:
     """Rows of `query` in (when, key) order, a batch at a time (keyset pagination)."""
     after: tuple[Any, Any] | None = None
@@ -84,22 +134,26 @@ def _pages(connection: Connection, query: Any, when: Any, key: Any) -> Iterator[
         after = (getattr(rows[-1], when.name), getattr(rows[-1], key.name))
 
 
-def _all_documents(connection: Connection) -> Iterator[Values]:
+def _all_documents(connection: Connection, library: bool) -> Iterator[Values]:
+    """Every text; with the library's documents and posts' files where `library`."""
     p, t, q, s, m = _posts.c, _threads.c, _questions.c, _sessions.c, _summaries.c
     question_threads = select(_questions.c.thread_id)
     sources = [
         (
-            _pages(connection, select(_posts), p.created_at, p.id),
-            lambda r: documents.post(
-                r.id,
-                r.session_id,
-                r.thread_id,
-                r.author_id,
-                r.guest_name,
-                r.lang,
-                r.status,
-                r.created_at,
-                r.body,
+            _with_attachments(connection, _pages(connection, select(_posts), p.created_at, p.id))
+            if library
+            else ((row, ()) for row in _pages(connection, select(_posts), p.created_at, p.id)),
+            lambda pair: documents.post(
+                pair[0].id,
+                pair[0].session_id,
+                pair[0].thread_id,
+                pair[0].author_id,
+                pair[0].guest_name,
+                pair[0].lang,
+                pair[0].status,
+                pair[0].created_at,
+                pair[0].body,
+                pair[1],
             ),
         ),
         (
@@ -133,11 +187,72 @@ def _all_documents(connection: Connection) -> Iterator[Values]:
             ),
         ),
     ]
+    if library:
+        sources.append((_library_documents(connection), _document))
     streams = [_paired(rows, build) for rows, build in sources]
     # Oldest first across the kinds, each kind read in its own order.
     merged = heapq.merge(*streams, key=lambda pair: _when(pair[0]))
     for row, build in merged:
         yield build(row)
+
+
+def _with_attachments(
+    connection: Connection, posts: Iterator[Any]
+) -> Iterator[tuple[Any, list[str]]]:
+    """Each post with the names of its files, read a batch of posts at a time."""
+    batch: list[Any] = []
+    for row in posts:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield from _named(connection, batch)
+            batch = []
+    yield from _named(connection, batch)
+
+
+def _named(connection: Connection, posts: list[Any]) -> Iterator[tuple[Any, list[str]]]:
+    if not posts:
+        return
+    u = _uploads.c
+    names: dict[int, list[str]] = {}
+    rows = connection.execute(
+        select(u.post_id, u.name)
+        .where(u.post_id.in_([row.id for row in posts]), u.removed_at.is_(None))
+        .order_by(u.id)
+    )
+    for post_id, name in rows:
+        names.setdefault(post_id, []).append(name)
+    for row in posts:
+        yield row, names.get(row.id, [])
+
+
+def _library_documents(connection: Connection) -> Iterator[Any]:
+    """Documents not removed, each with its current file's name and words."""
+    d, v, u = _documents.c, _versions.c, _uploads.c
+    current = (
+        select(v.document_id, func.max(v.number).label("number")).group_by(v.document_id).subquery()
+    )
+    query = (
+        select(_documents, u.name.label("file_name"), u.extracted_text)
+        .join(current, current.c.document_id == d.id)
+        .join(_versions, (v.document_id == d.id) & (v.number == current.c.number))
+        .join(_uploads, u.id == v.upload_id)
+        .where(d.removed_at.is_(None))
+    )
+    return _pages(connection, query, d.updated_at, d.id)
+
+
+def _document(r: Any) -> Values:
+    return documents.document(
+        r.id,
+        r.space_id,
+        r.created_by,
+        r.language,
+        r.updated_at,
+        r.title,
+        r.description,
+        r.file_name,
+        r.extracted_text,
+    )
 
 
 def _paired(rows: Iterator[Any], build: Any) -> Iterator[tuple[Any, Any]]:
@@ -146,6 +261,8 @@ def _paired(rows: Iterator[Any], build: Any) -> Iterator[tuple[Any, Any]]:
 
 
 def _when(row: Any) -> Any:
+    if isinstance(row, tuple) and not hasattr(row, "_mapping"):
+        row = row[0]  # a post with its files' names
     mapping = row._mapping
     return mapping["updated_at"] if "updated_at" in mapping else mapping["created_at"]
 
@@ -158,10 +275,13 @@ def rebuild(connection: Connection) -> int:
         # One bulk 'rebuild' of the FTS index instead of a trigger's work per row.
         engine.drop_sqlite_triggers(connection)
     connection.execute(delete(SearchDocument))
+    # The index's columns at this migration: the library's texts once it has space_id.
+    columns = {c["name"] for c in inspect(connection).get_columns("search_documents")}
+    library = "space_id" in columns
     count = 0
     batch: list[Values] = []
-    for values in _all_documents(connection):
-        batch.append(values)
+    for values in _all_documents(connection, library):
+        batch.append({name: value for name, value in values.items() if name in columns})
         if len(batch) >= BATCH:
             connection.execute(insert(SearchDocument), batch)
             count, batch = count + len(batch), []
@@ -181,16 +301,50 @@ def rebuild(connection: Connection) -> int:
     return count
 
 
-async def reindex(database_url: str) -> int:
-    """`forum-server reindex`: rebuilds the index of the database at this URL."""
+async def reindex(database_url: str, store: LocalFileStore | None = None) -> int:
+    """`forum-server reindex`: reads the words of library documents whose current file
+    was never read (given the file store), then rebuilds the index of the database at
+    this URL."""
     from sqlalchemy.ext.asyncio import create_async_engine
     from sqlalchemy.pool import NullPool
 
     database = create_async_engine(database_url, poolclass=NullPool)
     try:
+        if store is not None:
+            await _read_unread_files(database, store)
         async with database.begin() as connection:
             if connection.dialect.name == "sqlite":
                 await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             return await connection.run_sync(rebuild)
     finally:
         await database.dispose()
+
+
+async def _read_unread_files(database: AsyncEngine, store: LocalFileStore) -> int:
+    """Each unread file of a library document read, and its words stored, one short
+    transaction each: no transaction waits on a file being read."""
+    u, v = _uploads.c, _versions.c
+    unread = (
+        select(u.id, _uploads.c.sha256, _uploads.c.media_type)
+        .join(_versions, v.upload_id == u.id)
+        .where(
+            u.extracted_text.is_(None),
+            u.removed_at.is_(None),
+            _uploads.c.media_type.in_(READABLE),
+        )
+        .order_by(u.id)
+    )
+    async with database.connect() as connection:
+        files = (await connection.execute(unread)).all()
+    done = 0
+    for upload_id, sha256, media_type in files:
+        path = store.path(sha256)
+        if not path.exists():
+            continue
+        text = await extract_text(path, BY_MEDIA_TYPE[media_type])
+        async with database.begin() as connection:
+            await connection.execute(
+                update(_uploads).where(u.id == upload_id).values(extracted_text=text)
+            )
+        done += 1
+    return done

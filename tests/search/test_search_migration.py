@@ -225,3 +225,188 @@ async def test_searching_what_the_migration_indexed(database_url: str) -> None:
     assert [(h.kind, h.id) for h in page.hits] == [("post", 1)]
     assert hidden.hits == []
     assert {h.kind for h in by.hits} == {"post", "topic", "summary"}
+
+
+async def test_the_library_migration_indexes_documents_and_files(database_url: str) -> None:
+    """Migration 0017: library documents and the names of posts' files, written before."""
+    from forum_server.files.models import Document, DocumentVersion, Upload
+
+    config = alembic_config(database_url)
+
+    def to(revision: str, down: bool = False):
+        def run(connection: Connection) -> None:
+            config.attributes["connection"] = connection
+            (command.downgrade if down else command.upgrade)(config, revision)
+
+        return run
+
+    engine = create_async_engine(database_url, poolclass=NullPool)
+    now = utcnow()
+    file = dict(
+        space_id=1,
+        uploader_id=1,
+        uploader_name="Amara Diallo",
+        media_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        created_at=now,
+    )
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(to("0015_reading", down=True))
+            await conn.execute(
+                insert(User.__table__),
+                [
+                    dict(
+                        id=1,
+                        email="a@example.org",
+                        display_name="Amara Diallo",
+                        is_secretariat=False,
+                        is_active=True,
+                        created_at=now,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(Space.__table__),
+                [
+                    dict(
+                        id=1,
+                        slug="forum",
+                        title="Forum",
+                        description="",
+                        description_html="",
+                        visibility="members",
+                        guest_posting=False,
+                        created_at=now,
+                        report_attribution="named",
+                        members_may_download_reports=False,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(ForumSession.__table__),
+                [
+                    dict(
+                        id=1,
+                        space_id=1,
+                        title="Session",
+                        description="",
+                        description_html="",
+                        participant_topics=False,
+                        posting="signed_in",
+                        created_at=now,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(Thread.__table__),
+                [
+                    dict(
+                        id=1,
+                        session_id=1,
+                        title="Maps",
+                        locked=False,
+                        post_count=1,
+                        created_at=now,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(Post.__table__),
+                [
+                    dict(
+                        id=1,
+                        thread_id=1,
+                        session_id=1,
+                        depth=0,
+                        author_id=1,
+                        body="See the file.",
+                        html="",
+                        status="published",
+                        highlighted=False,
+                        created_at=now,
+                    )
+                ],
+            )
+            await conn.execute(
+                insert(Upload.__table__),
+                [
+                    # (every row with the same keys: one statement for all)
+                    dict(id=1, name="charter-v1.pdf", thread_id=None, post_id=None, **file),
+                    dict(id=2, name="charter-v2.pdf", thread_id=None, post_id=None, **file),
+                    dict(id=3, name="gone.pdf", thread_id=None, post_id=None, **file),
+                    dict(id=4, name="wetland-map.pdf", thread_id=1, post_id=1, **file),
+                ],
+            )
+            await conn.execute(
+                insert(Document.__table__),
+                [
+                    dict(
+                        id=1,
+                        space_id=1,
+                        title="Wetlands charter",
+                        description="Agreed *text*.",
+                        folder="",
+                        language="en",
+                        created_by=1,
+                        created_at=now,
+                        updated_at=now,
+                        removed_at=None,
+                    ),
+                    dict(
+                        id=2,
+                        space_id=1,
+                        title="Removed paper",
+                        description="",
+                        folder="",
+                        language="en",
+                        created_by=1,
+                        created_at=now,
+                        updated_at=now,
+                        removed_at=now,
+                    ),
+                ],
+            )
+            await conn.execute(
+                insert(DocumentVersion.__table__),
+                [
+                    dict(id=1, document_id=1, number=1, upload_id=1),
+                    dict(id=2, document_id=1, number=2, upload_id=2),
+                    dict(id=3, document_id=2, number=1, upload_id=3),
+                ],
+            )
+            await conn.run_sync(to("head"))
+            rows = (
+                await conn.execute(
+                    text(
+                        "SELECT kind, ref_id, session_id, space_id, text FROM search_documents"
+                        " ORDER BY kind, ref_id"
+                    )
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("document", 1, None, 1, "Wetlands charter\n\nAgreed text.\n\ncharter-v2.pdf"),
+            ("post", 1, 1, None, "See the file.\n\nwetland-map.pdf"),
+            ("session", 1, 1, None, "Session"),
+            ("topic", 1, 1, None, "Maps"),
+        ]
+        from forum_server.db import Database
+        from forum_server.policy import Actor
+        from forum_server.search import queries
+
+        db = Database(database_url)
+        try:
+            async with db.read() as session:
+                _, outsider = await queries.search(session, Actor(user_id=1), "charter")
+                _, guest = await queries.search(session, Actor(), "charter OR wetland")
+                secretariat = Actor(user_id=1, is_secretariat=True)
+                _, found = await queries.search(session, secretariat, "charter OR wetland")
+        finally:
+            await db.dispose()
+        assert outsider.hits == []  # not a member of the space: nothing
+        assert guest.hits == []
+        assert {(h.kind, h.id) for h in found.hits} == {("post", 1), ("document", 1)}
+    finally:
+        await engine.dispose()
+        await migrate(database_url)  # at head again, whatever happened
