@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.decide.ballots import voter_key
+from forum_server.decide.labels import POSITION_LABELS
 from forum_server.decide.models import Poll, PollBallot, PollVoter, Reaction
 from forum_server.decide.schemas import POSITIONS, PROPOSAL, REACTION_KINDS
 from forum_server.decide.views import MyVote, OptionResult, PollView, ReactionsView, Reason
 from forum_server.errors import NotFound
-from forum_server.i18n import N_, gettext
+from forum_server.i18n import gettext
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -36,14 +37,6 @@ from forum_server.policy import (
 )
 from forum_server.rooms.models import Thread
 from forum_server.rooms.state import PUBLISHED
-
-POSITION_LABELS = {
-    "agree": N_("Agree"),
-    "abstain": N_("Abstain"),
-    "disagree": N_("Disagree"),
-    "block": N_("Block"),
-}
-
 
 # --- reactions ---------------------------------------------------------------------
 
@@ -308,3 +301,25 @@ async def polls_on_page(
         _, access = await load_session(session, actor, session_id)
     found = await polls_in(session, access, secret, thread_id=thread_id)
     return PollsHere(found, may_create_poll(access))
+
+
+async def reaction_tallies(
+    session: AsyncSession, post_ids: Iterable[int]
+) -> dict[int, tuple[tuple[str, int], ...]]:
+    """(kind, count) of each post's reactions in the fixed order of kinds, for posts
+    the caller already chose through the policy (a report's)."""
+    ids = list(post_ids)
+    if not ids:
+        return {}
+    by_post: dict[int, dict[str, int]] = {}
+    rows = await session.execute(
+        select(Reaction.post_id, Reaction.kind, func.count())
+        .where(Reaction.post_id.in_(ids))
+        .group_by(Reaction.post_id, Reaction.kind)
+    )
+    for post_id, kind, count in rows:
+        by_post.setdefault(post_id, {})[kind] = count
+    return {
+        post_id: tuple((kind, counts[kind]) for kind in REACTION_KINDS if kind in counts)
+        for post_id, counts in by_post.items()
+    }

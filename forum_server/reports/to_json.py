@@ -52,6 +52,7 @@ def post_json(post: ReportPost) -> dict[str, Any]:
         "body": post.body,
         "html": post.html,
         "highlighted": post.highlighted,
+        "reactions": dict(post.reactions),
         "lang": post.lang,
     }
 
@@ -105,6 +106,25 @@ def _session_head(part: SessionPart) -> dict[str, Any]:
         "attachments": [
             {"name": f.name, "uploader": f.uploader, "created_at": _iso(f.created_at), "url": f.url}
             for f in part.attachments
+        ],
+        "polls": [
+            {
+                "id": poll.id,
+                "title": poll.title,
+                "kind": poll.kind,
+                "anonymous": poll.anonymous,
+                "closed_at": _iso(poll.closed_at),
+                "votes": poll.votes,
+                "where": poll.where,
+                "options": None
+                if poll.options is None
+                else [
+                    {"label": o.label, "count": o.count, "reasons": list(o.reasons)}
+                    for o in poll.options
+                ],
+                "outcome": poll.outcome,
+            }
+            for poll in part.polls
         ],
     }
 
