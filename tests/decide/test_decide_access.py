@@ -122,3 +122,27 @@ async def test_a_proposal_started_and_voted_without_the_script(
         refused = await ana.post(f"/polls/{poll_id}/vote", data={"csrf_token": token})
         assert refused.status_code == 422  # no position chosen: said on the page
         assert f'id="poll-{poll_id}"' in refused.text
+
+
+async def test_a_poll_on_the_session_page(client: httpx.AsyncClient, forum: Forum, browser):
+    created = await client.post(
+        f"/api/v1/sessions/{forum.session_id}/polls",
+        json={"kind": "multiple", "title": "Which dates suit you?", "options": ["May", "June"]},
+        headers=forum.headers["secretariat"],
+    )
+    poll_id = created.json()["id"]
+    start = f"/sessions/{forum.session_id}/polls/new"
+    async with browser(forum.users["ana"]) as ana:
+        page = (await ana.get(f"/sessions/{forum.session_id}")).text
+        assert f'action="/polls/{poll_id}/vote"' in page and 'name="choice-1"' in page
+        assert start not in page  # participants of a public forum do not start polls
+        token = await csrf_from(ana, f"/sessions/{forum.session_id}")
+        voted = await ana.post(
+            f"/polls/{poll_id}/vote", data={"csrf_token": token, "choice-0": "on", "choice-1": "on"}
+        )
+        assert voted.headers["location"] == f"/sessions/{forum.session_id}#poll-{poll_id}"
+    async with browser() as guest:
+        page = (await guest.get(f"/sessions/{forum.session_id}")).text
+        assert "Which dates suit you?" in page and f"/polls/{poll_id}/vote" not in page
+    async with browser(forum.users["secretariat"]) as sec:
+        assert start in (await sec.get(f"/sessions/{forum.session_id}")).text
