@@ -12,9 +12,13 @@
   function showCounts(postId, counts, mine) {
     var box = doc.querySelector('[data-reactions="' + postId + '"]');
     if (!box) return;
+    var total = 0;
+    for (var kind in counts) total += counts[kind];
+    var people = box.querySelector("[data-reaction-people]");
+    if (people) people.hidden = total === 0;
     var buttons = box.querySelectorAll("[data-kind]");
     for (var i = 0; i < buttons.length; i++) {
-      var kind = buttons[i].dataset.kind;
+      kind = buttons[i].dataset.kind;
       var count = buttons[i].querySelector("[data-count]");
       if (count) count.textContent = (counts[kind] || 0).toLocaleString(doc.documentElement.lang || undefined);
       if (mine && buttons[i].tagName === "BUTTON") {
@@ -41,6 +45,25 @@
       event.preventDefault();
       vote(form);
     }
+  });
+
+  // "Who reacted": the list from its page, shown under the buttons (a second click hides
+  // it); without the script the link opens that page.
+  doc.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-reaction-people]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    var box = link.closest("[data-reactions]");
+    var shown = box.parentNode.querySelector('[data-people-of="' + box.dataset.reactions + '"]');
+    if (shown) { shown.remove(); link.setAttribute("aria-expanded", "false"); return; }
+    fetchPage(link.href).then(function (text) {
+      var list = text && new DOMParser().parseFromString(text, "text/html").querySelector(".reaction-people");
+      if (!list) { location.href = link.href; return; }
+      var node = doc.importNode(list, true);
+      node.dataset.peopleOf = box.dataset.reactions;
+      box.parentNode.insertBefore(node, box.nextSibling);
+      link.setAttribute("aria-expanded", "true");
+    }).catch(function () { location.href = link.href; });
   });
 
   // --- polls -------------------------------------------------------------------------

@@ -71,3 +71,7 @@ async def test_a_reaction_counts_at_once_and_live(forum: Forum, new_page: NewPag
     await watching.wait_for_function(
         "el => el.textContent.trim() === '1'", arg=await seen.element_handle(), timeout=10_000
     )
+    # Who reacted, under the buttons, without leaving the page.
+    await page.locator(f"#post-{post['id']} [data-reaction-people]").click()
+    await page.locator(f"#post-{post['id']} .reaction-people", has_text="Reader").wait_for()
+    assert page.url.endswith(f"/threads/{thread_id}")
