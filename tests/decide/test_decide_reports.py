@@ -9,6 +9,7 @@ import io
 import httpx
 from docx import Document
 
+from forum_server.reports import to_pdf
 from tests.decide.conftest import Forum
 
 
@@ -70,6 +71,10 @@ async def test_the_report_shows_results_reasons_chart_and_outcome(
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "Revised with a budget line." in text and "User 2: Clear steps." in text
     assert doc.inline_shapes  # the charts, the poll's among them
+    if to_pdf._weasyprint() is not None:  # the PDF is the HTML, printed: chart and all
+        pdf = await report(client, forum, "pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert pdf.content.count(b"/Subtype /Image") >= 2
     data = (await report(client, forum, "json")).json()
     poll = data["session"]["polls"][0]
     assert poll["outcome"] == "Revised with a budget line."
