@@ -124,6 +124,7 @@ async def vote(
         user_id = access.actor.user_id
         assert user_id is not None  # check_may_vote let only accounts through
         await admission.check_not_suspended(uow.session, user_id, access.space.space_id)
+        await _lock(uow, poll)
         if not is_open(poll, utcnow()):
             raise Conflict("This poll is closed: no more votes.", code="poll_closed")
         await check_open(uow.session, poll.session_id)
@@ -160,11 +161,19 @@ async def close_poll(db: Database, actor: Actor, poll_id: int, *, secret: str) -
     async with db.write() as uow:
         poll, access = await load_poll(uow.session, actor, poll_id)
         check_may_close_poll(access, poll.created_by)
+        await _lock(uow, poll)
         now = utcnow()
         if not is_open(poll, now):
             raise Conflict("This poll is closed: no more votes.", code="poll_closed")
         await _close(uow, poll, now)
         return await poll_view(uow.session, poll, access, secret)
+
+
+async def _lock(uow: UnitOfWork, poll: Poll) -> None:
+    """Serialize votes and closing on one poll (PostgreSQL; SQLite has one writer), so a
+    vote never lands after the close that unlinked the ballots, and is read afresh."""
+    if uow.dialect == "postgresql":
+        await uow.session.refresh(poll, with_for_update=True)
 
 
 async def _close(uow: UnitOfWork, poll: Poll, at: datetime) -> None:
@@ -194,6 +203,8 @@ async def close_due_polls(db: Database) -> int:
     async with db.write() as uow:
         for poll_id in due:
             poll = await uow.session.get(Poll, poll_id)
+            if poll is not None:
+                await _lock(uow, poll)
             if poll is not None and poll.closed_at is None and poll.closes_at is not None:
                 await _close(uow, poll, poll.closes_at)
     return len(due)
@@ -208,6 +219,7 @@ async def write_outcome(
     async with db.write() as uow:
         poll, access = await load_poll(uow.session, actor, poll_id)
         check_may_write_outcome(access)
+        await _lock(uow, poll)
         now = utcnow()
         if is_open(poll, now):
             raise Conflict("Close the poll before writing its outcome.", code="poll_open")

@@ -184,3 +184,25 @@ async def test_who_starts_polls_and_who_votes(client: httpx.AsyncClient, forum: 
     assert in_workspace.status_code == 201
     poll = (await start(client, forum)).json()
     assert (await vote(client, forum, poll["id"], "guest", position="agree")).status_code == 401
+
+
+async def test_a_vote_racing_the_close_is_unlinked_or_refused(forum: Forum, db: Database):
+    secretariat = Actor(user_id=forum.user_ids["secretariat"], is_secretariat=True)
+    created = await polls.create_poll(
+        db,
+        secretariat,
+        forum.session_id,
+        PollCreate(kind="proposal", title="Meet in May?", anonymous=True),
+        secret=SECRET,
+    )
+    voters = [Actor(user_id=forum.user_ids[who]) for who in ("ana", "ben", "member")]
+    ballot = VoteInput(position="agree")
+    outcomes = await asyncio.gather(
+        *(polls.vote(db, voter, created.id, ballot, secret=SECRET) for voter in voters),
+        polls.close_poll(db, secretariat, created.id, secret=SECRET),
+        return_exceptions=True,
+    )
+    assert all(not isinstance(o, Exception) or "closed" in str(o) for o in outcomes), outcomes
+    async with db.read() as session:
+        keys = list(await session.scalars(select(PollBallot.voter_key)))
+    assert all(key.startswith("closed:") for key in keys)
