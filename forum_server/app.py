@@ -26,6 +26,9 @@ from forum_server.accounts import (
     users_pages,
 )
 from forum_server.accounts import pages as account_pages
+from forum_server.decide import api as decide_api
+from forum_server.decide import pages as decide_pages
+from forum_server.decide.closing import run_poll_closing
 from forum_server.errors import DomainError
 from forum_server.files import api as files_api
 from forum_server.files import pages as files_pages
@@ -80,6 +83,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     mail_api.api,
     files_api.api,
     search_api.api,
+    decide_api.api,
 )
 
 
@@ -137,6 +141,7 @@ def create_app(
         stop = asyncio.Event()
         background = [
             asyncio.create_task(run_scheduler(db, stop), name="session-scheduler"),
+            asyncio.create_task(run_poll_closing(db, stop), name="poll-closing"),
             asyncio.create_task(
                 run_pruning(db, stop, keep_days=settings.event_retention_days),
                 name="event-pruning",
@@ -168,6 +173,7 @@ def create_app(
         *mail_pages.routes,
         *files_pages.routes,
         *search_pages.routes,
+        *decide_pages.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,

@@ -13,6 +13,9 @@ from forum_server.accounts import service as accounts
 from forum_server.accounts.admin import COMMAND_LINE
 from forum_server.accounts.schemas import UserCreate
 from forum_server.db import Database
+from forum_server.decide import polls, reactions
+from forum_server.decide.schemas import PollCreate, VoteInput
+from forum_server.demo_content import deciding
 from forum_server.demo_content.files import ATTACHMENTS
 from forum_server.demo_content.library import DOCUMENTS
 from forum_server.errors import Conflict
@@ -50,12 +53,17 @@ class DemoSummary:
         )
 
 
+# A named poll's ballots are keyed by the voter's id: no secret takes part.
+NAMED_POLL = ""
+
+
 async def load_demo(
     db: Database, *, now: datetime | None = None, store: LocalFileStore | None = None
 ) -> DemoSummary:
-    """Creates the demo people, space, sessions, questions and posts, and with a file
-    store the files attached to posts and the library's documents. Raises Conflict
-    `demo_loaded` if the demo space exists already."""
+    """Creates the demo people, space, sessions, questions and posts, a proposal with
+    votes and reactions, and with a file store the files attached to posts and the
+    library's documents. Raises Conflict `demo_loaded` if the demo space exists
+    already."""
     content.validate_content()
     now = now or utcnow()
     async with db.read() as session:
@@ -77,6 +85,7 @@ async def load_demo(
         session_id = await _session(db, demo_session, user_ids, opens_at)
         session_ids.append(session_id)
         posts += await _posts(db, demo_session, session_id, user_ids, opens_at, now, store)
+    await _deciding(db, session_ids[0], user_ids)
     moderators = [
         next(p.email for p in content.PEOPLE if p.key == s.moderator) for s in content.SESSIONS
     ]
@@ -219,3 +228,39 @@ def _attached(store: LocalFileStore | None, post_key: str) -> Received | None:
         return None
     name, text = ATTACHMENTS[post_key]
     return _received(store, text.encode(), name)
+
+
+async def _deciding(db: Database, session_id: int, user_ids: dict[str, int]) -> None:
+    """A named proposal with its positions, and reactions to the first contributions of
+    the session's first question (see demo_content/deciding.py)."""
+    async with db.read() as session:
+        thread_id = await session.scalar(
+            select(Question.thread_id).where(
+                Question.session_id == session_id, Question.number == 1
+            )
+        )
+        first_posts = list(
+            await session.scalars(
+                select(Post.id).where(Post.thread_id == thread_id).order_by(Post.id).limit(4)
+            )
+        )
+    moderator = Actor(user_id=user_ids[deciding.PROPOSAL_MODERATOR])
+    proposal = await polls.create_poll(
+        db,
+        moderator,
+        session_id,
+        PollCreate(
+            kind="proposal",
+            title=deciding.PROPOSAL_TITLE,
+            details=deciding.PROPOSAL_DETAILS,
+            thread_id=thread_id,
+        ),
+        secret=NAMED_POLL,
+    )
+    for person, position, reason in deciding.POSITIONS:
+        ballot = VoteInput(position=position, reason=reason)  # type: ignore[arg-type]
+        await polls.vote(
+            db, Actor(user_id=user_ids[person]), proposal.id, ballot, secret=NAMED_POLL
+        )
+    for post_id, (person, kind) in zip(first_posts, deciding.REACTIONS, strict=False):
+        await reactions.set_reaction(db, Actor(user_id=user_ids[person]), post_id, kind, on=True)

@@ -138,6 +138,7 @@ POST_FIELDS = (
 )
 _PERIOD = ("session_id", "opens_at", "closes_at")
 _QUESTION = ("id", "number", "text", "thread_id")
+_POLL = ("id", "session_id", "thread_id")
 
 
 @dataclass(frozen=True)
@@ -202,6 +203,16 @@ EVENT_TYPES: dict[str, EventType] = {
             ),
             "a running summary was written",
         ),
+        EventType(
+            "reaction.changed",
+            EVERY_VIEWER,
+            ("post_id", "thread_id", "counts"),
+            "a post's reactions changed (counts only, never who)",
+        ),
+        EventType("poll.created", EVERY_VIEWER, _POLL, "a poll or proposal was started"),
+        EventType("poll.voted", EVERY_VIEWER, _POLL, "someone voted (ids only: pages fetch it)"),
+        EventType("poll.closed", EVERY_VIEWER, _POLL, "a poll closed"),
+        EventType("poll.outcome", EVERY_VIEWER, _POLL, "a closed poll's outcome was written"),
         EventType(
             "flag.resolved", MODERATORS, ("flag_id", "post_id", "status"), "a flag was dismissed"
         ),

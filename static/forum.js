@@ -23,6 +23,9 @@
     });
   }
 
+  // Shared with the page's other scripts (decide.js).
+  window.forum = { callApi: callApi, fetchPage: function (url) { return fetchPage(url); } };
+
   // A page of this site as HTML text, or null when it cannot be had.
   function fetchPage(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
@@ -546,6 +549,8 @@
         lastEventId = frame.id;
         var handle = handlers[frame.type];
         if (handle) handle(frame);
+        // Other scripts of the page (decide.js) take the events they know.
+        doc.dispatchEvent(new CustomEvent("forum:event", { detail: frame }));
       }
     };
     socket.onclose = function (closing) {

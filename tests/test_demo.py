@@ -24,6 +24,10 @@ async def test_demo_forum_is_a_living_forum(client: httpx.AsyncClient, db: Datab
     assert len({p["author"]["country"] for p in posts}) >= 3
     times = [p["created_at"] for p in posts]
     assert times == sorted(times)
+    polls = (await client.get(f"/api/v1/sessions/{summary.session_ids[0]}/polls")).json()
+    assert polls["items"][0]["kind"] == "proposal" and polls["items"][0]["votes"] >= 3
+    first = await client.get(f"/api/v1/posts/{posts[0]['id']}/reactions")
+    assert sum(first.json()["counts"].values()) >= 1
     moderator = await client.post(
         "/api/v1/tokens", json={"email": summary.moderators[0], "password": DEMO_PASSWORD}
     )

@@ -90,7 +90,7 @@ def test_the_documentation_lists_every_type_with_its_audience_and_payload():
 
 
 def test_an_unregistered_type_goes_to_moderators_only():
-    assert audience_of("post.something_new") == audience_of("poll.closed") == MODERATORS
+    assert audience_of("post.something_new") == audience_of("ballot.counted") == MODERATORS
     space = SpaceAccess(actor=ANONYMOUS, space_id=1, visibility="public", role=None)
     viewer = SessionAccess(space=space, session_id=1, moderator_ids=frozenset(), posting="")
     moderator = SessionAccess(
@@ -100,7 +100,7 @@ def test_an_unregistered_type_goes_to_moderators_only():
         posting="",
     )
     data = {"status": "published", "author": {"id": 7}}
-    for event_type in ("post.something_new", "poll.closed", "user.suspended"):
+    for event_type in ("post.something_new", "ballot.counted", "user.suspended"):
         assert not may_receive_event(viewer, event_type, data)
         assert may_receive_event(moderator, event_type, data)
     assert may_receive_event(viewer, "post.created", data)
@@ -148,6 +148,11 @@ async def test_every_type_is_emitted_with_its_declared_payload(
     await call("POST", f"/posts/{first['id']}/unhighlight", sec)
     flag = await call("POST", f"/posts/{first['id']}/flags", ben, reason="Off topic?")
     await call("POST", f"/flags/{flag['id']}/dismiss", sec)
+    await call("PUT", f"/posts/{first['id']}/reactions/thanks", ben)
+    poll = await call("POST", f"/sessions/{sid}/polls", sec, kind="proposal", title="Adopt?")
+    await call("PUT", f"/polls/{poll['id']}/vote", ana, position="agree")
+    await call("POST", f"/polls/{poll['id']}/close", sec)
+    await call("PUT", f"/polls/{poll['id']}/outcome", sec, outcome="Adopted.")
     await call("POST", f"/threads/{thread_id}/lock", sec)
     await call("POST", f"/threads/{thread_id}/unlock", sec)
     await call("PUT", f"/sessions/{sid}/summary", sec, body="So far: training works.")

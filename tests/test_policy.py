@@ -15,7 +15,7 @@ import pytest
 from forum_server import policy
 from forum_server.errors import Conflict, DomainError, Forbidden, NotFound, Unauthorized
 from forum_server.policy import MEMBER, MODERATOR, OWNER, Actor, SessionAccess, SpaceAccess
-from forum_server.rooms.state import HIDDEN, MEMBERS, PUBLIC, PUBLISHED
+from forum_server.rooms.state import HIDDEN, MEMBERS, PENDING, PUBLIC, PUBLISHED
 
 APPOINTED = 7  # the user id of the session's appointed moderator
 AUTHOR = 1  # the participant wrote the post the edit rules are asked about
@@ -194,6 +194,28 @@ RULES: dict[str, Rule] = {
         *space_rule(policy.may_read_library, policy.check_may_read_library),
         EVERYONE,
     ),
+    # deciding together: reactions, polls and proposals
+    "react to a published post": (
+        lambda a: policy.may_react(a, PUBLISHED),
+        lambda a: policy.check_may_react(a, PUBLISHED),
+        SIGNED_IN,
+    ),
+    "start a poll in a public space": (
+        policy.may_create_poll,
+        policy.check_may_create_poll,
+        SESSION_MODERATORS,
+    ),
+    "vote": (policy.may_vote, policy.check_may_vote, SIGNED_IN),
+    "close a poll the participant started": (
+        lambda a: policy.may_close_poll(a, AUTHOR),
+        lambda a: policy.check_may_close_poll(a, AUTHOR),
+        SESSION_MODERATORS | {"participant"},
+    ),
+    "write a poll's outcome": (
+        policy.may_write_outcome,
+        policy.check_may_write_outcome,
+        SESSION_MODERATORS,
+    ),
     # accounts
     "manage accounts": (
         lambda a: policy.may_manage_accounts(a.actor),
@@ -329,3 +351,31 @@ def test_guests_post_only_in_open_forums(guest_posting: bool, session_posting: s
     assert policy.may_post_as_guest(guest_posting, session_posting) is allowed
     error = raised(lambda: policy.check_may_post_as_guest(guest_posting, session_posting))
     assert (error is None) is allowed
+
+
+@pytest.mark.parametrize("who", CALLERS)
+def test_a_hidden_or_held_post_takes_no_reactions(who: str) -> None:
+    for status in (HIDDEN, PENDING):
+        assert policy.may_react(access(who), status) is False
+        expected = Unauthorized if who == "anonymous" else Conflict
+        assert raised(lambda s=status: policy.check_may_react(access(who), s)) is expected
+
+
+@pytest.mark.parametrize("who", CALLERS)
+def test_in_a_members_space_members_start_polls(who: str) -> None:
+    a = access(who, visibility=MEMBERS, posting="members")
+    assert policy.may_create_poll(a) is (who in MEMBERS_AND_SECRETARIAT)
+    assert policy.may_vote(a) is (who in MEMBERS_AND_SECRETARIAT)
+
+
+@pytest.mark.parametrize("hide_results", [True, False])
+@pytest.mark.parametrize("voted", [True, False])
+@pytest.mark.parametrize("closed", [True, False])
+def test_results_are_kept_back_only_where_asked(hide_results: bool, voted: bool, closed: bool):
+    expected = not hide_results or voted or closed
+    assert policy.may_see_results(hide_results, voted, closed) is expected
+
+
+def test_nobody_sees_who_voted_what_in_an_anonymous_poll() -> None:
+    assert policy.may_see_voters(anonymous=True) is False
+    assert policy.may_see_voters(anonymous=False) is True

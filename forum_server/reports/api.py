@@ -27,6 +27,7 @@ from forum_server.reports.access import (
     update_report_settings,
 )
 from forum_server.reports.model import Transcript
+from forum_server.reports.poll_votes import poll_votes_csv
 from forum_server.reports.to_html import CONTENT_SECURITY_POLICY
 from forum_server.reports.transcript import (
     Languages,
@@ -164,3 +165,18 @@ async def patch_report_settings(request: Request) -> Response:
     data = await parse_body(request, ReportSettingsUpdate)
     changed = await update_report_settings(ctx.db, actor, request.path_params["slug"], data)
     return json_response(changed.as_json())
+
+
+@api.route(
+    "GET",
+    "/polls/{poll_id:int}/votes.csv",
+    summary="A named poll's votes as CSV (who may download the session's report)",
+    auth="optional",
+    response=Download(("text/csv",)),
+)
+async def poll_votes(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        name, text = await poll_votes_csv(db, actor, path_int(request, "poll_id"))
+    headers = {"Content-Disposition": formats.content_disposition(name)}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)

@@ -20,7 +20,7 @@ from datetime import date
 from functools import cache, lru_cache
 
 from forum_server.i18n import format_number, gettext, using_language
-from forum_server.reports.model import Count, Participation
+from forum_server.reports.model import Count, Participation, ReportPoll
 from forum_server.reports.textual import short_day
 
 _LOCK = threading.Lock()
@@ -130,3 +130,29 @@ def _draw(days: tuple[Count, ...], regions: tuple[Count, ...], language: str) ->
             posts_per_day=_posts_per_day(list(days)) if days else None,
             participants_by_region=_participants_by_region(list(regions)) if regions else None,
         )
+
+
+def draw_poll_chart(poll: ReportPoll, language: str) -> Chart:
+    """A poll's (or proposal's) counts as horizontal bars, its words in `language`."""
+    assert poll.options is not None
+    return _poll_chart(poll.title, tuple((o.label, o.count) for o in poll.options), language)
+
+
+@lru_cache(maxsize=64)
+def _poll_chart(title: str, counts: tuple[tuple[str, int], ...], language: str) -> Chart:
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    with _LOCK, using_language(language), rc_context({"font.family": _fonts()}):
+        figure = Figure(figsize=(6.5, 0.6 + 0.45 * len(counts)), layout="constrained")
+        axes = figure.add_subplot()
+        shown = list(reversed(counts))  # the first option on top
+        axes.barh([label for label, _ in shown], [n for _, n in shown], color=_BLUE)
+        axes.set_xlabel(gettext("Votes"))
+        axes.set_title(title)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.spines[["top", "right"]].set_visible(False)
+        figures = ", ".join(f"{label} {format_number(n)}" for label, n in counts)
+        alt = gettext("Votes: %(figures)s", figures=figures)
+        return Chart(title, alt, _png(figure))

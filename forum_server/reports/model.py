@@ -17,7 +17,7 @@ from forum_server.i18n import N_, SOURCE_LANGUAGE, Language, gettext, language
 from forum_server.rooms.state import Period
 
 if TYPE_CHECKING:
-    from forum_server.reports.charts import Charts
+    from forum_server.reports.charts import Chart, Charts
     from forum_server.reports.posts import PostSource
 
 Attribution = Literal["named", "country", "none"]
@@ -53,6 +53,7 @@ class ReportPost:
     highlighted: bool
     lang: str | None = None  # the language it is written in, where known
     named: bool = True  # the byline names the author (else "The moderator", "A participant")
+    reactions: tuple[tuple[str, int], ...] = ()  # (kind, count) for the kinds it received
 
     @property
     def is_reply(self) -> bool:
@@ -112,6 +113,34 @@ class ReportFile:
 
 
 @dataclass(frozen=True)
+class PollOption:
+    """One option of a poll (or position of a proposal) with its count and reasons; a
+    reason is attributed as the report's setting says in a named poll, never in an
+    anonymous one."""
+
+    label: str
+    count: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportPoll:
+    id: int
+    title: str
+    kind: str  # single | multiple | proposal
+    anonymous: bool
+    closed_at: datetime | None  # None: still open
+    votes: int
+    options: tuple[PollOption, ...] | None  # None: kept back until it closes
+    outcome: str | None
+    where: str | None  # the question or topic it was asked in; None: the session
+
+    @property
+    def kind_label(self) -> str:
+        return gettext("Proposal") if self.kind == "proposal" else gettext("Poll")
+
+
+@dataclass(frozen=True)
 class SessionPart:
     id: int
     title: str
@@ -124,6 +153,7 @@ class SessionPart:
     questions: list[ThreadPart]
     topics: list[ThreadPart]
     attachments: list[ReportFile] = field(default_factory=list)
+    polls: list[ReportPoll] = field(default_factory=list)
 
     @property
     def threads(self) -> list[ThreadPart]:
@@ -211,6 +241,18 @@ class Transcript:
     @property
     def attribution_label(self) -> str:
         return gettext(ATTRIBUTION_LABELS[self.attribution])
+
+    @cached_property
+    def poll_charts(self) -> dict[int, Chart]:
+        """A bar chart of each poll whose results the report shows, by poll id."""
+        from forum_server.reports.charts import draw_poll_chart
+
+        return {
+            poll.id: draw_poll_chart(poll, self.language)
+            for part in self.sessions
+            for poll in part.polls
+            if poll.options
+        }
 
     @cached_property
     def charts(self) -> Charts:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from forum_server.accounts.countries import country_name
 from forum_server.accounts.models import User
 from forum_server.db import Database
+from forum_server.decide.queries import reaction_tallies
 from forum_server.i18n import gettext, using_language
 from forum_server.policy import report_posts_clause
 from forum_server.reports.model import ReportPost
@@ -181,10 +182,17 @@ class PostSource:
         )
         async with self.db.read() as session:
             rows = list(await session.execute(query))
+            reactions = await reaction_tallies(session, [row[0] for row in rows])
         with using_language(self.language):
-            return self._posts(rows, wanted, depths)
+            return self._posts(rows, wanted, depths, reactions)
 
-    def _posts(self, rows: list[Any], wanted: list[int], depths: Sequence[int]) -> list[ReportPost]:
+    def _posts(
+        self,
+        rows: list[Any],
+        wanted: list[int],
+        depths: Sequence[int],
+        reactions: dict[int, tuple[tuple[str, int], ...]],
+    ) -> list[ReportPost]:
         found: dict[int, ReportPost] = {}
         depth_of = dict(zip(wanted, depths, strict=True))
         att = self.attributor
@@ -217,6 +225,7 @@ class PostSource:
                 highlighted=bool(highlighted),
                 lang=lang,
                 named=att.mode == "named",
+                reactions=reactions.get(pid, ()),
             )
         return [found[pid] for pid in wanted if pid in found]
 

@@ -12,8 +12,9 @@ from functools import cache, lru_cache
 from babel import Locale, dates
 from babel.dates import DateTimePattern
 
+from forum_server.decide.labels import REACTION_LABELS
 from forum_server.i18n import current_language, format_number, gettext, ngettext
-from forum_server.reports.model import Count, Participation, ReportPost, ThreadCount
+from forum_server.reports.model import Count, Participation, ReportPoll, ReportPost, ThreadCount
 from forum_server.rooms.state import Period
 
 # Characters XML 1.0 cannot carry at all (DOCX is XML): C0 controls but tab/LF/CR,
@@ -192,7 +193,14 @@ def byline_details(post: ReportPost) -> list[str]:
     details.append(when(post.created_at))
     if mark := language_mark(post):
         details.append(mark)
+    if post.reactions:
+        details.append(reactions_text(post.reactions))
     return details
+
+
+def reactions_text(reactions: Sequence[tuple[str, int]]) -> str:
+    """ "Agree 3, Thanks 1": a contribution's reactions, counted."""
+    return ", ".join(f"{gettext(REACTION_LABELS[k])} {format_number(n)}" for k, n in reactions)
 
 
 def byline_tail(post: ReportPost) -> str:
@@ -207,3 +215,16 @@ def reply_note(post: ReportPost) -> str | None:
     return gettext(
         "in reply to %(post)s (%(name)s)", post="#" + str(post.parent_id), name=post.reply_to_author
     )
+
+
+def poll_meta(poll: ReportPoll) -> str:
+    """Where it was asked, named or anonymous, how many voted, open or closed."""
+    parts = [poll.where] if poll.where else []
+    parts.append(gettext("Anonymous votes") if poll.anonymous else gettext("Named votes"))
+    voted = ngettext("%(num)s person voted.", "%(num)s people voted.", poll.votes)
+    if poll.closed_at is not None:
+        voted += " " + gettext("Closed %(when)s.", when=when(poll.closed_at))
+    else:
+        voted += " " + gettext("Still open.")
+    parts.append(voted)
+    return " · ".join(parts)

@@ -41,6 +41,7 @@ from forum_server.reports.textual import (
     direction,
     figure_tables,
     period_text,
+    poll_meta,
     posts_from,
     when,
     xml_safe,
@@ -214,6 +215,7 @@ class _Builder:
             doc.add_heading(gettext("Attached files"), 2)
             for file in part.attachments:
                 self.file(file.name, file)
+        self.polls(part)
         for thread in part.questions:
             self.thread(thread, 2)
         if part.topics:
@@ -225,6 +227,28 @@ class _Builder:
         """One file as a bullet: what it is, who added it and when, and its address
         written out (a printed report keeps it too)."""
         self.text(f"{label} — {file.uploader}, {when(file.created_at)} — {file.url}", "List Bullet")
+
+    def polls(self, part: SessionPart) -> None:
+        if not part.polls:
+            return
+        doc = self.doc
+        doc.add_heading(gettext("Polls and proposals"), 2)
+        for poll in part.polls:
+            doc.add_heading(xml_safe(f"{poll.kind_label}: {poll.title}"), 3)
+            self.text(xml_safe(poll_meta(poll)), "Report Meta")
+            if poll.options is None:
+                self.text(gettext("Its results are shown when it closes."))
+            chart = self.t.poll_charts.get(poll.id)
+            if chart is not None:
+                picture = doc.add_picture(io.BytesIO(chart.png), width=Inches(6.3))
+                picture._inline.docPr.set("descr", xml_safe(chart.alt))
+                self.text(gettext("Figure: %(title)s", title=xml_safe(chart.title)), "Caption")
+            for option in poll.options or ():
+                self.text(xml_safe(f"{option.label}: {format_number(option.count)}"), "List Bullet")
+                for reason in option.reasons:
+                    self.text(xml_safe(reason), "List Bullet 2")
+            if poll.outcome:
+                self.text(xml_safe(gettext("Outcome") + ": " + poll.outcome))
 
     def thread(self, thread: ThreadPart, level: int) -> None:
         doc = self.doc

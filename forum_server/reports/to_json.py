@@ -54,6 +54,7 @@ def post_json(post: ReportPost) -> dict[str, Any]:
         "body": post.body,
         "html": post.html,
         "highlighted": post.highlighted,
+        "reactions": dict(post.reactions),
         "lang": post.lang,
     }
 
@@ -113,6 +114,25 @@ def _session_head(part: SessionPart) -> dict[str, Any]:
                 "post_id": f.post_id,
             }
             for f in part.attachments
+        ],
+        "polls": [
+            {
+                "id": poll.id,
+                "title": poll.title,
+                "kind": poll.kind,
+                "anonymous": poll.anonymous,
+                "closed_at": _iso(poll.closed_at),
+                "votes": poll.votes,
+                "where": poll.where,
+                "options": None
+                if poll.options is None
+                else [
+                    {"label": o.label, "count": o.count, "reasons": list(o.reasons)}
+                    for o in poll.options
+                ],
+                "outcome": poll.outcome,
+            }
+            for poll in part.polls
         ],
     }
 

@@ -21,6 +21,7 @@ from forum_server.reports.textual import (
     md_block,
     md_inline,
     period_text,
+    poll_meta,
     posts_from,
     reply_note,
     when,
@@ -82,6 +83,7 @@ def _session(t: Transcript, part: SessionPart, level: int) -> Iterator[str]:
             name, who = md_inline(file.name), md_inline(file.uploader)
             yield f"- [{name}]({file.url}) — {who}, {when(file.created_at)}\n"
         yield "\n"
+    yield from _polls(part, h)
     for thread in part.questions:
         yield from _thread(t, thread, level + 1)
     if part.topics:
@@ -145,3 +147,21 @@ def _participation(p: Participation) -> Iterator[str]:
     for title, rows in figure_tables(p):
         if rows:
             yield _table(title, rows)
+
+
+def _polls(part: SessionPart, h: str) -> Iterator[str]:
+    if not part.polls:
+        return
+    yield f"{h}# {gettext('Polls and proposals')}\n\n"
+    for poll in part.polls:
+        yield f"{h}## {poll.kind_label}: {md_inline(poll.title)}\n\n"
+        yield f"- {poll_meta(poll)}\n"
+        if poll.options is None:
+            yield f"- {gettext('Its results are shown when it closes.')}\n"
+        for option in poll.options or ():
+            yield f"- {md_inline(option.label)}: {format_number(option.count)}\n"
+            for reason in option.reasons:
+                yield f"  - {md_inline(reason)}\n"
+        if poll.outcome:
+            yield f"\n**{gettext('Outcome')}:** {md_inline(poll.outcome)}\n"
+        yield "\n"

@@ -48,6 +48,7 @@ from forum_server.reports.model import (
     ThreadPart,
     Transcript,
 )
+from forum_server.reports.polls import report_polls
 from forum_server.reports.posts import Attributor, PostSource
 from forum_server.reports.stats import participation
 from forum_server.rooms.models import (
@@ -267,6 +268,12 @@ async def _compile(
                 topics=topics,
                 attachments=await _attachments(
                     session, attributor, forum_session.id, source, site_url
+                ),
+                polls=await report_polls(
+                    session,
+                    attributor,
+                    forum_session.id,
+                    {t.thread_id: t.heading for t in (*questions, *topics)},
                 ),
             )
         )

@@ -114,6 +114,10 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "accounts": (forum.secretariat, "/admin/users"),
         "error": (None, "/spaces/no-such-space"),
         "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
+        # The demo's proposal is the forum's first poll.
+        "poll": (cast.participant, "/polls/1"),
+        "poll-new": (cast.session_moderator, f"/sessions/{demo.session_ids[0]}/polls/new"),
+        "reactions": (cast.participant, f"/posts/{cast.own_post_id}/reactions"),
     }
 
 
@@ -135,6 +139,9 @@ PAGE_TYPES = [
     "accounts",
     "error",
     "search",
+    "poll",
+    "poll-new",
+    "reactions",
 ]
 DARK = {
     "home",

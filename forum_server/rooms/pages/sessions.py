@@ -13,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from forum_server.db import Database
+from forum_server.decide import queries as decide_queries
 from forum_server.errors import DomainError, Invalid
 from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
@@ -174,6 +175,9 @@ async def render_session(
         can_download = await session_report_download(db, actor, session_id)
         watch = await watching.watch_state(db, actor, Target("session", session_id))
         unread = await reading.unread_in_session(db, actor, session_id)
+        polls_here = await decide_queries.polls_on_page(
+            db, actor, ctx.settings.secret_key, session_id=session_id
+        )
         by_mail = None
         if detail.can_start_topic:
             by_mail = await topic_address(db, ctx.settings, actor.user_id, session_id)
@@ -191,6 +195,8 @@ async def render_session(
         "form_name": form_name,
         "client_id": secrets.token_urlsafe(12),
         "unread": unread,
+        "polls": polls_here.polls,
+        "may_start_poll": polls_here.may_start,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/session.html", context, status=status)

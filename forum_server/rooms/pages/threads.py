@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum_server.decide import queries as decide_queries
 from forum_server.errors import DomainError
 from forum_server.files import attachments
 from forum_server.files.ingest import Received
@@ -102,6 +103,12 @@ async def render_thread(
         files = await attachments.attachments_in_thread(db, actor, thread_id)
         watch = await watching.watch_state(db, actor, Target("thread", thread_id))
         last_read = await reading.position(db, actor, thread_id)
+        post_reactions = await decide_queries.reactions_for_posts(
+            db, actor, [post.id for post in detail.posts]
+        )
+        polls_here = await decide_queries.polls_on_page(
+            db, actor, ctx.settings.secret_key, thread_id=thread_id
+        )
     newest = max((post.id for post in detail.posts), default=None)
     if actor.user_id is not None and newest is not None and (last_read or 0) < newest:
         # What this page shows is read now; the next visit starts after it.
@@ -135,6 +142,9 @@ async def render_thread(
         "watch": watch,
         "first_unread": reading.first_unread(detail.posts, last_read, actor.user_id),
         "preview_html": preview_html,
+        "reactions": post_reactions,
+        "polls": polls_here.polls,
+        "may_start_poll": polls_here.may_start,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)

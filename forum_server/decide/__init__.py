@@ -1,0 +1,1 @@
+"""Deciding together: reactions on posts, and polls and proposals in a session."""
