@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from forum_server.broker import Broker
 from forum_server.live.config import LiveConfig
 from forum_server.policy import Actor
@@ -36,6 +38,18 @@ MAX_NAMES = 100
 Person = tuple[int, str]  # (user id, display name)
 
 
+class PersonJson(TypedDict):
+    id: int
+    display_name: str
+
+
+class PresenceJson(TypedDict):
+    session_id: int
+    people: list[PersonJson]  # at most MAX_NAMES, by name
+    count: int  # people signed in, listed or not
+    guests: int
+
+
 @dataclass(frozen=True)
 class Present:
     """Who follows a session now: people by name (sorted), guests counted."""
@@ -43,7 +57,7 @@ class Present:
     people: tuple[Person, ...]
     guests: int
 
-    def as_json(self, session_id: int) -> dict[str, Any]:
+    def as_json(self, session_id: int = 0) -> PresenceJson:
         return {
             "session_id": session_id,
             "people": [{"id": uid, "display_name": name} for uid, name in self.people[:MAX_NAMES]],

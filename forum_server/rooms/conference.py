@@ -114,6 +114,10 @@ async def send_message(
     """A message to the item under discussion: a post in its thread, with every rule
     of posting (the conference's own message limit among them). A reply to a message
     of an earlier item goes to that item's thread, beside the message it answers."""
+    if data.attachment_ids:
+        raise Invalid(
+            "attachment_ids: a conference message carries no files.", field="attachment_ids"
+        )
     thread_id = await current_thread(db, actor, session_id)
     if data.parent_id is not None:
         async with db.read() as session:

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from typing_extensions import TypedDict
 
 from forum_server.accounts.models import User
 from forum_server.policy import Actor, SessionAccess, load_session, visible_posts_clause
 from forum_server.rooms.conference import require_conference
 from forum_server.rooms.models import Post, Question
-from forum_server.rooms.posts_view import PostView, post_view
+from forum_server.rooms.posts_view import PostJson, PostView, post_view
 from forum_server.rooms.queries import session_detail
-from forum_server.rooms.space_views import SessionDetail
+from forum_server.rooms.space_views import SessionDetail, SessionDetailJson
 from forum_server.rooms.state import PUBLISHED
 from forum_server.search.text import plain_text
 
@@ -23,14 +24,26 @@ PAGE = 150
 QUOTE_CHARS = 140
 
 
+class QuoteJson(TypedDict):
+    post_id: int
+    author: str
+    text: str
+
+
 @dataclass(frozen=True)
 class Quote:
     post_id: int
     author: str
     text: str  # plain text, shortened
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> QuoteJson:
         return {"post_id": self.post_id, "author": self.author, "text": self.text}
+
+
+class MessageJson(TypedDict):
+    post: PostJson
+    item: int
+    quote: QuoteJson | None
 
 
 @dataclass(frozen=True)
@@ -39,12 +52,39 @@ class Message:
     item: int  # the agenda item's number
     quote: Quote | None  # None for a reply to a message this reader may not see
 
+    def as_json(self) -> MessageJson:
+        return {
+            "post": self.post.as_json(),
+            "item": self.item,
+            "quote": self.quote.as_json() if self.quote else None,
+        }
+
+
+class ConferenceJson(TypedDict):
+    session: SessionDetailJson
+    messages: list[MessageJson]
+    earlier: int | None
+
 
 @dataclass(frozen=True)
 class ConferenceView:
     session: SessionDetail
     messages: list[Message]  # oldest first
     earlier: int | None  # the cursor for the messages before these, if there are any
+
+    def as_json(self) -> ConferenceJson:
+        return {
+            "session": self.session.as_json(),
+            "messages": [m.as_json() for m in self.messages],
+            "earlier": self.earlier,
+        }
+
+
+async def check_may_see_conference(db: AsyncSession, actor: Actor, session_id: int) -> None:
+    """Raises NotFound unless the actor may read this conference (so may see who is
+    here), Conflict not_a_conference for another session."""
+    forum_session, _ = await load_session(db, actor, session_id)
+    require_conference(forum_session)
 
 
 def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
