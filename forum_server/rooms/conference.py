@@ -16,7 +16,7 @@ from forum_server import audit
 from forum_server.db import Database
 from forum_server.errors import Conflict, Invalid
 from forum_server.orm import utcnow
-from forum_server.policy import Actor, load_session, require_caller
+from forum_server.policy import Actor, check_may_move_agenda, load_session, require_caller
 from forum_server.rooms import posting
 from forum_server.rooms.models import ForumSession, Post, Question
 from forum_server.rooms.queries import session_detail
@@ -40,7 +40,7 @@ async def move_agenda(
     require_caller(actor)
     async with db.write() as uow:
         forum_session, access = await load_session(uow.session, actor, session_id)
-        access.require_moderator()
+        check_may_move_agenda(access)
         await lock_session(uow, session_id)
         require_conference(forum_session)
         items = {
