@@ -199,9 +199,8 @@ async def check_rate(session: AsyncSession, key: str, limit: Limit) -> None:
         return
     if limit.window == MESSAGE_WINDOW:
         raise RateLimited(
-            "You are sending messages too quickly; please wait %(seconds)s seconds.",
+            "You are sending messages too quickly; please wait a moment.",
             retry_after=wait,
-            params={"seconds": wait},
         )
     raise RateLimited("You are posting too often; please wait a few minutes.", retry_after=wait)
 
