@@ -237,3 +237,39 @@ async def test_the_page_works_without_the_script(client, app, secretariat, make_
     shown = (await client.get(f"/sessions/{sid}/conference")).text
     assert shown.index("Plain form") < shown.index("A reply")
     assert 'class="message-quote"' in shown
+
+
+async def test_moderators_set_format_limit_and_times_through_the_forms(
+    client, app, secretariat, make_space, make_user, make_session
+):
+    slug = await make_space()
+    sid = await make_session(slug)
+    moderator = await make_user(is_secretariat=True)
+    await sign_in(client, moderator)
+    token = await csrf_from(client, f"/sessions/{sid}")
+    bad = await client.post(
+        f"/sessions/{sid}/conference/settings",
+        data={"csrf_token": token, "format": "conference", "message_limit": "many"},
+    )
+    assert bad.status_code == 422
+    saved = await client.post(
+        f"/sessions/{sid}/conference/settings",
+        data={"csrf_token": token, "format": "conference", "message_limit": "45"},
+    )
+    assert saved.status_code == 303
+    detail = (await client.get(f"/api/v1/sessions/{sid}")).json()
+    assert detail["format"] == "conference" and detail["message_limit"] == 45
+    question = detail["questions"][0]
+    timed = await client.post(
+        f"/questions/{question['id']}/edit",
+        data={"csrf_token": token, "text": question["text"], "planned_at": "2026-03-02T14:30"},
+    )
+    assert timed.status_code == 303
+    after = (await client.get(f"/api/v1/sessions/{sid}")).json()["questions"][0]
+    assert after["planned_at"].startswith("2026-03-02T14:30")
+    moved = await client.post(
+        f"/sessions/{sid}/conference/agenda", data={"csrf_token": token, "number": "2"}
+    )
+    assert moved.status_code == 303 and moved.headers["location"].endswith("#latest")
+    page = (await client.get(f"/sessions/{sid}/conference")).text
+    assert 'aria-current="step"' in page and "What should change?" in page

@@ -64,7 +64,7 @@ LABELS = {
     "client_id": N_("Form"),
     "moderator_ids": N_("Moderators"),
     "lang": N_("Language of your contribution"),
-    "format": N_("Format"),
+    "format": N_("Kind of session"),
     "message_limit": N_("Messages per minute per participant"),
     "planned_at": N_("Planned time (UTC)"),
 }
