@@ -13,6 +13,11 @@ choice when it is installed), and so do the viewers.
     .venv/bin/python bench/live.py                      # 2,000 viewers, 10 posts/s
     .venv/bin/python bench/live.py --viewers 500 --rate 20 --seconds 10
     .venv/bin/python bench/live.py --only forum --viewer-procs 1
+    .venv/bin/python bench/live.py --only conference   # 500 participants, 5 messages/s
+
+The conference run (bench/conference.py) puts `--viewers` signed-in participants (500
+unless given) in one conference, all present, and sends `--rate` messages a second
+(5 unless given) through the conference's route.
 """
 
 from __future__ import annotations
@@ -381,9 +386,19 @@ def main() -> None:
     parser.add_argument(
         "--viewer-procs", type=int, default=2, help="processes the viewers are spread over"
     )
-    parser.add_argument("--only", choices=["forum", "bare"], help="measure one server only")
+    parser.add_argument(
+        "--only", choices=["forum", "bare", "conference"], help="measure one server only"
+    )
     args = parser.parse_args()
     raise_fd_limit()
+    if args.only == "conference":
+        sys.path.insert(0, str(ROOT))
+        from bench.conference import run_conference
+
+        viewers = args.viewers if "--viewers" in sys.argv else 500
+        rate = args.rate if "--rate" in sys.argv else 5.0
+        run_conference(viewers, rate, args.seconds, args.viewer_procs)
+        return
     print(f"websockets {websockets.__version__}, {os.cpu_count()} cores", flush=True)
     n, procs = args.viewers, args.viewer_procs
     runs = [

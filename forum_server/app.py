@@ -45,7 +45,7 @@ from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
 from forum_server.reports import api as reports_api
 from forum_server.rooms import api as rooms_api
-from forum_server.rooms import members_api, members_pages
+from forum_server.rooms import conference_api, members_api, members_pages
 from forum_server.rooms import pages as rooms_pages
 from forum_server.rooms.scheduler import run_scheduler
 from forum_server.search import api as search_api
@@ -77,6 +77,7 @@ log = logging.getLogger(__name__)
 API_ROUTERS: tuple[ApiRouter, ...] = (
     account_api.api,
     rooms_api.api,
+    conference_api.api,
     members_api.api,
     moderation_api.api,
     reports_api.api,

@@ -137,7 +137,7 @@ POST_FIELDS = (
     "lang",
 )
 _PERIOD = ("session_id", "opens_at", "closes_at")
-_QUESTION = ("id", "number", "text", "thread_id")
+_QUESTION = ("id", "number", "text", "thread_id", "planned_at", "started_at", "ended_at")
 _POLL = ("id", "session_id", "thread_id")
 
 
@@ -175,6 +175,12 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("thread.unlocked", EVERY_VIEWER, ("id", "thread_id", "locked"), "posts again"),
         EventType("question.added", EVERY_VIEWER, _QUESTION, "a guiding question was added"),
         EventType("question.edited", EVERY_VIEWER, _QUESTION, "a question's wording changed"),
+        EventType(
+            "agenda.moved",
+            EVERY_VIEWER,
+            ("session_id", "number", "question_id", "thread_id", "text", "at", "previous"),
+            "a conference moved to another agenda item",
+        ),
         EventType("session.created", EVERY_VIEWER, ("session_id", "title"), "a new session"),
         EventType(
             "session.updated",

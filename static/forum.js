@@ -166,6 +166,9 @@
   });
   window.addEventListener("pagehide", function () { if (!leaving) saveDrafts(); });
 
+  // Shared with the conference page's script (conference.js).
+  window.forum = { callApi: callApi, fetchPage: fetchPage, t: t, tn: tn, localise: localise };
+
   if (!root || !window.WebSocket) return;
 
   var sessionId = Number(root.dataset.liveSession);

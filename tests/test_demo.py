@@ -34,6 +34,20 @@ async def test_demo_forum_is_a_living_forum(client: httpx.AsyncClient, db: Datab
     assert moderator.status_code == 201
 
 
+async def test_demo_has_a_live_conference_under_way(client: httpx.AsyncClient, db: Database):
+    summary = await load_demo(db)
+    live = (await client.get(f"/api/v1/sessions/{summary.conference_id}/conference")).json()
+    assert live["session"]["format"] == "conference" and live["session"]["state"] == "open"
+    assert live["session"]["agenda_item"] == 2
+    first, second, third = live["session"]["questions"]
+    assert first["ended_at"] == second["started_at"] and third["started_at"] is None
+    items = [m["item"] for m in live["messages"]]
+    assert items == sorted(items) and set(items) == {1, 2}
+    assert any(m["quote"] for m in live["messages"])
+    times = [m["post"]["created_at"] for m in live["messages"]]
+    assert times == sorted(times)
+
+
 async def test_demo_loads_only_once(db: Database):
     await load_demo(db)
     with pytest.raises(Conflict):

@@ -139,6 +139,9 @@ async def test_every_type_is_emitted_with_its_declared_payload(
     await call("PATCH", f"/sessions/{sid}", sec, closes_at=later)
     question = await call("POST", f"/sessions/{sid}/questions", sec, text="What next?")
     await call("PATCH", f"/questions/{question['id']}", sec, text="What comes next?")
+    await call("PATCH", f"/sessions/{sid}", sec, format="conference")
+    await call("POST", f"/sessions/{sid}/agenda", sec, number=2)
+    await call("PATCH", f"/sessions/{sid}", sec, format="forum")
     thread_id = question["thread_id"]
     first = await call("POST", f"/threads/{thread_id}/posts", ana, body="We trained inspectors.")
     await call("PATCH", f"/posts/{first['id']}", ana, body="We trained 40 inspectors.")

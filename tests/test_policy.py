@@ -121,6 +121,12 @@ RULES: dict[str, Rule] = {
         lambda a: policy.check_may_find(a, HIDDEN),
         SESSION_MODERATORS,
     ),
+    # conferences
+    "move a conference's agenda": (
+        policy.may_move_agenda,
+        policy.check_may_move_agenda,
+        SESSION_MODERATORS,
+    ),
     # members and invitations
     "manage members": (
         *space_rule(policy.may_manage_members, policy.check_may_manage_members),

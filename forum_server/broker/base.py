@@ -4,6 +4,9 @@ What travels is a position, never content: the events table is the truth, and a
 process that hears "events up to N exist" reads what it missed from the database.
 So a lost or dropped notice only delays delivery (the hub also polls), and any
 later notice makes up for it.
+
+Beside positions, presence: who follows which conference in each process, a small
+message repeated periodically, so a lost one is made up by the next.
 """
 
 from __future__ import annotations
@@ -89,6 +92,16 @@ class Broker(ABC):
         A listener that falls behind keeps only its newest notices, folded so that no
         session id or resync is lost. Call `aclose()` on it when done (or drop it).
         """
+
+    @abstractmethod
+    async def publish_presence(self, body: str) -> None:
+        """Send a presence message (who follows which session in one process) to every
+        process, this one included; lost messages are made up by the next."""
+
+    @abstractmethod
+    def listen_presence(self) -> AsyncIterator[str]:
+        """Every presence message published after this call, until disconnect; a
+        listener that falls behind loses the oldest (each is repeated periodically)."""
 
     @property
     @abstractmethod

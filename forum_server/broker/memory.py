@@ -92,23 +92,92 @@ class Fanout:
         self._listeners.clear()
 
 
+class Messages:
+    """Presence messages handed to each current listener's bounded queue; a full
+    queue drops its oldest (every message is repeated periodically)."""
+
+    def __init__(self, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
+        self.queue_size = queue_size
+        self._queues: weakref.WeakSet[MessageListener] = weakref.WeakSet()
+        self._closed = False
+
+    def listen(self) -> MessageListener:
+        listener = MessageListener(self.queue_size, self._queues.discard)
+        if self._closed:
+            listener.end()
+        else:
+            self._queues.add(listener)
+        return listener
+
+    def deliver(self, body: str) -> None:
+        for listener in list(self._queues):
+            listener.put(body)
+
+    def open(self) -> None:
+        self._closed = False
+
+    def close(self) -> None:
+        self._closed = True
+        for listener in list(self._queues):
+            listener.end()
+        self._queues.clear()
+
+
+class MessageListener(AsyncIterator[str]):
+    def __init__(self, size: int, forget: Callable[[MessageListener], None]) -> None:
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue(max(size, 1))
+        self._forget = forget
+        self._ended = False
+
+    def put(self, body: str) -> None:
+        if self._queue.full():
+            self._queue.get_nowait()
+        self._queue.put_nowait(body)
+
+    def end(self) -> None:
+        self._ended = True
+        if self._queue.empty():
+            self._queue.put_nowait(None)
+
+    async def __anext__(self) -> str:
+        if self._ended and self._queue.empty():
+            raise StopAsyncIteration
+        item = await self._queue.get()
+        if item is None:
+            raise StopAsyncIteration
+        return item
+
+    async def aclose(self) -> None:
+        self._forget(self)
+        self.end()
+
+
 class MemoryBroker(Broker):
     """For a single process: a publish reaches this process's listeners only."""
 
     def __init__(self, *, queue_size: int = DEFAULT_QUEUE_SIZE) -> None:
         self._fanout = Fanout(queue_size)
+        self._messages = Messages(queue_size)
         self._connected = False
 
     async def connect(self) -> None:
         self._fanout.open()
+        self._messages.open()
         self._connected = True
 
     async def disconnect(self) -> None:
         self._connected = False
         self._fanout.close()
+        self._messages.close()
 
     async def publish(self, notice: Notice) -> None:
         self._fanout.deliver(notice)
+
+    async def publish_presence(self, body: str) -> None:
+        self._messages.deliver(body)
+
+    def listen_presence(self) -> MessageListener:
+        return self._messages.listen()
 
     def listen(self) -> Listener:
         return self._fanout.listen()

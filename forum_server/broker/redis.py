@@ -20,7 +20,13 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from forum_server.broker.base import Broker, Notice
-from forum_server.broker.memory import DEFAULT_QUEUE_SIZE, Fanout, Listener
+from forum_server.broker.memory import (
+    DEFAULT_QUEUE_SIZE,
+    Fanout,
+    Listener,
+    MessageListener,
+    Messages,
+)
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +46,9 @@ class RedisBroker(Broker):
     ) -> None:
         self.url = url
         self.channel = f"{channel_prefix}:events"
+        self.presence_channel = f"{channel_prefix}:presence"
         self._fanout = Fanout(queue_size)
+        self._messages = Messages(queue_size)
         self._publisher: Redis | None = None
         self._subscriber: Redis | None = None
         self._task: asyncio.Task[None] | None = None
@@ -53,11 +61,15 @@ class RedisBroker(Broker):
     def listen(self) -> Listener:
         return self._fanout.listen()
 
+    def listen_presence(self) -> MessageListener:
+        return self._messages.listen()
+
     async def connect(self) -> None:
         """Subscribe; raises if Redis does not answer now (a wrong URL should be loud)."""
         if self._task is not None:
             return
         self._fanout.open()
+        self._messages.open()
         # One retry survives a pooled connection left stale by a Redis restart.
         self._publisher = Redis.from_url(
             self.url,
@@ -89,6 +101,7 @@ class RedisBroker(Broker):
             await asyncio.wait([task])  # unlike `await task`, keeps our own cancellation
         self._healthy = False
         self._fanout.close()
+        self._messages.close()
         await self._close_clients()
 
     async def publish(self, notice: Notice) -> None:
@@ -100,6 +113,15 @@ class RedisBroker(Broker):
             # The database has the events; other processes pick them up on their next poll.
             log.warning("could not publish event %d to Redis: %s", notice.last_event_id, exc)
 
+    async def publish_presence(self, body: str) -> None:
+        if self._publisher is None:
+            raise RuntimeError("RedisBroker.publish_presence before connect()")
+        try:
+            await self._publisher.publish(self.presence_channel, body)
+        except (RedisError, OSError) as exc:
+            # Repeated periodically: the next one makes up for it.
+            log.warning("could not publish presence to Redis: %s", exc)
+
     async def _close_clients(self) -> None:
         for client in (self._publisher, self._subscriber):
             if client is not None:
@@ -110,12 +132,13 @@ class RedisBroker(Broker):
         assert self._subscriber is not None
         pubsub = self._subscriber.pubsub()
         try:
-            await pubsub.subscribe(self.channel)
-            # SUBSCRIBE only sends the command; wait for Redis to confirm it, so that
-            # whatever is published once we return is sure to reach us.
-            reply = await pubsub.get_message(timeout=CONFIRM_TIMEOUT)
-            if reply is None or reply["type"] != "subscribe":
-                raise ConnectionError(f"no confirmation of SUBSCRIBE {self.channel}: {reply!r}")
+            await pubsub.subscribe(self.channel, self.presence_channel)
+            # SUBSCRIBE only sends the command; wait for Redis to confirm it (once per
+            # channel), so that whatever is published once we return is sure to reach us.
+            for _ in range(2):
+                reply = await pubsub.get_message(timeout=CONFIRM_TIMEOUT)
+                if reply is None or reply["type"] != "subscribe":
+                    raise ConnectionError(f"no confirmation of SUBSCRIBE {self.channel}: {reply!r}")
         except BaseException:
             await pubsub.aclose()
             raise
@@ -163,10 +186,23 @@ class RedisBroker(Broker):
                 continue
             pinged = False
             if message["type"] == "message":
-                self._receive(message["data"])
+                if message["channel"] == self._presence_key:
+                    self._receive_presence(message["data"])
+                else:
+                    self._receive(message["data"])
             elif message["type"] == "subscribe":
                 # redis-py reconnected and resubscribed by itself: we may have missed some.
                 self._fanout.deliver(RESYNC)
+
+    @property
+    def _presence_key(self) -> bytes:
+        return self.presence_channel.encode()
+
+    def _receive_presence(self, data: bytes) -> None:
+        try:
+            self._messages.deliver(data.decode())
+        except UnicodeDecodeError:
+            log.warning("skipping a malformed message on %s", self.presence_channel)
 
     def _receive(self, data: bytes) -> None:
         try:

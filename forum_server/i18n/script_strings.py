@@ -1,4 +1,4 @@
-"""The strings forum.js shows, translated for one page: only its own, never a catalogue.
+"""The strings the scripts (forum.js, conference.js) show, translated for one page.
 
 forum.js writes them as t("…"), and counts as tn("…", "…", n); pybabel extracts them
 with the rest (babel.cfg), and the page carries the translations it needs as a small
@@ -17,7 +17,10 @@ from babel.messages.extract import extract
 
 from forum_server.i18n.catalogues import translations
 
-SCRIPT = Path(__file__).resolve().parents[2] / "static" / "forum.js"
+STATIC = Path(__file__).resolve().parents[2] / "static"
+SCRIPT = STATIC / "forum.js"
+# Every script whose strings pages carry: forum.js, and the conference page's own.
+SCRIPTS = (SCRIPT, STATIC / "conference.js")
 
 
 Message = str | tuple[str, str]  # a text, or a count's singular and plural
@@ -55,7 +58,7 @@ def script_strings_json(code: str) -> str:
     """{msgid: translation} for the script, as JSON safe inside a <script> element."""
     catalogue = translations(code)
     strings: dict[str, str | dict[str, str]] = {}
-    for message in script_messages():
+    for message in dict.fromkeys(m for path in SCRIPTS for m in script_messages(path)):
         if isinstance(message, tuple):
             strings[message[0]] = plural_forms(code, *message)
         elif (text := catalogue.gettext(message)) != message:

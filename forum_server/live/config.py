@@ -33,3 +33,9 @@ class LiveConfig:
     burst: int = 40
     # How long to wait for a close frame to go out to a client that may not be reading.
     close_timeout: float = 10.0
+    # Presence: changes go out at most this often per session (500 people arriving
+    # together cost a few frames, not 500), and each process repeats what it holds
+    # this often; another process's word is forgotten after `presence_expiry`.
+    presence_delay: float = 0.5
+    presence_repeat: float = 15.0
+    presence_expiry: float = 40.0

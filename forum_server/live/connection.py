@@ -46,6 +46,8 @@ class Subscription:
     session_id: int
     access: SessionAccess
     cursor: int
+    # Counted as present (the actor it joined as), for a conference page.
+    present: Actor | None = None
 
     @property
     def space_id(self) -> int:

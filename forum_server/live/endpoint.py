@@ -171,7 +171,7 @@ async def _read(websocket: WebSocket, hub: Hub, connection: Connection) -> bool:
 
 async def _handle(hub: Hub, connection: Connection, request: protocol.Request) -> None:
     if isinstance(request, protocol.Subscribe):
-        await hub.subscribe(connection, request.session_id, request.after)
+        await hub.subscribe(connection, request.session_id, request.after, request.presence)
     elif isinstance(request, protocol.Unsubscribe):
         hub.unsubscribe(connection, request.session_id)
     else:

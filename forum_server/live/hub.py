@@ -45,6 +45,7 @@ from forum_server.live.access import load_access, may_receive, public_event
 from forum_server.live.config import LiveConfig
 from forum_server.live.connection import Connection, Subscription
 from forum_server.live.feed import Feed
+from forum_server.live.presence import Presence, Present
 from forum_server.live.retention import event_id_range, needs_resync
 from forum_server.policy import Actor, SessionAccess
 
@@ -73,6 +74,7 @@ class Hub:
         ] = {}
         self._stopping = False
         self._drained = asyncio.Event()
+        self.presence = Presence(broker, self.config, self._send_presence)
 
     @property
     def position(self) -> int:
@@ -87,6 +89,7 @@ class Hub:
 
     async def start(self) -> None:
         await self._feed.start()
+        await self.presence.start()
 
     async def catch_up(self) -> None:
         """Dispatch what was committed since the last look (the feed does it by itself)."""
@@ -96,6 +99,7 @@ class Hub:
         """Stop following events and tell every client to reconnect (1012)."""
         self._stopping = True
         await self._feed.stop()
+        await self.presence.stop()
         for connection in list(self._connections):
             connection.close(protocol.CLOSE_RESTART, "service restart")
         if self._connections:
@@ -135,8 +139,11 @@ class Hub:
 
     # --- subscriptions ------------------------------------------------------------
 
-    async def subscribe(self, connection: Connection, session_id: int, after: int | None) -> None:
-        """Start following a session, replaying what came after `after` first.
+    async def subscribe(
+        self, connection: Connection, session_id: int, after: int | None, presence: bool = False
+    ) -> None:
+        """Start following a session, replaying what came after `after` first; with
+        `presence`, count the connection as present and send it who else is.
 
         Answers on the connection: `subscribed` (preceded by `resync_required` when
         the replay cannot be given exactly), or an error.
@@ -186,7 +193,7 @@ class Hub:
                 )
                 replay += tail
                 resync = not complete
-            self._open(connection, session_id, access, after, replay, resync)
+            self._open(connection, session_id, access, after, replay, resync, presence)
 
     def _open(
         self,
@@ -196,6 +203,7 @@ class Hub:
         after: int | None,
         replay: list[Event],
         resync: bool,
+        presence: bool = False,
     ) -> None:
         """Answer and register a subscription; runs under the lock, without awaiting."""
         if after is None or resync:
@@ -213,6 +221,10 @@ class Hub:
         subscription = Subscription(connection, session_id, access, cursor)
         connection.subscriptions[session_id] = subscription
         self._by_session.setdefault(session_id, {})[subscription] = None
+        if presence:
+            subscription.present = connection.actor
+            self.presence.join(session_id, connection.actor)
+            connection.offer(protocol.presence_frame(self.presence.now(session_id), session_id))
 
     def unsubscribe(self, connection: Connection, session_id: int) -> None:
         subscription = connection.subscriptions.get(session_id)
@@ -224,6 +236,9 @@ class Hub:
         connection, session_id = subscription.connection, subscription.session_id
         if connection.subscriptions.get(session_id) is subscription:
             del connection.subscriptions[session_id]
+        if subscription.present is not None:
+            self.presence.leave(session_id, subscription.present)
+            subscription.present = None
         followers = self._by_session.get(session_id)
         if followers is not None:
             followers.pop(subscription, None)
@@ -358,6 +373,13 @@ class Hub:
                 too_slow.append(connection)
         for connection in too_slow:
             self.detach(connection)  # too slow: the endpoint closes it
+
+    def _send_presence(self, session_id: int, present: Present) -> None:
+        """Who is here now, to the session's subscribers that asked (serialized once)."""
+        frame = protocol.presence_frame(present, session_id)
+        for subscription in self._by_session.get(session_id, ()):
+            if subscription.present is not None:
+                subscription.connection.offer(frame)
 
     async def _reload_space(self, event: Event) -> None:
         """Look up again the access of those the event concerns, before anything later."""

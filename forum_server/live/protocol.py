@@ -1,7 +1,9 @@
 """The live protocol's wire format: what clients may send, what we answer, close codes.
 
 Client → server (JSON text frames of at most 4 KiB):
-  {"type": "subscribe", "session_id": 7, "after": 1234}   `after` optional
+  {"type": "subscribe", "session_id": 7, "after": 1234, "presence": true}
+      `after` and `presence` optional; with presence the connection counts as
+      present in the session and receives `presence` frames
   {"type": "unsubscribe", "session_id": 7}
   {"type": "ping"}
 Server → client:
@@ -10,6 +12,9 @@ Server → client:
   {"type": "resync_required", "session_id": 7}  sent just before `subscribed` when
       `after` cannot be replayed exactly: reload the session over HTTP
   {"type": "unsubscribed", "session_id": 7}
+  {"type": "presence", "session_id": 7, "people": [{"id": 3, "display_name": ..}],
+      "count": 1, "guests": 2}  who follows the session now (at most 100 names;
+      `count` says how many people are signed in), on subscribing and on changes
   {"type": "pong", "last_event_id": N}, {"type": "heartbeat", "last_event_id": N}
   {"type": "error", "error": {"code": .., "message": ..}, "session_id": 7}
       (`session_id` when the error concerns a subscription; it also announces the
@@ -28,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from forum_server.i18n import N_
+from forum_server.live.presence import Present
 from forum_server.schemas import MAX_EVENT_ID, MAX_ID
 
 # Close codes. 1xxx are the standard ones; 4xxx ours (4000 + the nearest HTTP status).
@@ -68,6 +74,7 @@ class ProtocolError(Exception):
 class Subscribe:
     session_id: int
     after: int | None = None
+    presence: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,10 @@ def parse(text: str) -> Request:
             raise ProtocolError(
                 "invalid", N_("after must be a non-negative integer."), field="after"
             )
-        return Subscribe(_session_id(body), after)
+        presence = body.get("presence", False)
+        if not isinstance(presence, bool):
+            raise ProtocolError("invalid", N_("presence must be true or false."), field="presence")
+        return Subscribe(_session_id(body), after, presence)
     if kind == "unsubscribe":
         return Unsubscribe(_session_id(body))
     if not isinstance(kind, str):
@@ -139,6 +149,10 @@ def unsubscribed_frame(session_id: int) -> str:
 
 def resync_frame(session_id: int) -> str:
     return _frame({"type": "resync_required", "session_id": session_id})
+
+
+def presence_frame(present: Present, session_id: int) -> str:
+    return _frame({"type": "presence", **present.as_json(session_id)})
 
 
 def heartbeat_frame(last_event_id: int) -> str:

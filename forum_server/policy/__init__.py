@@ -32,6 +32,10 @@ from forum_server.policy.actors import (
     require_secretariat,
     require_signed_in,
 )
+from forum_server.policy.conference import (
+    check_may_move_agenda,
+    may_move_agenda,
+)
 from forum_server.policy.decide import (
     check_may_close_poll,
     check_may_create_poll,
@@ -175,6 +179,7 @@ __all__ = [
     "check_may_manage_report_settings",
     "check_may_manage_space",
     "check_may_moderate_space",
+    "check_may_move_agenda",
     "check_may_post_as_guest",
     "check_may_react",
     "check_may_read_library",
@@ -220,6 +225,7 @@ __all__ = [
     "may_manage_report_settings",
     "may_manage_space",
     "may_moderate_space",
+    "may_move_agenda",
     "may_post_as_guest",
     "may_react",
     "may_read_library",

@@ -77,6 +77,16 @@ class SummaryText:
 
 
 @dataclass(frozen=True)
+class AgendaTimes:
+    """A conference's agenda item: planned, and when it was discussed (from the
+    moderator's first move to it until the last move on; None where not yet)."""
+
+    planned_at: datetime | None
+    started_at: datetime | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
 class ThreadPart:
     """A guiding question's thread (number set) or a participant's topic (number None)."""
 
@@ -89,11 +99,14 @@ class ThreadPart:
     highlights: list[ReportPost]
     posts: int
     participants: int
+    agenda: AgendaTimes | None = None  # set for a conference's items
 
     @property
     def heading(self) -> str:
         if self.number is None:
             return self.text
+        if self.agenda is not None:
+            return gettext("Agenda item %(number)s", number=self.number)
         return gettext("Question %(number)s", number=self.number)
 
 

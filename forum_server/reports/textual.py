@@ -14,7 +14,14 @@ from babel.dates import DateTimePattern
 
 from forum_server.decide.labels import REACTION_LABELS
 from forum_server.i18n import current_language, format_number, gettext, ngettext
-from forum_server.reports.model import Count, Participation, ReportPoll, ReportPost, ThreadCount
+from forum_server.reports.model import (
+    Count,
+    Participation,
+    ReportPoll,
+    ReportPost,
+    ThreadCount,
+    ThreadPart,
+)
 from forum_server.rooms.state import Period
 
 # Characters XML 1.0 cannot carry at all (DOCX is XML): C0 controls but tab/LF/CR,
@@ -56,6 +63,27 @@ def period_text(period: Period, first: bool) -> str:
     if first:
         return gettext("%(opens)s – %(closes)s", **span)
     return gettext("re-opened %(opens)s – %(closes)s", **span)
+
+
+def agenda_times(thread: ThreadPart) -> str | None:
+    """When a conference's agenda item was planned and discussed, in one line."""
+    times = thread.agenda
+    if times is None:
+        return None
+    said = []
+    if times.planned_at is not None:
+        said.append(gettext("Planned for %(when)s.", when=when(times.planned_at)))
+    if times.started_at is not None and times.ended_at is not None:
+        said.append(
+            gettext(
+                "Discussed %(start)s – %(end)s.",
+                start=when(times.started_at),
+                end=when(times.ended_at),
+            )
+        )
+    elif times.started_at is not None:
+        said.append(gettext("Discussed from %(start)s.", start=when(times.started_at)))
+    return " ".join(said) or None
 
 
 # This runs once a post: the patterns are parsed once per language, not per call.

@@ -38,6 +38,7 @@ from forum_server.reports.model import (
 )
 from forum_server.reports.textual import (
     Row,
+    agenda_times,
     direction,
     figure_tables,
     period_text,
@@ -255,6 +256,8 @@ class _Builder:
         if thread.number is not None:
             doc.add_heading(thread.heading, level)
             self.text(thread.text, "Question Text")
+            if times := agenda_times(thread):
+                self.text(times, "Report Meta")
         else:
             doc.add_heading(xml_safe(thread.text), level)
             self.text(gettext("Started by %(name)s.", name=thread.started_by), "Report Meta")

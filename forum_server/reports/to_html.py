@@ -16,6 +16,7 @@ from forum_server.i18n import language
 from forum_server.i18n.jinja import install_i18n
 from forum_server.reports.model import Transcript
 from forum_server.reports.textual import (
+    agenda_times,
     byline_tail,
     direction,
     figure_tables,
@@ -42,6 +43,7 @@ def _template() -> Template:
     env.filters.update(isolate=isolated, direction=direction)
     env.globals.update(
         when=when,
+        agenda_times=agenda_times,
         period_text=period_text,
         posts_from=posts_from,
         byline_tail=byline_tail,

@@ -159,6 +159,12 @@ def _thread(t: Transcript, thread: ThreadPart) -> Iterator[str]:
         "post_count": thread.posts,
         "participants": thread.participants,
     }
+    if thread.agenda is not None:
+        head["agenda"] = {
+            "planned_at": _iso(thread.agenda.planned_at),
+            "started_at": _iso(thread.agenda.started_at),
+            "ended_at": _iso(thread.agenda.ended_at),
+        }
     yield _dumps(head)[:-1] + ',"posts":['
     for n, post in enumerate(t.posts(thread.thread_id)):
         yield ("," if n else "") + _dumps(post_json(post))

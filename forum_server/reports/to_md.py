@@ -16,6 +16,7 @@ from forum_server.reports.model import (
 )
 from forum_server.reports.textual import (
     Row,
+    agenda_times,
     byline_details,
     figure_tables,
     md_block,
@@ -96,6 +97,8 @@ def _thread(t: Transcript, thread: ThreadPart, level: int) -> Iterator[str]:
     h = "#" * level
     if thread.number is not None:
         yield f"{h} {thread.heading}\n\n**{md_inline(thread.text)}**\n\n"
+        if times := agenda_times(thread):
+            yield f"{times}\n\n"
     else:
         starter = gettext("Started by %(name)s.", name=md_inline(thread.started_by or ""))
         yield f"{h} {md_inline(thread.text)}\n\n{starter}\n\n"

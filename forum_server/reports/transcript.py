@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +40,7 @@ from forum_server.policy import (
 )
 from forum_server.reports.model import (
     ATTRIBUTIONS,
+    AgendaTimes,
     ReportFile,
     ReportPost,
     SessionPart,
@@ -60,7 +62,7 @@ from forum_server.rooms.models import (
     Space,
     Thread,
 )
-from forum_server.rooms.state import Period, session_state
+from forum_server.rooms.state import CONFERENCE, Period, session_state
 from forum_server.summaries import summaries_for_session
 
 Progress = Callable[[int], None]
@@ -252,6 +254,11 @@ async def _compile(
                 highlights=highlights.get(thread.id, []),
                 posts=count.posts,
                 participants=count.participants,
+                agenda=(
+                    AgendaTimes(row.planned_at, row.started_at, row.ended_at)
+                    if forum_session.format == CONFERENCE and row.number is not None
+                    else None
+                ),
             )
             (questions if row.number is not None else topics).append(part)
         parts.append(
@@ -314,6 +321,9 @@ class _ThreadRow:
     author_id: int | None
     author_name: str | None
     author_country: str | None
+    planned_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
 
     @property
     def text(self) -> str:
@@ -334,12 +344,17 @@ async def _threads(
             Thread.author_id,
             User.display_name,
             User.country,
+            Question.planned_at,
+            Question.started_at,
+            Question.ended_at,
         )
         .outerjoin(Question, Question.thread_id == Thread.id)
         .outerjoin(User, User.id == Thread.author_id)
         .where(Thread.session_id.in_(session_ids), threads_shown_clause(shown))
     )
-    found = [_ThreadRow(*row) for row in rows]
+    found = [
+        _ThreadRow(*row[:7], planned_at=row[7], started_at=row[8], ended_at=row[9]) for row in rows
+    ]
     found.sort(key=lambda r: (r.thread.session_id, r.number is None, r.number or 0, r.thread.id))
     return found
 

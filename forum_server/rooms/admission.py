@@ -34,7 +34,10 @@ from forum_server.throttle import Limit, add_hits, network_of, wait_seconds
 # The defaults; a space's moderators may set other counts (ModerationSettings).
 GUEST_LIMIT = Limit(5, timedelta(minutes=10))  # per guest network (see network_of)
 USER_LIMIT = Limit(30, timedelta(minutes=10))  # per account
-WINDOW = max(GUEST_LIMIT.window, USER_LIMIT.window)
+# A conference: messages per participant per minute, unless its moderators set another.
+DEFAULT_MESSAGE_LIMIT = 20
+MESSAGE_WINDOW = timedelta(minutes=1)
+WINDOW = max(GUEST_LIMIT.window, USER_LIMIT.window, MESSAGE_WINDOW)
 # Beyond this many guest contributions awaiting review in a space, guests wait: a flood
 # from many addresses cannot bury the queue moderators work through.
 MAX_PENDING_GUEST_POSTS = 500
@@ -92,6 +95,17 @@ def rate_limit_for(
         return f"user:{user_id}", Limit(count or USER_LIMIT.count, USER_LIMIT.window)
     count = settings.guest_post_limit if settings is not None else None
     return f"guest:{network_of(client)}", Limit(count or GUEST_LIMIT.count, GUEST_LIMIT.window)
+
+
+def conference_rate_limit_for(
+    forum_session: ForumSession, user_id: int | None, client: str | None
+) -> tuple[str, Limit]:
+    """A conference counts each participant's messages in that session, per minute,
+    at the limit its moderators set (conversation is faster than a forum): this
+    replaces the space's posting limit there."""
+    who = f"user:{user_id}" if user_id is not None else f"guest:{network_of(client)}"
+    count = forum_session.message_limit or DEFAULT_MESSAGE_LIMIT
+    return f"conference:{forum_session.id}:{who}", Limit(count, MESSAGE_WINDOW)
 
 
 async def settings_for(session: AsyncSession, space_id: int) -> ModerationSettings:
@@ -181,8 +195,14 @@ async def check_not_suspended(session: AsyncSession, user_id: int, space_id: int
 async def check_rate(session: AsyncSession, key: str, limit: Limit) -> None:
     """Raises RateLimited, with the seconds to wait, once `key` reached its limit."""
     wait = await wait_seconds(session, PostingHit, [key], limit)
-    if wait is not None:
-        raise RateLimited("You are posting too often; please wait a few minutes.", retry_after=wait)
+    if wait is None:
+        return
+    if limit.window == MESSAGE_WINDOW:
+        raise RateLimited(
+            "You are sending messages too quickly; please wait a moment.",
+            retry_after=wait,
+        )
+    raise RateLimited("You are posting too often; please wait a few minutes.", retry_after=wait)
 
 
 async def check_queue_not_full(session: AsyncSession, space_id: int, network: str) -> None:

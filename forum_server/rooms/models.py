@@ -73,6 +73,13 @@ class ForumSession(Base):
     description_html: Mapped[str] = mapped_column(Text, default="")
     participant_topics: Mapped[bool] = mapped_column(Boolean, default=False)
     posting: Mapped[str] = mapped_column(String(16), default="signed_in")  # signed_in | members
+    # forum (threads over days) | conference (a live conversation over hours, by agenda).
+    format: Mapped[str] = mapped_column(String(16), default="forum", server_default="forum")
+    # Conference: the agenda item (guiding question number) under discussion now;
+    # None before the moderator starts the agenda (the first item is then current).
+    agenda_item: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Conference: messages per minute per participant; None: the default (rooms/conference.py).
+    message_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
@@ -135,6 +142,11 @@ class Question(Base):
     text: Mapped[str] = mapped_column(Text)
     thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A conference's agenda: when the item is planned to start, and when the moderator
+    # first moved to it and last moved on from it.
+    planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (UniqueConstraint("session_id", "number"),)
 

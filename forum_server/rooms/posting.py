@@ -38,7 +38,7 @@ from forum_server.rooms.posts_view import PostView, load_post_view
 from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import PostCreate, ThreadCreate
 from forum_server.rooms.sessions import lock_session, state_of
-from forum_server.rooms.state import CLOSED, OPEN
+from forum_server.rooms.state import CLOSED, CONFERENCE, OPEN
 from forum_server.search.index import index_post, index_topic
 from forum_server.throttle import lock_keys
 
@@ -217,7 +217,13 @@ async def _admit(
     rate_key = None
     # Moderators steer the discussion (welcomes, summaries, answers): never throttled.
     if not access.can_moderate:
-        rate_key, rate_limit = admission.rate_limit_for(access.actor.user_id, client, settings)
+        forum_session = await session.get(ForumSession, thread.session_id)
+        if forum_session is not None and forum_session.format == CONFERENCE:
+            rate_key, rate_limit = admission.conference_rate_limit_for(
+                forum_session, access.actor.user_id, client
+            )
+        else:
+            rate_key, rate_limit = admission.rate_limit_for(access.actor.user_id, client, settings)
         if lock is not None:
             # Counting and adding the post are one step (PostgreSQL: concurrent posts
             # by one account in other sessions would all count the same rows).

@@ -41,6 +41,7 @@ from forum_server.rooms.space_views import (
     SpaceDetail,
     SpaceSummary,
     ThreadSummary,
+    question_view,
     space_summary,
 )
 from forum_server.rooms.state import OPEN, Period, next_boundary, session_state
@@ -129,8 +130,7 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
     may_appoint = may_appoint_moderators(access.space)
     threads = await list_threads_for(db, access)
     questions = [
-        QuestionView(q.id, q.number, q.text, q.thread_id, t.post_count, q.session_id)
-        for q, t in await _questions_with_threads(db, session_id)
+        question_view(q, t.post_count) for q, t in await _questions_with_threads(db, session_id)
     ]
     now = utcnow()
     state = session_state(periods, now)
@@ -154,20 +154,16 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
         can_appoint_moderators=may_appoint,
         moderator_emails=tuple(email for _, _, email in moderators) if may_appoint else (),
         can_suspend=may_suspend(access.space),
+        format=forum_session.format,
+        agenda_item=forum_session.agenda_item,
+        message_limit=forum_session.message_limit,
     )
 
 
 async def question_detail(db: AsyncSession, actor: Actor, question_id: int) -> QuestionView:
     question, _ = await load_question(db, actor, question_id)
     post_count = await db.scalar(select(Thread.post_count).where(Thread.id == question.thread_id))
-    return QuestionView(
-        question.id,
-        question.number,
-        question.text,
-        question.thread_id,
-        post_count or 0,
-        question.session_id,
-    )
+    return question_view(question, post_count or 0)
 
 
 async def _questions_with_threads(

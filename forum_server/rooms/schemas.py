@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -67,23 +67,47 @@ class SpaceCreate(Input):
     _title = field_validator("title")(_title)
 
 
+SessionFormat = Literal["forum", "conference"]
+# Messages per minute per participant in a conference (rooms/conference.py).
+MessageLimit = Annotated[int, Field(ge=1, le=600)]
+
+
+class QuestionCreate(Input):
+    """A guiding question; in a conference, an agenda item with its planned time."""
+
+    text: str
+    planned_at: Timestamp | None = None
+
+    _text = field_validator("text")(_question)
+    _times = field_validator("planned_at")(aware_utc)
+
+
 class SessionCreate(Input):
     title: str
     description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
     opens_at: Timestamp | None = None
     closes_at: Timestamp | None = None
     moderator_ids: list[Id] = Field(default_factory=list, max_length=50)
-    questions: list[str] = Field(default_factory=list, max_length=50)
+    # Each a text, or (for an agenda) {"text": ..., "planned_at": ...}.
+    questions: list[str | QuestionCreate] = Field(default_factory=list, max_length=50)
     participant_topics: bool = False
     posting: Literal["signed_in", "members"] = "signed_in"
+    format: SessionFormat = "forum"
+    message_limit: MessageLimit | None = None
 
     _title = field_validator("title")(_title)
     _times = field_validator("opens_at", "closes_at")(aware_utc)
 
     @field_validator("questions")
     @classmethod
-    def _questions(cls, value: list[str]) -> list[str]:
-        return [_question(text) for text in value]
+    def _questions(cls, value: list[str | QuestionCreate]) -> list[str | QuestionCreate]:
+        return [_question(item) if isinstance(item, str) else item for item in value]
+
+    def agenda(self) -> list[QuestionCreate]:
+        """The questions, each with its planned time (None where not given)."""
+        return [
+            QuestionCreate(text=item) if isinstance(item, str) else item for item in self.questions
+        ]
 
     @field_validator("closes_at")
     @classmethod
@@ -108,11 +132,15 @@ class SessionUpdate(Input):
     closes_at: Timestamp | None = None
     participant_topics: bool | None = None
     posting: Literal["signed_in", "members"] | None = None
+    format: SessionFormat | None = None
+    message_limit: MessageLimit | None = None  # null: back to the default
 
     _title = field_validator("title")(_optional_title)
     _times = field_validator("closes_at")(aware_utc)
 
-    @field_validator("title", "description", "participant_topics", "posting", mode="before")
+    @field_validator(
+        "title", "description", "participant_topics", "posting", "format", mode="before"
+    )
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Leave a field out to keep it; null would silently change nothing.
@@ -133,10 +161,10 @@ class Reopen(Input):
     _times = field_validator("closes_at")(aware_utc)
 
 
-class QuestionCreate(Input):
-    text: str
+class AgendaMove(Input):
+    """Which agenda item the conference discusses now (a guiding question's number)."""
 
-    _text = field_validator("text")(_question)
+    number: int = Field(ge=1, le=1000)
 
 
 class ThreadCreate(Input):

@@ -36,7 +36,7 @@ from forum_server.rooms.queries import session_detail
 from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import QuestionCreate, Reopen, SessionCreate, SessionUpdate
 from forum_server.rooms.session_moderators import checked_moderators
-from forum_server.rooms.space_views import QuestionView, SessionDetail
+from forum_server.rooms.space_views import QuestionView, SessionDetail, question_view
 from forum_server.rooms.state import CLOSED, OPEN, Period, session_state
 from forum_server.search.index import index_question, index_session
 
@@ -80,6 +80,8 @@ async def create_session(
             description_html=await render_markdown_off_loop(data.description),
             participant_topics=data.participant_topics,
             posting=data.posting,
+            format=data.format,
+            message_limit=data.message_limit,
             created_by=actor.user_id,
         )
         uow.session.add(forum_session)
@@ -93,8 +95,8 @@ async def create_session(
                     session_id=forum_session.id, opens_at=data.opens_at, closes_at=data.closes_at
                 )
             )
-        for text in data.questions:
-            await _add_question(uow, forum_session, text)
+        for item in data.agenda():
+            await _add_question(uow, forum_session, item)
         await index_session(uow, forum_session)
         _emit(uow, forum_session, "session.created", {"title": forum_session.title})
         return await session_detail(uow.session, actor, forum_session.id)
@@ -110,7 +112,9 @@ async def _moderated(uow: UnitOfWork, actor: Actor, session_id: int) -> ForumSes
     return forum_session
 
 
-async def _add_question(uow: UnitOfWork, forum_session: ForumSession, text: str) -> Question:
+async def _add_question(
+    uow: UnitOfWork, forum_session: ForumSession, data: QuestionCreate
+) -> Question:
     number = (
         await uow.session.scalar(
             select(func.coalesce(func.max(Question.number), 0)).where(
@@ -122,7 +126,13 @@ async def _add_question(uow: UnitOfWork, forum_session: ForumSession, text: str)
     thread = Thread(session_id=forum_session.id, title=f"Question {number}")
     uow.session.add(thread)
     await uow.flush()
-    question = Question(session_id=forum_session.id, number=number, text=text, thread_id=thread.id)
+    question = Question(
+        session_id=forum_session.id,
+        number=number,
+        text=data.text,
+        thread_id=thread.id,
+        planned_at=data.planned_at,
+    )
     uow.session.add(question)
     await index_question(uow, question)
     return question
@@ -146,14 +156,10 @@ def _period_json(period: SessionPeriod) -> dict[str, Any]:
 
 async def _question_view(uow: UnitOfWork, question: Question, event: str) -> QuestionView:
     """Announces the question (added or edited) and returns it as readers see it."""
-    view = QuestionView(
-        question.id,
-        question.number,
-        question.text,
-        question.thread_id,
+    view = question_view(
+        question,
         await uow.session.scalar(select(Thread.post_count).where(Thread.id == question.thread_id))
         or 0,
-        question.session_id,
     )
     space_id = await uow.session.scalar(
         select(ForumSession.space_id).where(ForumSession.id == question.session_id)
@@ -178,7 +184,7 @@ async def add_question(
             raise Conflict(
                 "The session is closed; re-open it to add questions.", code="session_closed"
             )
-        question = await _add_question(uow, forum_session, data.text)
+        question = await _add_question(uow, forum_session, data)
         return await _question_view(uow, question, "question.added")
 
 
@@ -191,6 +197,8 @@ async def edit_question(
         question, access = await load_question(uow.session, actor, question_id)
         access.require_moderator()
         question.text = data.text
+        if "planned_at" in data.model_fields_set:
+            question.planned_at = data.planned_at
         await index_question(uow, question)
         return await _question_view(uow, question, "question.edited")
 
@@ -272,6 +280,10 @@ async def update_session(
             forum_session.participant_topics = data.participant_topics
         if data.posting is not None:
             forum_session.posting = data.posting
+        if data.format is not None:
+            forum_session.format = data.format
+        if "message_limit" in data.model_fields_set:  # null: back to the default
+            forum_session.message_limit = data.message_limit
         if "closes_at" in data.model_fields_set:  # null here: no closing time
             await _move_close(uow, forum_session, data.closes_at)
         if data.title is not None or data.description is not None:

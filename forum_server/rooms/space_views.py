@@ -8,7 +8,7 @@ from datetime import datetime
 
 from typing_extensions import TypedDict
 
-from forum_server.rooms.models import Space
+from forum_server.rooms.models import Question, Space
 from forum_server.rooms.posts_view import PostJson, PostView
 from forum_server.rooms.state import Period
 
@@ -115,6 +115,9 @@ class QuestionJson(TypedDict):
     number: int
     text: str
     thread_id: int
+    planned_at: str | None
+    started_at: str | None
+    ended_at: str | None
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,10 @@ class QuestionView:
     thread_id: int
     post_count: int
     session_id: int
+    # A conference's agenda item: planned, first moved to, last moved on from.
+    planned_at: datetime | None = None
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
 
     def as_json(self) -> QuestionJson:
         return {
@@ -132,7 +139,24 @@ class QuestionView:
             "number": self.number,
             "text": self.text,
             "thread_id": self.thread_id,
+            "planned_at": iso(self.planned_at),
+            "started_at": iso(self.started_at),
+            "ended_at": iso(self.ended_at),
         }
+
+
+def question_view(question: Question, post_count: int) -> QuestionView:
+    return QuestionView(
+        question.id,
+        question.number,
+        question.text,
+        question.thread_id,
+        post_count,
+        question.session_id,
+        question.planned_at,
+        question.started_at,
+        question.ended_at,
+    )
 
 
 class SpaceRefJson(TypedDict):
@@ -163,6 +187,9 @@ class SessionDetailJson(TypedDict):
     questions: list[QuestionJson]
     participant_topics: bool
     posting: str
+    format: str
+    agenda_item: int | None
+    message_limit: int | None
 
 
 @dataclass(frozen=True)
@@ -187,6 +214,15 @@ class SessionDetail:
     can_appoint_moderators: bool = False
     moderator_emails: tuple[str, ...] = ()
     can_suspend: bool = False  # suspend authors in the whole space (space moderators)
+    format: str = "forum"
+    # Conference: the number of the agenda item under discussion (None: no agenda
+    # yet); messages per minute per participant as set (None: the default).
+    agenda_item: int | None = None
+    message_limit: int | None = None
+
+    @property
+    def current_question(self) -> QuestionView | None:
+        return next((q for q in self.questions if q.number == self.agenda_item), None)
 
     @property
     def opens_at(self) -> datetime | None:
@@ -212,6 +248,9 @@ class SessionDetail:
             "questions": [q.as_json() for q in self.questions],
             "participant_topics": self.participant_topics,
             "posting": self.posting,
+            "format": self.format,
+            "agenda_item": self.agenda_item,
+            "message_limit": self.message_limit,
         }
 
 

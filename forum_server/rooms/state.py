@@ -13,6 +13,9 @@ DRAFT, SCHEDULED, OPEN, CLOSED = "draft", "scheduled", "open", "closed"
 # placeholder); rejected in review.
 PUBLISHED, PENDING, HIDDEN, REJECTED = "published", "pending", "hidden", "rejected"
 
+# A session's format: threads over days, or a live conversation by agenda over hours.
+FORUM, CONFERENCE = "forum", "conference"
+
 # A space's visibility: anyone may read it, or its members only.
 PUBLIC, MEMBERS = "public", "members"
 

@@ -32,6 +32,7 @@ class Cast:
     workspace: str
     thread_id: int
     own_post_id: int  # the participant's, within the edit window
+    conference_id: int  # a conference with a reply, as its moderator sees it
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -59,7 +60,21 @@ async def cast(forum: Forum) -> Cast:
         f"/api/v1/threads/{thread_id}/posts",
         json={"body": "A point I may want to correct."},
     )
-    return Cast(participant, moderator, workspace, thread_id, own["id"])
+    space = await forum.space()
+    conference = await forum.session(space, format="conference")
+    said = await forum.call(
+        participant,
+        "POST",
+        f"/api/v1/sessions/{conference['id']}/messages",
+        json={"body": "Good morning from Dakar."},
+    )
+    await forum.call(
+        forum.moderator,
+        "POST",
+        f"/api/v1/sessions/{conference['id']}/messages",
+        json={"body": "Welcome, Amina.", "parent_id": said["id"]},
+    )
+    return Cast(participant, moderator, workspace, thread_id, own["id"], conference["id"])
 
 
 AxePage = Callable[[Person | None, str, str], Awaitable["Page"]]
@@ -106,6 +121,7 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "session": (cast.session_moderator, f"/sessions/{demo.session_ids[0]}"),
         "thread": (cast.participant, f"/threads/{cast.thread_id}"),
         "thread-moderator": (cast.session_moderator, f"/threads/{cast.thread_id}"),
+        "conference": (forum.moderator, f"/sessions/{cast.conference_id}/conference"),
         "post-edit": (cast.participant, f"/posts/{cast.own_post_id}/edit"),
         "new-space": (forum.secretariat, "/spaces/new"),
         "new-session": (forum.secretariat, f"/spaces/{demo.space_slug}/sessions/new"),
@@ -131,6 +147,7 @@ PAGE_TYPES = [
     "session",
     "thread",
     "thread-moderator",
+    "conference",
     "post-edit",
     "new-space",
     "new-session",
@@ -147,6 +164,7 @@ DARK = {
     "home",
     "session",
     "thread",
+    "conference",
     "members",
     "search",
 }  # the dark scheme's colours, on the main pages

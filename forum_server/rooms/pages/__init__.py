@@ -14,6 +14,7 @@ from forum_server.i18n import N_, gettext
 from forum_server.policy import require_secretariat
 from forum_server.reports.access import space_report_download
 from forum_server.rooms import queries, spaces
+from forum_server.rooms.pages import conference as conference_pages
 from forum_server.rooms.pages import post_edit
 from forum_server.rooms.pages import sessions as session_pages
 from forum_server.rooms.pages import threads as thread_pages
@@ -92,6 +93,7 @@ routes: list[Route] = [
     Route("/spaces/new", new_space, methods=["GET", "POST"]),
     Route("/spaces/{slug}", space_page, methods=["GET"]),
     *session_pages.routes,
+    *conference_pages.routes,
     *thread_pages.routes,
     *post_edit.routes,
 ]

@@ -23,6 +23,7 @@ from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
 from forum_server.rooms import posting, queries, reading, session_moderators, sessions
+from forum_server.rooms.admission import DEFAULT_MESSAGE_LIMIT
 from forum_server.rooms.pages.shared import (
     attempt,
     checkbox,
@@ -64,7 +65,14 @@ LABELS = {
     "client_id": N_("Form"),
     "moderator_ids": N_("Moderators"),
     "lang": N_("Language of your contribution"),
+    "format": N_("Kind of session"),
+    "message_limit": N_("Messages per minute per participant"),
+    "planned_at": N_("Planned time (UTC)"),
 }
+FORMAT_CHOICES = [
+    ("forum", N_("Forum: threads over days")),
+    ("conference", N_("Conference: a live conversation by agenda")),
+]
 # Fields of SessionCreate that the form calls by another name.
 FORM_FIELDS = {"moderator_ids": "moderators"}
 
@@ -93,7 +101,7 @@ async def _session_input(
         "questions": lines(form.get("questions", "")),
         "participant_topics": checkbox(form, "participant_topics"),
     }
-    for optional in ("description", "posting"):
+    for optional in ("description", "posting", "format"):
         if form.get(optional):
             data[optional] = form[optional]
     for name in ("opens_at", "closes_at"):
@@ -104,6 +112,10 @@ async def _session_input(
         else:
             if when is not None:
                 data[name] = when
+    try:
+        data["message_limit"] = _message_limit(form)
+    except Invalid as exc:
+        errors["message_limit"] = exc.message
     moderators = form.get("moderators", "")
     data["moderator_ids"], unknown = await _moderator_ids(app_context(request).db, moderators)
     if unknown:
@@ -128,6 +140,7 @@ async def _new_session_form(
         "form": form,
         "errors": errors,
         "posting_choices": [(value, gettext(label)) for value, label in POSTING_CHOICES],
+        "format_choices": [(value, gettext(label)) for value, label in FORMAT_CHOICES],
     }
     templates = app_context(request).templates
     return await templates.page(request, "rooms/session_new.html", context, status=status)
@@ -139,7 +152,9 @@ async def new_session(request: Request) -> Response:
     async with ctx.db.read() as db:
         space = await queries.space_to_manage(db, actor, slug)
     if request.method == "GET":
-        return await _new_session_form(request, space, {"posting": "signed_in"}, {})
+        return await _new_session_form(
+            request, space, {"posting": "signed_in", "format": "forum"}, {}
+        )
     form = await read_form(request)
     data, errors = await _session_input(request, form)
     if data is None:
@@ -197,6 +212,8 @@ async def render_session(
         "unread": unread,
         "polls": polls_here.polls,
         "may_start_poll": polls_here.may_start,
+        "format_choices": [(value, gettext(label)) for value, label in FORMAT_CHOICES],
+        "default_limit": DEFAULT_MESSAGE_LIMIT,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/session.html", context, status=status)
@@ -261,9 +278,32 @@ async def _moderators(db: Database, actor: Actor, session_id: int, form: dict[st
     return await session_moderators.set_moderators(db, actor, session_id, data)
 
 
+def _question_input(form: dict[str, str]) -> QuestionCreate:
+    data: dict[str, Any] = {"text": form.get("text", "")}
+    if "planned_at" in form:  # the field is on the form of a conference only
+        data["planned_at"] = time_field(form, "planned_at", LABELS["planned_at"])
+    return checked(QuestionCreate, data, LABELS)
+
+
 async def _question(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
-    data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
-    return await sessions.add_question(db, actor, session_id, data)
+    return await sessions.add_question(db, actor, session_id, _question_input(form))
+
+
+def _message_limit(form: dict[str, str]) -> int | None:
+    limit = form.get("message_limit", "").strip()
+    if not limit:
+        return None  # the default
+    if not (limit.isascii() and limit.isdigit() and len(limit) < 6):
+        message = gettext("must be a whole number")
+        raise field_problem(LABELS["message_limit"], message, "message_limit")
+    return int(limit)
+
+
+async def _conference(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    data = {"format": form.get("format", ""), "message_limit": _message_limit(form)}
+    return await sessions.update_session(
+        db, actor, session_id, checked(SessionUpdate, data, LABELS)
+    )
 
 
 async def open_session(request: Request) -> Response:
@@ -290,14 +330,17 @@ async def add_question(request: Request) -> Response:
     return await _act(request, _question, "question_added", form_name="question")
 
 
+async def conference_settings(request: Request) -> Response:
+    return await _act(request, _conference, "conference_settings", form_name="conference")
+
+
 async def edit_question(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     require_caller(actor)
     question_id, form = request.path_params["question_id"], await read_form(request)
 
     async def edit() -> str:
-        data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
-        question = await sessions.edit_question(ctx.db, actor, question_id, data)
+        question = await sessions.edit_question(ctx.db, actor, question_id, _question_input(form))
         return f"/sessions/{question.session_id}?notice=question_edited"
 
     async def refused(error: DomainError) -> Response:
@@ -337,6 +380,7 @@ routes: list[Route] = [
     Route("/sessions/{session_id:int}/reopen", reopen_session, methods=["POST"]),
     Route("/sessions/{session_id:int}/moderators", change_moderators, methods=["POST"]),
     Route("/sessions/{session_id:int}/questions", add_question, methods=["POST"]),
+    Route("/sessions/{session_id:int}/conference/settings", conference_settings, methods=["POST"]),
     Route("/sessions/{session_id:int}/threads", start_topic, methods=["POST"]),
     Route("/questions/{question_id:int}/edit", edit_question, methods=["POST"]),
 ]

@@ -55,6 +55,7 @@ NOTICES = {
     "member_removed": N_("The member is removed."),
     "invitation_revoked": N_("The invitation is revoked."),
     "joined": N_("Welcome: you are now a member."),
+    "conference_settings": N_("The format and message limit are saved."),
 }
 
 # Refusals a person can act on: shown on the page they came from. NotFound and the
