@@ -18,6 +18,7 @@ from forum_server.files.storage import file_store
 from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
+from forum_server.notifications import reading as notification_reading
 from forum_server.orm import utcnow
 from forum_server.rooms import preview, queries, reading
 from forum_server.rooms.pages.shared import (
@@ -101,10 +102,13 @@ async def render_thread(
         files = await attachments.attachments_in_thread(db, actor, thread_id)
         watch = await watching.watch_state(db, actor, Target("thread", thread_id))
         last_read = await reading.position(db, actor, thread_id)
+        told = await notification_reading.unread_about_thread(db, actor, thread_id)
     newest = max((post.id for post in detail.posts), default=None)
     if actor.user_id is not None and newest is not None and (last_read or 0) < newest:
         # What this page shows is read now; the next visit starts after it.
         await reading.mark_read(ctx.db, actor, thread_id, newest)
+    if told:  # and so are the notifications that led here
+        await notification_reading.mark_thread_seen(ctx.db, actor, thread_id, newest or 0)
     may_post = detail.session.can_post and not detail.thread.locked
     rows = post_rows(detail.posts, reply_forms=may_post)
     form = form or {}
