@@ -163,6 +163,106 @@
   });
   window.addEventListener("pagehide", function () { if (!leaving) saveDrafts(); });
 
+  // --- mentions: after "@" in a contribution, suggest the thread's participants ----------
+  // Without this script "@Name" and "@[Full Name]" are typed by hand; the server decides.
+  var mentionBox = null, mentionTimer = null, mentionSeq = 0;
+
+  function mentionQuery(area) {
+    var before = area.value.slice(0, area.selectionStart);
+    var found = /(^|[\s(])@(\[[^\]\n]{0,60}|[^\s@\[\]]{1,60})$/.exec(before);
+    return found ? { start: before.length - found[2].length - 1, text: found[2] } : null;
+  }
+
+  function closeMentions() {
+    if (!mentionBox) return;
+    var area = mentionBox.area;
+    area.removeAttribute("aria-activedescendant");
+    area.setAttribute("aria-expanded", "false");
+    mentionBox.list.remove();
+    mentionBox = null;
+  }
+
+  function chooseMention(option) {
+    var area = mentionBox.area, query = mentionQuery(area);
+    if (query) {
+      var text = option.dataset.mention + " ";
+      area.value = area.value.slice(0, query.start) + text + area.value.slice(area.selectionStart);
+      area.selectionStart = area.selectionEnd = query.start + text.length;
+    }
+    closeMentions();
+    area.focus();
+  }
+
+  function markMention(index) {
+    var options = mentionBox.list.querySelectorAll("[role=option]");
+    mentionBox.index = (index + options.length) % options.length;
+    for (var i = 0; i < options.length; i++) {
+      options[i].setAttribute("aria-selected", i === mentionBox.index ? "true" : "false");
+    }
+    mentionBox.area.setAttribute("aria-activedescendant", options[mentionBox.index].id);
+  }
+
+  function showMentions(area, people) {
+    closeMentions();
+    if (!people.length) return;
+    var list = el("ul", "mention-suggestions");
+    list.id = "mention-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", t("People to mention"));
+    people.forEach(function (person, i) {
+      var option = el("li", "", person.display_name);
+      option.id = "mention-option-" + i;
+      option.setAttribute("role", "option");
+      option.setAttribute("dir", "auto");
+      option.dataset.mention = person.mention;
+      option.addEventListener("mousedown", function (event) {
+        event.preventDefault();  // keeps the focus in the text
+        chooseMention(option);
+      });
+      list.appendChild(option);
+    });
+    area.insertAdjacentElement("afterend", list);
+    area.setAttribute("aria-controls", list.id);
+    area.setAttribute("aria-expanded", "true");
+    mentionBox = { area: area, list: list, index: 0 };
+    markMention(0);
+  }
+
+  doc.addEventListener("input", function (event) {
+    var area = event.target, scope = area.closest && area.closest("[data-mention-thread]");
+    if (area.tagName !== "TEXTAREA" || !scope) return;
+    var query = mentionQuery(area);
+    clearTimeout(mentionTimer);
+    if (!query || query.text.replace("[", "").length < 1) { closeMentions(); return; }
+    area.setAttribute("aria-autocomplete", "list");
+    var seq = ++mentionSeq;
+    mentionTimer = setTimeout(function () {
+      var url = "/api/v1/threads/" + scope.dataset.mentionThread + "/mentionable?q=" +
+        encodeURIComponent(query.text.replace("[", ""));
+      fetch(url, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { items: [] }; })
+        .then(function (body) { if (seq === mentionSeq) showMentions(area, body.items || []); })
+        .catch(function () { /* offline: the name can still be typed */ });
+    }, 200);
+  });
+
+  doc.addEventListener("keydown", function (event) {
+    if (!mentionBox || event.target !== mentionBox.area) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      markMention(mentionBox.index + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      event.preventDefault();
+      chooseMention(mentionBox.list.querySelectorAll("[role=option]")[mentionBox.index]);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      closeMentions();
+    }
+  });
+  doc.addEventListener("focusout", function (event) {
+    if (mentionBox && event.target === mentionBox.area) closeMentions();
+  });
+
   if (!root || !window.WebSocket) return;
 
   var sessionId = Number(root.dataset.liveSession);
