@@ -59,6 +59,8 @@ async def cast(forum: Forum) -> Cast:
         f"/api/v1/threads/{thread_id}/posts",
         json={"body": "A point I may want to correct."},
     )
+    # A reply that mentions them: their notifications page and header badge show it.
+    await forum.post(moderator, thread_id, "Thank you, @[Amina Diallo].", parent_id=own["id"])
     return Cast(participant, moderator, workspace, thread_id, own["id"])
 
 
@@ -114,6 +116,8 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "accounts": (forum.secretariat, "/admin/users"),
         "error": (None, "/spaces/no-such-space"),
         "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
+        "notifications": (cast.participant, "/notifications"),
+        "person": (cast.participant, f"/people/{cast.session_moderator.id}"),
     }
 
 
@@ -135,6 +139,8 @@ PAGE_TYPES = [
     "accounts",
     "error",
     "search",
+    "notifications",
+    "person",
 ]
 DARK = {
     "home",
@@ -142,6 +148,7 @@ DARK = {
     "thread",
     "members",
     "search",
+    "notifications",
 }  # the dark scheme's colours, on the main pages
 
 
