@@ -24,6 +24,9 @@ async def test_demo_forum_is_a_living_forum(client: httpx.AsyncClient, db: Datab
     assert len({p["author"]["country"] for p in posts}) >= 3
     times = [p["created_at"] for p in posts]
     assert times == sorted(times)
+    # The moderator's steering post mentions two participants, who are told.
+    mentioned = [p for p in posts if 'class="mention"' in p["html"]]
+    assert mentioned and "@Kwabena Osei</a>" in mentioned[0]["html"]
     moderator = await client.post(
         "/api/v1/tokens", json={"email": summary.moderators[0], "password": DEMO_PASSWORD}
     )
