@@ -666,7 +666,10 @@
   // --- a preview above the form, rendered by the server as the post would be ---------
   function showPreview(form) {
     var area = form.querySelector("textarea");
-    callApi("POST", "/api/v1/preview", { body: area.value }).then(function (result) {
+    var scope = form.closest("[data-mention-thread]");
+    var asked = { body: area.value };
+    if (scope) asked.thread_id = Number(scope.dataset.mentionThread);
+    callApi("POST", "/api/v1/preview", asked).then(function (result) {
       if (!result.ok) {
         var problem = result.body.error || {};
         showError(form, problem.message || t("Could not show a preview."), problem.field || "body");

@@ -154,3 +154,24 @@ async def test_two_people_of_one_name_are_told_apart_by_number(
     post = await post_as(author, thread_id, f"@[Li Wei] and @[Li Wei#{two.id}]")
     assert f"/people/{two.id}" in post.html and f"/people/{one.id}" not in post.html
     assert await _notifications(db, one.id) == []
+
+
+async def test_a_preview_in_a_thread_shows_its_mentions(
+    db, client, make_user, make_space, make_session, question_threads, post_as
+):
+    slug = await make_space()
+    [thread_id, _] = await question_threads(await make_session(slug))
+    named, author = await make_user(display_name="Named"), await make_user()
+    await post_as(named, thread_id, "Here.")
+    headers = bearer(await token_for(client, author))
+    shown = await client.post(
+        "/api/v1/preview", json={"body": "@Named", "thread_id": thread_id}, headers=headers
+    )
+    assert f'href="/people/{named.id}" class="mention"' in shown.json()["html"]
+    plain = await client.post("/api/v1/preview", json={"body": "@Named"}, headers=headers)
+    assert plain.json()["html"] == "<p>@Named</p>\n"
+    hidden = await client.post(
+        "/api/v1/preview", json={"body": "@Named", "thread_id": 999999}, headers=headers
+    )
+    assert hidden.status_code == 404
+    assert await _notifications(db, named.id) == []  # a preview tells nobody

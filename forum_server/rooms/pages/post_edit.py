@@ -63,8 +63,13 @@ async def save_edit(request: Request) -> Response:
     fields = {"body": form.get("body", ""), "lang": form.get("lang") or None}
     if form.get("preview"):
         try:
-            typed = checked(PreviewInput, {"body": fields["body"]}, LABELS)
-            shown = await preview.render_preview(actor, typed)
+            thread = form.get("thread_id", "")
+            asked = {
+                "body": fields["body"],
+                "thread_id": int(thread) if thread.isascii() and thread.isdigit() else None,
+            }
+            typed = checked(PreviewInput, asked, LABELS)
+            shown = await preview.render_preview(ctx.db, actor, typed)
         except REFUSALS as error:
             return await _show(request, post_id, typed=form, error=error)
         return await _show(request, post_id, typed=form, preview_html=shown["html"])

@@ -190,10 +190,10 @@ async def create_post(request: Request) -> Response:
 
 async def _preview(request: Request, thread_id: int, form: dict[str, str]) -> Response:
     """The "Preview" button: the thread page again, the text rendered above its form."""
-    actor = await actor_of(request)
+    ctx, actor = app_context(request), await actor_of(request)
     try:
-        data = checked(PreviewInput, {"body": form.get("body", "")}, LABELS)
-        shown = await preview.render_preview(actor, data)
+        data = checked(PreviewInput, {"body": form.get("body", ""), "thread_id": thread_id}, LABELS)
+        shown = await preview.render_preview(ctx.db, actor, data)
     except REFUSALS as error:
         return await render_thread(request, thread_id, error=error, form=form)
     return await render_thread(request, thread_id, form=form, preview_html=shown["html"])
