@@ -163,6 +163,34 @@
   });
   window.addEventListener("pagehide", function () { if (!leaving) saveDrafts(); });
 
+  // --- the header's unread count: asked again whenever the tab comes back into view ------
+  // (no per-person live channel exists; the page load counts, and this keeps it fresh)
+  var inbox = doc.querySelector("[data-notifications-link]");
+
+  function showUnread(n) {
+    var badge = inbox.querySelector("[data-unread-badge]");
+    if (!n) { if (badge) badge.remove(); return; }
+    if (!badge) {
+      badge = el("span", "badge badge-count");
+      badge.setAttribute("data-unread-badge", "");
+      inbox.appendChild(doc.createTextNode(" "));
+      inbox.appendChild(badge);
+    }
+    var shown = el("span", "", n.toLocaleString(pageLang));
+    shown.setAttribute("aria-hidden", "true");
+    badge.replaceChildren(shown, el("span", "visually-hidden", tn("%(num)s unread", "%(num)s unread", n)));
+  }
+
+  if (inbox) {
+    doc.addEventListener("visibilitychange", function () {
+      if (doc.visibilityState !== "visible") return;
+      fetch("/api/v1/me/notifications?limit=1", { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) { if (body) showUnread(body.unread); })
+        .catch(function () { /* offline: the count waits for the next page */ });
+    });
+  }
+
   // --- mentions: after "@" in a contribution, suggest the thread's participants ----------
   // Without this script "@Name" and "@[Full Name]" are typed by hand; the server decides.
   var mentionBox = null, mentionTimer = null, mentionSeq = 0;

@@ -35,7 +35,6 @@ REPLY, MENTION, APPROVED, REJECTED, QUESTION = (
     "rejected",
     "question",
 )
-KINDS = (REPLY, MENTION, APPROVED, REJECTED, QUESTION)
 
 
 async def add_notifications(uow: UnitOfWork) -> None:
@@ -43,19 +42,16 @@ async def add_notifications(uow: UnitOfWork) -> None:
     for record in uow.pending_events:
         if record.type not in EVENTS or record.session_id is None:
             continue
+        data = json.loads(record.data)
         if record.type == "question.added":
-            await _question_added(uow, record.session_id, record.thread_id)
+            await _question_added(uow, record.session_id, int(data["id"]))
             continue
-        post = await uow.session.get(Post, _post_id(record.data))
+        post = await uow.session.get(Post, int(data["id"]))
         if post is None or post.status != PUBLISHED:
             continue  # a held post tells nobody until it is approved
         await _mentions(uow, post, edited=record.type == "post.edited")
         if record.type == "post.created" and post.parent_id is not None:
             await _reply(uow, post)
-
-
-def _post_id(data: str) -> int:
-    return int(json.loads(data)["id"])
 
 
 async def _readers(uow: UnitOfWork, session_id: int, user_ids: set[int]) -> set[int]:
@@ -134,8 +130,8 @@ async def _mail_mentions(uow: UnitOfWork, post: Post, user_ids: set[int], *, edi
     await queue(uow, wanted)
 
 
-async def _question_added(uow: UnitOfWork, session_id: int, thread_id: int | None) -> None:
-    question = await uow.session.scalar(select(Question).where(Question.thread_id == thread_id))
+async def _question_added(uow: UnitOfWork, session_id: int, question_id: int) -> None:
+    question = await uow.session.get(Question, question_id)
     if question is None:
         return
     followers = await _readers(uow, session_id, await session_followers(uow, session_id))

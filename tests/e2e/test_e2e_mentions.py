@@ -25,6 +25,11 @@ async def test_a_mention_reaches_its_person_who_follows_it_to_the_post(
     await forum.post(named, thread_id, "Community seed banks helped us.")
     author = await forum.person(forum.unique("Tomás"))
 
+    # The person to be mentioned has a page open already: no badge yet.
+    reader = await new_page(named)
+    await reader.goto("/")
+    assert await reader.locator("[data-unread-badge]").count() == 0
+
     page = await new_page(author)
     await page.goto(f"/threads/{thread_id}")
     box = page.get_by_role("textbox", name=tr("en", "Your contribution"), exact=True)
@@ -42,9 +47,10 @@ async def test_a_mention_reaches_its_person_who_follows_it_to_the_post(
     assert await article.locator("a.mention").get_attribute("href") == f"/people/{named.id}"
     post_id = int((await article.get_attribute("id") or "").removeprefix("post-"))
 
-    reader = await new_page(named)
-    await reader.goto("/")
+    # Coming back to that tab counts again, without a reload.
+    await reader.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     badge = reader.locator("[data-unread-badge]")
+    await badge.wait_for()
     assert (await badge.inner_text()).strip().startswith("1")
     await reader.locator('header a[href="/notifications"]').click()
     said = tr(
