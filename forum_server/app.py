@@ -23,6 +23,7 @@ from forum_server.accounts import (
     email_confirmation_pages,
     oidc_pages,
     password_reset_pages,
+    people_pages,
     users_pages,
 )
 from forum_server.accounts import pages as account_pages
@@ -43,9 +44,11 @@ from forum_server.mail.notifications import run_notifications
 from forum_server.mail.sender import run_sender
 from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
+from forum_server.notifications import api as notifications_api
+from forum_server.notifications import pages as notifications_pages
 from forum_server.reports import api as reports_api
 from forum_server.rooms import api as rooms_api
-from forum_server.rooms import conference_api, members_api, members_pages
+from forum_server.rooms import conference_api, members_api, members_pages, mentions_api
 from forum_server.rooms import pages as rooms_pages
 from forum_server.rooms.scheduler import run_scheduler
 from forum_server.search import api as search_api
@@ -85,6 +88,8 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     files_api.api,
     search_api.api,
     decide_api.api,
+    notifications_api.api,
+    mentions_api.api,
 )
 
 
@@ -172,6 +177,8 @@ def create_app(
         *rooms_pages.routes,
         *moderation_pages.routes,
         *mail_pages.routes,
+        *notifications_pages.routes,
+        *people_pages.routes,
         *files_pages.routes,
         *search_pages.routes,
         *decide_pages.routes,

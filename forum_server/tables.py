@@ -10,6 +10,7 @@ from forum_server.events import EventRecord
 from forum_server.files import models as files_models
 from forum_server.mail import models as mail_models
 from forum_server.moderation import models as moderation_models
+from forum_server.notifications import models as notifications_models
 from forum_server.orm import Base
 from forum_server.rooms import models as rooms_models
 from forum_server.rooms import reading as rooms_reading
@@ -30,6 +31,7 @@ __all__ = [
     "mail_models",
     "metadata",
     "moderation_models",
+    "notifications_models",
     "rooms_models",
     "rooms_reading",
 ]

@@ -168,6 +168,133 @@
 
   // Shared with the conference page's script (conference.js).
   window.forum = { callApi: callApi, fetchPage: fetchPage, t: t, tn: tn, localise: localise };
+  // --- the header's unread count: asked again whenever the tab comes back into view ------
+  // (no per-person live channel exists; the page load counts, and this keeps it fresh)
+  var inbox = doc.querySelector("[data-notifications-link]");
+
+  function showUnread(n) {
+    var badge = inbox.querySelector("[data-unread-badge]");
+    if (!n) { if (badge) badge.remove(); return; }
+    if (!badge) {
+      badge = el("span", "badge badge-count");
+      badge.setAttribute("data-unread-badge", "");
+      inbox.appendChild(doc.createTextNode(" "));
+      inbox.appendChild(badge);
+    }
+    var shown = el("span", "", n.toLocaleString(pageLang));
+    shown.setAttribute("aria-hidden", "true");
+    badge.replaceChildren(shown, el("span", "visually-hidden", tn("%(num)s unread", "%(num)s unread", n)));
+  }
+
+  if (inbox) {
+    doc.addEventListener("visibilitychange", function () {
+      if (doc.visibilityState !== "visible") return;
+      fetch("/api/v1/me/notifications?limit=1", { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) { if (body) showUnread(body.unread); })
+        .catch(function () { /* offline: the count waits for the next page */ });
+    });
+  }
+
+  // --- mentions: after "@" in a contribution, suggest the thread's participants ----------
+  // Without this script "@Name" and "@[Full Name]" are typed by hand; the server decides.
+  var mentionBox = null, mentionTimer = null, mentionSeq = 0;
+
+  function mentionQuery(area) {
+    var before = area.value.slice(0, area.selectionStart);
+    var found = /(^|[\s(])@(\[[^\]\n]{0,60}|[^\s@\[\]]{1,60})$/.exec(before);
+    return found ? { start: before.length - found[2].length - 1, text: found[2] } : null;
+  }
+
+  function closeMentions() {
+    if (!mentionBox) return;
+    var area = mentionBox.area;
+    area.removeAttribute("aria-activedescendant");
+    area.setAttribute("aria-expanded", "false");
+    mentionBox.list.remove();
+    mentionBox = null;
+  }
+
+  function chooseMention(option) {
+    var area = mentionBox.area, query = mentionQuery(area);
+    if (query) {
+      var text = option.dataset.mention + " ";
+      area.value = area.value.slice(0, query.start) + text + area.value.slice(area.selectionStart);
+      area.selectionStart = area.selectionEnd = query.start + text.length;
+    }
+    closeMentions();
+    area.focus();
+  }
+
+  function markMention(index) {
+    var options = mentionBox.list.querySelectorAll("[role=option]");
+    mentionBox.index = (index + options.length) % options.length;
+    for (var i = 0; i < options.length; i++) {
+      options[i].setAttribute("aria-selected", i === mentionBox.index ? "true" : "false");
+    }
+    mentionBox.area.setAttribute("aria-activedescendant", options[mentionBox.index].id);
+  }
+
+  function showMentions(area, people) {
+    closeMentions();
+    if (!people.length) return;
+    var list = el("ul", "mention-suggestions");
+    list.id = "mention-list";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", t("People to mention"));
+    people.forEach(function (person, i) {
+      var option = el("li", "", person.display_name);
+      option.id = "mention-option-" + i;
+      option.setAttribute("role", "option");
+      option.setAttribute("dir", "auto");
+      option.dataset.mention = person.mention;
+      option.addEventListener("mousedown", function (event) {
+        event.preventDefault();  // keeps the focus in the text
+        chooseMention(option);
+      });
+      list.appendChild(option);
+    });
+    area.insertAdjacentElement("afterend", list);
+    area.setAttribute("aria-controls", list.id);
+    area.setAttribute("aria-expanded", "true");
+    mentionBox = { area: area, list: list, index: 0 };
+    markMention(0);
+  }
+
+  doc.addEventListener("input", function (event) {
+    var area = event.target, scope = area.closest && area.closest("[data-mention-thread]");
+    if (area.tagName !== "TEXTAREA" || !scope) return;
+    var query = mentionQuery(area);
+    clearTimeout(mentionTimer);
+    if (!query || query.text.replace("[", "").length < 1) { closeMentions(); return; }
+    area.setAttribute("aria-autocomplete", "list");
+    var seq = ++mentionSeq;
+    mentionTimer = setTimeout(function () {
+      var url = "/api/v1/threads/" + scope.dataset.mentionThread + "/mentionable?q=" +
+        encodeURIComponent(query.text.replace("[", ""));
+      fetch(url, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { items: [] }; })
+        .then(function (body) { if (seq === mentionSeq) showMentions(area, body.items || []); })
+        .catch(function () { /* offline: the name can still be typed */ });
+    }, 200);
+  });
+
+  doc.addEventListener("keydown", function (event) {
+    if (!mentionBox || event.target !== mentionBox.area) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      markMention(mentionBox.index + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" || event.key === "Tab") {
+      event.preventDefault();
+      chooseMention(mentionBox.list.querySelectorAll("[role=option]")[mentionBox.index]);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      closeMentions();
+    }
+  });
+  doc.addEventListener("focusout", function (event) {
+    if (mentionBox && event.target === mentionBox.area) closeMentions();
+  });
 
   if (!root || !window.WebSocket) return;
 
@@ -613,7 +740,10 @@
   // --- a preview above the form, rendered by the server as the post would be ---------
   function showPreview(form) {
     var area = form.querySelector("textarea");
-    callApi("POST", "/api/v1/preview", { body: area.value }).then(function (result) {
+    var scope = form.closest("[data-mention-thread]");
+    var asked = { body: area.value };
+    if (scope) asked.thread_id = Number(scope.dataset.mentionThread);
+    callApi("POST", "/api/v1/preview", asked).then(function (result) {
       if (!result.ok) {
         var problem = result.body.error || {};
         showError(form, problem.message || t("Could not show a preview."), problem.field || "body");

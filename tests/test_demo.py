@@ -28,6 +28,9 @@ async def test_demo_forum_is_a_living_forum(client: httpx.AsyncClient, db: Datab
     assert polls["items"][0]["kind"] == "proposal" and polls["items"][0]["votes"] >= 3
     first = await client.get(f"/api/v1/posts/{posts[0]['id']}/reactions")
     assert sum(first.json()["counts"].values()) >= 1
+    # The moderator's steering post mentions two participants, who are told.
+    mentioned = [p for p in posts if 'class="mention"' in p["html"]]
+    assert mentioned and "@Kwabena Osei</a>" in mentioned[0]["html"]
     moderator = await client.post(
         "/api/v1/tokens", json={"email": summary.moderators[0], "password": DEMO_PASSWORD}
     )

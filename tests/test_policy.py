@@ -252,6 +252,7 @@ def test_every_rule_of_the_policy_is_in_the_table() -> None:
         "may_mail_post",
         "may_post_as_guest",
         "may_receive_event",
+        "may_see_person",  # asked of a database: its table is at the end
         "may_see_post",
         "may_see_space",
         "may_sign_in",
@@ -385,3 +386,69 @@ def test_results_are_kept_back_only_where_asked(hide_results: bool, voted: bool,
 def test_nobody_sees_who_voted_what_in_an_anonymous_poll() -> None:
     assert policy.may_see_voters(anonymous=True) is False
     assert policy.may_see_voters(anonymous=False) is True
+
+
+# A person's page (where mentions link) opens for whoever may see a session they take
+# part in: fellow readers of a public session they wrote in; in a members space, its
+# members. Rows: the viewer, where the person took part, whether the page opens.
+PERSON_ROWS = [
+    ("anonymous", "public", True),
+    ("anonymous", "members", False),
+    ("outsider", "public", True),
+    ("outsider", "members", False),
+    ("member", "members", True),
+    ("removed member", "members", False),
+    ("moderator of another space", "members", False),
+    ("secretariat", "members", True),
+    ("the person", "members", True),
+    ("outsider", "nowhere", False),
+]
+
+
+@pytest.mark.parametrize(("viewer", "where", "opens"), PERSON_ROWS)
+async def test_whose_page_a_viewer_may_open(
+    viewer: str, where: str, opens: bool, db, make_user, make_space, make_session, add_member
+) -> None:
+    from sqlalchemy import select
+
+    from forum_server.rooms import members, posting
+    from forum_server.rooms.models import Question
+    from forum_server.rooms.schemas import PostCreate
+    from tests.conftest import SECRETARIAT
+
+    person = await make_user(display_name="Person")
+    others = {name: await make_user() for name in ("outsider", "member", "removed member")}
+    slug = await make_space(visibility="members" if where == "members" else "public")
+    other_space = await make_space(visibility="members")
+    moderator = await make_user()
+    await add_member(other_space, moderator.id, "moderator")
+    if where == "members":
+        for name in ("member", "removed member"):
+            await add_member(slug, others[name].id)
+        await add_member(slug, person.id)
+    session_id = await make_session(slug)
+    async with db.read() as session:
+        thread_id = await session.scalar(
+            select(Question.thread_id).where(Question.session_id == session_id)
+        )
+    if where != "nowhere":
+        await posting.create_post(
+            db, Actor(user_id=person.id, display_name="Person"), thread_id, PostCreate(body="Hi")
+        )
+    if where == "members":
+        await members.remove_member(db, SECRETARIAT, slug, others["removed member"].id)
+    actors = {
+        "anonymous": Actor(),
+        "secretariat": Actor(user_id=0, is_secretariat=True),
+        "the person": Actor(user_id=person.id),
+        "moderator of another space": Actor(user_id=moderator.id),
+        **{name: Actor(user_id=user.id) for name, user in others.items()},
+    }
+    async with db.read() as session:
+        assert await policy.may_see_person(session, actors[viewer], person.id) is opens
+        error = None
+        try:
+            await policy.check_may_see_person(session, actors[viewer], person.id)
+        except DomainError as raised_error:
+            error = type(raised_error)
+        assert error is (None if opens else NotFound)

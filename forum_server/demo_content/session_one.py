@@ -123,8 +123,9 @@ QUESTION_1 = DemoQuestion(
             author="moderator_a",
             hours_after_open=97.0,
             body=(
-                "Thank you all for the rich contributions during the first days. A pattern is "
-                "emerging; integration seems to succeed where:\n\n"
+                "Thank you all for the rich contributions during the first days, and "
+                "@[Kwabena Osei] and @[Priya Raghunathan] for the detail on costed targets. "
+                "A pattern is emerging; integration seems to succeed where:\n\n"
                 "1. biosafety staff have a **formal role** in drafting the NBSAP (Ghana, "
                 "Moldova);\n"
                 "2. targets are **costed and assigned** to a named institution (Ghana, India, "

@@ -190,6 +190,7 @@ async def _post(look: Lookups, m: Claimed) -> Draft | None:
             "html": post.html,
             "post_language": language(post.lang) if post.lang else None,
             "is_reply": m.context.get("reason") == "reply",
+            "is_mention": m.context.get("reason") == "mention",
             "link": f"/threads/{thread.id}#post-{post.id}",
         },
         session_id=forum_session.id,
@@ -197,7 +198,7 @@ async def _post(look: Lookups, m: Claimed) -> Draft | None:
         thread_id=thread.id,
         parent_key=f"post-{post.parent_id}" if post.parent_id else None,
         unsubscribe=Target("thread", thread.id)
-        if m.context.get("reason") == "reply" or m.context.get("via") == "thread"
+        if m.context.get("reason") in ("reply", "mention") or m.context.get("via") == "thread"
         else Target("session", forum_session.id),
         user_id=m.user_id,
         reply_to=await look.reply_to(access, "post", post.id),

@@ -161,13 +161,20 @@ async def notify_session(
     """A notice about a session to its watchers (any level but none) and to the
     members of its space who did not turn it off, who may all see it now. One chunk
     of recipients; returns where to resume (None: done)."""
+    wanted = await session_followers(uow, session_id)
+    return await _queue_for(uow, session_id, wanted, kind, key, context, after=after)
+
+
+async def session_followers(uow: UnitOfWork, session_id: int) -> set[int]:
+    """Who follows a session's notices: its watchers (any level but none) and the
+    members of its space who did not turn it off. Not yet checked against the policy."""
     space = await _space_of(uow, session_id)
     if space is None:
-        return None
+        return set()
     choices = await _choices(uow, "session", session_id)
     wanted = {u for u, level in choices.items() if level != "none"}
     wanted |= {u for u in await _members(uow, space.id) if choices.get(u) != "none"}
-    return await _queue_for(uow, session_id, wanted, kind, key, context, after=after)
+    return wanted
 
 
 async def _queue_for(

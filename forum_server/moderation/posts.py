@@ -18,6 +18,7 @@ from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict
 from forum_server.moderation.guard import refusals_audited
 from forum_server.moderation.models import Flag
+from forum_server.notifications.notify import held_post_decided
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, SessionAccess, load_post, load_thread, require_caller
 from forum_server.rooms.models import Post, Question, Thread
@@ -96,6 +97,7 @@ async def approve_post(db: Database, actor: Actor, post_id: int) -> PostView:
         if first_published and await _is_topic(uow, thread.id):
             emit_thread_created(uow, thread, access.space.space_id)
         await emit_post(uow, "post.created", post)
+        await held_post_decided(uow, post, approved=True)
         return await load_post_view(uow.session, post, moderator=True)
 
 
@@ -122,6 +124,7 @@ async def reject_post(db: Database, actor: Actor, post_id: int, reason: str | No
             session_id=post.session_id,
             thread_id=post.thread_id,
         )
+        await held_post_decided(uow, post, approved=False)
         return await load_post_view(uow.session, post, moderator=True)
 
 

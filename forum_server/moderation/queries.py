@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypedDict
 
@@ -210,3 +210,22 @@ async def moderation_queue(
         for row in flag_rows
     ]
     return Queue(pending, flags, spaces)
+
+
+async def waiting_count(db: AsyncSession, actor: Actor) -> int | None:
+    """How many items wait in the actor's moderation queue (held posts and open flags
+    in the sessions they moderate); None for people who moderate nothing."""
+    if actor.user_id is None:
+        return None
+    moderates = await db.scalar(select(Space.id).where(moderated_spaces_clause(actor)).limit(1))
+    if moderates is None:
+        return None
+    scope = Post.session_id.in_(select(ForumSession.id).where(moderated_sessions_clause(actor)))
+    held = select(func.count()).select_from(Post).where(Post.status == "pending", scope)
+    flagged = (
+        select(func.count())
+        .select_from(Flag)
+        .join(Post, Post.id == Flag.post_id)
+        .where(Flag.status == "open", scope)
+    )
+    return int(await db.scalar(held) or 0) + int(await db.scalar(flagged) or 0)

@@ -132,6 +132,11 @@ from forum_server.policy.moderation import (
     moderated_spaces_clause,
     report_posts_clause,
 )
+from forum_server.policy.people import (
+    check_may_see_person,
+    may_see_person,
+    session_participants,
+)
 from forum_server.policy.rooms import (
     check_may_appoint_moderators,
     check_may_edit_post,
@@ -187,6 +192,7 @@ __all__ = [
     "check_may_remove_document",
     "check_may_see_mail_failures",
     "check_may_see_members",
+    "check_may_see_person",
     "check_may_see_session",
     "check_may_set_report_attribution",
     "check_may_sign_in",
@@ -233,6 +239,7 @@ __all__ = [
     "may_receive_event",
     "may_remove_document",
     "may_see_members",
+    "may_see_person",
     "may_see_post",
     "may_see_results",
     "may_see_session",
@@ -255,6 +262,7 @@ __all__ = [
     "require_signed_in",
     "role_in_space",
     "session_moderators_query",
+    "session_participants",
     "session_readers",
     "threads_shown_clause",
     "visible_posts_clause",

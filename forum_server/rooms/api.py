@@ -349,4 +349,4 @@ async def edit_post(request: Request) -> Response:
 async def preview_post(request: Request) -> Response:
     actor = await actor_of(request)
     data = await parse_body(request, PreviewInput)
-    return json_response(await preview.render_preview(actor, data))
+    return json_response(await preview.render_preview(app_context(request).db, actor, data))

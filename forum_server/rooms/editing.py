@@ -26,10 +26,10 @@ from forum_server.policy import (
     require_signed_in,
 )
 from forum_server.rooms import admission
+from forum_server.rooms.mentions import render_with_mentions, rendered_again_if_changed
 from forum_server.rooms.models import Post, PostVersion
 from forum_server.rooms.posting import check_open, emit_post, render_lane
 from forum_server.rooms.posts_view import PostView, load_post_view
-from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import PostEdit
 from forum_server.rooms.sessions import lock_session
 from forum_server.search.index import index_post
@@ -63,11 +63,15 @@ async def edit_post(
     """A new text for a post: its author within the edit window, or a moderator.
     The earlier text is kept as a version for moderators. Checked before the Markdown
     is rendered, and again in the write transaction."""
+    lane = render_lane(actor)
     async with db.read() as session:
-        await _check(session, actor, post_id, edit_window, None)
-    html = await render_markdown_off_loop(data.body, lane=render_lane(actor))
+        post, _ = await _check(session, actor, post_id, edit_window, None)
+        rendered = await render_with_mentions(session, post.session_id, data.body, lane=lane)
     async with db.write() as uow:
         post, access = await _check(uow.session, actor, post_id, edit_window, uow)
+        html = await rendered_again_if_changed(
+            uow.session, post.session_id, data.body, rendered, lane=lane
+        )
         is_author = actor.user_id is not None and post.author_id == actor.user_id
         if not is_author:
             # A moderator changing someone's words answers for it in the audit log.

@@ -10,6 +10,10 @@ Pipeline (see SECURITY.md):
 2. ``nh3`` (ammonia) as defence in depth, with an explicit allow-list of tags,
    attributes and URL schemes, adding ``rel="nofollow ugc noopener"`` to every link.
 
+Mentions (``@Name``, ``@[Full Name]``, see ``rooms/mentions.py``) become links to the
+person's page only for the names the caller resolved beforehand (``people``): the
+renderer never looks anyone up, and an unresolved mention stays the text it was.
+
 Never render user Markdown any other way, and never mark the output of anything else
 as safe in templates.
 """
@@ -17,7 +21,8 @@ as safe in templates.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -30,6 +35,9 @@ from markdown_it.token import Token
 
 __all__ = [
     "MAX_SOURCE_CHARS",
+    "MENTION",
+    "mention_key",
+    "mentioned_in",
     "render_markdown",
     "render_plain_text_excerpt",
 ]
@@ -81,11 +89,16 @@ _ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 
 _ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
+# The one class a rendered post may carry: the mention links this renderer makes
+# (Markdown with raw HTML off cannot write a class attribute itself).
+_ALLOWED_CLASSES: dict[str, set[str]] = {"a": {"mention"}}
+
 _LINK_REL = "nofollow ugc noopener"
 
 _SANITIZER = nh3.Cleaner(
     tags=set(_ALLOWED_TAGS),
     attributes=_ALLOWED_ATTRIBUTES,
+    allowed_classes=_ALLOWED_CLASSES,
     url_schemes=set(_ALLOWED_URL_SCHEMES),
     link_rel=_LINK_REL,
     strip_comments=True,
@@ -314,6 +327,59 @@ def _bounded_inline_linkify(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# ``@Name`` (one word: letters, digits, and . _ - ' inside it) or ``@[Full Name]``,
+# optionally ``@[Full Name#42]`` to tell apart two people of the same name.
+MENTION = re.compile(r"@(?:\[([^\[\]\n]{1,100})\]|(\w(?:[\w.'’-]*\w)?))")
+# What may not come right before the "@" of a mention: an address (a@b.example).
+_NOT_BEFORE_MENTION = frozenset("_@.+-/\\")
+
+# People the caller resolved: mention_key(written name) -> (user id, display name).
+People = Mapping[str, tuple[int, str]]
+
+
+def mention_key(written: str) -> str:
+    """How a written name is compared with display names: the same letters whatever
+    the case, the Unicode form or the spacing."""
+    return " ".join(unicodedata.normalize("NFKC", written).casefold().split())
+
+
+def _mention(state: StateInline, silent: bool) -> bool:
+    """Inline rule: a mention of someone in ``state.env["people"]`` becomes a link to
+    their page showing their display name; anything else is left to the other rules."""
+    people: People | None = state.env.get("people") if isinstance(state.env, dict) else None
+    pos = state.pos
+    if not people or state.linkLevel > 0 or state.src[pos] != "@":
+        return False
+    before = state.src[pos - 1] if pos > 0 else " "
+    if before.isalnum() or before in _NOT_BEFORE_MENTION:
+        return False
+    match = MENTION.match(state.src, pos, state.posMax)
+    if match is None:
+        return False
+    found = people.get(mention_key(match.group(1) or match.group(2)))
+    if found is None:
+        return False
+    if not silent:
+        user_id, name = found
+        token = state.push("link_open", "a", 1)
+        token.attrs = {"href": f"/people/{user_id}", "class": "mention"}
+        token.markup = "mention"
+        token = state.push("text", "", 0)
+        token.content = "@" + name
+        state.push("link_close", "a", -1).markup = "mention"
+    state.pos = match.end()
+    return True
+
+
+_MENTION_LINK = re.compile(r'<a href="/people/(\d+)" class="mention"')
+
+
+def mentioned_in(html: str) -> set[int]:
+    """The people a rendered post mentions (its mention links, which only this renderer
+    writes: a link the author typed has no class)."""
+    return {int(user_id) for user_id in _MENTION_LINK.findall(html)}
+
+
 def _build_markdown_it() -> MarkdownIt:
     # "js-default", NOT MarkdownIt()/"commonmark": those have raw HTML enabled.
     md = MarkdownIt(
@@ -322,6 +388,7 @@ def _build_markdown_it() -> MarkdownIt:
     )
     md.enable(["linkify", "table", "strikethrough"])
     md.inline.ruler.at("linkify", _bounded_inline_linkify)
+    md.inline.ruler.before("link", "mention", _mention)
     md.core.ruler.push("images_to_links", _images_to_links)
     md.core.ruler.push("honest_links", _honest_links)
     return md
@@ -332,8 +399,9 @@ def _build_markdown_it() -> MarkdownIt:
 _MD = _build_markdown_it()
 
 
-def render_markdown(source: str) -> str:
+def render_markdown(source: str, people: People | None = None) -> str:
     """Render post Markdown to sanitized HTML. The only renderer of user Markdown.
+    ``people`` are the mentions to turn into links (see ``rooms/mentions.py``).
 
     Raises ``ValueError`` if ``source`` is longer than ``MAX_SOURCE_CHARS`` characters.
     """
@@ -342,7 +410,8 @@ def render_markdown(source: str) -> str:
             f"Markdown source is too long: {len(source):,} characters "
             f"(the limit is {MAX_SOURCE_CHARS:,})."
         )
-    return _SANITIZER.clean(_MD.render(source.translate(_BIDI_CONTROLS)))
+    env = {"people": people} if people else {}
+    return _SANITIZER.clean(_MD.render(source.translate(_BIDI_CONTROLS), env))
 
 
 # Elements after which text from the next element must not run on without a space.

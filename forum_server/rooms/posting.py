@@ -33,9 +33,9 @@ from forum_server.policy import (
     load_thread,
 )
 from forum_server.rooms import admission
+from forum_server.rooms.mentions import render_with_mentions, rendered_again_if_changed
 from forum_server.rooms.models import ForumSession, Post, PostVersion, SessionPeriod, Thread
 from forum_server.rooms.posts_view import PostView, load_post_view
-from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import PostCreate, ThreadCreate
 from forum_server.rooms.sessions import lock_session, state_of
 from forum_server.rooms.state import CLOSED, CONFERENCE, OPEN
@@ -131,16 +131,20 @@ async def create_post(
         thread, access = await load_thread(session, actor, thread_id)
         return thread, await _admit(session, lock, access, thread, data, client)
 
+    lane = render_lane(actor)
     async with db.read() as session:
-        _, early = await admit(session, None)
+        thread, early = await admit(session, None)
         if isinstance(early, Posted) and also is None:
             return early
-    html = await render_markdown_off_loop(data.body, lane=render_lane(actor))
+        rendered = await render_with_mentions(session, thread.session_id, data.body, lane=lane)
 
     async def write() -> Posted:
         async with db.write() as uow:
             thread, admitted = await admit(uow.session, uow)
             if not isinstance(admitted, Posted):
+                html = await rendered_again_if_changed(
+                    uow.session, thread.session_id, data.body, rendered, lane=lane
+                )
                 admitted = await _insert_post(uow, admitted, thread, data, html)
             if also is not None:
                 await also(uow, admitted)
@@ -329,16 +333,20 @@ async def create_thread(
         assert isinstance(admitted, _Admission)
         return forum_session, admitted
 
+    lane = render_lane(actor)
     async with db.read() as session:
         _, early = await admit(session, None)
         if not isinstance(early, _Admission) and also is None:
             return early
-    html = await render_markdown_off_loop(data.body, lane=render_lane(actor))
+        rendered = await render_with_mentions(session, session_id, data.body, lane=lane)
 
     async def write() -> tuple[int, Posted]:
         async with db.write() as uow:
             forum_session, admitted = await admit(uow.session, uow)
             if isinstance(admitted, _Admission):
+                html = await rendered_again_if_changed(
+                    uow.session, session_id, data.body, rendered, lane=lane
+                )
                 thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
                 uow.session.add(thread)
                 await uow.flush()

@@ -19,7 +19,7 @@ import weakref
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from forum_server.rooms.markdown import MAX_SOURCE_CHARS, render_markdown
+from forum_server.rooms.markdown import MAX_SOURCE_CHARS, People, render_markdown
 
 RENDER_LANES = ("guest", "default")
 _slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Semaphore]] = (
@@ -64,7 +64,9 @@ def _follow_parent(parent: int) -> None:
     threading.Thread(target=watch, name="follow-parent", daemon=True).start()
 
 
-async def render_markdown_off_loop(source: str, *, lane: str = "default") -> str:
+async def render_markdown_off_loop(
+    source: str, *, lane: str = "default", people: People | None = None
+) -> str:
     """The same, off the event loop: in a worker process, one at a time per lane (see
     RENDER_LANES), so hostile input costs neither the loop nor other lanes their time.
     Raises ValueError like `render_markdown`."""
@@ -73,7 +75,9 @@ async def render_markdown_off_loop(source: str, *, lane: str = "default") -> str
     async with _slot(lane):
         pool = _renderers()
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, render_markdown, source)
+            return await asyncio.get_running_loop().run_in_executor(
+                pool, render_markdown, source, dict(people or {})
+            )
         except BrokenProcessPool:
             # A worker died (killed, out of memory): start afresh next time, and render
             # this one in a thread rather than fail the request.
@@ -81,4 +85,4 @@ async def render_markdown_off_loop(source: str, *, lane: str = "default") -> str
             if _pool is pool:
                 _pool = None
                 pool.shutdown(wait=False, cancel_futures=True)
-            return await asyncio.to_thread(render_markdown, source)
+            return await asyncio.to_thread(render_markdown, source, people)

@@ -200,6 +200,8 @@ class PostEdit(Input):
 
 class PreviewInput(Input):
     body: str = Field(max_length=MAX_SOURCE_CHARS)
+    # The thread it is written for: its participants' mentions are shown as links.
+    thread_id: Id | None = None
 
     _body = field_validator("body")(_nonblank)
 

@@ -15,6 +15,7 @@ from forum_server import i18n
 from forum_server.i18n.jinja import install_i18n
 from forum_server.i18n.script_strings import script_strings_json
 from forum_server.i18n.site import site_name, site_tagline
+from forum_server.notifications.header import header_counts
 from forum_server.settings import Settings
 from forum_server.web.auth import actor_of
 from forum_server.web.csrf import csrf_token
@@ -72,6 +73,9 @@ class Templates:
     ) -> HTMLResponse:
         data = dict(context or {})
         data.setdefault("actor", await actor_of(request))
+        if "header_counts" not in data:
+            db = request.app.state.ctx.db
+            data["header_counts"] = await header_counts(db, data["actor"])
         data.setdefault("csrf_token", csrf_token(request, self.settings.secret_key))
         data.setdefault("request", request)
         return HTMLResponse(self.render_string(name, data), status_code=status, headers=headers)

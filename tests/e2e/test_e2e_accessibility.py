@@ -74,6 +74,8 @@ async def cast(forum: Forum) -> Cast:
         f"/api/v1/sessions/{conference['id']}/messages",
         json={"body": "Welcome, Amina.", "parent_id": said["id"]},
     )
+    # A reply that mentions them: their notifications page and header badge show it.
+    await forum.post(moderator, thread_id, "Thank you, @[Amina Diallo].", parent_id=own["id"])
     return Cast(participant, moderator, workspace, thread_id, own["id"], conference["id"])
 
 
@@ -134,6 +136,8 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "poll": (cast.participant, "/polls/1"),
         "poll-new": (cast.session_moderator, f"/sessions/{demo.session_ids[0]}/polls/new"),
         "reactions": (cast.participant, f"/posts/{cast.own_post_id}/reactions"),
+        "notifications": (cast.participant, "/notifications"),
+        "person": (cast.participant, f"/people/{cast.session_moderator.id}"),
     }
 
 
@@ -159,6 +163,8 @@ PAGE_TYPES = [
     "poll",
     "poll-new",
     "reactions",
+    "notifications",
+    "person",
 ]
 DARK = {
     "home",
@@ -167,6 +173,7 @@ DARK = {
     "conference",
     "members",
     "search",
+    "notifications",
 }  # the dark scheme's colours, on the main pages
 
 

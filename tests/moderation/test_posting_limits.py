@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from forum_server.rooms import admission, posting
+from forum_server.rooms import admission, mentions
 from forum_server.rooms.markdown import MAX_SOURCE_CHARS
 from forum_server.throttle import Limit
 from tests.moderation.conftest import World, guest_post, post
@@ -23,13 +23,13 @@ HEAVY = "[" * MAX_SOURCE_CHARS
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the Markdown renders of posts (the costly part of a post)."""
     counted: list[int] = []
-    render = posting.render_markdown_off_loop
+    render = mentions.render_markdown_off_loop  # posts and edits render there
 
     async def counting(source: str, **options: str) -> str:
         counted.append(len(source))
         return await render(source, **options)
 
-    monkeypatch.setattr(posting, "render_markdown_off_loop", counting)
+    monkeypatch.setattr(mentions, "render_markdown_off_loop", counting)
     return counted
 
 

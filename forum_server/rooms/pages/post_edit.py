@@ -62,12 +62,7 @@ async def save_edit(request: Request) -> Response:
     form = await read_form(request)
     fields = {"body": form.get("body", ""), "lang": form.get("lang") or None}
     if form.get("preview"):
-        try:
-            typed = checked(PreviewInput, {"body": fields["body"]}, LABELS)
-            shown = await preview.render_preview(actor, typed)
-        except REFUSALS as error:
-            return await _show(request, post_id, typed=form, error=error)
-        return await _show(request, post_id, typed=form, preview_html=shown["html"])
+        return await _preview(request, post_id, form)
 
     async def run() -> str:
         data = checked(PostEdit, fields, LABELS)
@@ -80,6 +75,22 @@ async def save_edit(request: Request) -> Response:
         return await _show(request, post_id, typed=form, error=error)
 
     return await attempt(run, refused)
+
+
+async def _preview(request: Request, post_id: int, form: dict[str, str]) -> Response:
+    """The "Preview" button: the form again, the text rendered above it (with the
+    mentions of the thread the form names)."""
+    ctx, actor = app_context(request), await actor_of(request)
+    thread = form.get("thread_id", "")
+    asked = {
+        "body": form.get("body", ""),
+        "thread_id": int(thread) if thread.isascii() and thread.isdigit() else None,
+    }
+    try:
+        shown = await preview.render_preview(ctx.db, actor, checked(PreviewInput, asked, LABELS))
+    except REFUSALS as error:
+        return await _show(request, post_id, typed=form, error=error)
+    return await _show(request, post_id, typed=form, preview_html=shown["html"])
 
 
 routes: list[Route] = [

@@ -20,6 +20,7 @@ from forum_server.files.storage import LocalFileStore, file_store
 from forum_server.i18n import N_, gettext
 from forum_server.mail import watching
 from forum_server.mail.compose import Target
+from forum_server.notifications import reading as notification_reading
 from forum_server.orm import utcnow
 from forum_server.rooms import preview, queries, reading
 from forum_server.rooms.pages.shared import (
@@ -109,10 +110,13 @@ async def render_thread(
         polls_here = await decide_queries.polls_on_page(
             db, actor, ctx.settings.secret_key, thread_id=thread_id
         )
+        told = await notification_reading.unread_about_thread(db, actor, thread_id)
     newest = max((post.id for post in detail.posts), default=None)
     if actor.user_id is not None and newest is not None and (last_read or 0) < newest:
         # What this page shows is read now; the next visit starts after it.
         await reading.mark_read(ctx.db, actor, thread_id, newest)
+    if told:  # and so are the notifications that led here
+        await notification_reading.mark_thread_seen(ctx.db, actor, thread_id, newest or 0)
     may_post = detail.session.can_post and not detail.thread.locked
     rows = post_rows(detail.posts, reply_forms=may_post)
     form = form or {}
@@ -205,10 +209,10 @@ async def _read_post_form(request: Request, store: LocalFileStore, limit: int) -
 
 async def _preview(request: Request, thread_id: int, form: dict[str, str]) -> Response:
     """The "Preview" button: the thread page again, the text rendered above its form."""
-    actor = await actor_of(request)
+    ctx, actor = app_context(request), await actor_of(request)
     try:
-        data = checked(PreviewInput, {"body": form.get("body", "")}, LABELS)
-        shown = await preview.render_preview(actor, data)
+        data = checked(PreviewInput, {"body": form.get("body", ""), "thread_id": thread_id}, LABELS)
+        shown = await preview.render_preview(ctx.db, actor, data)
     except REFUSALS as error:
         return await render_thread(request, thread_id, error=error, form=form)
     return await render_thread(request, thread_id, form=form, preview_html=shown["html"])
