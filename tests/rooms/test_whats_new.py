@@ -85,7 +85,7 @@ async def test_counts_cover_only_posts_the_reader_may_see(client, api, browser, 
     held = await _post(client, bearer(await token_for(client, writer)), thread_id, "Held back.")
     assert held["status"] == "pending"
     async with browser(await make_user()) as http:
-        assert "new" not in text_of((await http.get(f"/sessions/{session['id']}")).text)
+        assert 'class="unread"' not in (await http.get(f"/sessions/{session['id']}")).text
     async with browser() as anonymous:
         page = (await anonymous.get(f"/sessions/{session['id']}")).text
         assert 'class="unread"' not in page

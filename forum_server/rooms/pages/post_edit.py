@@ -64,7 +64,7 @@ async def save_edit(request: Request) -> Response:
     if form.get("preview"):
         try:
             typed = checked(PreviewInput, {"body": fields["body"]}, LABELS)
-            shown = await preview.render_preview(actor, typed)
+            shown = await preview.render_preview(ctx.db, actor, typed)
         except REFUSALS as error:
             return await _show(request, post_id, typed=form, error=error)
         return await _show(request, post_id, typed=form, preview_html=shown["html"])

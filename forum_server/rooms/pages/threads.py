@@ -36,6 +36,7 @@ from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
+from forum_server.web.outcomes import outcome_from
 from forum_server.web.uploads import read_form_with_file
 
 MAX_INDENT = 4  # deeper replies stay at this level, so phones keep a usable width
@@ -53,9 +54,12 @@ class PostRow:
     indent: int  # 0 .. MAX_INDENT
     reply_to: str | None  # the parent's author, where indentation no longer shows it
     client_id: str | None  # for this post's reply form, when there is one
+    number: int | None = None  # its number in the thread (none while held)
 
 
-def post_rows(posts: list[PostView], *, reply_forms: bool) -> list[PostRow]:
+def post_rows(
+    posts: list[PostView], *, reply_forms: bool, numbers: dict[int, int] | None = None
+) -> list[PostRow]:
     """Posts in reading order (each parent before its replies) with their indentation.
     Depth is counted over the posts shown, so a reply whose parent is not shown to this
     reader starts a new top level, as `reading_order` placed it."""
@@ -71,6 +75,7 @@ def post_rows(posts: list[PostView], *, reply_forms: bool) -> list[PostRow]:
                 min(depth, MAX_INDENT),
                 parent[1] if parent and depth > MAX_INDENT else None,
                 secrets.token_urlsafe(12) if reply_forms else None,
+                (numbers or {}).get(post.id),
             )
         )
     return rows
@@ -106,7 +111,7 @@ async def render_thread(
         # What this page shows is read now; the next visit starts after it.
         await reading.mark_read(ctx.db, actor, thread_id, newest)
     may_post = detail.session.can_post and not detail.thread.locked
-    rows = post_rows(detail.posts, reply_forms=may_post)
+    rows = post_rows(detail.posts, reply_forms=may_post, numbers=detail.numbers)
     form = form or {}
     reply_to = _whole(form.get("parent_id", ""))
     if not may_post or reply_to not in {row.post.id for row in rows}:
@@ -133,6 +138,7 @@ async def render_thread(
         "watch": watch,
         "first_unread": reading.first_unread(detail.posts, last_read, actor.user_id),
         "preview_html": preview_html,
+        "outcome": outcome_from(request.query_params, thread_id, detail.session.space.slug),
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
@@ -186,10 +192,11 @@ async def create_post(request: Request) -> Response:
 
 async def _preview(request: Request, thread_id: int, form: dict[str, str]) -> Response:
     """The "Preview" button: the thread page again, the text rendered above its form."""
-    actor = await actor_of(request)
+    ctx, actor = app_context(request), await actor_of(request)
     try:
         data = checked(PreviewInput, {"body": form.get("body", "")}, LABELS)
-        shown = await preview.render_preview(actor, data)
+        client = client_address(request, ctx.settings)
+        shown = await preview.render_preview(ctx.db, actor, data, client=client)
     except REFUSALS as error:
         return await render_thread(request, thread_id, error=error, form=form)
     return await render_thread(request, thread_id, form=form, preview_html=shown["html"])
