@@ -32,6 +32,7 @@ class Cast:
     workspace: str
     thread_id: int
     own_post_id: int  # the participant's, within the edit window
+    other_post_id: int  # someone else's, published: to flag or hide
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -59,7 +60,7 @@ async def cast(forum: Forum) -> Cast:
         f"/api/v1/threads/{thread_id}/posts",
         json={"body": "A point I may want to correct."},
     )
-    return Cast(participant, moderator, workspace, thread_id, own["id"])
+    return Cast(participant, moderator, workspace, thread_id, own["id"], flagged)
 
 
 AxePage = Callable[[Person | None, str, str], Awaitable["Page"]]
@@ -113,6 +114,8 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "moderation-queue": (forum.secretariat, "/moderation"),
         "accounts": (forum.secretariat, "/admin/users"),
         "error": (None, "/spaces/no-such-space"),
+        "confirm-hide": (cast.session_moderator, f"/moderation/posts/{cast.other_post_id}/hide"),
+        "confirm-flag": (cast.participant, f"/moderation/posts/{cast.other_post_id}/flag"),
         "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
     }
 
@@ -134,6 +137,8 @@ PAGE_TYPES = [
     "moderation-queue",
     "accounts",
     "error",
+    "confirm-hide",
+    "confirm-flag",
     "search",
 ]
 DARK = {
