@@ -121,6 +121,12 @@ RULES: dict[str, Rule] = {
         lambda a: policy.check_may_find(a, HIDDEN),
         SESSION_MODERATORS,
     ),
+    # a hidden post's text: for the moderators of its session, never its readers
+    "read a hidden post's text": (
+        policy.may_read_hidden_text,
+        policy.check_may_read_hidden_text,
+        SESSION_MODERATORS,
+    ),
     # members and invitations
     "manage members": (
         *space_rule(policy.may_manage_members, policy.check_may_manage_members),

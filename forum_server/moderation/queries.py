@@ -24,6 +24,7 @@ from forum_server.policy import (
     load_post,
     load_space,
     load_thread,
+    may_read_hidden_text,
     moderated_sessions_clause,
     moderated_spaces_clause,
     require_caller,
@@ -239,7 +240,7 @@ async def post_to_confirm(
         access.require_moderator()
     else:
         require_signed_in(actor)
-    view = await load_post_view(db, post, moderator=access.can_moderate)
+    view = await load_post_view(db, post, moderator=may_read_hidden_text(access))
     return PostToConfirm(view, await session_detail(db, actor, post.session_id))
 
 

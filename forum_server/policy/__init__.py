@@ -43,6 +43,7 @@ from forum_server.policy.files import (
     may_attach_files,
     may_remove_document,
 )
+from forum_server.policy.hidden import check_may_read_hidden_text, may_read_hidden_text
 from forum_server.policy.live import (
     may_receive_event,
     post_event_still_current,
@@ -156,6 +157,7 @@ __all__ = [
     "check_may_manage_space",
     "check_may_moderate_space",
     "check_may_post_as_guest",
+    "check_may_read_hidden_text",
     "check_may_read_space_audit",
     "check_may_remove_document",
     "check_may_see_mail_failures",
@@ -194,6 +196,7 @@ __all__ = [
     "may_manage_space",
     "may_moderate_space",
     "may_post_as_guest",
+    "may_read_hidden_text",
     "may_read_space_audit",
     "may_receive_event",
     "may_remove_document",

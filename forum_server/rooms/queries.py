@@ -23,6 +23,7 @@ from forum_server.policy import (
     load_space,
     load_thread,
     may_appoint_moderators,
+    may_read_hidden_text,
     may_start_topic,
     may_suspend,
     require_caller,
@@ -242,7 +243,7 @@ async def list_posts(
         .limit(limit + 1)
     )
     pairs = list(rows)
-    views = [post_view(p, u, moderator=access.can_moderate) for p, u in pairs[:limit]]
+    views = [post_view(p, u, moderator=may_read_hidden_text(access)) for p, u in pairs[:limit]]
     next_cursor = views[-1].id if len(pairs) > limit else None
     return views, next_cursor
 
@@ -276,7 +277,7 @@ async def thread_detail(
         .where(Post.thread_id == thread_id, visible_posts_clause(access), _written_in(lang))
         .order_by(Post.id)
     )
-    views = [post_view(p, u, moderator=access.can_moderate) for p, u in rows]
+    views = [post_view(p, u, moderator=may_read_hidden_text(access)) for p, u in rows]
     editable = editable_by_author(access, views, session.state, edit_window)
     edited = [v.id for v in views if v.edited_at is not None]
     versions = await earlier_versions(db, access, edited)
