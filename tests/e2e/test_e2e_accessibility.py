@@ -33,6 +33,7 @@ class Cast:
     thread_id: int
     own_post_id: int  # the participant's, within the edit window
     other_post_id: int  # someone else's, published: to flag or hide
+    guest_thread_id: int  # a thread of an open forum, where guests take part
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -60,7 +61,9 @@ async def cast(forum: Forum) -> Cast:
         f"/api/v1/threads/{thread_id}/posts",
         json={"body": "A point I may want to correct."},
     )
-    return Cast(participant, moderator, workspace, thread_id, own["id"], flagged)
+    open_forum = await forum.space(slug="open-forum", guest_posting=True)
+    guest_thread = (await forum.session(open_forum))["questions"][0]["thread_id"]
+    return Cast(participant, moderator, workspace, thread_id, own["id"], flagged, guest_thread)
 
 
 AxePage = Callable[[Person | None, str, str], Awaitable["Page"]]
@@ -116,6 +119,7 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "error": (None, "/spaces/no-such-space"),
         "confirm-hide": (cast.session_moderator, f"/moderation/posts/{cast.other_post_id}/hide"),
         "confirm-flag": (cast.participant, f"/moderation/posts/{cast.other_post_id}/flag"),
+        "guest-post": (None, f"/threads/{cast.guest_thread_id}/guest-post"),
         "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
     }
 
@@ -139,6 +143,7 @@ PAGE_TYPES = [
     "error",
     "confirm-hide",
     "confirm-flag",
+    "guest-post",
     "search",
 ]
 DARK = {

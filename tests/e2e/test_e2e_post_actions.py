@@ -115,3 +115,24 @@ async def test_an_error_page_says_what_to_do_next(
     assert await page.locator("header").count() >= 1  # the site's own layout
     if js:
         await check(page, axe_script, f"error page ({lang})")
+
+
+async def test_counts_and_arrivals_update_live(forum: Forum, new_page: NewPage):
+    slug = await forum.space()
+    session = await forum.session(slug)
+    thread_id = session["questions"][0]["thread_id"]
+    reader, writer = await forum.person("Watcher"), await forum.person("Writer")
+    page = await new_page(reader)
+    await page.goto(f"/sessions/{session['id']}")
+    await page.wait_for_function("() => !!document.querySelector('[data-unread-thread]')")
+    await page.wait_for_timeout(500)  # subscribed
+    await forum.post(writer, thread_id, "First news.")
+    await forum.post(writer, thread_id, "Second news.")
+    count = page.locator(f'[data-unread-thread="{thread_id}"] strong')
+    await count.filter(has_text="2 new").wait_for()
+    # On the thread, a contribution that arrives is marked for a moment.
+    await page.goto(f"/threads/{thread_id}")
+    await page.wait_for_timeout(500)
+    arrived = await forum.post(writer, thread_id, "Third news.")
+    await page.locator(f"#post-{arrived['id']}.arrived").wait_for()
+    assert await page.locator(f"#post-{arrived['id']} a.post-number").inner_text() == "#3"
