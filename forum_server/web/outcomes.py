@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from forum_server.i18n import N_, gettext
 
@@ -22,12 +22,13 @@ class OutcomeKind:
     message: str
     undo: Undo | None = None
     about_post: bool = True  # shown on the post; otherwise at the top of the thread
+    moderators_only: bool = True  # said only to the moderators (who alone can Undo)
 
 
 _UNDO = N_("Undo")
 
 OUTCOMES: dict[str, OutcomeKind] = {
-    "flagged": OutcomeKind(N_("Sent to the moderators. Thank you.")),
+    "flagged": OutcomeKind(N_("Sent to the moderators. Thank you."), moderators_only=False),
     "hidden": OutcomeKind(
         N_("Contribution hidden."), Undo("/moderation/posts/{post}/restore", _UNDO)
     ),
@@ -63,16 +64,22 @@ ACTION_OUTCOMES = {
 
 
 def with_outcome(target: str, done: str, **ids: int) -> str:
-    """`target` (a local path, perhaps with a #fragment) with the outcome in its query."""
+    """`target` (a local path, perhaps with a query and a #fragment) with the outcome in
+    its query, in place of an earlier one."""
     parts = urlsplit(target)
-    query = urlencode({"done": done, **{key: str(value) for key, value in ids.items()}})
-    return urlunsplit(("", "", parts.path, query, parts.fragment))
+    kept = [(k, v) for k, v in parse_qsl(parts.query) if k not in {"done", *_ID_KEYS}]
+    added = [("done", done), *((key, str(value)) for key, value in ids.items())]
+    return urlunsplit(("", "", parts.path, urlencode(kept + added), parts.fragment))
+
+
+_ID_KEYS = ("post", "suspension")
 
 
 @dataclass(frozen=True)
 class Outcome:
     code: str
     message: str
+    moderators_only: bool
     post_id: int | None  # the post it concerns, or None for the thread
     undo_url: str | None
     undo_label: str | None
@@ -85,7 +92,7 @@ def outcome_from(query: Mapping[str, str], thread_id: int, slug: str) -> Outcome
     if kind is None:
         return None
     ids: dict[str, int] = {}
-    for key in ("post", "suspension"):
+    for key in _ID_KEYS:
         value = query.get(key, "")
         if value:
             if not (value.isascii() and value.isdigit() and len(value) < 18):
@@ -101,4 +108,5 @@ def outcome_from(query: Mapping[str, str], thread_id: int, slug: str) -> Outcome
             undo_label = gettext(kind.undo.label)
         except KeyError:  # an id the undo needs was not given: no Undo
             undo_url = None
-    return Outcome(query["done"], gettext(kind.message), post_id, undo_url, undo_label)
+    message = gettext(kind.message)
+    return Outcome(query["done"], message, kind.moderators_only, post_id, undo_url, undo_label)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from forum_server.web.outcomes import with_outcome
 from tests.moderation.conftest import World, post, published
 from tests.moderation.test_moderation_pages import browser_as, forms_on, submit
 
@@ -116,10 +117,17 @@ async def test_the_thread_page_never_echoes_an_outcome_it_was_not_given(
         page = (await client.get(f"{thread}?{query}")).text
         assert "notice-success outcome" not in page, query
         assert "<script>alert(1)" not in page
-    # A locked outcome is about the thread and needs no post.
-    assert (
-        "Thread locked: no more contributions." in (await client.get(f"{thread}?done=locked")).text
-    )
+    # A locked outcome is about the thread and needs no post; a moderator's outcome
+    # (and its Undo) is said to moderators only.
+    async with browser_as(world.users["mod_a"]) as moderator:
+        locked = await moderator.get(f"{thread}?done=locked&lang=en")
+        assert "Thread locked: no more contributions." in locked.text
+    for who in (None, world.users["ben"]):
+        async with browser_as(who) as reader:
+            page = (await reader.get(f"{thread}?done=hidden&post={post_id}")).text
+            assert "Contribution hidden." not in page and ">Undo<" not in page
+            flagged = (await reader.get(f"{thread}?done=flagged&post={post_id}")).text
+            assert "Sent to the moderators. Thank you." in flagged
 
 
 async def test_post_numbers_and_in_reply_to_beyond_the_indent(client, world: World):
@@ -137,3 +145,8 @@ async def test_post_numbers_and_in_reply_to_beyond_the_indent(client, world: Wor
     assert page.count("In reply to") == 2
     assert 'href="#post-' in page[page.index("In reply to") - 80 :]
     assert 'title="' in page[page.index("data-ago") - 200 : page.index("data-ago")]
+
+
+def test_an_outcome_keeps_the_page_address_it_returns_to() -> None:
+    target = with_outcome("/threads/3?lang=fr&done=old&post=9#post-4", "hidden", post=4)
+    assert target == "/threads/3?lang=fr&done=hidden&post=4#post-4"

@@ -33,10 +33,11 @@ from forum_server.rooms.pages.shared import (
 )
 from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import PostCreate, PreviewInput
+from forum_server.rooms.space_views import SessionDetail
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
-from forum_server.web.outcomes import outcome_from
+from forum_server.web.outcomes import Outcome, outcome_from
 from forum_server.web.uploads import read_form_with_file
 
 MAX_INDENT = 4  # deeper replies stay at this level, so phones keep a usable width
@@ -138,10 +139,18 @@ async def render_thread(
         "watch": watch,
         "first_unread": reading.first_unread(detail.posts, last_read, actor.user_id),
         "preview_html": preview_html,
-        "outcome": outcome_from(request.query_params, thread_id, detail.session.space.slug),
+        "outcome": _outcome(request, thread_id, detail.session),
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
+
+
+def _outcome(request: Request, thread_id: int, session: SessionDetail) -> Outcome | None:
+    """What a moderation or flag form just did here; a moderator's only to moderators."""
+    outcome = outcome_from(request.query_params, thread_id, session.space.slug)
+    if outcome is None or (outcome.moderators_only and not session.can_moderate):
+        return None
+    return outcome
 
 
 async def thread_page(request: Request) -> Response:
