@@ -70,6 +70,23 @@
   }
 
   // --- times in the reader's time zone and language (the server's text stays as title) --
+  // A time marked data-ago says how long ago ("3 hours ago"), kept current, with the
+  // full date and zone on hover; others show the date and time in the reader's zone.
+  var relative = null;
+  try { relative = new Intl.RelativeTimeFormat(pageLang, { numeric: "auto" }); } catch (err) { relative = null; }
+  var UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400], ["hour", 3600], ["minute", 60]];
+  function ago(when) {
+    var seconds = (when.getTime() - Date.now()) / 1000, size = Math.abs(seconds);
+    for (var i = 0; i < UNITS.length; i++) {
+      if (size >= UNITS[i][1]) return relative.format(Math.round(seconds / UNITS[i][1]), UNITS[i][0]);
+    }
+    return relative.format(0, "second");
+  }
+  function fullTime(when) {
+    try {
+      return when.toLocaleString(pageLang, { dateStyle: "full", timeStyle: "long" });
+    } catch (err) { return when.toLocaleString(); }
+  }
   function localise(scope) {
     var times = scope.querySelectorAll("time[datetime]");
     for (var i = 0; i < times.length; i++) {
@@ -77,6 +94,12 @@
       if (el.dataset.localised) continue;
       var when = new Date(el.getAttribute("datetime"));
       if (isNaN(when)) continue;
+      if (el.hasAttribute("data-ago") && relative) {
+        el.title = fullTime(when);
+        el.textContent = ago(when);
+        el.dataset.localised = "1";
+        continue;
+      }
       el.title = el.textContent;
       try {
         el.textContent = when.toLocaleString(pageLang, {
@@ -89,6 +112,12 @@
     }
   }
   localise(doc);
+  if (relative) {
+    setInterval(function () {
+      var times = doc.querySelectorAll("time[data-ago][data-localised]");
+      for (var i = 0; i < times.length; i++) times[i].textContent = ago(new Date(times[i].getAttribute("datetime")));
+    }, 60000);
+  }
 
   // A returning reader starts where they left off: at the first unread contribution,
   // unless the address already names a place on the page.
@@ -294,6 +323,110 @@
   });
   doc.addEventListener("focusout", function (event) {
     if (mentionBox && event.target === mentionBox.area) closeMentions();
+  // --- moderation and flags: a confirmation dialog, then the change in place ----------
+  // A button that asks first (data-confirm) opens its confirmation page's own form in a
+  // dialog; that form, and the forms marked data-in-place, are sent without leaving the
+  // page, and what the server then shows replaces the post concerned and the notice of
+  // what was done (with its Undo, sent the same way).
+  function swapFrom(page, selector) {
+    var here = doc.querySelector(selector), there = page.querySelector(selector);
+    if (!here || !there) return null;
+    var node = doc.importNode(there, true);
+    here.parentNode.replaceChild(node, here);
+    localise(node);
+    if (root) {
+      var replies = node.querySelectorAll("form[data-post-form]");
+      for (var i = 0; i < replies.length; i++) enhanceForm(replies[i]);
+    }
+    return node;
+  }
+
+  function applyOutcome(page) {
+    var outcome = page.querySelector("[data-outcome]");
+    var target = outcome && outcome.dataset.outcomeTarget;
+    var earlier = doc.querySelectorAll("[data-outcome]");
+    for (var i = 0; i < earlier.length; i++) earlier[i].remove();
+    if (target) swapFrom(page, "#" + target);
+    swapFrom(page, "[data-outcome-slot]");
+    swapFrom(page, '[data-live-swap="heading"]');
+    swapFrom(page, '[data-live-swap="thread-controls"]');
+    var shown = doc.querySelector("[data-outcome]");
+    if (shown) {
+      shown.tabIndex = -1;
+      shown.focus();
+    }
+  }
+
+  function sendInPlace(form) {
+    var buttons = form.querySelectorAll("button");
+    for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
+    function done() { for (var j = 0; j < buttons.length; j++) buttons[j].disabled = false; }
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      credentials: "same-origin",
+      headers: { Accept: "text/html" }
+    }).then(function (response) {
+      return response.text().then(function (text) { return { ok: response.ok, text: text }; });
+    }).then(function (result) {
+      done();
+      var page = new DOMParser().parseFromString(result.text, "text/html");
+      if (!result.ok) {
+        var said = page.querySelector("[data-error-message]");
+        clearErrors(form);
+        showError(form, said ? said.textContent : t("Could not do this. Reload the page and try again."), "reason");
+        return;
+      }
+      var dialog = form.closest("dialog");
+      if (dialog) dialog.close();
+      applyOutcome(page);
+    }).catch(function () {
+      done();
+      clearErrors(form);
+      showError(form, t("No connection; try again."), null);
+    });
+  }
+
+  function openConfirm(link) {
+    fetchPage(link.href).then(function (text) {
+      var page = text && new DOMParser().parseFromString(text, "text/html");
+      var form = page && page.querySelector("form[data-confirm-form]");
+      if (!form) { location.href = link.href; return; } // the page says why
+      var dialog = el("dialog", "confirm-dialog");
+      var heading = el("h2", "", page.querySelector("h1").textContent);
+      heading.id = "confirm-dialog-heading";
+      dialog.setAttribute("aria-labelledby", heading.id);
+      dialog.appendChild(heading);
+      var asked = doc.importNode(form, true);
+      asked.removeAttribute("aria-labelledby");
+      dialog.appendChild(asked);
+      var cancel = asked.querySelector("[data-cancel]");
+      if (cancel) {
+        var button = el("button", "button-secondary", cancel.textContent);
+        button.type = "button";
+        button.addEventListener("click", function () { dialog.close(); });
+        cancel.parentNode.replaceChild(button, cancel);
+      }
+      dialog.addEventListener("close", function () {
+        dialog.remove();
+        if (doc.contains(link)) link.focus();
+      });
+      doc.body.appendChild(dialog);
+      dialog.showModal();
+    }).catch(function () { location.href = link.href; });
+  }
+
+  doc.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-confirm]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || !window.HTMLDialogElement) return;
+    event.preventDefault();
+    openConfirm(link);
+  });
+  doc.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-in-place], dialog form[data-confirm-form]")) return;
+    event.preventDefault();
+    sendInPlace(form);
   });
 
   if (!root || !window.WebSocket) return;
@@ -416,7 +549,7 @@
     var name = el("strong");
     name.appendChild(el("bdi", "", post.author.display_name));
     head.appendChild(name);
-    if (post.author.country) head.appendChild(el("span", "meta", post.author.country));
+    if (post.author.country) head.appendChild(el("span", "meta", countryName(post.author.country)));
     if (post.author.organization) {
       var organization = el("span", "meta");
       organization.appendChild(el("bdi", "", post.author.organization));
@@ -443,8 +576,20 @@
     link.href = "#post-" + post.id;
     var time = el("time", "", post.created_at);
     time.setAttribute("datetime", post.created_at);
-    link.appendChild(time);
-    foot.appendChild(link);
+    time.setAttribute("data-ago", "");
+    var number = post.status === "pending" || onlyLang ? 0 : nextNumber();
+    if (number) {
+      article.dataset.number = String(number);
+      link.className = "post-number";
+      link.title = t("Link to this contribution");
+      link.textContent = t("#%(number)s", { number: number });
+      foot.appendChild(link);
+      foot.appendChild(doc.createTextNode(" "));
+      foot.appendChild(time);
+    } else {
+      link.appendChild(time);
+      foot.appendChild(link);
+    }
     article.appendChild(foot);
     var template = doc.querySelector("details.reply");
     if (template) {
@@ -470,11 +615,27 @@
       }
       var status = form.querySelector("[data-live-status]");
       if (status) status.remove();
-      article.appendChild(reply);
+      var actions = el("div", "post-actions");
+      actions.appendChild(reply);
+      article.appendChild(actions);
       enhanceForm(form);
     }
     localise(article);
     return article;
+  }
+
+  // A country's name in the page's language, as the server writes it.
+  var regions = null;
+  try { regions = new Intl.DisplayNames([pageLang], { type: "region" }); } catch (err) { regions = null; }
+  function countryName(code) {
+    try { return regions ? regions.of(code) || code : code; } catch (err) { return code; }
+  }
+
+  // The number the next post of the thread takes: one after the highest shown.
+  function nextNumber() {
+    var highest = 0, numbered = doc.querySelectorAll("article.post[data-number]");
+    for (var i = 0; i < numbered.length; i++) highest = Math.max(highest, Number(numbered[i].dataset.number));
+    return highest + 1;
   }
 
   function insertPost(post) {
@@ -623,10 +784,31 @@
     refreshLater();
   }
 
+  // --- a session page: each thread's count of new contributions, kept current --------
+  var reader = Number(root.dataset.reader || 0);
+  function countUnread(e) {
+    var place = doc.querySelector('[data-unread-thread="' + e.thread_id + '"]');
+    var author = e.data.author || {};
+    if (!place || (reader && author.id === reader)) return; // one's own is never new
+    var n = Number(place.dataset.unread || 0) + 1;
+    place.dataset.unread = String(n);
+    place.textContent = " · ";
+    place.appendChild(el("strong", "unread", tn("%(num)s new", "%(num)s new", n)));
+  }
+
   // --- events --------------------------------------------------------------------------
   var handlers = {
     "post.created": function (e) {
-      if (insertPost(e.data)) { countArrival(); updateCount(); return; }
+      if (!threadId) { countUnread(e); return; }
+      if (insertPost(e.data)) {
+        // Someone else's, just arrived: marked for a moment so the eye finds it.
+        var arrived = doc.getElementById("post-" + e.data.id);
+        arrived.classList.add("arrived");
+        setTimeout(function () { arrived.classList.remove("arrived"); }, 6000);
+        countArrival();
+        updateCount();
+        return;
+      }
       // Already shown (our own post awaiting review, now approved): refresh it.
       replaceBody(e.data, false);
       var held = doc.querySelector("#post-" + e.data.id + " [data-held]");

@@ -127,6 +127,12 @@ RULES: dict[str, Rule] = {
         policy.check_may_move_agenda,
         SESSION_MODERATORS,
     ),
+    # a hidden post's text: for the moderators of its session, never its readers
+    "read a hidden post's text": (
+        policy.may_read_hidden_text,
+        policy.check_may_read_hidden_text,
+        SESSION_MODERATORS,
+    ),
     # members and invitations
     "manage members": (
         *space_rule(policy.may_manage_members, policy.check_may_manage_members),

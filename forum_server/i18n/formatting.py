@@ -47,6 +47,17 @@ def format_datetime(value: datetime, zone: str | None = None, width: str = "medi
     return f"{text} {_zone_label(when)}"
 
 
+def format_relative(value: datetime, now: datetime | None = None) -> str:
+    """How long ago (or how far ahead) `value` is, as the language says it: "3 hours
+    ago", "il y a 3 heures"; "now" within a minute."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    delta = value - (now or datetime.now(UTC))
+    return dates.format_timedelta(
+        delta, add_direction=True, threshold=1, locale=current_language.get()
+    )
+
+
 def format_date(value: date | datetime, width: str = "medium") -> str:
     return dates.format_date(value, format=width, locale=current_language.get())
 

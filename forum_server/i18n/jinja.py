@@ -12,12 +12,13 @@ from forum_server.i18n.formatting import (
     format_datetime,
     format_number,
     format_percent,
+    format_relative,
 )
 
 
 def install_i18n(env: Environment) -> None:
     """Adds `_`, `gettext`, `ngettext` and `pgettext` and the filters `datetime`, `date`,
-    `number` and `percent`. New-style gettext: `_("Hello %(name)s", name=x)` escapes `x`
+    `number`, `percent` and `ago`. New-style gettext: `_("Hello %(name)s", name=x)` escapes `x`
     in an autoescaped template and fails loudly on a missing placeholder."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -31,4 +32,5 @@ def install_i18n(env: Environment) -> None:
         date=format_date,
         number=format_number,
         percent=format_percent,
+        ago=format_relative,
     )

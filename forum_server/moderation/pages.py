@@ -28,9 +28,9 @@ from forum_server.moderation import (
 )
 from forum_server.moderation.actions import POST_ACTIONS
 from forum_server.moderation.schemas import Reason, SettingsUpdate, SummaryWrite, SuspensionCreate
-from forum_server.rooms import posting
+from forum_server.rooms import posting, preview
 from forum_server.rooms import queries as rooms_queries
-from forum_server.rooms.schemas import PostCreate
+from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.schemas import validate
 from forum_server.summaries import summary_detail
 from forum_server.times import utc_time
@@ -38,6 +38,7 @@ from forum_server.web.api import query_int
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
+from forum_server.web.outcomes import ACTION_OUTCOMES, with_outcome
 from forum_server.web.redirects import safe_next
 
 # How the guest form's fields are named in messages (the API names them by their keys).
@@ -48,8 +49,13 @@ GUEST_LABELS = {
 }
 
 
-def _back(form: dict[str, str], default: str) -> Response:
-    return RedirectResponse(safe_next(form.get("next"), default), status_code=303)
+def _back(form: dict[str, str], default: str, done: str | None = None, **ids: int) -> Response:
+    """Back where the form came from; to a thread page with `done`, which says there
+    what was done."""
+    target = safe_next(form.get("next"), default)
+    if done is not None and target.startswith("/threads/"):
+        target = with_outcome(target, done, **ids)
+    return RedirectResponse(target, status_code=303)
 
 
 def _optional_reason(form: dict[str, str]) -> str | None:
@@ -83,16 +89,18 @@ async def post_action(request: Request) -> Response:
         raise NotFound()
     form = await read_form(request)
     data = validate(action.body, action.reason_from(form))
-    await action.run(ctx.db, actor, request.path_params["post_id"], data)
-    return _back(form, "/moderation")
+    post_id: int = request.path_params["post_id"]
+    await action.run(ctx.db, actor, post_id, data)
+    return _back(form, "/moderation", ACTION_OUTCOMES[action.name], post=post_id)
 
 
 async def flag(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     form = await read_form(request)
     data = validate(Reason, {"reason": form.get("reason", "")})
-    await flags.flag_post(ctx.db, actor, request.path_params["post_id"], data.reason)
-    return _back(form, "/moderation")
+    post_id: int = request.path_params["post_id"]
+    await flags.flag_post(ctx.db, actor, post_id, data.reason)
+    return _back(form, "/moderation", "flagged", post=post_id)
 
 
 async def dismiss_flag(request: Request) -> Response:
@@ -108,7 +116,7 @@ async def thread_lock(request: Request) -> Response:
     form = await read_form(request)
     locked = request.url.path.endswith("/lock")
     await posts.set_lock(ctx.db, actor, thread_id, locked, _optional_reason(form))
-    return _back(form, f"/threads/{thread_id}")
+    return _back(form, f"/threads/{thread_id}", "locked" if locked else "unlocked")
 
 
 async def question_summary(request: Request) -> Response:
@@ -135,8 +143,10 @@ async def suspend(request: Request) -> Response:
     }
     if form.get("until"):
         data["until"] = _until(form["until"])
-    await suspensions.suspend_in_space(ctx.db, actor, slug, validate(SuspensionCreate, data))
-    return _back(form, "/moderation")
+    suspended = await suspensions.suspend_in_space(
+        ctx.db, actor, slug, validate(SuspensionCreate, data)
+    )
+    return _back(form, "/moderation", "suspended", **_post_of(form), suspension=suspended.id)
 
 
 async def lift(request: Request) -> Response:
@@ -145,7 +155,17 @@ async def lift(request: Request) -> Response:
     await suspensions.lift_in_space(
         ctx.db, actor, request.path_params["slug"], request.path_params["suspension_id"]
     )
-    return _back(form, "/moderation")
+    return _back(form, "/moderation", "lifted", **_post_of(form))
+
+
+def _post_of(form: dict[str, str]) -> dict[str, int]:
+    """The post a suspension was decided from (its thread page says so there)."""
+    found = _whole_or_none(form.get("post_id", ""))
+    return {"post": found} if found is not None else {}
+
+
+def _whole_or_none(value: str) -> int | None:
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 18 else None
 
 
 def _whole(value: str) -> int:
@@ -173,6 +193,8 @@ async def guest_post(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     thread_id: int = request.path_params["thread_id"]
     form = await read_form(request)
+    if form.get("preview"):
+        return await _guest_preview(request, thread_id, form)
     data: dict[str, str] = {k: form[k] for k in ("body", "guest_name") if k in form}
     if form.get("guest_email"):
         data["guest_email"] = form["guest_email"]
@@ -190,11 +212,30 @@ async def guest_post(request: Request) -> Response:
     return RedirectResponse(f"/threads/{thread_id}/guest-post?received=1", status_code=303)
 
 
+async def _guest_preview(request: Request, thread_id: int, form: dict[str, str]) -> Response:
+    """The guest form's Preview: the text rendered above the form, everything kept."""
+    ctx, actor = app_context(request), await actor_of(request)
+    try:
+        data = validate(PreviewInput, {"body": form.get("body", "")})
+        client = client_address(request, ctx.settings)
+        shown = await preview.render_preview(
+            ctx.db, actor, data, client=client, thread_id=thread_id
+        )
+    except DomainError as error:
+        if isinstance(error, NotFound):
+            raise
+        return await _guest_form(request, form, error)
+    return await _guest_form(request, form, preview_html=shown["html"])
+
+
 async def _guest_form(
-    request: Request, form: dict[str, str] | None = None, error: DomainError | None = None
+    request: Request,
+    form: dict[str, str] | None = None,
+    error: DomainError | None = None,
+    preview_html: str | None = None,
 ) -> Response:
     """The guest form; after a refusal, with the message (naming fields by their labels)
-    and what they wrote kept in it."""
+    and what they wrote kept in it; for a preview, with the rendered text above it."""
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         detail = await rooms_queries.thread_detail(db, actor, request.path_params["thread_id"])
@@ -207,6 +248,7 @@ async def _guest_form(
         "form": form or {},
         "form_error": message,
         "received": request.query_params.get("received") == "1",
+        "preview_html": preview_html,
     }
     headers = {"Retry-After": str(error.retry_after)} if error and error.retry_after else None
     status = error.status if error else 200

@@ -21,13 +21,19 @@ from forum_server.moderation.models import Flag
 from forum_server.policy import (
     Actor,
     check_may_have_moderation_queue,
+    load_post,
     load_space,
+    load_thread,
+    may_read_hidden_text,
     moderated_sessions_clause,
     moderated_spaces_clause,
     require_caller,
+    require_signed_in,
 )
 from forum_server.rooms.models import ForumSession, Post, Space, Thread
-from forum_server.rooms.posts_view import PostJson, PostView, post_view
+from forum_server.rooms.posts_view import PostJson, PostView, load_post_view, post_view
+from forum_server.rooms.queries import session_detail
+from forum_server.rooms.space_views import SessionDetail
 
 QUEUE_LIMIT = 200
 
@@ -229,3 +235,38 @@ async def waiting_count(db: AsyncSession, actor: Actor) -> int | None:
         .where(Flag.status == "open", scope)
     )
     return int(await db.scalar(held) or 0) + int(await db.scalar(flagged) or 0)
+
+
+# --- one post, for a confirmation page ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostToConfirm:
+    """A post a confirmation page is about, as the caller sees it, with its session."""
+
+    post: PostView
+    session: SessionDetail
+
+
+async def post_to_confirm(
+    db: AsyncSession, actor: Actor, post_id: int, *, moderating: bool
+) -> PostToConfirm:
+    """The post (404 where the caller may not see it); when `moderating`, only for the
+    moderators of its session (403 for others who see it), else for anyone signed in."""
+    require_caller(actor)
+    post, access = await load_post(db, actor, post_id)
+    if moderating:
+        access.require_moderator()
+    else:
+        require_signed_in(actor)
+    view = await load_post_view(db, post, moderator=may_read_hidden_text(access))
+    return PostToConfirm(view, await session_detail(db, actor, post.session_id))
+
+
+async def thread_to_confirm(db: AsyncSession, actor: Actor, thread_id: int) -> SessionDetail:
+    """The session of a thread its moderators are about to lock (404 where the caller
+    may not see it, 403 for others who see it)."""
+    require_caller(actor)
+    thread, access = await load_thread(db, actor, thread_id)
+    access.require_moderator()
+    return await session_detail(db, actor, thread.session_id)

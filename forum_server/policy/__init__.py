@@ -65,6 +65,7 @@ from forum_server.policy.files import (
     may_remove_document,
     readable_libraries,
 )
+from forum_server.policy.hidden import check_may_read_hidden_text, may_read_hidden_text
 from forum_server.policy.live import (
     may_receive_event,
     post_event_still_current,
@@ -187,6 +188,7 @@ __all__ = [
     "check_may_move_agenda",
     "check_may_post_as_guest",
     "check_may_react",
+    "check_may_read_hidden_text",
     "check_may_read_library",
     "check_may_read_space_audit",
     "check_may_remove_document",
@@ -234,6 +236,7 @@ __all__ = [
     "may_move_agenda",
     "may_post_as_guest",
     "may_react",
+    "may_read_hidden_text",
     "may_read_library",
     "may_read_space_audit",
     "may_receive_event",

@@ -347,6 +347,7 @@ async def edit_post(request: Request) -> Response:
     response=preview.PreviewJson,
 )
 async def preview_post(request: Request) -> Response:
-    actor = await actor_of(request)
+    ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, PreviewInput)
-    return json_response(await preview.render_preview(app_context(request).db, actor, data))
+    client = client_address(request, ctx.settings)
+    return json_response(await preview.render_preview(ctx.db, actor, data, client=client))

@@ -287,3 +287,16 @@ class PostingHit(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_posting_hits_key_at", "key", "at"),)
+
+
+class PreviewHit(Base):
+    """One preview rendered, counted per account (and per network for guests) for its
+    rate limit: a preview costs the rendering workers what a post does."""
+
+    __tablename__ = "preview_hits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (Index("ix_preview_hits_key_at", "key", "at"),)

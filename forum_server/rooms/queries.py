@@ -23,6 +23,7 @@ from forum_server.policy import (
     load_space,
     load_thread,
     may_appoint_moderators,
+    may_read_hidden_text,
     may_start_topic,
     may_suspend,
     require_caller,
@@ -44,7 +45,7 @@ from forum_server.rooms.space_views import (
     question_view,
     space_summary,
 )
-from forum_server.rooms.state import OPEN, Period, next_boundary, session_state
+from forum_server.rooms.state import HIDDEN, OPEN, PUBLISHED, Period, next_boundary, session_state
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -238,7 +239,7 @@ async def list_posts(
         .limit(limit + 1)
     )
     pairs = list(rows)
-    views = [post_view(p, u, moderator=access.can_moderate) for p, u in pairs[:limit]]
+    views = [post_view(p, u, moderator=may_read_hidden_text(access)) for p, u in pairs[:limit]]
     next_cursor = views[-1].id if len(pairs) > limit else None
     return views, next_cursor
 
@@ -250,6 +251,7 @@ class ThreadDetail:
     posts: list[PostView]  # in reading order: each reply right after its parent's subtree
     editable: frozenset[int] = frozenset()  # the reader's own posts they may edit now
     versions: dict[int, list[VersionView]] = field(default_factory=dict)  # moderators only
+    numbers: dict[int, int] = field(default_factory=dict)  # post id -> its number, from 1
 
 
 async def thread_detail(
@@ -271,11 +273,24 @@ async def thread_detail(
         .where(Post.thread_id == thread_id, visible_posts_clause(access), _written_in(lang))
         .order_by(Post.id)
     )
-    views = [post_view(p, u, moderator=access.can_moderate) for p, u in rows]
+    views = [post_view(p, u, moderator=may_read_hidden_text(access)) for p, u in rows]
     editable = editable_by_author(access, views, session.state, edit_window)
     edited = [v.id for v in views if v.edited_at is not None]
     versions = await earlier_versions(db, access, edited)
-    return ThreadDetail(summary, session, reading_order(views), editable, versions)
+    numbers = await post_numbers(db, thread_id)
+    return ThreadDetail(summary, session, reading_order(views), editable, versions, numbers)
+
+
+async def post_numbers(db: AsyncSession, thread_id: int) -> dict[int, int]:
+    """Each post's number in its thread: its place among the posts every reader sees
+    (published and hidden), so "#12" means the same post to everyone, whatever the
+    language filter; held and rejected posts have none."""
+    ids = await db.scalars(
+        select(Post.id)
+        .where(Post.thread_id == thread_id, Post.status.in_((PUBLISHED, HIDDEN)))
+        .order_by(Post.id)
+    )
+    return {post_id: number for number, post_id in enumerate(ids, 1)}
 
 
 def reading_order(posts: list[PostView]) -> list[PostView]:

@@ -7,6 +7,7 @@ reader's own posts.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, and_, func, select
@@ -28,6 +29,8 @@ from forum_server.policy import (
 )
 from forum_server.rooms.models import Post, Thread
 from forum_server.rooms.posts_view import PostView
+from forum_server.rooms.space_views import SessionSummary
+from forum_server.rooms.state import CLOSED, OPEN
 
 
 class ReadPosition(Base):
@@ -112,6 +115,20 @@ async def unread_in_session(session: AsyncSession, actor: Actor, session_id: int
         select(Thread.id).where(Thread.session_id == session_id, visible_threads_clause(access))
     )
     return await unread_counts(session, access, list(threads))
+
+
+async def unread_by_session(
+    session: AsyncSession, actor: Actor, sessions: Iterable[SessionSummary]
+) -> dict[int, int]:
+    """{session id: unread posts in it} for the sessions of a space page that have
+    begun (a draft or scheduled one has nothing to read); empty for anonymous readers."""
+    if actor.user_id is None:
+        return {}
+    counts: dict[int, int] = {}
+    for summary in sessions:
+        if summary.state in {OPEN, CLOSED}:
+            counts[summary.id] = sum((await unread_in_session(session, actor, summary.id)).values())
+    return counts
 
 
 def first_unread(posts: list[PostView], last_read: int | None, user_id: int | None) -> int | None:

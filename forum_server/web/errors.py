@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pydantic import ValidationError
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -15,6 +18,7 @@ from forum_server.i18n import N_, gettext
 from forum_server.policy import ANONYMOUS
 from forum_server.schemas import invalid_from
 from forum_server.web.context import app_context
+from forum_server.web.redirects import safe_next
 from forum_server.web.templates import Templates
 
 log = logging.getLogger(__name__)
@@ -44,11 +48,53 @@ def error_title(status: int) -> str:
     return gettext(_TITLES.get(status, N_("Error")))
 
 
-def error_page_html(templates: Templates, status: int, message: str) -> str:
+def came_from(headers: Headers, origins: Iterable[str]) -> str | None:
+    """The page of this site the browser came from (its Referer), to offer a way back;
+    None for another site's or none."""
+    referer = headers.get("referer", "")
+    parts = urlsplit(referer)
+    if not parts.scheme or f"{parts.scheme}://{parts.netloc}" not in set(origins):
+        return None
+    return safe_next(urlunsplit(("", "", parts.path or "/", parts.query, "")), "") or None
+
+
+def error_context(
+    status: int,
+    message: str,
+    *,
+    code: str = "",
+    retry_after: int | None = None,
+    request_id: str | None = None,
+    back: str | None = None,
+) -> dict[str, Any]:
+    """What the error page says: the problem, then what to do next (error.html picks the
+    advice from the status and code)."""
+    return {
+        "status": status,
+        "title": error_title(status),
+        "message": message,
+        "code": code,
+        "retry_after": retry_after,
+        "request_id": request_id,
+        "back": back,
+    }
+
+
+def error_page_html(templates: Templates, status: int, message: str, **details: Any) -> str:
     """The error page for someone not (yet) known: also for refusals made before any
     route runs, such as a form from another address."""
-    context = {"status": status, "title": error_title(status), "message": message}
+    context = error_context(status, message, **details)
     return templates.render_string("error.html", {**context, "actor": ANONYMOUS, "csrf_token": ""})
+
+
+def _details(request: Request, error: DomainError) -> dict[str, Any]:
+    origins = app_context(request).settings.origins
+    return {
+        "code": error.code,
+        "retry_after": error.retry_after,
+        "request_id": request.scope.get("state", {}).get("request_id"),
+        "back": came_from(request.headers, origins),
+    }
 
 
 def wants_json(request: Request) -> bool:
@@ -62,18 +108,15 @@ async def error_response(request: Request, error: DomainError) -> Response:
     if isinstance(error, Unauthorized) and request.method == "GET":
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     templates = app_context(request).templates
-    context = {
-        "status": error.status,
-        "title": error_title(error.status),
-        "message": error.message,
-    }
+    details = _details(request, error)
+    context = error_context(error.status, error.message, **details)
     try:
         return await templates.page(
             request, "error.html", context, status=error.status, headers=headers
         )
     except DomainError:
         # The error page itself could not find the caller (e.g. a bad token): keep it plain.
-        html = error_page_html(templates, error.status, error.message)
+        html = error_page_html(templates, error.status, error.message, **details)
         return HTMLResponse(html, status_code=error.status, headers=headers)
 
 

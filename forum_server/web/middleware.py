@@ -51,7 +51,7 @@ async def send_error(scope: Scope, send: Send, status: int, code: str, message: 
         body = json.dumps({"error": {"code": code, "message": message}}).encode()
         content_type = b"application/json"
     else:
-        body = _error_page(scope, status, message).encode()
+        body = _error_page(scope, status, code, message).encode()
         content_type = b"text/html; charset=utf-8"
     await send(
         {
@@ -66,12 +66,19 @@ async def send_error(scope: Scope, send: Send, status: int, code: str, message: 
     await send({"type": "http.response.body", "body": body})
 
 
-def _error_page(scope: Scope, status: int, message: str) -> str:
+def _error_page(scope: Scope, status: int, code: str, message: str) -> str:
     ctx = getattr(getattr(scope.get("app"), "state", None), "ctx", None)
     if ctx is not None:
-        from forum_server.web.errors import error_page_html  # errors imports the app's parts
+        from forum_server.web.errors import came_from, error_page_html  # errors imports the app
 
-        return error_page_html(ctx.templates, status, message)
+        return error_page_html(
+            ctx.templates,
+            status,
+            message,
+            code=code,
+            request_id=scope.get("state", {}).get("request_id"),
+            back=came_from(Headers(scope=scope), ctx.settings.origins),
+        )
     text = html.escape(message)
     return (
         f'<!doctype html><html lang="en"><meta charset="utf-8">'

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from forum_server import i18n
+from forum_server.accounts.countries import country_name
 from forum_server.i18n.jinja import install_i18n
 from forum_server.i18n.script_strings import script_strings_json
 from forum_server.i18n.site import site_name, site_tagline
@@ -38,6 +39,16 @@ def static_url(name: str) -> str:
     return f"/static/{name}?v={version}"
 
 
+def country_label(code: str | None) -> str:
+    """A country's name in the reader's language; the code itself if it is unknown."""
+    if not code:
+        return ""
+    try:
+        return country_name(code)
+    except ValueError:
+        return code
+
+
 class Templates:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -49,6 +60,7 @@ class Templates:
             enable_async=False,
         )
         install_i18n(self.env)
+        self.env.filters["country"] = country_label
         self.env.globals.update(
             static_url=static_url,
             site_name=lambda: site_name(settings),

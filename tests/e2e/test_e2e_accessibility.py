@@ -33,6 +33,8 @@ class Cast:
     thread_id: int
     own_post_id: int  # the participant's, within the edit window
     conference_id: int  # a conference with a reply, as its moderator sees it
+    other_post_id: int  # someone else's, published: to flag or hide
+    guest_thread_id: int  # a thread of an open forum, where guests take part
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -76,7 +78,18 @@ async def cast(forum: Forum) -> Cast:
     )
     # A reply that mentions them: their notifications page and header badge show it.
     await forum.post(moderator, thread_id, "Thank you, @[Amina Diallo].", parent_id=own["id"])
-    return Cast(participant, moderator, workspace, thread_id, own["id"], conference["id"])
+    open_forum = await forum.space(slug="open-forum", guest_posting=True)
+    guest_thread = (await forum.session(open_forum))["questions"][0]["thread_id"]
+    return Cast(
+        participant,
+        moderator,
+        workspace,
+        thread_id,
+        own["id"],
+        conference["id"],
+        flagged,
+        guest_thread,
+    )
 
 
 AxePage = Callable[[Person | None, str, str], Awaitable["Page"]]
@@ -131,6 +144,9 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "moderation-queue": (forum.secretariat, "/moderation"),
         "accounts": (forum.secretariat, "/admin/users"),
         "error": (None, "/spaces/no-such-space"),
+        "confirm-hide": (cast.session_moderator, f"/moderation/posts/{cast.other_post_id}/hide"),
+        "confirm-flag": (cast.participant, f"/moderation/posts/{cast.other_post_id}/flag"),
+        "guest-post": (None, f"/threads/{cast.guest_thread_id}/guest-post"),
         "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
         # The demo's proposal is the forum's first poll.
         "poll": (cast.participant, "/polls/1"),
@@ -159,6 +175,9 @@ PAGE_TYPES = [
     "moderation-queue",
     "accounts",
     "error",
+    "confirm-hide",
+    "confirm-flag",
+    "guest-post",
     "search",
     "poll",
     "poll-new",

@@ -101,14 +101,23 @@ async def test_a_guest_takes_part_from_the_page(client, world: World, browser_as
 async def test_hide_and_restore_from_the_thread_page(client, world: World, browser_as):
     post_id = await published(client, world, body=f"Rude words {SECRET}")
     thread = f"/threads/{world.a.thread_id}"
+    hide = f"/moderation/posts/{post_id}/hide"
     async with browser_as(world.users["mod_a"]) as moderator:
-        hidden = await submit(
-            moderator, thread, f"/moderation/posts/{post_id}/hide", reason="Personal attack"
-        )
+        # The thread's Hide leads to a page that asks first, then hides.
+        assert f'href="{hide}"' in (await moderator.get(thread)).text
+        confirm = (await moderator.get(hide)).text
+        assert "Hide this contribution?" in confirm and SECRET in confirm
+        hidden = await submit(moderator, hide, hide, reason="Personal attack")
         assert hidden.status_code == 303
-        assert hidden.headers["location"] == f"{thread}#post-{post_id}"
-        as_moderator = (await moderator.get(thread)).text
+        back = f"{thread}?done=hidden&post={post_id}#post-{post_id}"
+        assert hidden.headers["location"] == back
+        as_moderator = (await moderator.get(back)).text
         assert SECRET in as_moderator and "Personal attack" in as_moderator
+        # It says what it did, with an Undo that restores.
+        assert "Contribution hidden." in as_moderator
+        restoring = [f for f in forms_on(as_moderator) if f["action"].endswith("/restore")]
+        assert len(restoring) == 2  # the notice's Undo and the post's own Restore
+        assert ">Undo</button>" in as_moderator
     for who in (None, world.users["ana"]):
         async with browser_as(who) as reader:
             page = (await reader.get(thread)).text
@@ -127,8 +136,13 @@ async def test_flag_from_the_page_and_dismiss_from_the_queue(client, world: Worl
     async with browser_as(world.users["ana"]) as ana:
         page = await ana.get(thread)
         assert f"/moderation/posts/{post_id}/hide" not in page.text
-        flagged = await submit(ana, thread, f"/moderation/posts/{post_id}/flag", reason="Untrue")
+        flag = f"/moderation/posts/{post_id}/flag"
+        assert f'href="{flag}"' in page.text
+        flagged = await submit(ana, flag, flag, reason="Untrue")
         assert flagged.status_code == 303
+        said = (await ana.get(flagged.headers["location"])).text
+        assert "Sent to the moderators." in said
+        assert (await ana.get(f"/moderation/posts/{post_id}/hide")).status_code == 403
         refused = await ana.post(
             f"/moderation/posts/{post_id}/hide",
             data={"csrf_token": await csrf_from(ana, thread), "reason": "mine"},
@@ -156,16 +170,22 @@ async def test_lock_highlight_and_suspend_from_the_thread_page(client, world: Wo
             await submit(moderator, thread, f"/moderation/posts/{post_id}/highlight")
         ).status_code == 303
         assert f"/moderation/posts/{post_id}/unhighlight" in (await moderator.get(thread)).text
+        suspend = f"/moderation/posts/{post_id}/suspend-author"
+        assert f'href="{suspend}"' in (await moderator.get(thread)).text
         suspended = await submit(
             moderator,
-            thread,
+            suspend,
             f"/moderation/spaces/{world.a.slug}/suspensions",
             reason="Cool off",
             until="2099-01-01T09:00",
         )
         assert suspended.status_code == 303
-        locked = await submit(moderator, thread, f"/moderation/threads/{world.a.thread_id}/lock")
-        assert locked.status_code == 303 and locked.headers["location"] == thread
+        said = (await moderator.get(suspended.headers["location"])).text
+        assert "The author is suspended in this space." in said
+        assert any(f["action"].endswith("/lift") for f in forms_on(said))
+        lock = f"/moderation/threads/{world.a.thread_id}/lock"
+        locked = await submit(moderator, lock, lock)
+        assert locked.status_code == 303 and locked.headers["location"] == f"{thread}?done=locked"
         assert (
             f"/moderation/threads/{world.a.thread_id}/unlock" in (await moderator.get(thread)).text
         )

@@ -104,18 +104,16 @@ async def test_a_session_moderator_cannot_act_on_the_whole_space_in_pages(
         thread_page = (await browser.get(f"/threads/{thread_id}")).text
         # Their controls for the post are there; suspending its author is not.
         assert f"/moderation/posts/{written.json()['id']}/hide" in thread_page
-        assert "/suspensions" not in thread_page
+        assert "/suspend-author" not in thread_page
+        suspend_page = f"/moderation/posts/{written.json()['id']}/suspend-author"
+        assert (await browser.get(suspend_page)).status_code == 403
         queue = (await browser.get("/moderation")).text
         assert f"/spaces/{world.a.slug}/audit" not in queue
         audit = await browser.get(f"/spaces/{world.a.slug}/audit")
         assert audit.status_code == 403
         # A hand-made form is refused too.
-        hidden = await submit(
-            browser,
-            f"/threads/{thread_id}",
-            f"/moderation/posts/{written.json()['id']}/hide",
-            reason="off topic",
-        )
+        hide_page = f"/moderation/posts/{written.json()['id']}/hide"
+        hidden = await submit(browser, hide_page, hide_page, reason="off topic")
         assert hidden.status_code == 303
         csrf = next(form["hidden"]["csrf_token"] for form in forms_on(thread_page))
         forged = await browser.post(
@@ -125,5 +123,9 @@ async def test_a_session_moderator_cannot_act_on_the_whole_space_in_pages(
         assert forged.status_code == 403
     async with browser_as(world.users["mod_a"]) as browser:
         page = (await browser.get(f"/threads/{thread_id}")).text
-        assert f"/moderation/spaces/{world.a.slug}/suspensions" in page
+        assert f"/moderation/posts/{written.json()['id']}/suspend-author" in page
+        confirm = (
+            await browser.get(f"/moderation/posts/{written.json()['id']}/suspend-author")
+        ).text
+        assert f"/moderation/spaces/{world.a.slug}/suspensions" in confirm
         assert (await browser.get(f"/spaces/{world.a.slug}/audit")).status_code == 200

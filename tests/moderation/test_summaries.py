@@ -113,7 +113,7 @@ async def test_the_summary_include_shows_the_summary_and_the_editor(app):
     assert "<strong>so far</strong>" in as_moderator
     assert 'action="/moderation/threads/7/summary"' in as_moderator
     assert "Summary **so far**</textarea>" in as_moderator
-    assert 'action="/moderation/threads/7/lock"' in as_moderator
+    assert 'href="/moderation/threads/7/lock" data-confirm' in as_moderator  # asks first
     as_reader = templates.render_string(
         "moderation/_summary.html",
         {

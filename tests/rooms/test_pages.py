@@ -243,7 +243,7 @@ async def test_participant_posts_and_replies_through_the_forms(client, api, brow
     assert "depth" not in article(page, first_id) and "depth" not in article(page, second_id)
     assert "<em>works</em>" in page
     seen = text_of(page)
-    assert "Alice KE Ministry of Environment" in seen
+    assert "Alice Kenya Ministry of Environment" in seen  # the country by name
     assert "3 contributions" in seen
 
 

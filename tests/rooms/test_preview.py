@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from forum_server.accounts.queries import UserView
+from forum_server.rooms import preview
+from forum_server.throttle import Limit
 from tests.conftest import MakeUser
 from tests.helpers import bearer, token_for
 from tests.rooms.test_pages import new_session, new_space, post_ids, submit, text_of
@@ -92,3 +94,64 @@ async def test_the_api_preview_needs_an_account_and_a_text(client, make_user):
     headers = bearer(await token_for(client, await make_user()))
     blank = await client.post("/api/v1/preview", json={"body": "  "}, headers=headers)
     assert blank.status_code == 422 and blank.json()["error"]["field"] == "body"
+
+
+async def test_a_new_topic_previews_above_its_form(client, api, browser, make_user):
+    await new_space(client, api)
+    session = await new_session(client, api, participant_topics=True)
+    page = f"/sessions/{session['id']}"
+    async with browser(await make_user()) as http:
+        shown = await submit(
+            http, page, f"{page}/threads", title="Seed banks", body="A **bold** start.", preview="1"
+        )
+    assert shown.status_code == 200
+    html = shown.text
+    assert html.index('class="preview"') < html.index(f'action="{page}/threads"')
+    assert "<strong>bold</strong>" in html and "A **bold** start.</textarea>" in html
+    assert 'value="Seed banks"' in html  # the title kept too
+    threads = (await client.get(f"/api/v1/sessions/{session['id']}/threads")).json()["items"]
+    assert all(t["title"] != "Seed banks" for t in threads)  # nothing started
+
+
+async def test_a_guest_previews_in_an_open_forum_only(client, api, browser):
+    await new_space(client, api, slug="open", guest_posting=True)
+    session = await new_session(client, api, slug="open")
+    thread = session["questions"][0]["thread_id"]
+    page = f"/threads/{thread}/guest-post"
+    async with browser() as guest:
+        shown = await submit(guest, page, page, guest_name="Visitor", body="_Hello_", preview="1")
+        assert shown.status_code == 200 and "<em>Hello</em>" in shown.text
+        assert 'value="Visitor"' in shown.text
+    await new_space(client, api, slug="closed")
+    other = await new_session(client, api, slug="closed")
+    closed = f"/threads/{other['questions'][0]['thread_id']}/guest-post"
+    async with browser() as guest:
+        form_page = await guest.get(page)
+        refused = await guest.post(
+            closed,
+            data={"csrf_token": csrf_of(form_page.text), "body": "_Hello_", "preview": "1"},
+        )
+        assert refused.status_code in {401, 403} and "<em>Hello</em>" not in refused.text
+
+
+def csrf_of(html: str) -> str:
+    marker = 'name="csrf_token" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+async def test_previews_are_rate_limited(client, make_user, monkeypatch):
+    monkeypatch.setattr(preview, "ACCOUNT_LIMIT", Limit(3, preview.ACCOUNT_LIMIT.window))
+    headers = bearer(await token_for(client, await make_user()))
+    for _ in range(3):
+        fine = await client.post("/api/v1/preview", json={"body": "Hi"}, headers=headers)
+        assert fine.status_code == 200
+    refused = await client.post("/api/v1/preview", json={"body": "Hi"}, headers=headers)
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "rate_limited"
+    assert int(refused.headers["retry-after"]) > 0
+    # Another account is counted on its own.
+    other = bearer(await token_for(client, await make_user()))
+    assert (
+        await client.post("/api/v1/preview", json={"body": "Hi"}, headers=other)
+    ).status_code == 200

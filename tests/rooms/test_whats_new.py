@@ -85,7 +85,30 @@ async def test_counts_cover_only_posts_the_reader_may_see(client, api, browser, 
     held = await _post(client, bearer(await token_for(client, writer)), thread_id, "Held back.")
     assert held["status"] == "pending"
     async with browser(await make_user()) as http:
-        assert "new" not in text_of((await http.get(f"/sessions/{session['id']}")).text)
+        assert 'class="unread"' not in (await http.get(f"/sessions/{session['id']}")).text
     async with browser() as anonymous:
         page = (await anonymous.get(f"/sessions/{session['id']}")).text
         assert 'class="unread"' not in page
+
+
+async def test_the_space_page_counts_what_is_new_in_each_session(client, api, browser, make_user):
+    await new_space(client, api)
+    first = await new_session(client, api, title="First session")
+    second = await new_session(client, api, title="Second session")
+    writer = bearer(await token_for(client, await make_user()))
+    for thread in (first["questions"][0]["thread_id"], first["questions"][1]["thread_id"]):
+        await _post(client, writer, thread, "News.")
+    await _post(client, writer, second["questions"][0]["thread_id"], "More news.")
+    reader = await make_user(display_name="Reader")
+    async with browser(reader) as http:
+        page = text_of((await http.get("/spaces/forum")).text)
+        assert "First session Open · 2 new" in page and "Second session Open · 1 new" in page
+        await http.get(f"/threads/{second['questions'][0]['thread_id']}")
+        page = text_of((await http.get("/spaces/forum")).text)
+        assert "Second session Open · 1 new" not in page and "· 2 new" in page
+        # The session page marks each thread's count for the script to keep current.
+        session_page = (await http.get(f"/sessions/{first['id']}")).text
+        thread = first["questions"][0]["thread_id"]
+        assert f'data-unread-thread="{thread}" data-unread="1"' in session_page
+    async with browser() as anonymous:
+        assert 'class="unread"' not in (await anonymous.get("/spaces/forum")).text

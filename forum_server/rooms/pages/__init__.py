@@ -13,7 +13,7 @@ from forum_server.errors import DomainError
 from forum_server.i18n import N_, gettext
 from forum_server.policy import require_secretariat
 from forum_server.reports.access import space_report_download
-from forum_server.rooms import queries, spaces
+from forum_server.rooms import queries, reading, spaces
 from forum_server.rooms.pages import conference as conference_pages
 from forum_server.rooms.pages import post_edit
 from forum_server.rooms.pages import sessions as session_pages
@@ -36,11 +36,13 @@ async def space_page(request: Request) -> Response:
     async with ctx.db.read() as db:
         detail = await queries.space_detail(db, actor, request.path_params["slug"])
         can_download = await space_report_download(db, actor, detail.space.slug)
+        unread = await reading.unread_by_session(db, actor, detail.sessions)
     context = {
         "detail": detail,
         "space": detail.space,
         "notice": notice_from(request),
         "can_download_report": can_download,
+        "unread": unread,
     }
     return await ctx.templates.page(request, "rooms/space.html", context)
 

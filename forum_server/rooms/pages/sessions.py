@@ -22,9 +22,10 @@ from forum_server.mail.reply_tokens import topic_address
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
-from forum_server.rooms import posting, queries, reading, session_moderators, sessions
+from forum_server.rooms import posting, preview, queries, reading, session_moderators, sessions
 from forum_server.rooms.admission import DEFAULT_MESSAGE_LIMIT
 from forum_server.rooms.pages.shared import (
+    REFUSALS,
     attempt,
     checkbox,
     checked,
@@ -38,6 +39,7 @@ from forum_server.rooms.pages.shared import (
     time_field,
 )
 from forum_server.rooms.schemas import (
+    PreviewInput,
     QuestionCreate,
     Reopen,
     SessionCreate,
@@ -49,7 +51,7 @@ from forum_server.rooms.space_views import SpaceSummary
 from forum_server.rooms.state import MEMBERS
 from forum_server.schemas import problem_text
 from forum_server.times import utc_time
-from forum_server.web.auth import actor_of
+from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 
@@ -181,8 +183,10 @@ async def render_session(
     error: DomainError | None = None,
     form: dict[str, str] | None = None,
     form_name: str | None = None,
+    preview_html: str | None = None,
 ) -> Response:
-    """The session page; after a refused form, with the message and what was typed."""
+    """The session page; after a refused form, with the message and what was typed;
+    for a new topic's preview, its text rendered above the form, the text kept."""
     ctx, actor = app_context(request), await actor_of(request)
     live_after = live_resume_position(request)
     async with ctx.db.read() as db:
@@ -214,6 +218,7 @@ async def render_session(
         "may_start_poll": polls_here.may_start,
         "format_choices": [(value, gettext(label)) for value, label in FORMAT_CHOICES],
         "default_limit": DEFAULT_MESSAGE_LIMIT,
+        "preview_html": preview_html,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/session.html", context, status=status)
@@ -351,10 +356,26 @@ async def edit_question(request: Request) -> Response:
     return await attempt(edit, refused)
 
 
+async def _topic_preview(request: Request, session_id: int, form: dict[str, str]) -> Response:
+    """The new topic's "Preview": the session page again, the text rendered above it."""
+    ctx, actor = app_context(request), await actor_of(request)
+    try:
+        typed = checked(PreviewInput, {"body": form.get("body", "")}, LABELS)
+        client = client_address(request, ctx.settings)
+        shown = await preview.render_preview(ctx.db, actor, typed, client=client)
+    except REFUSALS as error:
+        return await render_session(request, session_id, error=error, form=form, form_name="topic")
+    return await render_session(
+        request, session_id, form=form, form_name="topic", preview_html=shown["html"]
+    )
+
+
 async def start_topic(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     session_id: int = request.path_params["session_id"]
     form = await read_form(request)
+    if form.get("preview"):
+        return await _topic_preview(request, session_id, form)
 
     async def run() -> str:
         fields = {name: form[name] for name in ("title", "body", "client_id") if form.get(name)}

@@ -36,9 +36,11 @@ from forum_server.rooms.pages.shared import (
 )
 from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import PostCreate, PreviewInput
+from forum_server.rooms.space_views import SessionDetail
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
+from forum_server.web.outcomes import Outcome, outcome_from
 from forum_server.web.uploads import read_form_with_files
 
 MAX_INDENT = 4  # deeper replies stay at this level, so phones keep a usable width
@@ -56,9 +58,12 @@ class PostRow:
     indent: int  # 0 .. MAX_INDENT
     reply_to: str | None  # the parent's author, where indentation no longer shows it
     client_id: str | None  # for this post's reply form, when there is one
+    number: int | None = None  # its number in the thread (none while held)
 
 
-def post_rows(posts: list[PostView], *, reply_forms: bool) -> list[PostRow]:
+def post_rows(
+    posts: list[PostView], *, reply_forms: bool, numbers: dict[int, int] | None = None
+) -> list[PostRow]:
     """Posts in reading order (each parent before its replies) with their indentation.
     Depth is counted over the posts shown, so a reply whose parent is not shown to this
     reader starts a new top level, as `reading_order` placed it."""
@@ -74,6 +79,7 @@ def post_rows(posts: list[PostView], *, reply_forms: bool) -> list[PostRow]:
                 min(depth, MAX_INDENT),
                 parent[1] if parent and depth > MAX_INDENT else None,
                 secrets.token_urlsafe(12) if reply_forms else None,
+                (numbers or {}).get(post.id),
             )
         )
     return rows
@@ -118,7 +124,7 @@ async def render_thread(
     if told:  # and so are the notifications that led here
         await notification_reading.mark_thread_seen(ctx.db, actor, thread_id, newest or 0)
     may_post = detail.session.can_post and not detail.thread.locked
-    rows = post_rows(detail.posts, reply_forms=may_post)
+    rows = post_rows(detail.posts, reply_forms=may_post, numbers=detail.numbers)
     form = form or {}
     reply_to = _whole(form.get("parent_id", ""))
     if not may_post or reply_to not in {row.post.id for row in rows}:
@@ -149,9 +155,18 @@ async def render_thread(
         "reactions": post_reactions,
         "polls": polls_here.polls,
         "may_start_poll": polls_here.may_start,
+        "outcome": _outcome(request, thread_id, detail.session),
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
+
+
+def _outcome(request: Request, thread_id: int, session: SessionDetail) -> Outcome | None:
+    """What a moderation or flag form just did here; a moderator's only to moderators."""
+    outcome = outcome_from(request.query_params, thread_id, session.space.slug)
+    if outcome is None or (outcome.moderators_only and not session.can_moderate):
+        return None
+    return outcome
 
 
 async def thread_page(request: Request) -> Response:
@@ -212,7 +227,8 @@ async def _preview(request: Request, thread_id: int, form: dict[str, str]) -> Re
     ctx, actor = app_context(request), await actor_of(request)
     try:
         data = checked(PreviewInput, {"body": form.get("body", ""), "thread_id": thread_id}, LABELS)
-        shown = await preview.render_preview(ctx.db, actor, data)
+        client = client_address(request, ctx.settings)
+        shown = await preview.render_preview(ctx.db, actor, data, client=client)
     except REFUSALS as error:
         return await render_thread(request, thread_id, error=error, form=form)
     return await render_thread(request, thread_id, form=form, preview_html=shown["html"])
