@@ -21,7 +21,7 @@ from tests.conftest import MakeUser
 from tests.helpers import bearer, token_for
 
 ROOT = Path(__file__).resolve().parent.parent
-EMITTERS = {"emit", "_emit", "emit_post", "_question_view"}
+EMITTERS = {"emit", "_emit", "emit_session", "emit_post", "_question_view"}
 TYPE_NAME = re.compile(r"^[a-z]+\.[a-z_]+$")
 
 

@@ -182,7 +182,7 @@ async def close_session(request: Request) -> Response:
 @api.route(
     "POST",
     "/sessions/{session_id:int}/reopen",
-    summary="Re-open for a new period",
+    summary="Re-open for a new period, now or from a later opens_at",
     body=Reopen,
     response=SessionDetail,
 )
@@ -190,6 +190,18 @@ async def reopen_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, Reopen)
     detail = await sessions.reopen(ctx.db, actor, path_int(request, "session_id"), data)
+    return json_response(detail.as_json())
+
+
+@api.route(
+    "DELETE",
+    "/sessions/{session_id:int}/reopening",
+    summary="Cancel a re-opening scheduled ahead",
+    response=SessionDetail,
+)
+async def cancel_reopening(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    detail = await sessions.cancel_reopening(ctx.db, actor, path_int(request, "session_id"))
     return json_response(detail.as_json())
 
 

@@ -128,9 +128,21 @@ class SessionUpdate(Input):
 
 
 class Reopen(Input):
+    """A new period after a close: from `opens_at` (now when left out; a later time
+    schedules the re-opening) until `closes_at` (open-ended when left out)."""
+
+    opens_at: Timestamp | None = None
     closes_at: Timestamp | None = None
 
-    _times = field_validator("closes_at")(aware_utc)
+    _times = field_validator("opens_at", "closes_at")(aware_utc)
+
+    @field_validator("closes_at")
+    @classmethod
+    def _period(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        opens_at = info.data.get("opens_at")
+        if value is not None and opens_at is not None and value <= opens_at:
+            raise ValueError(N_("the closing time must be after the opening time"))
+        return value
 
 
 class QuestionCreate(Input):

@@ -8,17 +8,20 @@ policy, checks, changes, emits and returns what the session now looks like. The
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
 
+from forum_server import audit
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
+    SessionAccess,
+    check_may_edit_session,
     check_may_manage_space,
     load_question,
     load_session,
@@ -37,7 +40,7 @@ from forum_server.rooms.render_workers import render_markdown_off_loop
 from forum_server.rooms.schemas import QuestionCreate, Reopen, SessionCreate, SessionUpdate
 from forum_server.rooms.session_moderators import checked_moderators
 from forum_server.rooms.space_views import QuestionView, SessionDetail
-from forum_server.rooms.state import CLOSED, OPEN, Period, session_state
+from forum_server.rooms.state import CLOSED, OPEN, SCHEDULED, Period, session_state
 from forum_server.search.index import index_question, index_session
 
 
@@ -96,16 +99,22 @@ async def create_session(
         for text in data.questions:
             await _add_question(uow, forum_session, text)
         await index_session(uow, forum_session)
-        _emit(uow, forum_session, "session.created", {"title": forum_session.title})
+        emit_session(uow, forum_session, "session.created", {"title": forum_session.title})
         return await session_detail(uow.session, actor, forum_session.id)
 
 
-async def _moderated(uow: UnitOfWork, actor: Actor, session_id: int) -> ForumSession:
-    """The session, for one of its moderators; locked against concurrent changes.
-    Unauthorized for anonymous callers whether or not the session can be seen."""
+async def _moderated(
+    uow: UnitOfWork,
+    actor: Actor,
+    session_id: int,
+    check: Callable[[SessionAccess], None] = SessionAccess.require_moderator,
+) -> ForumSession:
+    """The session, for one of its moderators (or whom `check` lets through); locked
+    against concurrent changes. Unauthorized for anonymous callers whether or not the
+    session can be seen."""
     require_caller(actor)
     forum_session, access = await load_session(uow.session, actor, session_id)
-    access.require_moderator()
+    check(access)
     await lock_session(uow, session_id)
     return forum_session
 
@@ -128,7 +137,9 @@ async def _add_question(uow: UnitOfWork, forum_session: ForumSession, text: str)
     return question
 
 
-def _emit(uow: UnitOfWork, forum_session: ForumSession, type: str, data: dict[str, Any]) -> None:
+def emit_session(
+    uow: UnitOfWork, forum_session: ForumSession, type: str, data: dict[str, Any]
+) -> None:
     uow.emit(
         type,
         {"session_id": forum_session.id, **data},
@@ -137,7 +148,7 @@ def _emit(uow: UnitOfWork, forum_session: ForumSession, type: str, data: dict[st
     )
 
 
-def _period_json(period: SessionPeriod) -> dict[str, Any]:
+def period_json(period: SessionPeriod) -> dict[str, Any]:
     return {
         "opens_at": period.opens_at.isoformat(),
         "closes_at": period.closes_at.isoformat() if period.closes_at else None,
@@ -179,6 +190,8 @@ async def add_question(
                 "The session is closed; re-open it to add questions.", code="session_closed"
             )
         question = await _add_question(uow, forum_session, data.text)
+        await uow.flush()
+        _record_question(uow, actor, forum_session.space_id, question, "question.added")
         return await _question_view(uow, question, "question.added")
 
 
@@ -192,7 +205,22 @@ async def edit_question(
         access.require_moderator()
         question.text = data.text
         await index_question(uow, question)
+        _record_question(uow, actor, access.space.space_id, question, "question.edited")
         return await _question_view(uow, question, "question.edited")
+
+
+def _record_question(
+    uow: UnitOfWork, actor: Actor, space_id: int, question: Question, action: str
+) -> None:
+    audit.record(
+        uow,
+        actor,
+        action,
+        space_id=space_id,
+        target_type="question",
+        target_id=question.id,
+        details={"session_id": question.session_id, "number": question.number},
+    )
 
 
 async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail:
@@ -218,7 +246,8 @@ async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail
             uow.session.add(period)
         period.open_announced = True
         await uow.flush()
-        _emit(uow, forum_session, "session.opened", _period_json(period))
+        record_change(uow, actor, forum_session, "session.opened", period_json(period))
+        emit_session(uow, forum_session, "session.opened", period_json(period))
         return await session_detail(uow.session, actor, session_id)
 
 
@@ -232,28 +261,82 @@ async def close_now(db: Database, actor: Actor, session_id: int) -> SessionDetai
         period = periods[-1]
         period.closes_at = now
         period.close_announced = True
-        _emit(uow, forum_session, "session.closed", _period_json(period))
+        record_change(uow, actor, forum_session, "session.closed", period_json(period))
+        emit_session(uow, forum_session, "session.closed", period_json(period))
         return await session_detail(uow.session, actor, session_id)
 
 
 async def reopen(db: Database, actor: Actor, session_id: int, data: Reopen) -> SessionDetail:
-    """A new period from now until `closes_at` (or open-ended); earlier ones are kept."""
+    """A new period from `opens_at` (now by default) until `closes_at` (or open-ended);
+    earlier periods are kept. A later `opens_at` schedules the re-opening: the session
+    shows it and the scheduler opens it on time. Conflict `session_not_closed` unless
+    the session is closed (a scheduled re-opening is cancelled first)."""
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
+        forum_session = await _moderated(uow, actor, session_id, check_may_edit_session)
         now = utcnow()
-        if data.closes_at is not None and data.closes_at <= now:
+        opens_at = data.opens_at if data.opens_at is not None and data.opens_at > now else now
+        if data.closes_at is not None and data.closes_at <= opens_at:
             raise Invalid("closes_at must be in the future.", field="closes_at")
         periods = await periods_of(uow, session_id)
         if state_of(periods, now) != CLOSED:
             raise Conflict("Only a closed session can be re-opened.", code="session_not_closed")
+        later = opens_at > now
         period = SessionPeriod(
-            session_id=session_id, opens_at=now, closes_at=data.closes_at, open_announced=True
+            session_id=session_id,
+            opens_at=opens_at,
+            closes_at=data.closes_at,
+            open_announced=not later,
         )
         uow.session.add(period)
         await uow.flush()
-        _emit(uow, forum_session, "session.reopened", _period_json(period))
-        _emit(uow, forum_session, "session.opened", _period_json(period))
+        record_change(
+            uow,
+            actor,
+            forum_session,
+            "session.reopening_scheduled" if later else "session.reopened",
+            period_json(period),
+        )
+        if later:  # the scheduler announces the opening itself when it comes
+            emit_session(uow, forum_session, "session.updated", {"title": forum_session.title})
+        else:
+            emit_session(uow, forum_session, "session.reopened", period_json(period))
+            emit_session(uow, forum_session, "session.opened", period_json(period))
         return await session_detail(uow.session, actor, session_id)
+
+
+async def cancel_reopening(db: Database, actor: Actor, session_id: int) -> SessionDetail:
+    """Withdraws a re-opening scheduled ahead: the session stays closed. Conflict
+    `no_reopening` when none is scheduled."""
+    async with db.write() as uow:
+        forum_session = await _moderated(uow, actor, session_id, check_may_edit_session)
+        periods = await periods_of(uow, session_id)
+        if len(periods) < 2 or state_of(periods, utcnow()) != SCHEDULED:
+            raise Conflict("No re-opening is scheduled.", code="no_reopening")
+        period = periods[-1]
+        record_change(uow, actor, forum_session, "session.reopening_cancelled", period_json(period))
+        await uow.session.delete(period)
+        await uow.flush()
+        emit_session(uow, forum_session, "session.updated", {"title": forum_session.title})
+        return await session_detail(uow.session, actor, session_id)
+
+
+def record_change(
+    uow: UnitOfWork,
+    actor: Actor,
+    forum_session: ForumSession,
+    action: str,
+    details: dict[str, Any],
+) -> None:
+    """The audit entry of a change to a session (its space's log shows it)."""
+    audit.record(
+        uow,
+        actor,
+        action,
+        space_id=forum_session.space_id,
+        target_type="session",
+        target_id=forum_session.id,
+        details=details,
+    )
 
 
 async def update_session(
@@ -262,7 +345,7 @@ async def update_session(
     """Title, description, settings, and the closing time of the current period
     (extending or shortening it)."""
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
+        forum_session = await _moderated(uow, actor, session_id, check_may_edit_session)
         if data.title is not None:
             forum_session.title = data.title
         if data.description is not None:
@@ -276,7 +359,9 @@ async def update_session(
             await _move_close(uow, forum_session, data.closes_at)
         if data.title is not None or data.description is not None:
             await index_session(uow, forum_session)
-        _emit(uow, forum_session, "session.updated", {"title": forum_session.title})
+        changed = sorted(data.model_fields_set)
+        record_change(uow, actor, forum_session, "session.updated", {"changed": changed})
+        emit_session(uow, forum_session, "session.updated", {"title": forum_session.title})
         return await session_detail(uow.session, actor, session_id)
 
 
@@ -297,55 +382,4 @@ async def _move_close(
         raise Invalid("closes_at must be in the future and after opens_at.", field="closes_at")
     period.closes_at = closes_at
     period.close_announced = False
-    _emit(uow, forum_session, "session.extended", _period_json(period))
-
-
-async def announce_due_transitions(uow: UnitOfWork, now: datetime) -> int:
-    """Emits session.opened / session.closed for periods whose time has come.
-
-    Each announcement is a conditional update of its flag: when several processes
-    run this at once, exactly one of them wins each row and emits the event.
-    """
-    openings = await _announce(
-        uow,
-        SessionPeriod.open_announced,
-        SessionPeriod.opens_at <= now,
-        "session.opened",
-    )
-    closings = await _announce(
-        uow,
-        SessionPeriod.close_announced,
-        SessionPeriod.closes_at.is_not(None) & (SessionPeriod.closes_at <= now),
-        "session.closed",
-    )
-    return openings + closings
-
-
-async def _announce(uow: UnitOfWork, flag: Any, due: ColumnElement[bool], event_type: str) -> int:
-    announced = 0
-    periods = list(await uow.session.scalars(select(SessionPeriod).where(flag.is_(False), due)))
-    for period in periods:
-        won = await uow.session.execute(
-            update(SessionPeriod)
-            .where(SessionPeriod.id == period.id, flag.is_(False))
-            .values({flag.key: True})
-        )
-        forum_session = await uow.session.get(ForumSession, period.session_id)
-        if won.rowcount == 1 and forum_session is not None:  # type: ignore[attr-defined]
-            _emit(uow, forum_session, event_type, _period_json(period))
-            announced += 1
-    return announced
-
-
-async def next_due(db: AsyncSession) -> datetime | None:
-    """The earliest unannounced opening or closing, for the scheduler to sleep until."""
-    opening = await db.scalar(
-        select(func.min(SessionPeriod.opens_at)).where(SessionPeriod.open_announced.is_(False))
-    )
-    closing = await db.scalar(
-        select(func.min(SessionPeriod.closes_at)).where(
-            SessionPeriod.close_announced.is_(False), SessionPeriod.closes_at.is_not(None)
-        )
-    )
-    candidates = [t for t in (opening, closing) if t is not None]
-    return min(candidates) if candidates else None
+    emit_session(uow, forum_session, "session.extended", period_json(period))
