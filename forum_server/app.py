@@ -41,6 +41,7 @@ from forum_server.mail.notifications import run_notifications
 from forum_server.mail.sender import run_sender
 from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
+from forum_server.moderation import suspension_pages
 from forum_server.reports import api as reports_api
 from forum_server.rooms import api as rooms_api
 from forum_server.rooms import members_api, members_pages
@@ -165,6 +166,7 @@ def create_app(
         *members_pages.routes,
         *rooms_pages.routes,
         *moderation_pages.routes,
+        *suspension_pages.routes,
         *mail_pages.routes,
         *files_pages.routes,
         *search_pages.routes,

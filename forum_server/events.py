@@ -238,6 +238,12 @@ EVENT_TYPES: dict[str, EventType] = {
             "an account was deactivated (every process ends its live connections)",
         ),
         EventType(
+            "user.sign_in_reset",
+            LOG_ONLY,
+            ("user_id",),
+            "the secretariat ended an account's sign-ins (every process ends its live connections)",
+        ),
+        EventType(
             "membership.changed",
             LOG_ONLY,
             ("user_id", "role", "designation", "before"),

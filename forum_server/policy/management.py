@@ -42,7 +42,7 @@ def check_may_reset_sign_in(actor: Actor, target_id: int | None = None) -> None:
     if not actor.is_secretariat:
         raise Forbidden("Only the secretariat can manage accounts.")
     if not may_reset_sign_in(actor, target_id):
-        raise Forbidden("You cannot reset your own sign-in.", code="own_account")
+        raise Forbidden("You cannot reset your own sign-in.", code="own_sign_in")
 
 
 def may_see_all_suspensions(actor: Actor) -> bool:
