@@ -31,6 +31,7 @@ from forum_server.rooms.schemas import (
     SessionModerators,
     SessionUpdate,
     SpaceCreate,
+    SpaceUpdate,
     ThreadCreate,
     written_in,
 )
@@ -94,6 +95,20 @@ async def get_space(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         detail = await queries.space_detail(db, actor, request.path_params["slug"])
+    return json_response(detail.as_json())
+
+
+@api.route(
+    "PATCH",
+    "/spaces/{slug}",
+    summary="Change a space's title or description (its owners and the secretariat)",
+    body=SpaceUpdate,
+    response=SpaceDetail,
+)
+async def update_space(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    data = await parse_body(request, SpaceUpdate)
+    detail = await spaces.update_space(ctx.db, actor, request.path_params["slug"], data)
     return json_response(detail.as_json())
 
 

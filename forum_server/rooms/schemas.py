@@ -67,6 +67,21 @@ class SpaceCreate(Input):
     _title = field_validator("title")(_title)
 
 
+class SpaceUpdate(Input):
+    """A space's title and description; a field left out keeps its value."""
+
+    title: str | None = None
+    description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS)
+
+    _title = field_validator("title")(_optional_title)
+
+    @model_validator(mode="after")
+    def _something(self) -> SpaceUpdate:
+        if self.title is None and self.description is None:
+            raise ValueError(N_("Nothing to change: give at least one field."))
+        return self
+
+
 class SessionCreate(Input):
     title: str
     description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)

@@ -42,6 +42,7 @@ def live_resume_position(request: Request) -> int:
 # A redirect names one of these; the page never echoes text it was given.
 NOTICES = {
     "space_created": N_("The space is created."),
+    "space_edited": N_("The space is changed."),
     "session_created": N_("The session is created."),
     "opened": N_("The session is open."),
     "closed": N_("The session is closed."),
