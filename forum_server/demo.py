@@ -1,9 +1,11 @@
 """`forum-server demo`: loads the example forum of `demo_content` through the
-ordinary services, so the demo obeys every rule real data does."""
+ordinary services, so the demo obeys every rule real data does: the public forum, the
+liaison group's restricted workspace, and what waits for the moderators (a held
+contribution, a flag, a running summary). It prints whom to sign in as."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -13,10 +15,14 @@ from forum_server.accounts import service as accounts
 from forum_server.accounts.admin import COMMAND_LINE
 from forum_server.accounts.schemas import UserCreate
 from forum_server.db import Database
+from forum_server.demo_content import liaison
+from forum_server.demo_content.model import DemoPerson
 from forum_server.errors import Conflict
+from forum_server.moderation import flags, holding, summaries
+from forum_server.moderation.schemas import SettingsUpdate
 from forum_server.orm import utcnow
 from forum_server.policy import Actor
-from forum_server.rooms import posting, sessions, spaces
+from forum_server.rooms import members, posting, sessions, spaces
 from forum_server.rooms.models import Post, Question, Space, Thread
 from forum_server.rooms.schemas import PostCreate, SessionCreate, SpaceCreate
 from forum_server.search.index import index_post
@@ -24,6 +30,10 @@ from forum_server.search.index import index_post
 DEMO_PASSWORD = "demo forum passphrase"
 # Both sessions opened this long ago, so their two weeks are well under way.
 OPENED_AGO = timedelta(days=12)
+# The workspace's session opened more recently: its discussion has just begun.
+WORKSPACE_OPENED_AGO = timedelta(days=3)
+# Participants worth signing in as: a workspace member, and one who is not.
+SAMPLE_PARTICIPANTS = ("k_osei", "t_brenner")
 
 
 @dataclass(frozen=True)
@@ -33,16 +43,29 @@ class DemoSummary:
     people: int
     posts: int
     moderators: list[str]
+    workspace_slug: str = liaison.WORKSPACE_SLUG
+    workspace_session_id: int = 0
+    secretariat: str = liaison.SECRETARIAT.email
+    participants: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (
-            f"space /spaces/{self.space_slug}, sessions {self.session_ids}, "
-            f"{self.people} people, {self.posts} posts; moderators: {', '.join(self.moderators)}"
+        return "\n".join(
+            (
+                f"space /spaces/{self.space_slug}, sessions {self.session_ids}, "
+                f"{self.people} people, {self.posts} posts",
+                f"members-only workspace /spaces/{self.workspace_slug} (a liaison group), "
+                f"session {self.workspace_session_id}",
+                "sign in as:",
+                f"  the secretariat: {self.secretariat}",
+                f"  moderators: {', '.join(self.moderators)}",
+                f"  participants: {', '.join(self.participants)}",
+            )
         )
 
 
 async def load_demo(db: Database, *, now: datetime | None = None) -> DemoSummary:
-    """Creates the demo people, space, sessions, questions and posts.
+    """Creates the demo people, space, sessions, questions and posts, the liaison
+    group's workspace, and a held post, a flag and a running summary.
     Raises Conflict `demo_loaded` if the demo space exists already."""
     content.validate_content()
     now = now or utcnow()
@@ -50,9 +73,10 @@ async def load_demo(db: Database, *, now: datetime | None = None) -> DemoSummary
         if await session.scalar(select(Space.id).where(Space.slug == content.SPACE.slug)):
             raise Conflict("The demo forum is loaded already.", code="demo_loaded")
     user_ids = await _people(db)
+    secretariat = await _person(db, liaison.SECRETARIAT, is_secretariat=True)
     await spaces.create_space(
         db,
-        COMMAND_LINE,
+        secretariat,
         SpaceCreate(
             slug=content.SPACE.slug,
             title=content.SPACE.title,
@@ -60,36 +84,134 @@ async def load_demo(db: Database, *, now: datetime | None = None) -> DemoSummary
         ),
     )
     opens_at = now - OPENED_AGO
-    session_ids, posts = [], 0
+    session_ids, posts, post_ids = [], 0, dict[str, int]()
     for demo_session in content.SESSIONS:
-        session_id = await _session(db, demo_session, user_ids, opens_at)
+        session_id = await _session(
+            db, secretariat, content.SPACE.slug, demo_session, user_ids, opens_at
+        )
         session_ids.append(session_id)
-        posts += await _posts(db, demo_session, session_id, user_ids, opens_at, now)
-    moderators = [
-        next(p.email for p in content.PEOPLE if p.key == s.moderator) for s in content.SESSIONS
-    ]
-    return DemoSummary(content.SPACE.slug, session_ids, len(user_ids), posts, moderators)
+        posts += await _posts(db, demo_session, session_id, user_ids, opens_at, now, post_ids)
+    workspace_session = await _workspace(db, secretariat, user_ids, now, post_ids)
+    await _moderation(db, user_ids, post_ids)
+    emails = {p.key: p.email for p in content.PEOPLE}
+    return DemoSummary(
+        content.SPACE.slug,
+        session_ids,
+        len(user_ids) + 1,
+        posts,
+        [emails[s.moderator] for s in content.SESSIONS],
+        workspace_session_id=workspace_session,
+        participants=[emails[key] for key in SAMPLE_PARTICIPANTS],
+    )
+
+
+def _actor(user_ids: dict[str, int], key: str) -> Actor:
+    names = {p.key: p.display_name for p in content.PEOPLE}
+    return Actor(user_id=user_ids[key], display_name=names[key])
+
+
+async def _person(db: Database, person: DemoPerson, *, is_secretariat: bool = False) -> Actor:
+    data = UserCreate(
+        email=person.email,
+        password=DEMO_PASSWORD,
+        display_name=person.display_name,
+        country=person.country,
+        organization=person.organization,
+        affiliation=person.affiliation,  # type: ignore[arg-type]
+        gender=person.gender,  # type: ignore[arg-type]
+        is_secretariat=is_secretariat,
+    )
+    user = await accounts.create_user(db, COMMAND_LINE, data, registration_open=False)
+    return Actor(user_id=user.id, display_name=user.display_name, is_secretariat=is_secretariat)
+
+
+async def _workspace(
+    db: Database,
+    secretariat: Actor,
+    user_ids: dict[str, int],
+    now: datetime,
+    post_ids: dict[str, int],
+) -> int:
+    """The liaison group's members-only workspace, its members (checked against the
+    group's rule like any other), and its session with a discussion begun."""
+    await spaces.create_space(
+        db,
+        secretariat,
+        SpaceCreate(
+            slug=liaison.WORKSPACE_SLUG,
+            title=liaison.WORKSPACE_TITLE,
+            description=liaison.WORKSPACE_DESCRIPTION,
+            visibility="members",
+            composition="liaison_group",
+        ),
+    )
+    for member in liaison.MEMBERS:
+        data = members.MemberPut(role=member.role, designation=member.designation)  # type: ignore[arg-type]
+        await members.put_member(
+            db, secretariat, liaison.WORKSPACE_SLUG, user_ids[member.person], data
+        )
+    opens_at = now - WORKSPACE_OPENED_AGO
+    demo = liaison.WORKSPACE_SESSION
+    session_id = await _session(db, secretariat, liaison.WORKSPACE_SLUG, demo, user_ids, opens_at)
+    await _posts(db, demo, session_id, user_ids, opens_at, now, post_ids)
+    return session_id
+
+
+async def _moderation(db: Database, user_ids: dict[str, int], post_ids: dict[str, int]) -> None:
+    """Something for the moderators' pages: first contributions held for review in the
+    workspace (and one waiting), a flag, and a running summary."""
+    plan = liaison.MODERATION
+    moderator = _actor(user_ids, liaison.WORKSPACE_SESSION.moderator)
+    await holding.change_holding_rules(
+        db, moderator, liaison.WORKSPACE_SLUG, SettingsUpdate(hold_first_posts=1)
+    )
+    async with db.read() as session:
+        thread_id = await session.scalar(
+            select(Post.thread_id).where(Post.id == post_ids["lg_q1_open"])
+        )
+    assert thread_id is not None
+    await posting.create_post(
+        db,
+        _actor(user_ids, plan.held_author),
+        thread_id,
+        PostCreate(body=plan.held_body, client_id="demo-held", lang="en"),
+    )
+    await flags.flag_post(
+        db, _actor(user_ids, plan.flagged_by), post_ids[plan.flag_post], plan.flag_reason
+    )
+    async with db.read() as session:
+        question_id = await session.scalar(
+            select(Question.id)
+            .join(Post, Post.thread_id == Question.thread_id)
+            .where(Post.id == post_ids[plan.summary_post])
+        )
+    assert question_id is not None
+    summary_by = next(
+        s.moderator
+        for s in content.SESSIONS
+        if any(p.key == plan.summary_post for q in s.questions for p in q.posts)
+    )
+    await summaries.write_question_summary(
+        db, _actor(user_ids, summary_by), question_id, plan.summary
+    )
 
 
 async def _people(db: Database) -> dict[str, int]:
     ids: dict[str, int] = {}
     for person in content.PEOPLE:
-        data = UserCreate(
-            email=person.email,
-            password=DEMO_PASSWORD,
-            display_name=person.display_name,
-            country=person.country,
-            organization=person.organization,
-            affiliation=person.affiliation,  # type: ignore[arg-type]
-            gender=person.gender,  # type: ignore[arg-type]
-        )
-        user = await accounts.create_user(db, COMMAND_LINE, data, registration_open=False)
-        ids[person.key] = user.id
+        actor = await _person(db, person)
+        assert actor.user_id is not None
+        ids[person.key] = actor.user_id
     return ids
 
 
 async def _session(
-    db: Database, demo: content.DemoSession, user_ids: dict[str, int], opens_at: datetime
+    db: Database,
+    secretariat: Actor,
+    slug: str,
+    demo: content.DemoSession,
+    user_ids: dict[str, int],
+    opens_at: datetime,
 ) -> int:
     data = SessionCreate(
         title=demo.title,
@@ -99,7 +221,7 @@ async def _session(
         moderator_ids=[user_ids[demo.moderator]],
         questions=[q.text for q in demo.questions],
     )
-    detail = await sessions.create_session(db, COMMAND_LINE, content.SPACE.slug, data)
+    detail = await sessions.create_session(db, secretariat, slug, data)
     return detail.id
 
 
@@ -110,7 +232,10 @@ async def _posts(
     user_ids: dict[str, int],
     opens_at: datetime,
     now: datetime,
+    post_ids: dict[str, int],
 ) -> int:
+    """Posts the session's discussion as it stands `now`; records each post's id by its
+    key in `post_ids`."""
     async with db.read() as session:
         threads = dict(
             (
@@ -125,7 +250,6 @@ async def _posts(
     count = 0
     for number, question in enumerate(demo.questions, start=1):
         thread_id = threads[number]
-        post_ids: dict[str, int] = {}
         for demo_post in question.posts:
             written = opens_at + timedelta(hours=demo_post.hours_after_open)
             if written > now:
