@@ -59,6 +59,14 @@ async def cast(forum: Forum) -> Cast:
         f"/api/v1/threads/{thread_id}/posts",
         json={"body": "A point I may want to correct."},
     )
+    # Something for the suspensions page to list.
+    suspended = await forum.person("Suspended Participant")
+    await forum.call(
+        forum.secretariat,
+        "POST",
+        f"/api/v1/spaces/{forum.demo.space_slug}/suspensions",
+        json={"user_id": suspended.id, "reason": "Repeated off-topic posts."},
+    )
     return Cast(participant, moderator, workspace, thread_id, own["id"])
 
 
@@ -112,6 +120,9 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "members": (forum.secretariat, f"/spaces/{cast.workspace}/members"),
         "moderation-queue": (forum.secretariat, "/moderation"),
         "accounts": (forum.secretariat, "/admin/users"),
+        "suspensions": (forum.secretariat, "/moderation/suspensions"),
+        "space-manager": (forum.secretariat, f"/spaces/{demo.space_slug}"),
+        "workspace-session": (forum.secretariat, f"/sessions/{demo.workspace_session_id}"),
         "error": (None, "/spaces/no-such-space"),
         "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
     }
@@ -133,6 +144,9 @@ PAGE_TYPES = [
     "members",
     "moderation-queue",
     "accounts",
+    "suspensions",
+    "space-manager",
+    "workspace-session",
     "error",
     "search",
 ]
