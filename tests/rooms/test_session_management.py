@@ -160,3 +160,55 @@ async def test_reopening_now_for_a_number_of_days(client, api, browser, make_use
     detail = (await client.get(f"/api/v1{page}", headers=api)).json()
     assert detail["state"] == "open"
     assert ("session.reopened", "Moderator") in await audit_actions(db, session["id"])
+
+
+async def test_a_workspace_session_is_not_there_for_outsiders(
+    client, api, browser, make_user, add_member, db
+):
+    """Members-only: a guest, a signed-in outsider, a removed member and the moderator
+    of another space find no session to edit, re-open or cancel, by page or API."""
+    await new_space(client, api, "workspace", title="Workspace", visibility="members")
+    await new_space(client, api, "other", title="Other forum")
+    moderator, removed, elsewhere, outsider = (
+        await make_user(display_name="Moderator"),
+        await make_user(display_name="Removed"),
+        await make_user(display_name="Elsewhere"),
+        await make_user(display_name="Outsider"),
+    )
+    await add_member("workspace", moderator.id, "moderator")
+    await add_member("workspace", removed.id, "member")
+    await add_member("other", elsewhere.id, "moderator")
+    session = await new_session(
+        client,
+        api,
+        "workspace",
+        title="CANARY-session-title",
+        opens_at=iso(-timedelta(days=20)),
+        closes_at=iso(-timedelta(days=6)),
+    )
+    assert (
+        await client.delete(f"/api/v1/spaces/workspace/members/{removed.id}", headers=api)
+    ).status_code == 204
+    page = f"/sessions/{session['id']}"
+    later = {"opens_at": iso(timedelta(days=3))}
+    for person in (removed, elsewhere, outsider):
+        headers = bearer(await token_for(client, person))
+        for method, path, body in (
+            ("POST", f"/api/v1{page}/reopen", later),
+            ("DELETE", f"/api/v1{page}/reopening", None),
+            ("PATCH", f"/api/v1{page}", {"title": "Taken"}),
+        ):
+            answer = await client.request(method, path, json=body, headers=headers)
+            assert answer.status_code == 404, (person.display_name, path, answer.text)
+            assert "CANARY" not in answer.text
+        async with browser(person) as http:
+            token = await csrf_from(http, "/profile")
+            for action in ("edit", "reopen", "reopening/cancel"):
+                form = {"csrf_token": token, "title": "Taken", "opens_at": "2031-07-01T09:00"}
+                answer = await http.post(f"{page}/{action}", data=form)
+                assert answer.status_code == 404 and "CANARY" not in answer.text
+    async with browser() as guest:
+        token = await csrf_from(guest, "/login")
+        answer = await guest.post(f"{page}/reopen", data={"csrf_token": token})
+        assert answer.status_code == 401 and "CANARY" not in answer.text
+    assert (await client.get(f"/api/v1{page}", headers=api)).json()["state"] == "closed"
