@@ -16,6 +16,7 @@ from forum_server.rooms import (
     posting,
     preview,
     queries,
+    reopening,
     session_moderators,
     sessions,
     spaces,
@@ -204,7 +205,7 @@ async def close_session(request: Request) -> Response:
 async def reopen_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, Reopen)
-    detail = await sessions.reopen(ctx.db, actor, path_int(request, "session_id"), data)
+    detail = await reopening.reopen(ctx.db, actor, path_int(request, "session_id"), data)
     return json_response(detail.as_json())
 
 
@@ -216,7 +217,7 @@ async def reopen_session(request: Request) -> Response:
 )
 async def cancel_reopening(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
-    detail = await sessions.cancel_reopening(ctx.db, actor, path_int(request, "session_id"))
+    detail = await reopening.cancel_reopening(ctx.db, actor, path_int(request, "session_id"))
     return json_response(detail.as_json())
 
 

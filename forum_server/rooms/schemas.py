@@ -120,14 +120,18 @@ class SessionModerators(Input):
 class SessionUpdate(Input):
     title: str | None = None
     description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS)
+    # A draft's or scheduled session's opening (scheduling or moving it).
+    opens_at: Timestamp | None = None
     closes_at: Timestamp | None = None
     participant_topics: bool | None = None
     posting: Literal["signed_in", "members"] | None = None
 
     _title = field_validator("title")(_optional_title)
-    _times = field_validator("closes_at")(aware_utc)
+    _times = field_validator("opens_at", "closes_at")(aware_utc)
 
-    @field_validator("title", "description", "participant_topics", "posting", mode="before")
+    @field_validator(
+        "title", "description", "opens_at", "participant_topics", "posting", mode="before"
+    )
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Leave a field out to keep it; null would silently change nothing.
@@ -139,6 +143,8 @@ class SessionUpdate(Input):
     def _something(self) -> SessionUpdate:
         if not self.model_fields_set:
             raise ValueError(N_("Nothing to change: give at least one field."))
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValueError(N_("the closing time must be after the opening time"))
         return self
 
 

@@ -37,10 +37,10 @@ from forum_server.rooms.models import (
 )
 from forum_server.rooms.queries import session_detail
 from forum_server.rooms.render_workers import render_markdown_off_loop
-from forum_server.rooms.schemas import QuestionCreate, Reopen, SessionCreate, SessionUpdate
+from forum_server.rooms.schemas import QuestionCreate, SessionCreate, SessionUpdate
 from forum_server.rooms.session_moderators import checked_moderators
 from forum_server.rooms.space_views import QuestionView, SessionDetail
-from forum_server.rooms.state import CLOSED, OPEN, SCHEDULED, Period, session_state
+from forum_server.rooms.state import CLOSED, DRAFT, OPEN, SCHEDULED, Period, session_state
 from forum_server.search.index import index_question, index_session
 
 
@@ -103,7 +103,7 @@ async def create_session(
         return await session_detail(uow.session, actor, forum_session.id)
 
 
-async def _moderated(
+async def moderated_session(
     uow: UnitOfWork,
     actor: Actor,
     session_id: int,
@@ -184,7 +184,7 @@ async def add_question(
 ) -> QuestionView:
     """A new numbered guiding question with its thread, at any state but closed."""
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
+        forum_session = await moderated_session(uow, actor, session_id)
         if state_of(await periods_of(uow, session_id), utcnow()) == CLOSED:
             raise Conflict(
                 "The session is closed; re-open it to add questions.", code="session_closed"
@@ -226,7 +226,7 @@ def _record_question(
 async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail:
     """Opens a draft or scheduled session now (its planned close is kept)."""
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
+        forum_session = await moderated_session(uow, actor, session_id)
         now = utcnow()
         periods = await periods_of(uow, session_id)
         state = state_of(periods, now)
@@ -253,7 +253,7 @@ async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail
 
 async def close_now(db: Database, actor: Actor, session_id: int) -> SessionDetail:
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
+        forum_session = await moderated_session(uow, actor, session_id)
         now = utcnow()
         periods = await periods_of(uow, session_id)
         if state_of(periods, now) != OPEN:
@@ -263,60 +263,6 @@ async def close_now(db: Database, actor: Actor, session_id: int) -> SessionDetai
         period.close_announced = True
         record_change(uow, actor, forum_session, "session.closed", period_json(period))
         emit_session(uow, forum_session, "session.closed", period_json(period))
-        return await session_detail(uow.session, actor, session_id)
-
-
-async def reopen(db: Database, actor: Actor, session_id: int, data: Reopen) -> SessionDetail:
-    """A new period from `opens_at` (now by default) until `closes_at` (or open-ended);
-    earlier periods are kept. A later `opens_at` schedules the re-opening: the session
-    shows it and the scheduler opens it on time. Conflict `session_not_closed` unless
-    the session is closed (a scheduled re-opening is cancelled first)."""
-    async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id, check_may_edit_session)
-        now = utcnow()
-        opens_at = data.opens_at if data.opens_at is not None and data.opens_at > now else now
-        if data.closes_at is not None and data.closes_at <= opens_at:
-            raise Invalid("closes_at must be in the future.", field="closes_at")
-        periods = await periods_of(uow, session_id)
-        if state_of(periods, now) != CLOSED:
-            raise Conflict("Only a closed session can be re-opened.", code="session_not_closed")
-        later = opens_at > now
-        period = SessionPeriod(
-            session_id=session_id,
-            opens_at=opens_at,
-            closes_at=data.closes_at,
-            open_announced=not later,
-        )
-        uow.session.add(period)
-        await uow.flush()
-        record_change(
-            uow,
-            actor,
-            forum_session,
-            "session.reopening_scheduled" if later else "session.reopened",
-            period_json(period),
-        )
-        if later:  # the scheduler announces the opening itself when it comes
-            emit_session(uow, forum_session, "session.updated", {"title": forum_session.title})
-        else:
-            emit_session(uow, forum_session, "session.reopened", period_json(period))
-            emit_session(uow, forum_session, "session.opened", period_json(period))
-        return await session_detail(uow.session, actor, session_id)
-
-
-async def cancel_reopening(db: Database, actor: Actor, session_id: int) -> SessionDetail:
-    """Withdraws a re-opening scheduled ahead: the session stays closed. Conflict
-    `no_reopening` when none is scheduled."""
-    async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id, check_may_edit_session)
-        periods = await periods_of(uow, session_id)
-        if len(periods) < 2 or state_of(periods, utcnow()) != SCHEDULED:
-            raise Conflict("No re-opening is scheduled.", code="no_reopening")
-        period = periods[-1]
-        record_change(uow, actor, forum_session, "session.reopening_cancelled", period_json(period))
-        await uow.session.delete(period)
-        await uow.flush()
-        emit_session(uow, forum_session, "session.updated", {"title": forum_session.title})
         return await session_detail(uow.session, actor, session_id)
 
 
@@ -342,10 +288,11 @@ def record_change(
 async def update_session(
     db: Database, actor: Actor, session_id: int, data: SessionUpdate
 ) -> SessionDetail:
-    """Title, description, settings, and the closing time of the current period
-    (extending or shortening it)."""
+    """Title, description, settings, the opening time of a draft or scheduled session
+    (scheduling or moving it), and the closing time of the current period (extending
+    or shortening it)."""
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id, check_may_edit_session)
+        forum_session = await moderated_session(uow, actor, session_id, check_may_edit_session)
         if data.title is not None:
             forum_session.title = data.title
         if data.description is not None:
@@ -355,7 +302,10 @@ async def update_session(
             forum_session.participant_topics = data.participant_topics
         if data.posting is not None:
             forum_session.posting = data.posting
-        if "closes_at" in data.model_fields_set:  # null here: no closing time
+        if data.opens_at is not None:
+            keep = "closes_at" not in data.model_fields_set
+            await _move_open(uow, forum_session, data.opens_at, keep, data.closes_at)
+        elif "closes_at" in data.model_fields_set:  # null here: no closing time
             await _move_close(uow, forum_session, data.closes_at)
         if data.title is not None or data.description is not None:
             await index_session(uow, forum_session)
@@ -363,6 +313,38 @@ async def update_session(
         record_change(uow, actor, forum_session, "session.updated", {"changed": changed})
         emit_session(uow, forum_session, "session.updated", {"title": forum_session.title})
         return await session_detail(uow.session, actor, session_id)
+
+
+async def _move_open(
+    uow: UnitOfWork,
+    forum_session: ForumSession,
+    opens_at: datetime,
+    keep_close: bool,
+    closes_at: datetime | None,
+) -> None:
+    """Schedules a draft, or moves the coming opening of a scheduled session (a
+    re-opening included); the closing time too unless `keep_close`."""
+    now = utcnow()
+    periods = await periods_of(uow, forum_session.id)
+    if state_of(periods, now) not in (DRAFT, SCHEDULED):
+        raise Conflict(
+            "The session has opened already; change its closing time instead.",
+            code="session_started",
+        )
+    if opens_at <= now:
+        raise Invalid("opens_at must be in the future; use open now instead.", field="opens_at")
+    if periods:
+        period = periods[-1]
+    else:
+        period = SessionPeriod(session_id=forum_session.id, opens_at=opens_at)
+        uow.session.add(period)
+    end = period.closes_at if keep_close else closes_at
+    if end is not None and end <= opens_at:
+        raise Invalid("closes_at must be in the future and after opens_at.", field="closes_at")
+    period.opens_at, period.closes_at = opens_at, end
+    period.open_announced = period.close_announced = False
+    await uow.flush()
+    emit_session(uow, forum_session, "session.extended", period_json(period))
 
 
 async def _move_close(

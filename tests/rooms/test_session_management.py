@@ -212,3 +212,51 @@ async def test_a_workspace_session_is_not_there_for_outsiders(
         answer = await guest.post(f"{page}/reopen", data={"csrf_token": token})
         assert answer.status_code == 401 and "CANARY" not in answer.text
     assert (await client.get(f"/api/v1{page}", headers=api)).json()["state"] == "closed"
+
+
+async def test_a_moderator_schedules_and_moves_the_opening(client, api, browser, make_user, db):
+    moderator = await make_user(display_name="Moderator")
+    await new_space(client, api)
+    draft = await new_session(
+        client, api, moderator_ids=[moderator.id], opens_at=None, closes_at=None
+    )
+    page = f"/sessions/{draft['id']}"
+    url = f"/api/v1{page}"
+    async with browser(moderator) as http:
+        scheduled = await submit(
+            http,
+            page,
+            f"{page}/times",
+            opens_at=local(timedelta(days=2)),
+            closes_at=local(timedelta(days=16)),
+        )
+        assert scheduled.headers["location"] == f"{page}?notice=times_changed"
+        shown = text_of((await http.get(scheduled.headers["location"])).text)
+        assert "The session's times are changed." in shown and "opens" in shown
+        detail = (await client.get(url, headers=api)).json()
+        assert detail["state"] == "scheduled" and len(detail["periods"]) == 1
+        backwards = await submit(
+            http,
+            page,
+            f"{page}/times",
+            opens_at=local(timedelta(days=5)),
+            closes_at=local(timedelta(days=4)),
+        )
+        assert backwards.status_code == 422
+        moved = await submit(http, page, f"{page}/times", opens_at=local(timedelta(days=1)))
+        assert moved.status_code == 303
+    detail = (await client.get(url, headers=api)).json()
+    assert detail["state"] == "scheduled" and detail["closes_at"] is None
+    # Once open, the opening stays where it was: the closing time moves instead.
+    await client.post(f"{url}/open", headers=api)
+    refused = await client.patch(url, json={"opens_at": iso(timedelta(days=3))}, headers=api)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "session_started"
+    async with db.read() as session:
+        changes = list(
+            await session.scalars(
+                select(AuditEntry.details).where(
+                    AuditEntry.action == "session.updated", AuditEntry.target_id == draft["id"]
+                )
+            )
+        )
+    assert len(changes) == 2 and all("opens_at" in c for c in changes)

@@ -22,7 +22,14 @@ from forum_server.mail.reply_tokens import topic_address
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
-from forum_server.rooms import posting, queries, reading, session_moderators, sessions
+from forum_server.rooms import (
+    posting,
+    queries,
+    reading,
+    reopening,
+    session_moderators,
+    sessions,
+)
 from forum_server.rooms.pages.shared import (
     attempt,
     checkbox,
@@ -59,7 +66,7 @@ POSTING_CHOICES = [
 MAX_REOPEN_DAYS = 366
 LABELS = {
     "text": N_("Question"),
-    "opens_at": N_("Re-open on"),
+    "opens_at": N_("Opening time"),
     "description": N_("Description"),
     "closes_at": N_("Closing time"),
     "title": N_("Title"),
@@ -262,13 +269,23 @@ async def _reopen(db: Database, actor: Actor, session_id: int, form: dict[str, s
         closes_at = (opens_at or utcnow()) + timedelta(days=int(days))
     fields = {"opens_at": opens_at, "closes_at": closes_at}
     data = checked(Reopen, {k: v for k, v in fields.items() if v is not None}, LABELS)
-    return await sessions.reopen(db, actor, session_id, data)
+    return await reopening.reopen(db, actor, session_id, data)
+
+
+async def _times(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    """A draft's or scheduled session's opening and closing (empty: none)."""
+    opens_at = time_field(form, "opens_at", N_("Opening time"))
+    if opens_at is None:
+        raise field_problem(N_("Opening time"), gettext("This is required."), "opens_at")
+    closes_at = time_field(form, "closes_at", N_("Closing time"))
+    data = checked(SessionUpdate, {"opens_at": opens_at, "closes_at": closes_at}, LABELS)
+    return await sessions.update_session(db, actor, session_id, data)
 
 
 async def _cancel_reopening(
     db: Database, actor: Actor, session_id: int, form: dict[str, str]
 ) -> object:
-    return await sessions.cancel_reopening(db, actor, session_id)
+    return await reopening.cancel_reopening(db, actor, session_id)
 
 
 async def _edit(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
@@ -309,6 +326,10 @@ def _reopen_notice(detail: object) -> str:
 
 async def reopen_session(request: Request) -> Response:
     return await _act(request, _reopen, _reopen_notice, form_name="reopen")
+
+
+async def change_times(request: Request) -> Response:
+    return await _act(request, _times, "times_changed", form_name="times")
 
 
 async def cancel_reopening(request: Request) -> Response:
@@ -374,6 +395,7 @@ routes: list[Route] = [
     Route("/sessions/{session_id:int}/reopen", reopen_session, methods=["POST"]),
     Route("/sessions/{session_id:int}/reopening/cancel", cancel_reopening, methods=["POST"]),
     Route("/sessions/{session_id:int}/edit", edit_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/times", change_times, methods=["POST"]),
     Route("/sessions/{session_id:int}/moderators", change_moderators, methods=["POST"]),
     Route("/sessions/{session_id:int}/questions", add_question, methods=["POST"]),
     Route("/sessions/{session_id:int}/threads", start_topic, methods=["POST"]),

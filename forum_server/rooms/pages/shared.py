@@ -52,6 +52,7 @@ NOTICES = {
     "question_edited": N_("The question is corrected."),
     "moderators_changed": N_("The session's moderators are changed."),
     "session_edited": N_("The session is changed."),
+    "times_changed": N_("The session's times are changed."),
     "reopening_scheduled": N_("The re-opening is scheduled."),
     "reopening_cancelled": N_("The scheduled re-opening is cancelled."),
     "member_added": N_("The member is added."),
