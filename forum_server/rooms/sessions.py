@@ -343,8 +343,9 @@ async def _move_open(
         raise Invalid("closes_at must be in the future and after opens_at.", field="closes_at")
     period.opens_at, period.closes_at = opens_at, end
     period.open_announced = period.close_announced = False
+    # No session.extended (followers would be mailed a new closing time): the caller's
+    # session.updated tells live pages, and the opening is announced when it comes.
     await uow.flush()
-    emit_session(uow, forum_session, "session.extended", period_json(period))
 
 
 async def _move_close(
