@@ -224,7 +224,8 @@ def _record_question(
 
 
 async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail:
-    """Opens a draft or scheduled session now (its planned close is kept)."""
+    """Opens a draft or scheduled session now (its planned close is kept), a scheduled
+    re-opening included."""
     async with db.write() as uow:
         forum_session = await moderated_session(uow, actor, session_id)
         now = utcnow()
@@ -246,7 +247,11 @@ async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail
             uow.session.add(period)
         period.open_announced = True
         await uow.flush()
-        record_change(uow, actor, forum_session, "session.opened", period_json(period))
+        # A scheduled re-opening brought forward is a re-opening, as when its time comes.
+        action = "session.reopened" if len(periods) > 1 else "session.opened"
+        record_change(uow, actor, forum_session, action, period_json(period))
+        if len(periods) > 1:
+            emit_session(uow, forum_session, "session.reopened", period_json(period))
         emit_session(uow, forum_session, "session.opened", period_json(period))
         return await session_detail(uow.session, actor, session_id)
 

@@ -260,3 +260,23 @@ async def test_a_moderator_schedules_and_moves_the_opening(client, api, browser,
             )
         )
     assert len(changes) == 2 and all("opens_at" in c for c in changes)
+
+
+async def test_a_scheduled_reopening_brought_forward_is_a_reopening(client, api, make_user, db):
+    moderator = await make_user(display_name="Moderator")
+    session = await closed_session(client, api, moderator.id)
+    url = f"/api/v1/sessions/{session['id']}"
+    mod_api = bearer(await token_for(client, moderator))
+    later = {"opens_at": iso(timedelta(days=3)), "closes_at": iso(timedelta(days=17))}
+    await client.post(f"{url}/reopen", json=later, headers=mod_api)
+    opened = await client.post(f"{url}/open", headers=mod_api)
+    assert opened.status_code == 200 and opened.json()["state"] == "open"
+    assert len(opened.json()["periods"]) == 2
+    assert ("session.reopened", "Moderator") in await audit_actions(db, session["id"])
+    async with db.read() as read:
+        types = list(
+            await read.scalars(
+                select(EventRecord.type).where(EventRecord.session_id == session["id"])
+            )
+        )
+    assert types[-2:] == ["session.reopened", "session.opened"]
