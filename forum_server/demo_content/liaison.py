@@ -34,7 +34,7 @@ class DemoModeration:
 SECRETARIAT = DemoPerson(
     key="secretariat",
     display_name="Helena Moreau (Secretariat)",
-    email="secretariat@example.org",
+    email="h.moreau@example.org",
     country="CA",
     organization="Secretariat of the Convention on Biological Diversity",
     affiliation="igo",
