@@ -179,7 +179,7 @@ EVENT_TYPES: dict[str, EventType] = {
             "session.updated",
             EVERY_VIEWER,
             ("session_id", "title"),
-            "title, settings or moderators changed",
+            "title, settings, times, a scheduled re-opening or moderators changed",
             # Who moderates the session may have changed: access is looked up again.
             changes_access=True,
         ),
