@@ -43,7 +43,7 @@ from forum_server.mail.digest import run_digests
 from forum_server.mail.notifications import run_notifications
 from forum_server.mail.sender import run_sender
 from forum_server.moderation import api as moderation_api
-from forum_server.moderation import confirm_pages
+from forum_server.moderation import confirm_pages, suspension_pages
 from forum_server.moderation import pages as moderation_pages
 from forum_server.notifications import api as notifications_api
 from forum_server.notifications import pages as notifications_pages
@@ -178,6 +178,7 @@ def create_app(
         *rooms_pages.routes,
         *confirm_pages.routes,
         *moderation_pages.routes,
+        *suspension_pages.routes,
         *mail_pages.routes,
         *notifications_pages.routes,
         *people_pages.routes,

@@ -1,9 +1,11 @@
 """`forum-server demo`: loads the example forum of `demo_content` through the
-ordinary services, so the demo obeys every rule real data does."""
+ordinary services, so the demo obeys every rule real data does: the public forum, the
+liaison group's restricted workspace, and what waits for the moderators (a held
+contribution, a flag, a running summary). It prints whom to sign in as."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -13,26 +15,22 @@ from forum_server.accounts import service as accounts
 from forum_server.accounts.admin import COMMAND_LINE
 from forum_server.accounts.schemas import UserCreate
 from forum_server.db import Database
-from forum_server.decide import polls, reactions
-from forum_server.decide.schemas import PollCreate, VoteInput
-from forum_server.demo_content import conference as demo_conference
-from forum_server.demo_content import deciding
-from forum_server.demo_content.files import ATTACHMENTS
-from forum_server.demo_content.library import DOCUMENTS
+from forum_server.demo_build.conference import load_conference
+from forum_server.demo_build.deciding import load_deciding
+from forum_server.demo_build.files import attached, load_library
+from forum_server.demo_content import liaison
+from forum_server.demo_content.model import DemoPerson
 from forum_server.errors import Conflict
-from forum_server.files import attachments, library
-from forum_server.files.ingest import ReadForm, Received, ReceivedFile
+from forum_server.files import attachments
 from forum_server.files.storage import LocalFileStore
+from forum_server.moderation import flags, holding, summaries
+from forum_server.moderation.schemas import SettingsUpdate
 from forum_server.orm import utcnow
 from forum_server.policy import Actor
-from forum_server.rooms import conference, posting, sessions, spaces
-from forum_server.rooms import members as rooms_members
-from forum_server.rooms.members import MemberPut
-from forum_server.rooms.models import ForumSession, Post, Question, Space, Thread
+from forum_server.rooms import members, posting, sessions, spaces
+from forum_server.rooms.models import Post, Question, Space, Thread
 from forum_server.rooms.schemas import (
-    AgendaMove,
     PostCreate,
-    QuestionCreate,
     SessionCreate,
     SpaceCreate,
 )
@@ -41,6 +39,10 @@ from forum_server.search.index import index_post
 DEMO_PASSWORD = "demo forum passphrase"
 # Both sessions opened this long ago, so their two weeks are well under way.
 OPENED_AGO = timedelta(days=12)
+# The workspace's session opened more recently: its discussion has just begun.
+WORKSPACE_OPENED_AGO = timedelta(days=3)
+# Participants worth signing in as: a workspace member, and one who is not.
+SAMPLE_PARTICIPANTS = ("k_osei", "t_brenner")
 
 
 @dataclass(frozen=True)
@@ -52,25 +54,34 @@ class DemoSummary:
     moderators: list[str]
     documents: int = 0
     conference_id: int = 0  # the live conference, in a space of its own
+    workspace_slug: str = liaison.WORKSPACE_SLUG
+    workspace_session_id: int = 0
+    secretariat: str = liaison.SECRETARIAT.email
+    participants: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return (
-            f"space /spaces/{self.space_slug}, sessions {self.session_ids}, "
-            f"{self.people} people, {self.posts} posts, {self.documents} library documents; "
-            f"moderators: {', '.join(self.moderators)}"
+        return "\n".join(
+            (
+                f"space /spaces/{self.space_slug}, sessions {self.session_ids}, "
+                f"{self.people} people, {self.posts} posts, {self.documents} library documents",
+                f"members-only workspace /spaces/{self.workspace_slug} (a liaison group), "
+                f"session {self.workspace_session_id}",
+                f"a live conference: /sessions/{self.conference_id}/conference",
+                "sign in as:",
+                f"  the secretariat: {self.secretariat}",
+                f"  moderators: {', '.join(self.moderators)}",
+                f"  participants: {', '.join(self.participants)}",
+            )
         )
-
-
-# A named poll's ballots are keyed by the voter's id: no secret takes part.
-NAMED_POLL = ""
 
 
 async def load_demo(
     db: Database, *, now: datetime | None = None, store: LocalFileStore | None = None
 ) -> DemoSummary:
     """Creates the demo people, space, sessions, questions and posts, a proposal with
-    votes and reactions, and with a file store the files attached to posts and the
-    library's documents. Raises Conflict `demo_loaded` if the demo space exists
+    votes and reactions, a live conference, the liaison group's workspace, and a held
+    post, a flag and a running summary; with a file store, the files attached to posts
+    and the library's documents. Raises Conflict `demo_loaded` if the demo space exists
     already."""
     content.validate_content()
     now = now or utcnow()
@@ -78,9 +89,10 @@ async def load_demo(
         if await session.scalar(select(Space.id).where(Space.slug == content.SPACE.slug)):
             raise Conflict("The demo forum is loaded already.", code="demo_loaded")
     user_ids = await _people(db)
+    secretariat = await _person(db, liaison.SECRETARIAT, is_secretariat=True)
     await spaces.create_space(
         db,
-        COMMAND_LINE,
+        secretariat,
         SpaceCreate(
             slug=content.SPACE.slug,
             title=content.SPACE.title,
@@ -88,157 +100,141 @@ async def load_demo(
         ),
     )
     opens_at = now - OPENED_AGO
-    session_ids, posts = [], 0
+    session_ids, posts, post_ids = [], 0, dict[str, int]()
     for demo_session in content.SESSIONS:
-        session_id = await _session(db, demo_session, user_ids, opens_at)
+        session_id = await _session(
+            db, secretariat, content.SPACE.slug, demo_session, user_ids, opens_at
+        )
         session_ids.append(session_id)
-        posts += await _posts(db, demo_session, session_id, user_ids, opens_at, now, store)
-    await _deciding(db, session_ids[0], user_ids)
-    moderators = [
-        next(p.email for p in content.PEOPLE if p.key == s.moderator) for s in content.SESSIONS
-    ]
-    documents = await _library(db, store, user_ids) if store is not None else 0
-    conference_id = await _conference(db, user_ids, now)
+        posts += await _posts(
+            db, demo_session, session_id, user_ids, opens_at, now, post_ids, store
+        )
+    await load_deciding(db, session_ids[0], user_ids)
+    workspace_session = await _workspace(db, secretariat, user_ids, now, post_ids)
+    await _moderation(db, user_ids, post_ids)
+    documents = await load_library(db, store, user_ids) if store is not None else 0
+    conference_id = await load_conference(db, user_ids, now)
+    emails = {p.key: p.email for p in content.PEOPLE}
     return DemoSummary(
         content.SPACE.slug,
         session_ids,
-        len(user_ids),
+        len(user_ids) + 1,
         posts,
-        moderators,
+        [emails[s.moderator] for s in content.SESSIONS],
         documents=documents,
         conference_id=conference_id,
+        workspace_session_id=workspace_session,
+        participants=[emails[key] for key in SAMPLE_PARTICIPANTS],
     )
 
 
-async def _library(db: Database, store: LocalFileStore, user_ids: dict[str, int]) -> int:
-    """The library's documents, shared by the first session's moderator, who keeps the
-    forum's library as one of its moderators."""
-    keeper = next(p for p in content.PEOPLE if p.key == content.SESSIONS[0].moderator)
-    keeper_id = user_ids[keeper.key]
-    await rooms_members.put_member(
-        db, COMMAND_LINE, content.SPACE.slug, keeper_id, MemberPut(role="moderator")
+def _actor(user_ids: dict[str, int], key: str) -> Actor:
+    names = {p.key: p.display_name for p in content.PEOPLE}
+    return Actor(user_id=user_ids[key], display_name=names[key])
+
+
+async def _person(db: Database, person: DemoPerson, *, is_secretariat: bool = False) -> Actor:
+    data = UserCreate(
+        email=person.email,
+        password=DEMO_PASSWORD,
+        display_name=person.display_name,
+        country=person.country,
+        organization=person.organization,
+        affiliation=person.affiliation,  # type: ignore[arg-type]
+        gender=person.gender,  # type: ignore[arg-type]
+        is_secretariat=is_secretariat,
     )
-    actor = Actor(user_id=keeper_id, display_name=keeper.display_name)
-    for document in DOCUMENTS:
-        fields = {
-            "title": document.title,
-            "description": document.description,
-            "folder": document.folder,
-            "language": "en",
-        }
-        read = _form(store, fields, document.text.encode(), document.file_name)
-        await library.create_document(db, store, actor, content.SPACE.slug, read)
-    return len(DOCUMENTS)
+    user = await accounts.create_user(db, COMMAND_LINE, data, registration_open=False)
+    return Actor(user_id=user.id, display_name=user.display_name, is_secretariat=is_secretariat)
 
 
-def _form(store: LocalFileStore, fields: dict[str, str], data: bytes, name: str) -> ReadForm:
-    """What an upload form would have sent: these fields and this file."""
+async def _workspace(
+    db: Database,
+    secretariat: Actor,
+    user_ids: dict[str, int],
+    now: datetime,
+    post_ids: dict[str, int],
+) -> int:
+    """The liaison group's members-only workspace, its members (checked against the
+    group's rule like any other), and its session with a discussion begun."""
+    await spaces.create_space(
+        db,
+        secretariat,
+        SpaceCreate(
+            slug=liaison.WORKSPACE_SLUG,
+            title=liaison.WORKSPACE_TITLE,
+            description=liaison.WORKSPACE_DESCRIPTION,
+            visibility="members",
+            composition="liaison_group",
+        ),
+    )
+    for member in liaison.MEMBERS:
+        data = members.MemberPut(role=member.role, designation=member.designation)  # type: ignore[arg-type]
+        await members.put_member(
+            db, secretariat, liaison.WORKSPACE_SLUG, user_ids[member.person], data
+        )
+    opens_at = now - WORKSPACE_OPENED_AGO
+    demo = liaison.WORKSPACE_SESSION
+    session_id = await _session(db, secretariat, liaison.WORKSPACE_SLUG, demo, user_ids, opens_at)
+    await _posts(db, demo, session_id, user_ids, opens_at, now, post_ids)
+    return session_id
 
-    async def read() -> Received:
-        return _received(store, data, name, fields)
 
-    return read
-
-
-def _received(
-    store: LocalFileStore, data: bytes, name: str, fields: dict[str, str] | None = None
-) -> Received:
-    """A file on disk as a form would have sent it (it goes through the same checks as
-    any upload), with the form's fields."""
-    incoming = store.incoming()
-    incoming.write(data)
-    return Received(fields or {}, [ReceivedFile(incoming, name)])
+async def _moderation(db: Database, user_ids: dict[str, int], post_ids: dict[str, int]) -> None:
+    """Something for the moderators' pages: first contributions held for review in the
+    workspace (and one waiting), a flag, and a running summary."""
+    plan = liaison.MODERATION
+    moderator = _actor(user_ids, liaison.WORKSPACE_SESSION.moderator)
+    await holding.change_holding_rules(
+        db, moderator, liaison.WORKSPACE_SLUG, SettingsUpdate(hold_first_posts=1)
+    )
+    async with db.read() as session:
+        thread_id = await session.scalar(
+            select(Post.thread_id).where(Post.id == post_ids["lg_q1_open"])
+        )
+    assert thread_id is not None
+    await posting.create_post(
+        db,
+        _actor(user_ids, plan.held_author),
+        thread_id,
+        PostCreate(body=plan.held_body, client_id="demo-held", lang="en"),
+    )
+    await flags.flag_post(
+        db, _actor(user_ids, plan.flagged_by), post_ids[plan.flag_post], plan.flag_reason
+    )
+    async with db.read() as session:
+        question_id = await session.scalar(
+            select(Question.id)
+            .join(Post, Post.thread_id == Question.thread_id)
+            .where(Post.id == post_ids[plan.summary_post])
+        )
+    assert question_id is not None
+    summary_by = next(
+        s.moderator
+        for s in content.SESSIONS
+        if any(p.key == plan.summary_post for q in s.questions for p in q.posts)
+    )
+    await summaries.write_question_summary(
+        db, _actor(user_ids, summary_by), question_id, plan.summary
+    )
 
 
 async def _people(db: Database) -> dict[str, int]:
     ids: dict[str, int] = {}
     for person in content.PEOPLE:
-        data = UserCreate(
-            email=person.email,
-            password=DEMO_PASSWORD,
-            display_name=person.display_name,
-            country=person.country,
-            organization=person.organization,
-            affiliation=person.affiliation,  # type: ignore[arg-type]
-            gender=person.gender,  # type: ignore[arg-type]
-        )
-        user = await accounts.create_user(db, COMMAND_LINE, data, registration_open=False)
-        ids[person.key] = user.id
+        actor = await _person(db, person)
+        assert actor.user_id is not None
+        ids[person.key] = actor.user_id
     return ids
 
 
-async def _conference(db: Database, user_ids: dict[str, int], now: datetime) -> int:
-    """The live conference: its agenda with planned times, moved on to item 2, and a
-    conversation with replies, dated as the story tells it."""
-    demo = demo_conference
-    opens_at = now - timedelta(minutes=demo.OPENED_MINUTES_AGO)
-    await spaces.create_space(
-        db,
-        COMMAND_LINE,
-        SpaceCreate(slug=demo.SLUG, title=demo.SPACE_TITLE, description=demo.DESCRIPTION),
-    )
-    data = SessionCreate(
-        title=demo.TITLE,
-        description=demo.DESCRIPTION,
-        opens_at=opens_at,
-        closes_at=opens_at + timedelta(hours=demo.HOURS),
-        moderator_ids=[user_ids[demo.MODERATOR]],
-        questions=[
-            QuestionCreate(
-                text=item.text,
-                planned_at=opens_at + timedelta(minutes=item.minutes_after_open),
-            )
-            for item in demo.AGENDA
-        ],
-        format="conference",
-    )
-    session_id = (await sessions.create_session(db, COMMAND_LINE, demo.SLUG, data)).id
-    names = {p.key: p.display_name for p in content.PEOPLE}
-    moderator = Actor(user_id=user_ids[demo.MODERATOR], display_name=names[demo.MODERATOR])
-    await conference.move_agenda(db, moderator, session_id, AgendaMove(number=1))
-    sent: dict[str, int] = {}
-    for message in demo.MESSAGES:
-        if message.item == 2 and message.item != (await _current_item(db, session_id)):
-            await conference.move_agenda(db, moderator, session_id, AgendaMove(number=2))
-        author = Actor(user_id=user_ids[message.author], display_name=names[message.author])
-        posted = await conference.send_message(
-            db,
-            author,
-            session_id,
-            PostCreate(
-                body=message.body,
-                parent_id=sent.get(message.reply_to) if message.reply_to else None,
-                client_id=f"demo-conference-{message.key}",
-                lang="en",
-            ),
-        )
-        sent[message.key] = posted.post.id
-        async with db.write() as uow:
-            post = await uow.session.get(Post, posted.post.id)
-            assert post is not None
-            post.created_at = opens_at + timedelta(minutes=message.minutes_after_open)
-            await index_post(uow, post)
-    # The story's times, not the loader's: item 1 from the opening, item 2 since the move.
-    moved = opens_at + timedelta(minutes=demo.MOVED_TO_2_AFTER)
-    async with db.write() as uow:
-        for number, started, ended in ((1, opens_at, moved), (2, moved, None)):
-            await uow.session.execute(
-                update(Question)
-                .where(Question.session_id == session_id, Question.number == number)
-                .values(started_at=started, ended_at=ended)
-            )
-    return session_id
-
-
-async def _current_item(db: Database, session_id: int) -> int | None:
-    async with db.read() as session:
-        return await session.scalar(
-            select(ForumSession.agenda_item).where(ForumSession.id == session_id)
-        )
-
-
 async def _session(
-    db: Database, demo: content.DemoSession, user_ids: dict[str, int], opens_at: datetime
+    db: Database,
+    secretariat: Actor,
+    slug: str,
+    demo: content.DemoSession,
+    user_ids: dict[str, int],
+    opens_at: datetime,
 ) -> int:
     data = SessionCreate(
         title=demo.title,
@@ -248,7 +244,7 @@ async def _session(
         moderator_ids=[user_ids[demo.moderator]],
         questions=[q.text for q in demo.questions],
     )
-    detail = await sessions.create_session(db, COMMAND_LINE, content.SPACE.slug, data)
+    detail = await sessions.create_session(db, secretariat, slug, data)
     return detail.id
 
 
@@ -259,8 +255,11 @@ async def _posts(
     user_ids: dict[str, int],
     opens_at: datetime,
     now: datetime,
-    store: LocalFileStore | None,
+    post_ids: dict[str, int],
+    store: LocalFileStore | None = None,
 ) -> int:
+    """Posts the session's discussion as it stands `now`; records each post's id by its
+    key in `post_ids`."""
     async with db.read() as session:
         threads = dict(
             (
@@ -275,7 +274,6 @@ async def _posts(
     count = 0
     for number, question in enumerate(demo.questions, start=1):
         thread_id = threads[number]
-        post_ids: dict[str, int] = {}
         for demo_post in question.posts:
             written = opens_at + timedelta(hours=demo_post.hours_after_open)
             if written > now:
@@ -287,7 +285,7 @@ async def _posts(
                 client_id=f"demo-{demo_post.key}",
                 lang=demo_post.lang,
             )
-            received = _attached(store, demo_post.key)
+            received = attached(store, demo_post.key)
             if store is not None and received is not None:
                 posted = await attachments.create_post_with_files(
                     db, store, author, thread_id, data, [], received=received
@@ -306,48 +304,3 @@ async def _posts(
                 )
             count += 1
     return count
-
-
-def _attached(store: LocalFileStore | None, post_key: str) -> Received | None:
-    """The files of a demo post, received as a form would send them (they go through
-    the same checks as any upload)."""
-    if store is None or post_key not in ATTACHMENTS:
-        return None
-    name, text = ATTACHMENTS[post_key]
-    return _received(store, text.encode(), name)
-
-
-async def _deciding(db: Database, session_id: int, user_ids: dict[str, int]) -> None:
-    """A named proposal with its positions, and reactions to the first contributions of
-    the session's first question (see demo_content/deciding.py)."""
-    async with db.read() as session:
-        thread_id = await session.scalar(
-            select(Question.thread_id).where(
-                Question.session_id == session_id, Question.number == 1
-            )
-        )
-        first_posts = list(
-            await session.scalars(
-                select(Post.id).where(Post.thread_id == thread_id).order_by(Post.id).limit(4)
-            )
-        )
-    moderator = Actor(user_id=user_ids[deciding.PROPOSAL_MODERATOR])
-    proposal = await polls.create_poll(
-        db,
-        moderator,
-        session_id,
-        PollCreate(
-            kind="proposal",
-            title=deciding.PROPOSAL_TITLE,
-            details=deciding.PROPOSAL_DETAILS,
-            thread_id=thread_id,
-        ),
-        secret=NAMED_POLL,
-    )
-    for person, position, reason in deciding.POSITIONS:
-        ballot = VoteInput(position=position, reason=reason)  # type: ignore[arg-type]
-        await polls.vote(
-            db, Actor(user_id=user_ids[person]), proposal.id, ballot, secret=NAMED_POLL
-        )
-    for post_id, (person, kind) in zip(first_posts, deciding.REACTIONS, strict=False):
-        await reactions.set_reaction(db, Actor(user_id=user_ids[person]), post_id, kind, on=True)

@@ -186,7 +186,7 @@ EVENT_TYPES: dict[str, EventType] = {
             "session.updated",
             EVERY_VIEWER,
             ("session_id", "title"),
-            "title, settings or moderators changed",
+            "title, settings, times, a scheduled re-opening or moderators changed",
             # Who moderates the session may have changed: access is looked up again.
             changes_access=True,
         ),
@@ -253,6 +253,12 @@ EVENT_TYPES: dict[str, EventType] = {
             LOG_ONLY,
             ("user_id",),
             "an account was deactivated (every process ends its live connections)",
+        ),
+        EventType(
+            "user.sign_in_reset",
+            LOG_ONLY,
+            ("user_id",),
+            "the secretariat ended an account's sign-ins (every process ends its live connections)",
         ),
         EventType(
             "membership.changed",

@@ -85,3 +85,46 @@ async def test_demo_library_documents_are_found_by_their_words(db: Database, set
     [hit] = page.hits
     assert hit.document is not None and hit.document.title == "Glossary of biosafety terms"
     assert hit.space_slug == summary.space_slug
+
+
+async def _token(client: httpx.AsyncClient, email: str) -> dict[str, str]:
+    answer = await client.post("/api/v1/tokens", json={"email": email, "password": DEMO_PASSWORD})
+    assert answer.status_code == 201, (email, answer.text)
+    return {"Authorization": f"Bearer {answer.json()['token']}"}
+
+
+async def test_every_page_has_something_to_show(client: httpx.AsyncClient, db: Database):
+    summary = await load_demo(db)
+    text = str(summary)
+    # The sign-ins it prints work, each with the rights it says.
+    assert summary.secretariat in text and all(m in text for m in summary.moderators)
+    assert summary.participants and all(p in text for p in summary.participants)
+    secretariat = await _token(client, summary.secretariat)
+    me = (await client.get("/api/v1/me", headers=secretariat)).json()
+    assert me["is_secretariat"] is True
+    for email in summary.participants:
+        await _token(client, email)
+
+    # The liaison group's workspace: members only, under the group's rule, from all five
+    # regional groups, with its own session under way.
+    slug = summary.workspace_slug
+    assert (await client.get(f"/api/v1/spaces/{slug}")).status_code == 404
+    outsider = await _token(client, summary.participants[-1])
+    assert (await client.get(f"/api/v1/spaces/{slug}", headers=outsider)).status_code == 404
+    space = (await client.get(f"/api/v1/spaces/{slug}", headers=secretariat)).json()
+    assert space["visibility"] == "members" and space["composition"] == "liaison_group"
+    assert [s["state"] for s in space["sessions"]] == ["open"]
+    listed = (await client.get(f"/api/v1/spaces/{slug}/members", headers=secretariat)).json()
+    people = listed["items"]
+    designations = {m["designation"] for m in people}
+    assert {"party_expert", "organization_expert", "observer"} <= designations
+    assert len({m["user"]["region"] for m in people} - {None}) == 5
+
+    # What waits for the moderators: a held contribution and a flag, and a running summary.
+    moderator = await _token(client, summary.moderators[1])
+    queue = (await client.get("/api/v1/moderation/queue", headers=moderator)).json()
+    assert queue["pending"] and queue["flags"], queue
+    session = (await client.get(f"/api/v1/sessions/{summary.session_ids[0]}")).json()
+    first = session["questions"][0]["id"]
+    written = (await client.get(f"/api/v1/questions/{first}/summary")).json()
+    assert "So far" in written["summary"]["body"]

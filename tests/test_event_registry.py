@@ -21,7 +21,7 @@ from tests.conftest import MakeUser
 from tests.helpers import bearer, token_for
 
 ROOT = Path(__file__).resolve().parent.parent
-EMITTERS = {"emit", "_emit", "emit_post", "_question_view"}
+EMITTERS = {"emit", "_emit", "emit_session", "emit_post", "_question_view"}
 TYPE_NAME = re.compile(r"^[a-z]+\.[a-z_]+$")
 
 
@@ -169,6 +169,7 @@ async def test_every_type_is_emitted_with_its_declared_payload(
     await call("PUT", f"/spaces/{slug}/members/{ben_user.id}", sec, role="member")
     await call("DELETE", f"/spaces/{slug}/members/{ben_user.id}", sec)
     outsider = await make_user()
+    await call("POST", f"/users/{outsider.id}/reset-sign-in", sec)
     await call("POST", f"/users/{outsider.id}/deactivate", sec)
     await call("POST", f"/sessions/{sid}/close", sec)
     await call("POST", f"/sessions/{sid}/reopen", sec, closes_at=later)

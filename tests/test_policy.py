@@ -79,6 +79,15 @@ RULES: dict[str, Rule] = {
         *space_rule(policy.may_manage_space, policy.check_may_manage_space),
         MANAGERS,
     ),
+    "edit a space's title and description": (
+        *space_rule(policy.may_edit_space, policy.check_may_edit_space),
+        MANAGERS,
+    ),
+    "edit a session and schedule its re-opening": (
+        policy.may_edit_session,
+        policy.check_may_edit_session,
+        SESSION_MODERATORS,
+    ),
     "appoint session moderators": (
         *space_rule(policy.may_appoint_moderators, policy.check_may_appoint_moderators),
         SPACE_MODERATORS,
@@ -234,7 +243,24 @@ RULES: dict[str, Rule] = {
         lambda a: policy.check_may_manage_accounts(a.actor),
         {"secretariat"},
     ),
+    "reset an account's sign-in": (
+        lambda a: policy.may_reset_sign_in(a.actor, APPOINTED),
+        lambda a: policy.check_may_reset_sign_in(a.actor, APPOINTED),
+        {"secretariat"},
+    ),
+    "see every suspension on the site": (
+        lambda a: policy.may_see_all_suspensions(a.actor),
+        lambda a: policy.check_may_see_all_suspensions(a.actor),
+        {"secretariat"},
+    ),
 }
+
+
+def test_the_secretariat_may_not_reset_its_own_sign_in() -> None:
+    actor, _ = CALLERS["secretariat"]
+    assert not policy.may_reset_sign_in(actor, actor.user_id)
+    error = raised(lambda: policy.check_may_reset_sign_in(actor, actor.user_id))
+    assert error is Forbidden
 
 
 def raised(check: Callable[[], object]) -> type[DomainError] | None:

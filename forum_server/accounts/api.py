@@ -8,6 +8,9 @@ POST /api/v1/password-resets {token, password}    choose it, with the link's tok
 GET  /api/v1/users?after=&limit=          every account (the secretariat)
 POST /api/v1/users/{id}/deactivate         ends its sign-ins, tokens and sockets
 POST /api/v1/users/{id}/reactivate
+POST /api/v1/users/{id}/reset-sign-in      ends them, forgets the password, sends a link
+POST /api/v1/accounts                      the secretariat makes an account without a
+                                           password (a link to choose one is sent)
 """
 
 from __future__ import annotations
@@ -16,11 +19,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 from typing_extensions import TypedDict
 
-from forum_server.accounts import email_confirmation, management, password_reset, service
+from forum_server.accounts import (
+    email_confirmation,
+    management,
+    password_reset,
+    provisioning,
+    service,
+)
 from forum_server.accounts.management import AccountView
 from forum_server.accounts.password_reset import ResetPassword, ResetRequest
 from forum_server.accounts.queries import UserView, get_user
-from forum_server.accounts.schemas import ConfirmationCreate, TokenCreate, UserCreate
+from forum_server.accounts.schemas import (
+    AccountCreate,
+    ConfirmationCreate,
+    TokenCreate,
+    UserCreate,
+)
 from forum_server.policy import require_signed_in
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of, bearer_token, client_address
@@ -134,6 +148,36 @@ async def reactivate(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     account = await management.reactivate_user(ctx.db, actor, path_int(request, "user_id"))
     return json_response(account.as_json())
+
+
+@api.route(
+    "POST",
+    "/users/{user_id:int}/reset-sign-in",
+    summary="Reset an account's sign-in: its sign-ins, tokens and live connections end, "
+    "its password stops working, and a link to choose a new one goes to its address",
+    response=AccountView,
+)
+async def reset_sign_in(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    user_id = path_int(request, "user_id")
+    account = await provisioning.reset_sign_in(ctx.db, actor, ctx.settings.secret_key, user_id)
+    return json_response(account.as_json())
+
+
+@api.route(
+    "POST",
+    "/accounts",
+    summary="Make an account for someone (the secretariat): no password; a link to "
+    "choose one, valid for a week, goes to its address",
+    body=AccountCreate,
+    status=201,
+    response=AccountView,
+)
+async def create_account(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    data = await parse_body(request, AccountCreate)
+    account = await provisioning.create_account(ctx.db, actor, ctx.settings.secret_key, data)
+    return json_response(account.as_json(), status=201)
 
 
 class LinkSentJson(TypedDict):

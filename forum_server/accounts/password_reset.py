@@ -5,7 +5,8 @@ a message is queued only when it has. The link is signed, valid for one hour and
 works once: it carries a fingerprint of the password it replaces, so it stops
 working as soon as the password changes (by this link or otherwise). Using it ends
 every other sign-in and API token of the account. Asking is throttled per address
-and per network address.
+and per network address. The secretariat sends the same kind of link, valid for a
+week, to an account it made and to one whose sign-in it reset.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from forum_server.accounts.email_confirmation import mark_verified
 from forum_server.accounts.models import LoginFailure, User
 from forum_server.accounts.passwords import check_new_password, hash_password
 from forum_server.accounts.queries import UserView
-from forum_server.db import Database
+from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Invalid, RateLimited
 from forum_server.i18n import N_, gettext
 from forum_server.mail.outbox import Outgoing, queue
@@ -33,6 +34,9 @@ from forum_server.schemas import Input
 from forum_server.throttle import Limit, take
 
 VALID_FOR = timedelta(hours=1)
+# A link the secretariat sends (a new account, a reset sign-in) waits longer for its
+# reader than one asked for by the reader themselves.
+SENT_VALID_FOR = timedelta(days=7)
 PER_ADDRESS = Limit(3, timedelta(hours=1))
 PER_CLIENT = Limit(20, timedelta(hours=1))
 _SALT = "forum-password-reset"
@@ -98,21 +102,24 @@ async def request_reset(
             select(User).where(func.lower(User.email) == data.email, User.is_active.is_(True))
         )
         if user is not None:
-            token = _serializer(secret_key).dumps(
-                {"user": user.id, "fp": _fingerprint(user.password_hash)}
-            )
-            await queue(
-                uow,
-                [
-                    Outgoing(
-                        "password_reset",
-                        user.email,
-                        {"path": f"/reset-password/{token}"},
-                        user_id=user.id,
-                    )
-                ],
-            )
+            await queue_link(uow, secret_key, user)
     return ResetAsked()
+
+
+async def queue_link(
+    uow: UnitOfWork, secret_key: str, user: User, *, sent_because: str | None = None
+) -> None:
+    """Queues the link to choose a new password with the change that causes it. Sent
+    by the secretariat (`sent_because`: "created" or "reset"), it works for a week and
+    says why it came; asked for, for an hour."""
+    claims: dict[str, object] = {"user": user.id, "fp": _fingerprint(user.password_hash)}
+    if sent_because is None:
+        kind, context = "password_reset", {}
+    else:
+        claims["sent"] = True
+        kind, context = "sign_in_link", {"because": sent_because}
+    path = f"/reset-password/{_serializer(secret_key).dumps(claims)}"
+    await queue(uow, [Outgoing(kind, user.email, {"path": path, **context}, user_id=user.id)])
 
 
 async def reset_password(db: Database, secret_key: str, data: ResetPassword) -> UserView:
@@ -125,10 +132,14 @@ async def reset_password(db: Database, secret_key: str, data: ResetPassword) -> 
         field="token",
     )
     try:
-        claims = _serializer(secret_key).loads(data.token, max_age=int(VALID_FOR.total_seconds()))
+        claims, signed_at = _serializer(secret_key).loads(
+            data.token, max_age=int(SENT_VALID_FOR.total_seconds()), return_timestamp=True
+        )
     except BadData:
         raise refused from None
     if not isinstance(claims, dict) or not isinstance(claims.get("user"), int):
+        raise refused
+    if utcnow() - signed_at > (SENT_VALID_FOR if claims.get("sent") else VALID_FOR):
         raise refused
     async with db.write() as uow:
         query = select(User).where(User.id == claims["user"])

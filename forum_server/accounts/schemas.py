@@ -81,6 +81,21 @@ class UserCreate(ProfileFields):
     _name = field_validator("display_name")(_display_name)
 
 
+class AccountCreate(ProfileFields):
+    """An account the secretariat makes: no password (its owner chooses one by a link)."""
+
+    email: EmailStr = Field(max_length=MAX_EMAIL_CHARS)
+    display_name: str
+    is_secretariat: bool = False
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return value.lower()
+
+    _name = field_validator("display_name")(_display_name)
+
+
 class ProfileUpdate(ProfileFields):
     display_name: str
     # None: follow the browser (language) or UTC (time zone).

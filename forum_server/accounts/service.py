@@ -24,6 +24,7 @@ from forum_server.accounts.queries import (
 from forum_server.accounts.schemas import (
     MAX_EMAIL_CHARS,
     MAX_PASSWORD_CHARS,
+    AccountCreate,
     LanguageChoice,
     PasswordChange,
     ProfileUpdate,
@@ -78,7 +79,7 @@ async def add_user(
     uow: UnitOfWork,
     email: str,
     password: str | None,
-    profile: UserCreate | ProfileUpdate,
+    profile: UserCreate | ProfileUpdate | AccountCreate,
     *,
     is_secretariat: bool = False,
     email_verified: bool = False,

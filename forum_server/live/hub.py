@@ -330,12 +330,14 @@ class Hub:
         return await posts.current(self.db, events)
 
     def close_connections_of_ended_user(self, event: Event) -> None:
-        """A deactivated or site-wide suspended user's sockets close at once (4401), in
-        every process: each hub sees the event in the log. Their sign-ins and tokens
-        ended in the same transaction, so a reconnection is refused."""
+        """A deactivated or site-wide suspended user's sockets, or those of one whose
+        sign-in the secretariat reset, close at once (4401), in every process: each hub
+        sees the event in the log. Their sign-ins and tokens ended in the same
+        transaction, so a reconnection is refused."""
         site_wide = event.type == "user.suspended" and event.space_id is None
+        ended = event.type in ("user.deactivated", "user.sign_in_reset") or site_wide
         user_id = event.data.get("user_id")
-        if not (event.type == "user.deactivated" or site_wide) or not isinstance(user_id, int):
+        if not ended or not isinstance(user_id, int):
             return
         for connection in list(self._connections):
             if connection.actor.user_id == user_id:

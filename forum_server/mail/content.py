@@ -335,8 +335,8 @@ async def _digest(look: Lookups, m: Claimed) -> Draft | None:
 
 
 async def _plain(look: Lookups, m: Claimed) -> Draft | None:
-    """Invitations, address confirmations and password resets: their text is all in
-    the context the command queued."""
+    """Invitations, address confirmations, password resets and the links the
+    secretariat sends: their text is all in the context the command queued."""
     context = dict(m.context)
     if m.kind == "invitation":
         subject = gettext("Invitation to %(space)s", space=context.get("space_title", ""))
@@ -344,6 +344,10 @@ async def _plain(look: Lookups, m: Claimed) -> Draft | None:
             context["expires_at"] = datetime.fromisoformat(context["expires_at"])
     elif m.kind == "confirm_email":
         subject = gettext("Confirm your e-mail address")
+    elif m.kind == "sign_in_link" and context.get("because") == "created":
+        subject = gettext("Your account is ready: choose a password")
+    elif m.kind == "sign_in_link":
+        subject = gettext("Your sign-in was reset: choose a new password")
     else:
         subject = gettext("Choose a new password")
     return Draft(subject=subject, template=m.kind, context=context)
@@ -358,6 +362,7 @@ DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "invitation": _plain,
     "confirm_email": _plain,
     "password_reset": _plain,
+    "sign_in_link": _plain,
     ANSWER: draft_answer,
 }
 

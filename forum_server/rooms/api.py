@@ -16,6 +16,7 @@ from forum_server.rooms import (
     posting,
     preview,
     queries,
+    reopening,
     session_moderators,
     sessions,
     spaces,
@@ -31,6 +32,7 @@ from forum_server.rooms.schemas import (
     SessionModerators,
     SessionUpdate,
     SpaceCreate,
+    SpaceUpdate,
     ThreadCreate,
     written_in,
 )
@@ -94,6 +96,20 @@ async def get_space(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         detail = await queries.space_detail(db, actor, request.path_params["slug"])
+    return json_response(detail.as_json())
+
+
+@api.route(
+    "PATCH",
+    "/spaces/{slug}",
+    summary="Change a space's title or description (its owners and the secretariat)",
+    body=SpaceUpdate,
+    response=SpaceDetail,
+)
+async def update_space(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    data = await parse_body(request, SpaceUpdate)
+    detail = await spaces.update_space(ctx.db, actor, request.path_params["slug"], data)
     return json_response(detail.as_json())
 
 
@@ -182,14 +198,26 @@ async def close_session(request: Request) -> Response:
 @api.route(
     "POST",
     "/sessions/{session_id:int}/reopen",
-    summary="Re-open for a new period",
+    summary="Re-open for a new period, now or from a later opens_at",
     body=Reopen,
     response=SessionDetail,
 )
 async def reopen_session(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, Reopen)
-    detail = await sessions.reopen(ctx.db, actor, path_int(request, "session_id"), data)
+    detail = await reopening.reopen(ctx.db, actor, path_int(request, "session_id"), data)
+    return json_response(detail.as_json())
+
+
+@api.route(
+    "DELETE",
+    "/sessions/{session_id:int}/reopening",
+    summary="Cancel a re-opening scheduled ahead",
+    response=SessionDetail,
+)
+async def cancel_reopening(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    detail = await reopening.cancel_reopening(ctx.db, actor, path_int(request, "session_id"))
     return json_response(detail.as_json())
 
 

@@ -82,6 +82,21 @@ class QuestionCreate(Input):
     _times = field_validator("planned_at")(aware_utc)
 
 
+class SpaceUpdate(Input):
+    """A space's title and description; a field left out keeps its value."""
+
+    title: str | None = None
+    description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS)
+
+    _title = field_validator("title")(_optional_title)
+
+    @model_validator(mode="after")
+    def _something(self) -> SpaceUpdate:
+        if self.title is None and self.description is None:
+            raise ValueError(N_("Nothing to change: give at least one field."))
+        return self
+
+
 class SessionCreate(Input):
     title: str
     description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
@@ -129,6 +144,8 @@ class SessionModerators(Input):
 class SessionUpdate(Input):
     title: str | None = None
     description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS)
+    # A draft's or scheduled session's opening (scheduling or moving it).
+    opens_at: Timestamp | None = None
     closes_at: Timestamp | None = None
     participant_topics: bool | None = None
     posting: Literal["signed_in", "members"] | None = None
@@ -136,10 +153,16 @@ class SessionUpdate(Input):
     message_limit: MessageLimit | None = None  # null: back to the default
 
     _title = field_validator("title")(_optional_title)
-    _times = field_validator("closes_at")(aware_utc)
+    _times = field_validator("opens_at", "closes_at")(aware_utc)
 
     @field_validator(
-        "title", "description", "participant_topics", "posting", "format", mode="before"
+        "title",
+        "description",
+        "opens_at",
+        "participant_topics",
+        "posting",
+        "format",
+        mode="before",
     )
     @classmethod
     def _not_null(cls, value: object) -> object:
@@ -152,13 +175,27 @@ class SessionUpdate(Input):
     def _something(self) -> SessionUpdate:
         if not self.model_fields_set:
             raise ValueError(N_("Nothing to change: give at least one field."))
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValueError(N_("the closing time must be after the opening time"))
         return self
 
 
 class Reopen(Input):
+    """A new period after a close: from `opens_at` (now when left out; a later time
+    schedules the re-opening) until `closes_at` (open-ended when left out)."""
+
+    opens_at: Timestamp | None = None
     closes_at: Timestamp | None = None
 
-    _times = field_validator("closes_at")(aware_utc)
+    _times = field_validator("opens_at", "closes_at")(aware_utc)
+
+    @field_validator("closes_at")
+    @classmethod
+    def _period(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        opens_at = info.data.get("opens_at")
+        if value is not None and opens_at is not None and value <= opens_at:
+            raise ValueError(N_("the closing time must be after the opening time"))
+        return value
 
 
 class AgendaMove(Input):

@@ -8,17 +8,20 @@ policy, checks, changes, emits and returns what the session now looks like. The
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
 
+from forum_server import audit
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
+    SessionAccess,
+    check_may_edit_session,
     check_may_manage_space,
     load_question,
     load_session,
@@ -34,10 +37,10 @@ from forum_server.rooms.models import (
 )
 from forum_server.rooms.queries import session_detail
 from forum_server.rooms.render_workers import render_markdown_off_loop
-from forum_server.rooms.schemas import QuestionCreate, Reopen, SessionCreate, SessionUpdate
+from forum_server.rooms.schemas import QuestionCreate, SessionCreate, SessionUpdate
 from forum_server.rooms.session_moderators import checked_moderators
 from forum_server.rooms.space_views import QuestionView, SessionDetail, question_view
-from forum_server.rooms.state import CLOSED, OPEN, Period, session_state
+from forum_server.rooms.state import CLOSED, DRAFT, OPEN, SCHEDULED, Period, session_state
 from forum_server.search.index import index_question, index_session
 
 
@@ -98,16 +101,22 @@ async def create_session(
         for item in data.agenda():
             await _add_question(uow, forum_session, item)
         await index_session(uow, forum_session)
-        _emit(uow, forum_session, "session.created", {"title": forum_session.title})
+        emit_session(uow, forum_session, "session.created", {"title": forum_session.title})
         return await session_detail(uow.session, actor, forum_session.id)
 
 
-async def _moderated(uow: UnitOfWork, actor: Actor, session_id: int) -> ForumSession:
-    """The session, for one of its moderators; locked against concurrent changes.
-    Unauthorized for anonymous callers whether or not the session can be seen."""
+async def moderated_session(
+    uow: UnitOfWork,
+    actor: Actor,
+    session_id: int,
+    check: Callable[[SessionAccess], None] = SessionAccess.require_moderator,
+) -> ForumSession:
+    """The session, for one of its moderators (or whom `check` lets through); locked
+    against concurrent changes. Unauthorized for anonymous callers whether or not the
+    session can be seen."""
     require_caller(actor)
     forum_session, access = await load_session(uow.session, actor, session_id)
-    access.require_moderator()
+    check(access)
     await lock_session(uow, session_id)
     return forum_session
 
@@ -138,7 +147,9 @@ async def _add_question(
     return question
 
 
-def _emit(uow: UnitOfWork, forum_session: ForumSession, type: str, data: dict[str, Any]) -> None:
+def emit_session(
+    uow: UnitOfWork, forum_session: ForumSession, type: str, data: dict[str, Any]
+) -> None:
     uow.emit(
         type,
         {"session_id": forum_session.id, **data},
@@ -147,7 +158,7 @@ def _emit(uow: UnitOfWork, forum_session: ForumSession, type: str, data: dict[st
     )
 
 
-def _period_json(period: SessionPeriod) -> dict[str, Any]:
+def period_json(period: SessionPeriod) -> dict[str, Any]:
     return {
         "opens_at": period.opens_at.isoformat(),
         "closes_at": period.closes_at.isoformat() if period.closes_at else None,
@@ -179,12 +190,14 @@ async def add_question(
 ) -> QuestionView:
     """A new numbered guiding question with its thread, at any state but closed."""
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
+        forum_session = await moderated_session(uow, actor, session_id)
         if state_of(await periods_of(uow, session_id), utcnow()) == CLOSED:
             raise Conflict(
                 "The session is closed; re-open it to add questions.", code="session_closed"
             )
         question = await _add_question(uow, forum_session, data)
+        await uow.flush()
+        _record_question(uow, actor, forum_session.space_id, question, "question.added")
         return await _question_view(uow, question, "question.added")
 
 
@@ -200,13 +213,29 @@ async def edit_question(
         if "planned_at" in data.model_fields_set:
             question.planned_at = data.planned_at
         await index_question(uow, question)
+        _record_question(uow, actor, access.space.space_id, question, "question.edited")
         return await _question_view(uow, question, "question.edited")
 
 
+def _record_question(
+    uow: UnitOfWork, actor: Actor, space_id: int, question: Question, action: str
+) -> None:
+    audit.record(
+        uow,
+        actor,
+        action,
+        space_id=space_id,
+        target_type="question",
+        target_id=question.id,
+        details={"session_id": question.session_id, "number": question.number},
+    )
+
+
 async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail:
-    """Opens a draft or scheduled session now (its planned close is kept)."""
+    """Opens a draft or scheduled session now (its planned close is kept), a scheduled
+    re-opening included."""
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
+        forum_session = await moderated_session(uow, actor, session_id)
         now = utcnow()
         periods = await periods_of(uow, session_id)
         state = state_of(periods, now)
@@ -226,13 +255,18 @@ async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail
             uow.session.add(period)
         period.open_announced = True
         await uow.flush()
-        _emit(uow, forum_session, "session.opened", _period_json(period))
+        # A scheduled re-opening brought forward is a re-opening, as when its time comes.
+        action = "session.reopened" if len(periods) > 1 else "session.opened"
+        record_change(uow, actor, forum_session, action, period_json(period))
+        if len(periods) > 1:
+            emit_session(uow, forum_session, "session.reopened", period_json(period))
+        emit_session(uow, forum_session, "session.opened", period_json(period))
         return await session_detail(uow.session, actor, session_id)
 
 
 async def close_now(db: Database, actor: Actor, session_id: int) -> SessionDetail:
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
+        forum_session = await moderated_session(uow, actor, session_id)
         now = utcnow()
         periods = await periods_of(uow, session_id)
         if state_of(periods, now) != OPEN:
@@ -240,37 +274,38 @@ async def close_now(db: Database, actor: Actor, session_id: int) -> SessionDetai
         period = periods[-1]
         period.closes_at = now
         period.close_announced = True
-        _emit(uow, forum_session, "session.closed", _period_json(period))
+        record_change(uow, actor, forum_session, "session.closed", period_json(period))
+        emit_session(uow, forum_session, "session.closed", period_json(period))
         return await session_detail(uow.session, actor, session_id)
 
 
-async def reopen(db: Database, actor: Actor, session_id: int, data: Reopen) -> SessionDetail:
-    """A new period from now until `closes_at` (or open-ended); earlier ones are kept."""
-    async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
-        now = utcnow()
-        if data.closes_at is not None and data.closes_at <= now:
-            raise Invalid("closes_at must be in the future.", field="closes_at")
-        periods = await periods_of(uow, session_id)
-        if state_of(periods, now) != CLOSED:
-            raise Conflict("Only a closed session can be re-opened.", code="session_not_closed")
-        period = SessionPeriod(
-            session_id=session_id, opens_at=now, closes_at=data.closes_at, open_announced=True
-        )
-        uow.session.add(period)
-        await uow.flush()
-        _emit(uow, forum_session, "session.reopened", _period_json(period))
-        _emit(uow, forum_session, "session.opened", _period_json(period))
-        return await session_detail(uow.session, actor, session_id)
+def record_change(
+    uow: UnitOfWork,
+    actor: Actor,
+    forum_session: ForumSession,
+    action: str,
+    details: dict[str, Any],
+) -> None:
+    """The audit entry of a change to a session (its space's log shows it)."""
+    audit.record(
+        uow,
+        actor,
+        action,
+        space_id=forum_session.space_id,
+        target_type="session",
+        target_id=forum_session.id,
+        details=details,
+    )
 
 
 async def update_session(
     db: Database, actor: Actor, session_id: int, data: SessionUpdate
 ) -> SessionDetail:
-    """Title, description, settings, and the closing time of the current period
-    (extending or shortening it)."""
+    """Title, description, settings, the opening time of a draft or scheduled session
+    (scheduling or moving it), and the closing time of the current period (extending
+    or shortening it)."""
     async with db.write() as uow:
-        forum_session = await _moderated(uow, actor, session_id)
+        forum_session = await moderated_session(uow, actor, session_id, check_may_edit_session)
         if data.title is not None:
             forum_session.title = data.title
         if data.description is not None:
@@ -284,12 +319,50 @@ async def update_session(
             forum_session.format = data.format
         if "message_limit" in data.model_fields_set:  # null: back to the default
             forum_session.message_limit = data.message_limit
-        if "closes_at" in data.model_fields_set:  # null here: no closing time
+        if data.opens_at is not None:
+            keep = "closes_at" not in data.model_fields_set
+            await _move_open(uow, forum_session, data.opens_at, keep, data.closes_at)
+        elif "closes_at" in data.model_fields_set:  # null here: no closing time
             await _move_close(uow, forum_session, data.closes_at)
         if data.title is not None or data.description is not None:
             await index_session(uow, forum_session)
-        _emit(uow, forum_session, "session.updated", {"title": forum_session.title})
+        changed = sorted(data.model_fields_set)
+        record_change(uow, actor, forum_session, "session.updated", {"changed": changed})
+        emit_session(uow, forum_session, "session.updated", {"title": forum_session.title})
         return await session_detail(uow.session, actor, session_id)
+
+
+async def _move_open(
+    uow: UnitOfWork,
+    forum_session: ForumSession,
+    opens_at: datetime,
+    keep_close: bool,
+    closes_at: datetime | None,
+) -> None:
+    """Schedules a draft, or moves the coming opening of a scheduled session (a
+    re-opening included); the closing time too unless `keep_close`."""
+    now = utcnow()
+    periods = await periods_of(uow, forum_session.id)
+    if state_of(periods, now) not in (DRAFT, SCHEDULED):
+        raise Conflict(
+            "The session has opened already; change its closing time instead.",
+            code="session_started",
+        )
+    if opens_at <= now:
+        raise Invalid("opens_at must be in the future; use open now instead.", field="opens_at")
+    if periods:
+        period = periods[-1]
+    else:
+        period = SessionPeriod(session_id=forum_session.id, opens_at=opens_at)
+        uow.session.add(period)
+    end = period.closes_at if keep_close else closes_at
+    if end is not None and end <= opens_at:
+        raise Invalid("closes_at must be in the future and after opens_at.", field="closes_at")
+    period.opens_at, period.closes_at = opens_at, end
+    period.open_announced = period.close_announced = False
+    # No session.extended (followers would be mailed a new closing time): the caller's
+    # session.updated tells live pages, and the opening is announced when it comes.
+    await uow.flush()
 
 
 async def _move_close(
@@ -309,55 +382,4 @@ async def _move_close(
         raise Invalid("closes_at must be in the future and after opens_at.", field="closes_at")
     period.closes_at = closes_at
     period.close_announced = False
-    _emit(uow, forum_session, "session.extended", _period_json(period))
-
-
-async def announce_due_transitions(uow: UnitOfWork, now: datetime) -> int:
-    """Emits session.opened / session.closed for periods whose time has come.
-
-    Each announcement is a conditional update of its flag: when several processes
-    run this at once, exactly one of them wins each row and emits the event.
-    """
-    openings = await _announce(
-        uow,
-        SessionPeriod.open_announced,
-        SessionPeriod.opens_at <= now,
-        "session.opened",
-    )
-    closings = await _announce(
-        uow,
-        SessionPeriod.close_announced,
-        SessionPeriod.closes_at.is_not(None) & (SessionPeriod.closes_at <= now),
-        "session.closed",
-    )
-    return openings + closings
-
-
-async def _announce(uow: UnitOfWork, flag: Any, due: ColumnElement[bool], event_type: str) -> int:
-    announced = 0
-    periods = list(await uow.session.scalars(select(SessionPeriod).where(flag.is_(False), due)))
-    for period in periods:
-        won = await uow.session.execute(
-            update(SessionPeriod)
-            .where(SessionPeriod.id == period.id, flag.is_(False))
-            .values({flag.key: True})
-        )
-        forum_session = await uow.session.get(ForumSession, period.session_id)
-        if won.rowcount == 1 and forum_session is not None:  # type: ignore[attr-defined]
-            _emit(uow, forum_session, event_type, _period_json(period))
-            announced += 1
-    return announced
-
-
-async def next_due(db: AsyncSession) -> datetime | None:
-    """The earliest unannounced opening or closing, for the scheduler to sleep until."""
-    opening = await db.scalar(
-        select(func.min(SessionPeriod.opens_at)).where(SessionPeriod.open_announced.is_(False))
-    )
-    closing = await db.scalar(
-        select(func.min(SessionPeriod.closes_at)).where(
-            SessionPeriod.close_announced.is_(False), SessionPeriod.closes_at.is_not(None)
-        )
-    )
-    candidates = [t for t in (opening, closing) if t is not None]
-    return min(candidates) if candidates else None
+    emit_session(uow, forum_session, "session.extended", period_json(period))

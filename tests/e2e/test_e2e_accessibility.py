@@ -80,6 +80,14 @@ async def cast(forum: Forum) -> Cast:
     await forum.post(moderator, thread_id, "Thank you, @[Amina Diallo].", parent_id=own["id"])
     open_forum = await forum.space(slug="open-forum", guest_posting=True)
     guest_thread = (await forum.session(open_forum))["questions"][0]["thread_id"]
+    # Something for the suspensions page to list.
+    suspended = await forum.person("Suspended Participant")
+    await forum.call(
+        forum.secretariat,
+        "POST",
+        f"/api/v1/spaces/{forum.demo.space_slug}/suspensions",
+        json={"user_id": suspended.id, "reason": "Repeated off-topic posts."},
+    )
     return Cast(
         participant,
         moderator,
@@ -143,6 +151,9 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "members": (forum.secretariat, f"/spaces/{cast.workspace}/members"),
         "moderation-queue": (forum.secretariat, "/moderation"),
         "accounts": (forum.secretariat, "/admin/users"),
+        "suspensions": (forum.secretariat, "/moderation/suspensions"),
+        "space-manager": (forum.secretariat, f"/spaces/{demo.space_slug}"),
+        "workspace-session": (forum.secretariat, f"/sessions/{demo.workspace_session_id}"),
         "error": (None, "/spaces/no-such-space"),
         "confirm-hide": (cast.session_moderator, f"/moderation/posts/{cast.other_post_id}/hide"),
         "confirm-flag": (cast.participant, f"/moderation/posts/{cast.other_post_id}/flag"),
@@ -174,6 +185,9 @@ PAGE_TYPES = [
     "members",
     "moderation-queue",
     "accounts",
+    "suspensions",
+    "space-manager",
+    "workspace-session",
     "error",
     "confirm-hide",
     "confirm-flag",

@@ -19,7 +19,7 @@ from forum_server.db import Database
 from forum_server.live import LiveConfig
 from forum_server.orm import utcnow
 from forum_server.rooms.models import Space
-from forum_server.rooms.sessions import announce_due_transitions
+from forum_server.rooms.scheduler import announce_due_transitions
 from forum_server.settings import Settings
 from forum_server.web.server import LiveWebSocketProtocol, uvicorn_config
 from tests.conftest import MakeUser

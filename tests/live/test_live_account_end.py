@@ -1,5 +1,6 @@
-"""Deactivating an account, or suspending it on the whole site, closes its live
-connections at once (not at the next periodic re-check: here that is ten minutes)."""
+"""Deactivating an account, resetting its sign-in or suspending it on the whole site
+closes its live connections at once (not at the next periodic re-check: here that is
+ten minutes)."""
 
 from __future__ import annotations
 
@@ -72,3 +73,20 @@ async def test_the_periodic_recheck_also_ends_a_suspended_users_socket(
                 Suspension(user_id=forum["users"]["dan"].id, reason="Spam", created_at=utcnow())
             )
         assert await close_code(ws) == 4401
+
+
+async def test_a_reset_sign_in_closes_the_users_sockets(
+    client: httpx.AsyncClient, live_url: str, forum: dict[str, Any], make_user: MakeUser
+) -> None:
+    secretariat = bearer(await token_for(client, await make_user(is_secretariat=True)))
+    async with (
+        open_socket(live_url, bearer(forum["tokens"]["dan"])) as ws,
+        open_socket(live_url, bearer(forum["tokens"]["ana"])) as other,
+    ):
+        for socket in (ws, other):
+            assert (await subscribe(socket, forum["session_id"]))["type"] == "subscribed"
+        user_id = forum["users"]["dan"].id
+        answer = await client.post(f"/api/v1/users/{user_id}/reset-sign-in", headers=secretariat)
+        assert answer.status_code == 200
+        assert await close_code(ws) == 4401
+        assert await until_pong(other) == []  # still connected

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -22,7 +23,15 @@ from forum_server.mail.reply_tokens import topic_address
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
-from forum_server.rooms import posting, preview, queries, reading, session_moderators, sessions
+from forum_server.rooms import (
+    posting,
+    preview,
+    queries,
+    reading,
+    reopening,
+    session_moderators,
+    sessions,
+)
 from forum_server.rooms.admission import DEFAULT_MESSAGE_LIMIT
 from forum_server.rooms.pages.shared import (
     REFUSALS,
@@ -47,8 +56,8 @@ from forum_server.rooms.schemas import (
     SessionUpdate,
     ThreadCreate,
 )
-from forum_server.rooms.space_views import SpaceSummary
-from forum_server.rooms.state import MEMBERS
+from forum_server.rooms.space_views import SessionDetail, SpaceSummary
+from forum_server.rooms.state import MEMBERS, SCHEDULED
 from forum_server.schemas import problem_text
 from forum_server.times import utc_time
 from forum_server.web.auth import actor_of, client_address
@@ -59,8 +68,11 @@ POSTING_CHOICES = [
     ("signed_in", N_("Anyone signed in")),
     (MEMBERS, N_("Members of this space only")),
 ]
+MAX_REOPEN_DAYS = 366
 LABELS = {
     "text": N_("Question"),
+    "opens_at": N_("Opening time"),
+    "description": N_("Description"),
     "closes_at": N_("Closing time"),
     "title": N_("Title"),
     "body": N_("Text"),
@@ -233,7 +245,10 @@ FormCommand = Callable[[Database, Actor, int, dict[str, str]], Awaitable[object]
 
 
 async def _act(
-    request: Request, command: FormCommand, notice: str, form_name: str | None = None
+    request: Request,
+    command: FormCommand,
+    notice: str | Callable[[object], str],
+    form_name: str | None = None,
 ) -> Response:
     """One moderator form, one command: back to the session page with a notice, or the
     page again with the refusal and what was typed (sign in first, for anonymous
@@ -244,8 +259,9 @@ async def _act(
     form = await read_form(request)
 
     async def run() -> str:
-        await command(ctx.db, actor, session_id, form)
-        return f"/sessions/{session_id}?notice={notice}"
+        done = await command(ctx.db, actor, session_id, form)
+        said = notice if isinstance(notice, str) else notice(done)
+        return f"/sessions/{session_id}?notice={said}"
 
     async def refused(error: DomainError) -> Response:
         return await render_session(
@@ -271,8 +287,40 @@ async def _extend(db: Database, actor: Actor, session_id: int, form: dict[str, s
 
 
 async def _reopen(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
-    data = Reopen(closes_at=time_field(form, "closes_at", N_("New closing time")))
-    return await sessions.reopen(db, actor, session_id, data)
+    """Now or from a later time; for a number of days, until a time, or open-ended."""
+    opens_at = time_field(form, "opens_at", N_("Re-open on"))
+    closes_at = time_field(form, "closes_at", N_("New closing time"))
+    days = form.get("days", "").strip()
+    if days and closes_at is None:
+        if not days.isdigit() or not 1 <= int(days) <= MAX_REOPEN_DAYS:
+            problem = gettext("Give a whole number of days from 1 to %(max)s.", max=MAX_REOPEN_DAYS)
+            raise field_problem(N_("For how many days"), problem, "days")
+        closes_at = (opens_at or utcnow()) + timedelta(days=int(days))
+    fields = {"opens_at": opens_at, "closes_at": closes_at}
+    data = checked(Reopen, {k: v for k, v in fields.items() if v is not None}, LABELS)
+    return await reopening.reopen(db, actor, session_id, data)
+
+
+async def _times(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    """A draft's or scheduled session's opening and closing (empty: none)."""
+    opens_at = time_field(form, "opens_at", N_("Opening time"))
+    if opens_at is None:
+        raise field_problem(N_("Opening time"), gettext("This is required."), "opens_at")
+    closes_at = time_field(form, "closes_at", N_("Closing time"))
+    data = checked(SessionUpdate, {"opens_at": opens_at, "closes_at": closes_at}, LABELS)
+    return await sessions.update_session(db, actor, session_id, data)
+
+
+async def _cancel_reopening(
+    db: Database, actor: Actor, session_id: int, form: dict[str, str]
+) -> object:
+    return await reopening.cancel_reopening(db, actor, session_id)
+
+
+async def _edit(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    fields = {"title": form.get("title", ""), "description": form.get("description", "")}
+    data = checked(SessionUpdate, fields, LABELS)
+    return await sessions.update_session(db, actor, session_id, data)
 
 
 async def _moderators(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
@@ -323,8 +371,25 @@ async def extend_session(request: Request) -> Response:
     return await _act(request, _extend, "extended", form_name="extend")
 
 
+def _reopen_notice(detail: object) -> str:
+    scheduled = isinstance(detail, SessionDetail) and detail.state == SCHEDULED
+    return "reopening_scheduled" if scheduled else "reopened"
+
+
 async def reopen_session(request: Request) -> Response:
-    return await _act(request, _reopen, "reopened", form_name="reopen")
+    return await _act(request, _reopen, _reopen_notice, form_name="reopen")
+
+
+async def change_times(request: Request) -> Response:
+    return await _act(request, _times, "times_changed", form_name="times")
+
+
+async def cancel_reopening(request: Request) -> Response:
+    return await _act(request, _cancel_reopening, "reopening_cancelled")
+
+
+async def edit_session(request: Request) -> Response:
+    return await _act(request, _edit, "session_edited", form_name="edit")
 
 
 async def change_moderators(request: Request) -> Response:
@@ -399,6 +464,9 @@ routes: list[Route] = [
     Route("/sessions/{session_id:int}/close", close_session, methods=["POST"]),
     Route("/sessions/{session_id:int}/extend", extend_session, methods=["POST"]),
     Route("/sessions/{session_id:int}/reopen", reopen_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/reopening/cancel", cancel_reopening, methods=["POST"]),
+    Route("/sessions/{session_id:int}/edit", edit_session, methods=["POST"]),
+    Route("/sessions/{session_id:int}/times", change_times, methods=["POST"]),
     Route("/sessions/{session_id:int}/moderators", change_moderators, methods=["POST"]),
     Route("/sessions/{session_id:int}/questions", add_question, methods=["POST"]),
     Route("/sessions/{session_id:int}/conference/settings", conference_settings, methods=["POST"]),

@@ -42,6 +42,7 @@ def live_resume_position(request: Request) -> int:
 # A redirect names one of these; the page never echoes text it was given.
 NOTICES = {
     "space_created": N_("The space is created."),
+    "space_edited": N_("The space is changed."),
     "session_created": N_("The session is created."),
     "opened": N_("The session is open."),
     "closed": N_("The session is closed."),
@@ -50,6 +51,10 @@ NOTICES = {
     "question_added": N_("The question is added."),
     "question_edited": N_("The question is corrected."),
     "moderators_changed": N_("The session's moderators are changed."),
+    "session_edited": N_("The session is changed."),
+    "times_changed": N_("The session's times are changed."),
+    "reopening_scheduled": N_("The re-opening is scheduled."),
+    "reopening_cancelled": N_("The scheduled re-opening is cancelled."),
     "member_added": N_("The member is added."),
     "member_changed": N_("The membership is changed."),
     "member_removed": N_("The member is removed."),
@@ -155,6 +160,8 @@ class SessionStatus:
     state: str
     at: datetime | None  # when it opens (scheduled), closes (open) or closed
     left: str | None  # time until it closes, in words
+    reopening: bool = False  # scheduled: a re-opening after a close, not the first period
+    until: datetime | None = None  # scheduled: when the coming period closes
 
 
 def _days(n: int) -> str:
@@ -191,7 +198,8 @@ def session_status(session: SessionDetail, now: datetime) -> SessionStatus:
         left = duration_text(session.next_change - now) if session.next_change else None
         return SessionStatus(OPEN, session.next_change, left)
     if session.state == SCHEDULED:
-        return SessionStatus(SCHEDULED, session.opens_at, None)
+        reopening = len(session.periods) > 1
+        return SessionStatus(SCHEDULED, session.opens_at, None, reopening, session.closes_at)
     if session.state == CLOSED:
         return SessionStatus(CLOSED, session.closes_at, None)
     return SessionStatus(session.state, None, None)
