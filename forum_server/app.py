@@ -28,6 +28,8 @@ from forum_server.accounts import (
 )
 from forum_server.accounts import pages as account_pages
 from forum_server.errors import DomainError
+from forum_server.feeds import api as feeds_api
+from forum_server.feeds import pages as feeds_pages
 from forum_server.files import api as files_api
 from forum_server.files import pages as files_pages
 from forum_server.files.retention import run_file_retention
@@ -80,6 +82,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     mail_api.api,
     files_api.api,
     search_api.api,
+    feeds_api.api,
 )
 
 
@@ -168,6 +171,7 @@ def create_app(
         *mail_pages.routes,
         *files_pages.routes,
         *search_pages.routes,
+        *feeds_pages.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,
