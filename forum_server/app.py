@@ -69,6 +69,8 @@ from forum_server.web.middleware import (
 from forum_server.web.openapi import build_openapi
 from forum_server.web.shapes import Download
 from forum_server.web.templates import STATIC_DIR, Templates
+from forum_server.webhooks import api as webhooks_api
+from forum_server.webhooks.delivery import run_webhooks, sender_for
 from forum_server.wiring import open_database
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     files_api.api,
     search_api.api,
     feeds_api.api,
+    webhooks_api.api,
 )
 
 
@@ -138,6 +141,7 @@ def create_app(
         app.state.hub = hub = Hub(db, broker, live)
         await hub.start()
         stop = asyncio.Event()
+        webhook_sender = sender_for(settings)
         background = [
             asyncio.create_task(run_scheduler(db, stop), name="session-scheduler"),
             asyncio.create_task(
@@ -148,6 +152,7 @@ def create_app(
             asyncio.create_task(run_sender(db, settings, stop), name="mail-sender"),
             asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
             asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
+            asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
         ]
         try:
             yield
@@ -155,6 +160,7 @@ def create_app(
             await hub.stop()  # tells connected sockets to reconnect (1012)
             stop.set()
             await stop_background(background)
+            await webhook_sender.client.aclose()
             await broker.disconnect()
             await db.dispose()
 

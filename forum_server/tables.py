@@ -14,6 +14,7 @@ from forum_server.rooms import models as rooms_models
 from forum_server.rooms import reading as rooms_reading
 from forum_server.search.models import SearchDocument
 from forum_server.summaries import Summary, SummaryVersion
+from forum_server.webhooks import models as webhooks_models
 
 metadata = Base.metadata
 
@@ -30,4 +31,5 @@ __all__ = [
     "moderation_models",
     "rooms_models",
     "rooms_reading",
+    "webhooks_models",
 ]

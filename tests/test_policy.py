@@ -121,6 +121,16 @@ RULES: dict[str, Rule] = {
         lambda a: policy.check_may_find(a, HIDDEN),
         SESSION_MODERATORS,
     ),
+    # webhooks
+    "manage a space's webhooks": (
+        *space_rule(policy.may_manage_space_webhooks, policy.check_may_manage_space_webhooks),
+        MANAGERS,
+    ),
+    "manage site-wide webhooks": (
+        lambda a: policy.may_manage_site_webhooks(a.actor),
+        lambda a: policy.check_may_manage_site_webhooks(a.actor),
+        {"secretariat"},
+    ),
     # members and invitations
     "manage members": (
         *space_rule(policy.may_manage_members, policy.check_may_manage_members),
@@ -322,3 +332,24 @@ def test_guests_post_only_in_open_forums(guest_posting: bool, session_posting: s
     assert policy.may_post_as_guest(guest_posting, session_posting) is allowed
     error = raised(lambda: policy.check_may_post_as_guest(guest_posting, session_posting))
     assert (error is None) is allowed
+
+
+# Which endpoints may carry an event every reader of its space sees: (endpoint's
+# space, event's space and its visibility, session scheduled) → carried.
+CARRY = [
+    (None, 1, PUBLIC, True, True),  # site-wide: public spaces
+    (None, 1, MEMBERS, True, False),  # site-wide: never a members space
+    (1, 1, MEMBERS, True, True),  # registered for that members space
+    (1, 1, PUBLIC, True, True),
+    (2, 1, PUBLIC, True, False),  # another space's endpoint
+    (2, 1, MEMBERS, True, False),
+    (1, 1, PUBLIC, False, False),  # a draft session: nobody outside sees it
+    (None, None, None, True, False),  # an event of no space
+]
+
+
+@pytest.mark.parametrize(("endpoint", "space", "visibility", "scheduled", "carried"), CARRY)
+def test_which_webhooks_carry_an_event(
+    endpoint: int | None, space: int | None, visibility: str | None, scheduled: bool, carried: bool
+) -> None:
+    assert policy.may_carry(endpoint, space, visibility, session_scheduled=scheduled) is carried

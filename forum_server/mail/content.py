@@ -334,8 +334,8 @@ async def _digest(look: Lookups, m: Claimed) -> Draft | None:
 
 
 async def _plain(look: Lookups, m: Claimed) -> Draft | None:
-    """Invitations, address confirmations and password resets: their text is all in
-    the context the command queued."""
+    """Invitations, address confirmations, password resets and webhooks switched off:
+    their text is all in the context the command queued."""
     context = dict(m.context)
     if m.kind == "invitation":
         subject = gettext("Invitation to %(space)s", space=context.get("space_title", ""))
@@ -343,6 +343,8 @@ async def _plain(look: Lookups, m: Claimed) -> Draft | None:
             context["expires_at"] = datetime.fromisoformat(context["expires_at"])
     elif m.kind == "confirm_email":
         subject = gettext("Confirm your e-mail address")
+    elif m.kind == "webhook_disabled":
+        subject = gettext("A webhook was switched off")
     else:
         subject = gettext("Choose a new password")
     return Draft(subject=subject, template=m.kind, context=context)
@@ -357,6 +359,7 @@ DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "invitation": _plain,
     "confirm_email": _plain,
     "password_reset": _plain,
+    "webhook_disabled": _plain,
     ANSWER: draft_answer,
 }
 
