@@ -70,6 +70,7 @@ from forum_server.web.openapi import build_openapi
 from forum_server.web.shapes import Download
 from forum_server.web.templates import STATIC_DIR, Templates
 from forum_server.webhooks import api as webhooks_api
+from forum_server.webhooks import pages as webhooks_pages
 from forum_server.webhooks.delivery import run_webhooks, sender_for
 from forum_server.wiring import open_database
 
@@ -178,6 +179,7 @@ def create_app(
         *files_pages.routes,
         *search_pages.routes,
         *feeds_pages.routes,
+        *webhooks_pages.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
 from forum_server.errors import Invalid
+from forum_server.i18n import N_
 
 # Resolves a host name (and port) to IP addresses; tests pass their own.
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -42,19 +43,19 @@ def check_url_form(url: str, *, allow_private: bool) -> tuple[str, int]:
     """The URL's host and port, if its form may be an endpoint: https (or http where
     private addresses are allowed), a host, no user name or password in it."""
     if len(url) > MAX_URL:
-        raise _refuse("The address is too long.")
+        raise _refuse(N_("The address is too long."))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise _refuse("This is not a web address.") from None
+        raise _refuse(N_("This is not a web address.")) from None
     schemes = ("https", "http") if allow_private else ("https",)
     if parts.scheme not in schemes:
-        raise _refuse("A webhook address must start with https://.")
+        raise _refuse(N_("A webhook address must start with https://."))
     if not parts.hostname:
-        raise _refuse("This is not a web address.")
+        raise _refuse(N_("This is not a web address."))
     if parts.username is not None or parts.password is not None:
-        raise _refuse("A webhook address must not carry a user name or password.")
+        raise _refuse(N_("A webhook address must not carry a user name or password."))
     return parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
@@ -72,16 +73,16 @@ async def check_destination(
     host, port = check_url_form(url, allow_private=allow_private)
     host = host.lower().rstrip(".")
     if host in {h.lower() for h in own_hosts}:
-        raise _refuse("A webhook cannot point at this server itself.")
+        raise _refuse(N_("A webhook cannot point at this server itself."))
     if allow_private:
         return
     if host == "localhost" or host.endswith(".localhost"):
-        raise _refuse("A webhook cannot point at a private or local address.")
+        raise _refuse(N_("A webhook cannot point at a private or local address."))
     try:
         addresses = await resolver(host, port)
     except OSError:
-        raise _refuse("The address's host name could not be resolved.") from None
+        raise _refuse(N_("The address's host name could not be resolved.")) from None
     if not addresses:
-        raise _refuse("The address's host name could not be resolved.")
+        raise _refuse(N_("The address's host name could not be resolved."))
     if not all(_is_public(address) for address in addresses):
-        raise _refuse("A webhook cannot point at a private or local address.")
+        raise _refuse(N_("A webhook cannot point at a private or local address."))

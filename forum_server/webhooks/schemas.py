@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, field_validator
 
+from forum_server.i18n import N_
 from forum_server.schemas import Input
 from forum_server.webhooks.addresses import MAX_URL
 from forum_server.webhooks.catalogue import TYPES
@@ -12,11 +13,10 @@ from forum_server.webhooks.catalogue import TYPES
 def _types(value: list[str] | None) -> list[str] | None:
     if value is None:
         return None
-    unknown = sorted(set(value) - set(TYPES))
-    if unknown:
-        raise ValueError(f"unknown event types: {', '.join(unknown)}")
+    if set(value) - set(TYPES):
+        raise ValueError(N_("names an event type a webhook cannot send"))
     if not value:
-        raise ValueError("choose at least one event type")
+        raise ValueError(N_("choose at least one event type"))
     return sorted(set(value))
 
 

@@ -18,7 +18,7 @@ from forum_server.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import MakeUser
 from tests.helpers import bearer, client_for, make_settings, token_for
 from tests.webhooks.receiver import Receiver
-from tests.webhooks.test_delivery import first_thread
+from tests.webhooks.test_webhook_delivery import first_thread
 
 CANARY = "Quendrilith zorblaxite"
 TYPES = ["post.published", "thread.created", "question.added"]
