@@ -12,12 +12,12 @@ from starlette.routing import Route
 
 from forum_server.errors import Invalid
 from forum_server.i18n import N_, gettext
-from forum_server.webhooks import endpoints, queries
-from forum_server.webhooks.catalogue import TYPES
-from forum_server.webhooks.schemas import WebhookCreate, WebhookUpdate
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 from forum_server.web.forms import validate_form
+from forum_server.webhooks import endpoints, queries
+from forum_server.webhooks.catalogue import TYPES
+from forum_server.webhooks.schemas import WebhookCreate, WebhookUpdate
 
 NOTICES = {
     "added": N_("The webhook was added."),
