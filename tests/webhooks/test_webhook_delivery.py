@@ -5,6 +5,7 @@ the change and the delivery."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ from forum_server.orm import utcnow
 from forum_server.policy import Actor
 from forum_server.rooms import posting, sessions
 from forum_server.rooms.queries import session_detail
-from forum_server.rooms.schemas import PostCreate
+from forum_server.rooms.schemas import PostCreate, Reopen
 from forum_server.settings import Settings
 from forum_server.webhooks.delivery import Sender, deliver_due
 from forum_server.wiring import open_database
@@ -169,3 +170,67 @@ async def test_nothing_is_lost_when_the_server_stops_before_delivering(
     async with application.router.lifespan_context(application):
         await receiver.wait_for(1)
     assert [r.json["type"] for r in receiver.received] == ["session.closed"]
+
+
+async def test_an_endpoint_failing_for_days_gives_up_then_is_switched_off_and_its_owner_told(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: Database,
+    make_user: MakeUser,
+    make_space,
+    make_session,
+    receiver: Receiver,
+) -> None:
+    from sqlalchemy import select, update
+
+    from forum_server.mail.models import OutboxMessage
+    from forum_server.webhooks.models import WebhookEndpoint
+
+    receiver.answers = [500] * 1000
+    owner = await make_user(is_secretariat=True, email="owner@example.org")
+    token = await token_for(client, owner)
+    hook = await register(client, token, receiver.url, ["session.closed", "session.reopened"])
+    session_id = await make_session(await make_space())
+    await sessions.close_now(db, SECRETARIAT, session_id)
+
+    settings = app.state.ctx.settings
+    async with httpx.AsyncClient() as http:
+        sender = Sender(http, settings.webhooks_allow_private, (settings.site_host,))
+        clock = utcnow()
+        for _ in range(8):  # 40 hours of retries
+            clock += timedelta(hours=5)
+            await deliver_due(db, sender, now=clock)
+        log = await client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=bearer(token))
+        (first,) = log.json()["items"]
+        assert first["status"] == "failed", "given up after a little over a day"
+        assert 5 <= first["attempts"] <= 7
+        assert (await client.get(f"/api/v1/webhooks/{hook['id']}", headers=bearer(token))).json()[
+            "active"
+        ]
+
+        # Failing for three days by the next try: its failures began that long ago.
+        async with db.write() as uow:
+            await uow.session.execute(
+                update(WebhookEndpoint).values(failing_since=utcnow() - timedelta(days=3))
+            )
+        await sessions.reopen(db, SECRETARIAT, session_id, Reopen())
+        for _ in range(50):  # this try, or the server's own background one
+            await deliver_due(db, sender, now=utcnow() + timedelta(seconds=1))
+            path = f"/api/v1/webhooks/{hook['id']}"
+            endpoint = (await client.get(path, headers=bearer(token))).json()
+            if not endpoint["active"]:
+                break
+            await asyncio.sleep(0.1)
+    assert endpoint["active"] is False and endpoint["disabled_reason"]
+    async with db.read() as session:
+        notices = (
+            await session.scalars(
+                select(OutboxMessage.to_addr).where(OutboxMessage.kind == "webhook_disabled")
+            )
+        ).all()
+    assert notices == ["owner@example.org"]
+
+    switched = await client.patch(
+        f"/api/v1/webhooks/{hook['id']}", json={"active": True}, headers=bearer(token)
+    )
+    assert switched.json()["active"] is True and switched.json()["failing_since"] is None
