@@ -114,6 +114,8 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "accounts": (forum.secretariat, "/admin/users"),
         "error": (None, "/spaces/no-such-space"),
         "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
+        "calendar-and-feeds": (cast.participant, "/profile/calendar"),
+        "webhooks": (forum.secretariat, "/webhooks"),
     }
 
 
@@ -135,6 +137,8 @@ PAGE_TYPES = [
     "accounts",
     "error",
     "search",
+    "calendar-and-feeds",
+    "webhooks",
 ]
 DARK = {
     "home",
