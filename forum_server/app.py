@@ -51,6 +51,8 @@ from forum_server.rooms.scheduler import run_scheduler
 from forum_server.search import api as search_api
 from forum_server.search import pages as search_pages
 from forum_server.settings import Settings
+from forum_server.synthesis import api as synthesis_api
+from forum_server.synthesis import pages as synthesis_pages
 from forum_server.web import errors as web_errors
 from forum_server.web import language_pages
 from forum_server.web import pages as site_pages
@@ -87,6 +89,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     search_api.api,
     feeds_api.api,
     webhooks_api.api,
+    synthesis_api.api,
 )
 
 
@@ -180,6 +183,7 @@ def create_app(
         *search_pages.routes,
         *feeds_pages.routes,
         *webhooks_pages.routes,
+        *synthesis_pages.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,
