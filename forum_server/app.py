@@ -43,6 +43,7 @@ from forum_server.mail.notifications import run_notifications
 from forum_server.mail.sender import run_sender
 from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
+from forum_server.moderation import transparency_web
 from forum_server.reports import api as reports_api
 from forum_server.rooms import api as rooms_api
 from forum_server.rooms import members_api, members_pages
@@ -90,6 +91,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     feeds_api.api,
     webhooks_api.api,
     synthesis_api.api,
+    transparency_web.api,
 )
 
 
@@ -184,6 +186,7 @@ def create_app(
         *feeds_pages.routes,
         *webhooks_pages.routes,
         *synthesis_pages.routes,
+        *transparency_web.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,

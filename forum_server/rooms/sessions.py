@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server import audit
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid
 from forum_server.orm import utcnow
@@ -97,6 +98,7 @@ async def create_session(
             await _add_question(uow, forum_session, text)
         await index_session(uow, forum_session)
         _emit(uow, forum_session, "session.created", {"title": forum_session.title})
+        _audit(uow, actor, forum_session, "session.created", {"title": forum_session.title})
         return await session_detail(uow.session, actor, forum_session.id)
 
 
@@ -134,6 +136,29 @@ def _emit(uow: UnitOfWork, forum_session: ForumSession, type: str, data: dict[st
         {"session_id": forum_session.id, **data},
         space_id=forum_session.space_id,
         session_id=forum_session.id,
+    )
+
+
+def _audit(
+    uow: UnitOfWork,
+    actor: Actor,
+    forum_session: ForumSession,
+    action: str,
+    details: dict[str, Any] | None = None,
+    *,
+    target: tuple[str, int] | None = None,
+) -> None:
+    """The session's lifecycle in its space's audit log: who opened, closed, re-opened,
+    extended or changed it, and added or reworded which question, and when."""
+    target_type, target_id = target or ("session", forum_session.id)
+    audit.record(
+        uow,
+        actor,
+        action,
+        space_id=forum_session.space_id,
+        target_type=target_type,
+        target_id=target_id,
+        details={"session_id": forum_session.id, **(details or {})},
     )
 
 
@@ -179,6 +204,10 @@ async def add_question(
                 "The session is closed; re-open it to add questions.", code="session_closed"
             )
         question = await _add_question(uow, forum_session, data.text)
+        details = {"number": question.number, "text": question.text}
+        _audit(
+            uow, actor, forum_session, "question.added", details, target=("question", question.id)
+        )
         return await _question_view(uow, question, "question.added")
 
 
@@ -190,8 +219,14 @@ async def edit_question(
     async with db.write() as uow:
         question, access = await load_question(uow.session, actor, question_id)
         access.require_moderator()
-        question.text = data.text
+        before, question.text = question.text, data.text
         await index_question(uow, question)
+        forum_session = await uow.session.get(ForumSession, question.session_id)
+        assert forum_session is not None  # questions belong to their session (cascade)
+        details = {"number": question.number, "before": before, "text": question.text}
+        _audit(
+            uow, actor, forum_session, "question.edited", details, target=("question", question.id)
+        )
         return await _question_view(uow, question, "question.edited")
 
 
@@ -219,6 +254,7 @@ async def open_now(db: Database, actor: Actor, session_id: int) -> SessionDetail
         period.open_announced = True
         await uow.flush()
         _emit(uow, forum_session, "session.opened", _period_json(period))
+        _audit(uow, actor, forum_session, "session.opened", _period_json(period))
         return await session_detail(uow.session, actor, session_id)
 
 
@@ -233,6 +269,7 @@ async def close_now(db: Database, actor: Actor, session_id: int) -> SessionDetai
         period.closes_at = now
         period.close_announced = True
         _emit(uow, forum_session, "session.closed", _period_json(period))
+        _audit(uow, actor, forum_session, "session.closed", _period_json(period))
         return await session_detail(uow.session, actor, session_id)
 
 
@@ -253,6 +290,7 @@ async def reopen(db: Database, actor: Actor, session_id: int, data: Reopen) -> S
         await uow.flush()
         _emit(uow, forum_session, "session.reopened", _period_json(period))
         _emit(uow, forum_session, "session.opened", _period_json(period))
+        _audit(uow, actor, forum_session, "session.reopened", _period_json(period))
         return await session_detail(uow.session, actor, session_id)
 
 
@@ -263,6 +301,11 @@ async def update_session(
     (extending or shortening it)."""
     async with db.write() as uow:
         forum_session = await _moderated(uow, actor, session_id)
+        before = {
+            "title": forum_session.title,
+            "participant_topics": forum_session.participant_topics,
+            "posting": forum_session.posting,
+        }
         if data.title is not None:
             forum_session.title = data.title
         if data.description is not None:
@@ -273,15 +316,26 @@ async def update_session(
         if data.posting is not None:
             forum_session.posting = data.posting
         if "closes_at" in data.model_fields_set:  # null here: no closing time
-            await _move_close(uow, forum_session, data.closes_at)
+            await _move_close(uow, actor, forum_session, data.closes_at)
         if data.title is not None or data.description is not None:
             await index_session(uow, forum_session)
+        after = {
+            "title": forum_session.title,
+            "participant_topics": forum_session.participant_topics,
+            "posting": forum_session.posting,
+        }
+        changed = {key: after[key] for key in after if after[key] != before[key]}
+        if changed or data.description is not None:
+            details: dict[str, Any] = {"before": {k: before[k] for k in changed}, "after": changed}
+            if data.description is not None:
+                details["description_changed"] = True
+            _audit(uow, actor, forum_session, "session.updated", details)
         _emit(uow, forum_session, "session.updated", {"title": forum_session.title})
         return await session_detail(uow.session, actor, session_id)
 
 
 async def _move_close(
-    uow: UnitOfWork, forum_session: ForumSession, closes_at: datetime | None
+    uow: UnitOfWork, actor: Actor, forum_session: ForumSession, closes_at: datetime | None
 ) -> None:
     now = utcnow()
     periods = await periods_of(uow, forum_session.id)
@@ -295,9 +349,13 @@ async def _move_close(
     period = periods[-1]
     if closes_at is not None and (closes_at <= period.opens_at or closes_at <= now):
         raise Invalid("closes_at must be in the future and after opens_at.", field="closes_at")
+    before = period.closes_at.isoformat() if period.closes_at else None
     period.closes_at = closes_at
     period.close_announced = False
     _emit(uow, forum_session, "session.extended", _period_json(period))
+    _audit(
+        uow, actor, forum_session, "session.extended", {**_period_json(period), "before": before}
+    )
 
 
 async def announce_due_transitions(uow: UnitOfWork, now: datetime) -> int:
