@@ -45,6 +45,7 @@ from forum_server.moderation import api as moderation_api
 from forum_server.moderation import pages as moderation_pages
 from forum_server.moderation import transparency_web
 from forum_server.reports import api as reports_api
+from forum_server.reports import operation_web
 from forum_server.rooms import api as rooms_api
 from forum_server.rooms import members_api, members_pages
 from forum_server.rooms import pages as rooms_pages
@@ -92,6 +93,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     webhooks_api.api,
     synthesis_api.api,
     transparency_web.api,
+    operation_web.api,
 )
 
 
@@ -187,6 +189,7 @@ def create_app(
         *webhooks_pages.routes,
         *synthesis_pages.routes,
         *transparency_web.routes,
+        *operation_web.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,
