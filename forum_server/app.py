@@ -31,6 +31,8 @@ from forum_server.decide import api as decide_api
 from forum_server.decide import pages as decide_pages
 from forum_server.decide.closing import run_poll_closing
 from forum_server.errors import DomainError
+from forum_server.feeds import api as feeds_api
+from forum_server.feeds import pages as feeds_pages
 from forum_server.files import api as files_api
 from forum_server.files import pages as files_pages
 from forum_server.files.retention import run_file_retention
@@ -43,11 +45,12 @@ from forum_server.mail.digest import run_digests
 from forum_server.mail.notifications import run_notifications
 from forum_server.mail.sender import run_sender
 from forum_server.moderation import api as moderation_api
-from forum_server.moderation import confirm_pages, suspension_pages
+from forum_server.moderation import confirm_pages, suspension_pages, transparency_pages
 from forum_server.moderation import pages as moderation_pages
 from forum_server.notifications import api as notifications_api
 from forum_server.notifications import pages as notifications_pages
 from forum_server.reports import api as reports_api
+from forum_server.reports import operation_pages
 from forum_server.rooms import api as rooms_api
 from forum_server.rooms import conference_api, members_api, members_pages, mentions_api
 from forum_server.rooms import pages as rooms_pages
@@ -55,6 +58,8 @@ from forum_server.rooms.scheduler import run_scheduler
 from forum_server.search import api as search_api
 from forum_server.search import pages as search_pages
 from forum_server.settings import Settings
+from forum_server.synthesis import api as synthesis_api
+from forum_server.synthesis import pages as synthesis_pages
 from forum_server.web import errors as web_errors
 from forum_server.web import language_pages
 from forum_server.web import pages as site_pages
@@ -74,6 +79,9 @@ from forum_server.web.middleware import (
 from forum_server.web.openapi import build_openapi
 from forum_server.web.shapes import Download
 from forum_server.web.templates import STATIC_DIR, Templates
+from forum_server.webhooks import api as webhooks_api
+from forum_server.webhooks import pages as webhooks_pages
+from forum_server.webhooks.delivery import run_webhooks, sender_for
 from forum_server.wiring import open_database
 
 log = logging.getLogger(__name__)
@@ -91,6 +99,11 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     decide_api.api,
     notifications_api.api,
     mentions_api.api,
+    feeds_api.api,
+    webhooks_api.api,
+    synthesis_api.api,
+    transparency_pages.api,
+    operation_pages.api,
 )
 
 
@@ -146,6 +159,7 @@ def create_app(
         app.state.hub = hub = Hub(db, broker, live)
         await hub.start()
         stop = asyncio.Event()
+        webhook_sender = sender_for(settings)
         background = [
             asyncio.create_task(run_scheduler(db, stop), name="session-scheduler"),
             asyncio.create_task(run_poll_closing(db, stop), name="poll-closing"),
@@ -157,6 +171,7 @@ def create_app(
             asyncio.create_task(run_sender(db, settings, stop), name="mail-sender"),
             asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
             asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
+            asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
         ]
         try:
             yield
@@ -164,6 +179,7 @@ def create_app(
             await hub.stop()  # tells connected sockets to reconnect (1012)
             stop.set()
             await stop_background(background)
+            await webhook_sender.client.aclose()
             await broker.disconnect()
             await db.dispose()
 
@@ -185,6 +201,11 @@ def create_app(
         *files_pages.routes,
         *search_pages.routes,
         *decide_pages.routes,
+        *feeds_pages.routes,
+        *webhooks_pages.routes,
+        *synthesis_pages.routes,
+        *transparency_pages.routes,
+        *operation_pages.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,

@@ -172,6 +172,13 @@ SETTINGS: tuple[Setting, ...] = (
         _positive_int,
     ),
     Setting(
+        "webhooks_allow_private",
+        "false",
+        "true lets webhooks reach loopback, private and link-local addresses (and plain "
+        "http): only for a receiver on the same machine or network that you trust.",
+        _bool,
+    ),
+    Setting(
         "login_attempts",
         "10",
         "Failed sign-ins allowed per account and address within fifteen minutes before 429 "
@@ -304,6 +311,7 @@ class Settings:
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 20 * 1024 * 1024
     file_retention_days: int = 30
+    webhooks_allow_private: bool = False
     login_attempts: int = 10
     event_retention_days: int = 30
     live_connections_per_account: int = 20

@@ -16,6 +16,7 @@ from forum_server.rooms import models as rooms_models
 from forum_server.rooms import reading as rooms_reading
 from forum_server.search.models import SearchDocument
 from forum_server.summaries import Summary, SummaryVersion
+from forum_server.webhooks import models as webhooks_models
 
 metadata = Base.metadata
 
@@ -34,4 +35,5 @@ __all__ = [
     "notifications_models",
     "rooms_models",
     "rooms_reading",
+    "webhooks_models",
 ]

@@ -1,6 +1,6 @@
 """The database as every server process uses it: events published to the other
-processes after each commit, and mail jobs and
-notifications written with the events that cause them.
+processes after each commit, and mail jobs, notifications and webhook deliveries
+written with the events that cause them.
 `serve` and `mail-in` open it the same way, so a post made in either is delivered
 live and mailed to watchers alike."""
 
@@ -13,6 +13,7 @@ from forum_server.db import Database
 from forum_server.mail.notifications import add_jobs
 from forum_server.notifications.notify import add_notifications
 from forum_server.settings import Settings
+from forum_server.webhooks.queueing import queue_deliveries
 
 
 async def open_database(
@@ -25,4 +26,5 @@ async def open_database(
     db.publish = partial(publish_events, broker)
     db.before_commit.append(add_jobs)
     db.before_commit.append(add_notifications)
+    db.before_commit.append(queue_deliveries)
     return db, broker

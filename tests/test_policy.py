@@ -142,6 +142,16 @@ RULES: dict[str, Rule] = {
         policy.check_may_read_hidden_text,
         SESSION_MODERATORS,
     ),
+    # webhooks
+    "manage a space's webhooks": (
+        *space_rule(policy.may_manage_space_webhooks, policy.check_may_manage_space_webhooks),
+        MANAGERS,
+    ),
+    "manage site-wide webhooks": (
+        lambda a: policy.may_manage_site_webhooks(a.actor),
+        lambda a: policy.check_may_manage_site_webhooks(a.actor),
+        {"secretariat"},
+    ),
     # members and invitations
     "manage members": (
         *space_rule(policy.may_manage_members, policy.check_may_manage_members),
@@ -484,3 +494,24 @@ async def test_whose_page_a_viewer_may_open(
         except DomainError as raised_error:
             error = type(raised_error)
         assert error is (None if opens else NotFound)
+
+
+# Which endpoints may carry an event every reader of its space sees: (endpoint's
+# space, event's space and its visibility, session scheduled) → carried.
+CARRY = [
+    (None, 1, PUBLIC, True, True),  # site-wide: public spaces
+    (None, 1, MEMBERS, True, False),  # site-wide: never a members space
+    (1, 1, MEMBERS, True, True),  # registered for that members space
+    (1, 1, PUBLIC, True, True),
+    (2, 1, PUBLIC, True, False),  # another space's endpoint
+    (2, 1, MEMBERS, True, False),
+    (1, 1, PUBLIC, False, False),  # a draft session: nobody outside sees it
+    (None, None, None, True, False),  # an event of no space
+]
+
+
+@pytest.mark.parametrize(("endpoint", "space", "visibility", "scheduled", "carried"), CARRY)
+def test_which_webhooks_carry_an_event(
+    endpoint: int | None, space: int | None, visibility: str | None, scheduled: bool, carried: bool
+) -> None:
+    assert policy.may_carry(endpoint, space, visibility, session_scheduled=scheduled) is carried

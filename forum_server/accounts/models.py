@@ -40,6 +40,9 @@ class User(Base):
     # handed out before stop working, like the sign-ins.
     # A database default only: inserts written against older schemas need not know it.
     sign_in_generation: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Moves when the person resets their personal calendar and feed addresses: the
+    # addresses carry it, so those handed out before stop working.
+    feed_key_generation: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class OidcIdentity(Base):

@@ -335,8 +335,9 @@ async def _digest(look: Lookups, m: Claimed) -> Draft | None:
 
 
 async def _plain(look: Lookups, m: Claimed) -> Draft | None:
-    """Invitations, address confirmations, password resets and the links the
-    secretariat sends: their text is all in the context the command queued."""
+    """Invitations, address confirmations, password resets, the links the secretariat
+    sends and webhooks switched off: their text is all in the context the command
+    queued."""
     context = dict(m.context)
     if m.kind == "invitation":
         subject = gettext("Invitation to %(space)s", space=context.get("space_title", ""))
@@ -348,6 +349,8 @@ async def _plain(look: Lookups, m: Claimed) -> Draft | None:
         subject = gettext("Your account is ready: choose a password")
     elif m.kind == "sign_in_link":
         subject = gettext("Your sign-in was reset: choose a new password")
+    elif m.kind == "webhook_disabled":
+        subject = gettext("A webhook was switched off")
     else:
         subject = gettext("Choose a new password")
     return Draft(subject=subject, template=m.kind, context=context)
@@ -363,6 +366,7 @@ DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "confirm_email": _plain,
     "password_reset": _plain,
     "sign_in_link": _plain,
+    "webhook_disabled": _plain,
     ANSWER: draft_answer,
 }
 

@@ -163,6 +163,13 @@ from forum_server.policy.search import (
     findable_documents_clause,
     may_find,
 )
+from forum_server.policy.webhooks import (
+    check_may_manage_site_webhooks,
+    check_may_manage_space_webhooks,
+    may_carry,
+    may_manage_site_webhooks,
+    may_manage_space_webhooks,
+)
 
 __all__ = [
     "ANONYMOUS",
@@ -195,7 +202,9 @@ __all__ = [
     "check_may_manage_invitations",
     "check_may_manage_members",
     "check_may_manage_report_settings",
+    "check_may_manage_site_webhooks",
     "check_may_manage_space",
+    "check_may_manage_space_webhooks",
     "check_may_moderate_space",
     "check_may_move_agenda",
     "check_may_post_as_guest",
@@ -231,6 +240,7 @@ __all__ = [
     "may_appoint_moderators",
     "may_attach_files",
     "may_be_suspended",
+    "may_carry",
     "may_choose_attribution",
     "may_close_poll",
     "may_create_poll",
@@ -247,7 +257,9 @@ __all__ = [
     "may_manage_invitations",
     "may_manage_members",
     "may_manage_report_settings",
+    "may_manage_site_webhooks",
     "may_manage_space",
+    "may_manage_space_webhooks",
     "may_moderate_space",
     "may_move_agenda",
     "may_post_as_guest",

@@ -153,11 +153,11 @@ class PrivateCacheMiddleware:
     every response to a request carrying a sign-in cookie or an API token, or setting
     the sign-in cookie, says `Cache-Control: private, no-store`. That covers every page
     of a members space, which only signed-in members get; pages reached through a secret
-    link (an invitation to a members space, an e-mail confirmation, single sign-on) are
-    private even to a visitor not signed in. Static files stay cacheable: they are the
-    same for everyone."""
+    link (an invitation to a members space, an e-mail confirmation, single sign-on, a
+    personal calendar or feed) are private even to a visitor not signed in. Static files
+    stay cacheable: they are the same for everyone."""
 
-    SECRET_LINKS = ("/invitations/", "/confirm-email/", "/auth/")
+    SECRET_LINKS = ("/invitations/", "/confirm-email/", "/auth/", "/api/v1/feeds/")
 
     def __init__(self, app: ASGIApp, *, session_cookie: str, static_prefix: str = "/static/"):
         self.app = app

@@ -1,4 +1,5 @@
-"""Site-wide pages that belong to no single domain: the home page and health check."""
+"""Site-wide pages that belong to no single domain: the home page, and the liveness
+and readiness checks."""
 
 from __future__ import annotations
 
@@ -32,12 +33,23 @@ async def home(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    async with app_context(request).db.read() as session:
-        await session.execute(text("SELECT 1"))
+    """The process is alive and serving: touches nothing else, so a load balancer's
+    frequent checks cost no database work."""
     return JSONResponse({"status": "ok"})
+
+
+async def ready(request: Request) -> Response:
+    """The process can do its work: the database answers (503 otherwise)."""
+    try:
+        async with app_context(request).db.read() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception:  # any failure to reach it means not ready, whatever the driver says
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
 
 
 routes = [
     Route("/", home, methods=["GET"]),
     Route("/healthz", health, methods=["GET"]),
+    Route("/readyz", ready, methods=["GET"]),
 ]

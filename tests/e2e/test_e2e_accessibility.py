@@ -165,6 +165,8 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "reactions": (cast.participant, f"/posts/{cast.own_post_id}/reactions"),
         "notifications": (cast.participant, "/notifications"),
         "person": (cast.participant, f"/people/{cast.session_moderator.id}"),
+        "calendar-and-feeds": (cast.participant, "/profile/calendar"),
+        "webhooks": (forum.secretariat, "/webhooks"),
     }
 
 
@@ -198,6 +200,8 @@ PAGE_TYPES = [
     "reactions",
     "notifications",
     "person",
+    "calendar-and-feeds",
+    "webhooks",
 ]
 DARK = {
     "home",

@@ -56,6 +56,21 @@ async def _every_action(client, world: World) -> None:
     await client.post(
         f"/api/v1/posts/{post_id}/hide", json={"reason": "x"}, headers=world.h("mod_b")
     )
+    await _lifecycle(client, world)
+
+
+async def _lifecycle(client, world: World) -> None:
+    """The session's lifecycle in space A, by its moderator."""
+    mod, session = world.h("mod_a"), f"/api/v1/sessions/{world.a.session_id}"
+    later = (utcnow() + timedelta(days=3)).isoformat()
+    await client.patch(session, json={"closes_at": later}, headers=mod)
+    await client.patch(session, json={"title": "Renamed", "posting": "members"}, headers=mod)
+    added = await client.post(f"{session}/questions", json={"text": "What next?"}, headers=mod)
+    await client.patch(
+        f"/api/v1/questions/{added.json()['id']}", json={"text": "What comes next?"}, headers=mod
+    )
+    await client.post(f"{session}/close", headers=mod)
+    await client.post(f"{session}/reopen", json={}, headers=mod)
 
 
 async def test_every_action_is_in_the_log_with_who_what_when_and_why(client, world: World):
@@ -65,7 +80,8 @@ async def test_every_action_is_in_the_log_with_who_what_when_and_why(client, wor
         f"/api/v1/spaces/{world.a.slug}/audit?limit=200", headers=world.h("mod_a")
     )
     assert response.status_code == 200
-    entries = response.json()["items"]
+    # Those of this test: the world's own making (sessions created) came before.
+    entries = [e for e in response.json()["items"] if e["at"] >= before.isoformat()]
     by_action: dict[str, dict] = {}
     for entry in entries:
         by_action.setdefault(entry["action"], entry)
@@ -86,6 +102,11 @@ async def test_every_action_is_in_the_log_with_who_what_when_and_why(client, wor
         "summary.updated",
         "space.holding_changed",
         "refused",
+        "session.updated",
+        "question.added",
+        "question.edited",
+        "session.closed",
+        "session.reopened",
     }
     for entry in entries:
         assert entry["actor"]["display_name"] and entry["actor"]["id"]
@@ -102,6 +123,9 @@ async def test_every_action_is_in_the_log_with_who_what_when_and_why(client, wor
     assert by_action["post.flagged"]["actor"]["display_name"] == "Ana"
     ids = [e["id"] for e in entries]
     assert ids == sorted(ids)
+    changes = [e["details"]["changed"] for e in entries if e["action"] == "session.updated"]
+    assert ["closes_at"] in changes and ["posting", "title"] in changes
+    assert by_action["session.reopened"]["actor"]["display_name"] == "Moderator A"
 
 
 async def test_filters_and_pages(client, world: World):

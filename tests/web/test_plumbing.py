@@ -121,6 +121,27 @@ async def test_large_pages_are_compressed(client: httpx.AsyncClient):
 
 async def test_health(client: httpx.AsyncClient):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
+    assert (await client.get("/readyz")).json() == {"status": "ok", "database": "ok"}
+
+
+async def test_liveness_needs_no_database_and_readiness_says_when_it_is_gone(
+    app, client: httpx.AsyncClient
+):
+    """A database that stops answering leaves the process alive (so it is not
+    restarted for nothing) but not ready (so no traffic is sent to it)."""
+    db = app.state.ctx.db
+
+    class Gone:
+        def read(self):  # type: ignore[no-untyped-def]
+            raise ConnectionRefusedError("the database went away")
+
+    app.state.ctx.db = Gone()
+    try:
+        assert (await client.get("/healthz")).status_code == 200
+        answer = await client.get("/readyz")
+        assert answer.status_code == 503 and answer.json()["status"] == "unavailable"
+    finally:
+        app.state.ctx.db = db
 
 
 async def test_signed_in_answers_are_never_cached(

@@ -1,0 +1,65 @@
+"""The event types a webhook may ask for, and what each delivery carries: what every
+reader of the space sees (the live feed's public view), never a moderator's."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from forum_server.events import EventRecord
+from forum_server.i18n import N_
+from forum_server.rooms.state import PUBLISHED
+
+# Webhook type → (the stored event type it comes from, what it says).
+TYPES: dict[str, tuple[str, str]] = {
+    "session.opened": ("session.opened", N_("A session opened")),
+    "session.closed": ("session.closed", N_("A session closed")),
+    "session.reopened": ("session.reopened", N_("A session was re-opened")),
+    "session.extended": ("session.extended", N_("A session's closing time moved")),
+    "question.added": ("question.added", N_("A guiding question was added")),
+    "thread.created": ("thread.created", N_("A topic was started")),
+    "post.published": ("post.created", N_("A contribution was published")),
+    "summary.updated": ("summary.updated", N_("A moderator's summary was written")),
+}
+TEST = "ping"
+_BY_STORED = {stored: name for name, (stored, _) in TYPES.items()}
+
+
+def webhook_type(record: EventRecord) -> str | None:
+    """The webhook type an event is delivered as, or None if it is none."""
+    return _BY_STORED.get(record.type)
+
+
+def public_data(record: EventRecord) -> dict[str, Any] | None:
+    """The event's payload as every reader sees it, or None when it is not for every
+    reader (a post event is only ever about a published post here)."""
+    data: dict[str, Any] = json.loads(record.data)
+    if record.type == "post.created" and data.get("status") != PUBLISHED:
+        return None
+    return data
+
+
+def body(
+    *,
+    event_id: int | None,
+    type: str,
+    time: str,
+    space: str | None,
+    session_id: int | None,
+    thread_id: int | None,
+    data: dict[str, Any],
+) -> str:
+    return json.dumps(
+        {
+            "id": event_id,
+            "type": type,
+            "time": time,
+            "space": space,
+            "session_id": session_id,
+            "thread_id": thread_id,
+            "data": data,
+        },
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=str,
+    )
