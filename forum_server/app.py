@@ -27,6 +27,8 @@ from forum_server.accounts import (
     users_pages,
 )
 from forum_server.accounts import pages as account_pages
+from forum_server.board import api as board_api
+from forum_server.board import pages as board_pages
 from forum_server.errors import DomainError
 from forum_server.files import api as files_api
 from forum_server.files import pages as files_pages
@@ -80,6 +82,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     mail_api.api,
     files_api.api,
     search_api.api,
+    board_api.api,
 )
 
 
@@ -167,6 +170,7 @@ def create_app(
         *moderation_pages.routes,
         *mail_pages.routes,
         *files_pages.routes,
+        *board_pages.routes,
         *search_pages.routes,
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),

@@ -1,0 +1,257 @@
+"""The board's pages, working without JavaScript: the list with its filters, a notice
+(with what matches a need), the form to post, suggest or edit, and the review of
+suggestions. Each action calls the same command as its API route."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from forum_server.board import commands, queries
+from forum_server.board.labels import board_labels
+from forum_server.board.models import PENDING
+from forum_server.board.schemas import FILTER_FIELDS, NoticeFilter, NoticeInput
+from forum_server.board.views import NoticeView
+from forum_server.errors import DomainError, Forbidden, Invalid
+from forum_server.rooms.pages.shared import attempt, checkbox
+from forum_server.schemas import validate
+from forum_server.web.auth import actor_of
+from forum_server.web.context import app_context
+from forum_server.web.forms import read_form, validate_form
+
+_SEPARATORS = re.compile(r"[\s,;]+")
+# The form's fields that are not text boxes of the same name.
+_TEXT_FIELDS = tuple(
+    name for name in NoticeInput.model_fields if name not in {"countries", "amount", "pinned"}
+)
+
+
+def input_from_form(form: dict[str, str]) -> dict[str, Any]:
+    """What the form sent, in the shape NoticeInput takes (the same model as the API):
+    countries as a list, the amount as a number where it is one, the pin box as a flag."""
+    data: dict[str, Any] = {name: form[name] for name in _TEXT_FIELDS if name in form}
+    data["countries"] = [code for code in _SEPARATORS.split(form.get("countries", "")) if code]
+    amount = form.get("amount", "").replace(" ", "")
+    data["amount"] = int(amount) if amount.isascii() and amount.isdigit() else amount
+    data["pinned"] = checkbox(form, "pinned")
+    return data
+
+
+def _form_values(notice: NoticeView | None, form: dict[str, str] | None) -> dict[str, str]:
+    """What the form shows: what was sent (after a refusal), the notice, or nothing."""
+    if form is not None:
+        return form
+    if notice is None:
+        return {}
+    shown = notice.as_json()
+    values = {name: "" if shown[name] is None else str(shown[name]) for name in _TEXT_FIELDS}  # type: ignore[literal-required]
+    values["countries"] = " ".join(notice.countries)
+    values["amount"] = "" if notice.amount is None else str(notice.amount)
+    values["pinned"] = "on" if notice.pinned else ""
+    return values
+
+
+async def board_page(request: Request) -> Response:
+    ctx, actor, q = app_context(request), await actor_of(request), request.query_params
+    shown = {name: q.get(name, "") for name in FILTER_FIELDS}
+    filter_error = None
+    try:
+        filters = validate(NoticeFilter, {k: v for k, v in shown.items() if v})
+    except Invalid as error:
+        filters, filter_error = NoticeFilter(), error.message
+    async with ctx.db.read() as db:
+        found = await queries.board(db, actor, request.path_params["slug"], filters, limit=100)
+    query = urlencode({k: v for k, v in shown.items() if v})
+    context = {
+        "board": found,
+        "shown": shown,
+        "filter_error": filter_error,
+        "query": query,
+        **board_labels(),
+    }
+    status = 422 if filter_error else 200
+    return await ctx.templates.page(request, "board/list.html", context, status=status)
+
+
+async def _form_page(
+    request: Request,
+    *,
+    slug: str,
+    notice: NoticeView | None,
+    may_edit: bool,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    error: DomainError | None = None,
+) -> Response:
+    ctx = app_context(request)
+    context = {
+        "slug": slug,
+        "notice": notice,
+        "may_edit": may_edit,
+        "values": _form_values(notice, form),
+        "errors": errors or {},
+        "form_error": error.message if error else None,
+        **board_labels(),
+    }
+    status = error.status if error else (422 if errors else 200)
+    return await ctx.templates.page(request, "board/form.html", context, status=status)
+
+
+async def new_notice_page(request: Request) -> Response:
+    ctx, actor, slug = app_context(request), await actor_of(request), request.path_params["slug"]
+    async with ctx.db.read() as db:
+        may_edit = await queries.check_may_post(db, actor, slug)
+    return await _form_page(request, slug=slug, notice=None, may_edit=may_edit)
+
+
+async def create_notice(request: Request) -> Response:
+    ctx, actor, slug = app_context(request), await actor_of(request), request.path_params["slug"]
+    form = await read_form(request)
+    data, errors = validate_form(NoticeInput, input_from_form(form))
+    async with ctx.db.read() as db:
+        may_edit = await queries.check_may_post(db, actor, slug)
+    if data is None:
+        return await _form_page(
+            request, slug=slug, notice=None, may_edit=may_edit, form=form, errors=errors
+        )
+    valid = data
+
+    async def run() -> str:
+        created = await commands.create_notice(ctx.db, actor, slug, valid)
+        return created.url
+
+    async def refused(error: DomainError) -> Response:
+        return await _form_page(
+            request, slug=slug, notice=None, may_edit=may_edit, form=form, error=error
+        )
+
+    return await attempt(run, refused)
+
+
+async def notice_page(request: Request, error: DomainError | None = None) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        notice, matching = await queries.matches(db, actor, request.path_params["notice_id"])
+    context = {
+        "notice": notice,
+        "matching": matching,
+        "form_error": error.message if error else None,
+        **board_labels(),
+    }
+    status = error.status if error else 200
+    return await ctx.templates.page(request, "board/notice.html", context, status=status)
+
+
+async def edit_notice_page(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        notice = await queries.notice_detail(db, actor, request.path_params["notice_id"])
+    if not notice.may_edit:
+        raise Forbidden("Only this board's editors can do this.")
+    return await _form_page(
+        request, slug=notice.space_slug, notice=notice, may_edit=notice.may_review
+    )
+
+
+async def update_notice(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    notice_id = request.path_params["notice_id"]
+    async with ctx.db.read() as db:
+        notice = await queries.notice_detail(db, actor, notice_id)
+    form = await read_form(request)
+    data, errors = validate_form(NoticeInput, input_from_form(form))
+    shown: dict[str, Any] = {
+        "slug": notice.space_slug,
+        "notice": notice,
+        "may_edit": notice.may_review,
+    }
+    if data is None:
+        return await _form_page(request, **shown, form=form, errors=errors)
+    valid = data
+
+    async def run() -> str:
+        changed = await commands.update_notice(ctx.db, actor, notice_id, valid)
+        return changed.url
+
+    async def refused(error: DomainError) -> Response:
+        return await _form_page(request, **shown, form=form, error=error)
+
+    return await attempt(run, refused)
+
+
+async def _notice_action(request: Request, action: str) -> Response:
+    """Pin, unpin, approve, reject or remove, from the notice page or the review list;
+    back to where the form said (the review list) or to the notice."""
+    ctx, actor = app_context(request), await actor_of(request)
+    notice_id = request.path_params["notice_id"]
+    form = await read_form(request)
+
+    async def run() -> str:
+        if action == "remove":
+            slug = await commands.remove_notice(ctx.db, actor, notice_id)
+            return f"/spaces/{slug}/board"
+        if action in {"pin", "unpin"}:
+            changed = await commands.set_pinned(ctx.db, actor, notice_id, action == "pin")
+        else:
+            changed = await commands.review_notice(
+                ctx.db, actor, notice_id, form.get("decision") == "approve"
+            )
+        if form.get("back") == "suggestions":
+            return f"/spaces/{changed.space_slug}/board/suggestions"
+        return changed.url
+
+    async def refused(error: DomainError) -> Response:
+        return await notice_page(request, error)
+
+    return await attempt(run, refused)
+
+
+async def pin_notice(request: Request) -> Response:
+    return await _notice_action(request, "pin")
+
+
+async def unpin_notice(request: Request) -> Response:
+    return await _notice_action(request, "unpin")
+
+
+async def review_notice(request: Request) -> Response:
+    return await _notice_action(request, "review")
+
+
+async def remove_notice(request: Request) -> Response:
+    return await _notice_action(request, "remove")
+
+
+async def suggestions_page(request: Request) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        found = await queries.board(
+            db,
+            actor,
+            request.path_params["slug"],
+            NoticeFilter(expired="include"),
+            limit=200,
+            review=PENDING,
+        )
+    context = {"board": found, **board_labels()}
+    return await ctx.templates.page(request, "board/suggestions.html", context)
+
+
+routes: list[Route] = [
+    Route("/spaces/{slug}/board", board_page, methods=["GET"]),
+    Route("/spaces/{slug}/board", create_notice, methods=["POST"]),
+    Route("/spaces/{slug}/board/new", new_notice_page, methods=["GET"]),
+    Route("/spaces/{slug}/board/suggestions", suggestions_page, methods=["GET"]),
+    Route("/notices/{notice_id:int}", notice_page, methods=["GET"]),
+    Route("/notices/{notice_id:int}/edit", edit_notice_page, methods=["GET"]),
+    Route("/notices/{notice_id:int}/edit", update_notice, methods=["POST"]),
+    Route("/notices/{notice_id:int}/pin", pin_notice, methods=["POST"]),
+    Route("/notices/{notice_id:int}/unpin", unpin_notice, methods=["POST"]),
+    Route("/notices/{notice_id:int}/review", review_notice, methods=["POST"]),
+    Route("/notices/{notice_id:int}/remove", remove_notice, methods=["POST"]),
+]
