@@ -7,7 +7,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from forum_server.board import commands, exports, queries
-from forum_server.board.models import PENDING
 from forum_server.board.schemas import (
     FILTER_FIELDS,
     EditorAdd,
@@ -16,7 +15,7 @@ from forum_server.board.schemas import (
     NoticePin,
     NoticeReview,
 )
-from forum_server.board.views import EditorView, NoticeView
+from forum_server.board.views import PENDING, EditorView, NoticeView
 from forum_server.i18n import gettext
 from forum_server.schemas import validate
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int

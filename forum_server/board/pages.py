@@ -14,9 +14,8 @@ from starlette.routing import Route
 
 from forum_server.board import commands, queries
 from forum_server.board.labels import board_labels
-from forum_server.board.models import PENDING
 from forum_server.board.schemas import FILTER_FIELDS, NoticeFilter, NoticeInput
-from forum_server.board.views import NoticeView
+from forum_server.board.views import PENDING, NoticeView
 from forum_server.errors import DomainError, Forbidden, Invalid
 from forum_server.rooms.pages.shared import attempt, checkbox
 from forum_server.schemas import validate

@@ -8,7 +8,9 @@ from datetime import date, datetime
 
 from typing_extensions import TypedDict
 
-from forum_server.board.models import PUBLISHED, Notice
+from forum_server.board.models import PENDING, PUBLISHED, Notice
+
+__all__ = ["PENDING", "PUBLISHED", "BoardListing", "EditorView", "NoticeView", "notice_view"]
 from forum_server.policy.board import BoardAccess, may_edit_board
 
 

@@ -196,3 +196,19 @@ async def test_editing_and_removing(client: httpx.AsyncClient, board: dict) -> N
     assert refused.status_code == 403
     assert (await client.delete(f"/api/v1/notices/{notice_id}", headers=editor)).status_code == 204
     assert (await client.get(f"/api/v1/notices/{notice_id}", headers=editor)).status_code == 404
+
+
+async def test_leaving_the_space_ends_the_naming(
+    client: httpx.AsyncClient, board: dict, add_member
+) -> None:
+    slug, owner = board["slug"], board["tokens"]["owner"]
+    editor = board["users"]["editor"]
+    left = await client.delete(f"/api/v1/spaces/{slug}/members/{editor.id}", headers=owner)
+    assert left.status_code in {200, 204}
+    await add_member(slug, editor.id)
+    editors = await client.get(f"/api/v1/spaces/{slug}/board/editors", headers=owner)
+    assert editors.json()["items"] == []
+    posted = await client.post(
+        f"/api/v1/spaces/{slug}/board", json=NEED, headers=board["tokens"]["editor"]
+    )
+    assert posted.json()["review"] == "pending"
