@@ -14,11 +14,11 @@ from starlette.routing import Route
 
 from forum_server.board import commands, queries
 from forum_server.board.labels import board_labels
-from forum_server.board.schemas import FILTER_FIELDS, NoticeFilter, NoticeInput
+from forum_server.board.schemas import FILTER_FIELDS, EditorAdd, NoticeFilter, NoticeInput
 from forum_server.board.views import PENDING, NoticeView
 from forum_server.errors import DomainError, Forbidden, Invalid
 from forum_server.rooms.pages.shared import attempt, checkbox
-from forum_server.schemas import validate
+from forum_server.schemas import parse_id, validate
 from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
@@ -241,11 +241,56 @@ async def suggestions_page(request: Request) -> Response:
     return await ctx.templates.page(request, "board/suggestions.html", context)
 
 
+async def editors_page(request: Request, error: DomainError | None = None) -> Response:
+    ctx, actor = app_context(request), await actor_of(request)
+    async with ctx.db.read() as db:
+        found = await queries.editors_page(db, actor, request.path_params["slug"])
+    context = {
+        "page": found,
+        "candidates": [(c.user_id, c.display_name) for c in found.candidates],
+        "form_error": error.message if error else None,
+    }
+    status = error.status if error else 200
+    return await ctx.templates.page(request, "board/editors.html", context, status=status)
+
+
+async def add_editor(request: Request) -> Response:
+    ctx, actor, slug = app_context(request), await actor_of(request), request.path_params["slug"]
+    form = await read_form(request)
+
+    async def run() -> str:
+        data = validate(EditorAdd, {"user_id": parse_id(form.get("user_id", "")) or 0})
+        await commands.add_editor(ctx.db, actor, slug, data.user_id)
+        return f"/spaces/{slug}/board/editors"
+
+    async def refused(error: DomainError) -> Response:
+        return await editors_page(request, error)
+
+    return await attempt(run, refused)
+
+
+async def remove_editor(request: Request) -> Response:
+    ctx, actor, slug = app_context(request), await actor_of(request), request.path_params["slug"]
+    await read_form(request)  # only the CSRF token, checked on the way in
+
+    async def run() -> str:
+        await commands.remove_editor(ctx.db, actor, slug, request.path_params["user_id"])
+        return f"/spaces/{slug}/board/editors"
+
+    async def refused(error: DomainError) -> Response:
+        return await editors_page(request, error)
+
+    return await attempt(run, refused)
+
+
 routes: list[Route] = [
     Route("/spaces/{slug}/board", board_page, methods=["GET"]),
     Route("/spaces/{slug}/board", create_notice, methods=["POST"]),
     Route("/spaces/{slug}/board/new", new_notice_page, methods=["GET"]),
     Route("/spaces/{slug}/board/suggestions", suggestions_page, methods=["GET"]),
+    Route("/spaces/{slug}/board/editors", editors_page, methods=["GET"]),
+    Route("/spaces/{slug}/board/editors", add_editor, methods=["POST"]),
+    Route("/spaces/{slug}/board/editors/{user_id:int}/remove", remove_editor, methods=["POST"]),
     Route("/notices/{notice_id:int}", notice_page, methods=["GET"]),
     Route("/notices/{notice_id:int}/edit", edit_notice_page, methods=["GET"]),
     Route("/notices/{notice_id:int}/edit", update_notice, methods=["POST"]),

@@ -3,6 +3,7 @@ suggestions awaiting review, the editors, and the matches of a capacity need."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -15,14 +16,17 @@ from forum_server.board.schemas import NoticeFilter
 from forum_server.board.views import BoardListing, EditorView, NoticeView, notice_view
 from forum_server.orm import utcnow
 from forum_server.policy import (
+    MEMBER,
     Actor,
     check_may_see_members,
     check_may_suggest_notice,
     load_board,
     load_notice,
     may_edit_board,
+    may_name_board_editors,
     may_suggest_notice,
 )
+from forum_server.rooms.members_queries import members_of
 
 MAX_LIMIT = 200
 # A need is matched against this many of the board's newest notices at most.
@@ -177,3 +181,30 @@ async def check_may_post(db: AsyncSession, actor: Actor, slug: str) -> bool:
     _, access = await load_board(db, actor, slug)
     check_may_suggest_notice(access)
     return may_edit_board(access)
+
+
+@dataclass(frozen=True)
+class EditorsPage:
+    space_slug: str
+    space_title: str
+    editors: tuple[EditorView, ...]
+    candidates: tuple[EditorView, ...]  # members who could be named (plain members)
+    may_name: bool
+
+
+async def editors_page(db: AsyncSession, actor: Actor, slug: str) -> EditorsPage:
+    """The editors and, for those who name them, the members who could be named (the
+    owners and moderators post anyway)."""
+    space, access = await load_board(db, actor, slug)
+    named = await editors(db, actor, slug)
+    may_name = may_name_board_editors(access)
+    candidates: tuple[EditorView, ...] = ()
+    if may_name:
+        taken = {e.user_id for e in named}
+        members = (await members_of(db, actor, slug)).members
+        candidates = tuple(
+            EditorView(m.user_id, m.display_name)
+            for m in members
+            if m.role == MEMBER and m.user_id not in taken
+        )
+    return EditorsPage(space.slug, space.title, named, candidates, may_name)

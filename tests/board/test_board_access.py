@@ -25,6 +25,7 @@ def reads(board: dict) -> list[str]:
         f"/spaces/{slug}/board",
         f"/spaces/{slug}/board/new",
         f"/spaces/{slug}/board/suggestions",
+        f"/spaces/{slug}/board/editors",
         f"/notices/{notice_id}",
         f"/notices/{notice_id}/edit",
     ]
@@ -59,7 +60,7 @@ async def test_the_notice_is_not_there_for_those_outside_the_space(
 async def test_members_get_it_everywhere(client: httpx.AsyncClient, board: dict) -> None:
     headers = board["tokens"]["member"]
     for path in reads(board):
-        if path.endswith(("/new", "/edit", "/suggestions", "/matches")):
+        if path.endswith(("/new", "/edit", "/suggestions", "/matches", "/editors")):
             continue
         response = await client.get(path, headers=headers)
         assert response.status_code == 200, (path, response.status_code)

@@ -87,3 +87,27 @@ async def test_a_bad_filter_is_told_on_the_page(client: httpx.AsyncClient, board
     page = await client.get(f"/spaces/{board['slug']}/board", params={"start": "2026-13-40"})
     assert page.status_code == 422
     assert NEED["title"] in page.text  # the list is shown unfiltered beneath the message
+
+
+async def test_the_owner_names_an_editor_on_the_page(
+    client: httpx.AsyncClient, board: dict
+) -> None:
+    slug, member = board["slug"], board["users"]["member"]
+    await sign_in(client, board["users"]["owner"])
+    page = await client.get(f"/spaces/{slug}/board/editors")
+    assert f'value="{member.id}"' in page.text
+    token = await csrf_from(client, f"/spaces/{slug}/board/editors")
+    named = await client.post(
+        f"/spaces/{slug}/board/editors", data={"user_id": str(member.id), "csrf_token": token}
+    )
+    assert named.status_code == 303
+    page = await client.get(f"/spaces/{slug}/board/editors")
+    assert f"/board/editors/{member.id}/remove" in page.text
+    removed = await client.post(
+        f"/spaces/{slug}/board/editors/{member.id}/remove", data={"csrf_token": token}
+    )
+    assert removed.status_code == 303
+    refused = await client.post(
+        f"/spaces/{slug}/board/editors", data={"user_id": "nobody", "csrf_token": token}
+    )
+    assert refused.status_code == 422
