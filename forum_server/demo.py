@@ -12,13 +12,17 @@ from forum_server import demo_content as content
 from forum_server.accounts import service as accounts
 from forum_server.accounts.admin import COMMAND_LINE
 from forum_server.accounts.schemas import UserCreate
+from forum_server.board import commands as board
+from forum_server.board.schemas import NoticeInput
 from forum_server.db import Database
+from forum_server.demo_content import board as board_content
 from forum_server.errors import Conflict
 from forum_server.orm import utcnow
 from forum_server.policy import Actor
 from forum_server.rooms import posting, sessions, spaces
 from forum_server.rooms.models import Post, Question, Space, Thread
 from forum_server.rooms.schemas import PostCreate, SessionCreate, SpaceCreate
+from forum_server.schemas import validate
 from forum_server.search.index import index_post
 
 DEMO_PASSWORD = "demo forum passphrase"
@@ -65,10 +69,24 @@ async def load_demo(db: Database, *, now: datetime | None = None) -> DemoSummary
         session_id = await _session(db, demo_session, user_ids, opens_at)
         session_ids.append(session_id)
         posts += await _posts(db, demo_session, session_id, user_ids, opens_at, now)
+    await _board(db, now)
     moderators = [
         next(p.email for p in content.PEOPLE if p.key == s.moderator) for s in content.SESSIONS
     ]
     return DemoSummary(content.SPACE.slug, session_ids, len(user_ids), posts, moderators)
+
+
+async def _board(db: Database, now: datetime) -> None:
+    """The space's bulletin board, posted by the secretariat."""
+    today = now.date()
+
+    def day(offset: int | None) -> str | None:
+        return None if offset is None else (today + timedelta(days=offset)).isoformat()
+
+    for start, end, expires, fields in board_content.NOTICES:
+        dates = {"start_date": day(start), "end_date": day(end), "expires_on": day(expires)}
+        data = validate(NoticeInput, {**fields, **dates})
+        await board.create_notice(db, COMMAND_LINE, content.SPACE.slug, data)
 
 
 async def _people(db: Database) -> dict[str, int]:

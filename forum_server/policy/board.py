@@ -44,9 +44,11 @@ def check_may_edit_board(board: BoardAccess) -> None:
 def may_suggest_notice(board: BoardAccess) -> bool:
     """Suggest a notice, held until an editor approves it: the space's members, and
     anyone signed in where the space is public."""
+    if may_edit_board(board):
+        return True
     if not board.actor.signed_in:
         return False
-    return board.space.is_member or board.space.visibility == PUBLIC or may_edit_board(board)
+    return board.space.is_member or board.space.visibility == PUBLIC
 
 
 def check_may_suggest_notice(board: BoardAccess) -> None:
