@@ -114,6 +114,8 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "accounts": (forum.secretariat, "/admin/users"),
         "error": (None, "/spaces/no-such-space"),
         "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
+        "board": (cast.participant, f"/spaces/{demo.space_slug}/board"),
+        "board-new": (forum.secretariat, f"/spaces/{demo.space_slug}/board/new"),
     }
 
 
@@ -135,6 +137,8 @@ PAGE_TYPES = [
     "accounts",
     "error",
     "search",
+    "board",
+    "board-new",
 ]
 DARK = {
     "home",
@@ -142,6 +146,7 @@ DARK = {
     "thread",
     "members",
     "search",
+    "board",
 }  # the dark scheme's colours, on the main pages
 
 
