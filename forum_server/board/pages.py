@@ -23,6 +23,7 @@ from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 
+PAGE_SIZE = 50
 _SEPARATORS = re.compile(r"[\s,;]+")
 # The form's fields that are not text boxes of the same name.
 _TEXT_FIELDS = tuple(
@@ -64,7 +65,14 @@ async def board_page(request: Request) -> Response:
     except Invalid as error:
         filters, filter_error = NoticeFilter(), error.message
     async with ctx.db.read() as db:
-        found = await queries.board(db, actor, request.path_params["slug"], filters, limit=100)
+        found = await queries.board(
+            db,
+            actor,
+            request.path_params["slug"],
+            filters,
+            limit=PAGE_SIZE,
+            offset=parse_id(q.get("after", "")) or 0,
+        )
     query = urlencode({k: v for k, v in shown.items() if v})
     context = {
         "board": found,

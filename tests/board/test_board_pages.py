@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import httpx
 
+from forum_server.board.pages import PAGE_SIZE
 from tests.board.conftest import NEED
 from tests.helpers import csrf_from, sign_in
 
@@ -111,3 +112,19 @@ async def test_the_owner_names_an_editor_on_the_page(
         f"/spaces/{slug}/board/editors", data={"user_id": "nobody", "csrf_token": token}
     )
     assert refused.status_code == 422
+
+
+async def test_the_list_goes_on_page_by_page(client: httpx.AsyncClient, board: dict) -> None:
+    slug, editor = board["slug"], board["tokens"]["editor"]
+    for n in range(PAGE_SIZE):
+        posted = await client.post(
+            f"/api/v1/spaces/{slug}/board", json={**NEED, "title": f"Notice {n}"}, headers=editor
+        )
+        assert posted.status_code == 201
+    first = await client.get(f"/spaces/{slug}/board", params={"kind": "need"}, headers=editor)
+    assert "Notice 49" in first.text and NEED["title"] not in first.text
+    assert f"kind=need&amp;after={PAGE_SIZE}" in first.text
+    second = await client.get(
+        f"/spaces/{slug}/board", params={"kind": "need", "after": PAGE_SIZE}, headers=editor
+    )
+    assert NEED["title"] in second.text and "Notice 49" not in second.text
