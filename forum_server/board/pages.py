@@ -98,7 +98,7 @@ async def _form_page(
     ctx = app_context(request)
     context = {
         "slug": slug,
-        "notice": notice,
+        "item": notice,  # "notice" is the page's flash message in the base template
         "may_edit": may_edit,
         "values": _form_values(notice, form),
         "errors": errors or {},
@@ -145,7 +145,7 @@ async def notice_page(request: Request, error: DomainError | None = None) -> Res
     async with ctx.db.read() as db:
         notice, matching = await queries.matches(db, actor, request.path_params["notice_id"])
     context = {
-        "notice": notice,
+        "item": notice,  # "notice" is the page's flash message in the base template
         "matching": matching,
         "form_error": error.message if error else None,
         **board_labels(),

@@ -45,6 +45,7 @@ async def test_an_editor_posts_with_the_form(client: httpx.AsyncClient, board: d
     page = await client.get(posted.headers["location"])
     assert "Fellowships in marine taxonomy" in page.text
     assert "12,000 EUR" in page.text
+    assert 'role="status"' not in page.text  # no flash message on a plain visit
     listing = await client.get(f"/spaces/{slug}/board", params={"country": "CL"})
     assert "Fellowships in marine taxonomy" in listing.text
     assert NEED["title"] not in listing.text
