@@ -8,6 +8,7 @@ import re
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -56,29 +57,29 @@ def _form_values(notice: NoticeView | None, form: dict[str, str] | None) -> dict
     return values
 
 
+def _filters(params: QueryParams) -> tuple[dict[str, str], NoticeFilter, str | None]:
+    """The filters as typed (shown back in the form), as checked, and what was wrong
+    with them: a bad filter lists everything beneath its message."""
+    shown = {name: params.get(name, "") for name in FILTER_FIELDS}
+    try:
+        return shown, validate(NoticeFilter, {k: v for k, v in shown.items() if v}), None
+    except Invalid as error:
+        return shown, NoticeFilter(), error.message
+
+
 async def board_page(request: Request) -> Response:
     ctx, actor, q = app_context(request), await actor_of(request), request.query_params
-    shown = {name: q.get(name, "") for name in FILTER_FIELDS}
-    filter_error = None
-    try:
-        filters = validate(NoticeFilter, {k: v for k, v in shown.items() if v})
-    except Invalid as error:
-        filters, filter_error = NoticeFilter(), error.message
+    shown, filters, filter_error = _filters(q)
+    offset = parse_id(q.get("after", "")) or 0
     async with ctx.db.read() as db:
         found = await queries.board(
-            db,
-            actor,
-            request.path_params["slug"],
-            filters,
-            limit=PAGE_SIZE,
-            offset=parse_id(q.get("after", "")) or 0,
+            db, actor, request.path_params["slug"], filters, limit=PAGE_SIZE, offset=offset
         )
-    query = urlencode({k: v for k, v in shown.items() if v})
     context = {
         "board": found,
         "shown": shown,
         "filter_error": filter_error,
-        "query": query,
+        "query": urlencode({k: v for k, v in shown.items() if v}),
         **board_labels(),
     }
     status = 422 if filter_error else 200
