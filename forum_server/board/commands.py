@@ -52,7 +52,8 @@ async def create_notice(db: Database, actor: Actor, slug: str, data: NoticeInput
             review=review_for(board),
             pinned=data.pinned,
             author_id=actor.user_id,
-            author_name=actor.display_name or "",
+            # The command line (the demo, imports) is no one to name.
+            author_name=(actor.display_name or "") if actor.user_id is not None else "",
             created_at=now,
             updated_at=now,
         )
