@@ -212,3 +212,18 @@ async def test_leaving_the_space_ends_the_naming(
         f"/api/v1/spaces/{slug}/board", json=NEED, headers=board["tokens"]["editor"]
     )
     assert posted.json()["review"] == "pending"
+
+
+async def test_in_a_public_space_anyone_signed_in_suggests_and_guests_read(
+    client: httpx.AsyncClient, board: dict, make_space
+) -> None:
+    slug = await make_space(slug="open-forum", visibility="public")
+    outsider = board["tokens"]["outsider"]
+    suggested = await client.post(f"/api/v1/spaces/{slug}/board", json=NEED, headers=outsider)
+    assert suggested.status_code == 201 and suggested.json()["review"] == "pending"
+    guest = await client.post(f"/api/v1/spaces/{slug}/board", json=NEED)
+    assert guest.status_code == 401
+    listing = await client.get(f"/api/v1/spaces/{slug}/board")
+    assert listing.status_code == 200 and listing.json()["items"] == []
+    held = await client.get(f"/api/v1/notices/{suggested.json()['id']}")
+    assert held.status_code == 404
