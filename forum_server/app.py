@@ -27,6 +27,8 @@ from forum_server.accounts import (
     users_pages,
 )
 from forum_server.accounts import pages as account_pages
+from forum_server.board import api as board_api
+from forum_server.board import pages as board_pages
 from forum_server.decide import api as decide_api
 from forum_server.decide import pages as decide_pages
 from forum_server.decide.closing import run_poll_closing
@@ -104,6 +106,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     synthesis_api.api,
     transparency_pages.api,
     operation_pages.api,
+    board_api.api,
 )
 
 
@@ -199,6 +202,7 @@ def create_app(
         *notifications_pages.routes,
         *people_pages.routes,
         *files_pages.routes,
+        *board_pages.routes,
         *search_pages.routes,
         *decide_pages.routes,
         *feeds_pages.routes,

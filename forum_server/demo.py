@@ -15,6 +15,7 @@ from forum_server.accounts import service as accounts
 from forum_server.accounts.admin import COMMAND_LINE
 from forum_server.accounts.schemas import UserCreate
 from forum_server.db import Database
+from forum_server.demo_build.board import load_board
 from forum_server.demo_build.conference import load_conference
 from forum_server.demo_build.deciding import load_deciding
 from forum_server.demo_build.files import attached, load_library
@@ -29,11 +30,7 @@ from forum_server.orm import utcnow
 from forum_server.policy import Actor
 from forum_server.rooms import members, posting, sessions, spaces
 from forum_server.rooms.models import Post, Question, Space, Thread
-from forum_server.rooms.schemas import (
-    PostCreate,
-    SessionCreate,
-    SpaceCreate,
-)
+from forum_server.rooms.schemas import PostCreate, SessionCreate, SpaceCreate
 from forum_server.search.index import index_post
 
 DEMO_PASSWORD = "demo forum passphrase"
@@ -109,6 +106,7 @@ async def load_demo(
         posts += await _posts(
             db, demo_session, session_id, user_ids, opens_at, now, post_ids, store
         )
+    await load_board(db, now)
     await load_deciding(db, session_ids[0], user_ids)
     workspace_session = await _workspace(db, secretariat, user_ids, now, post_ids)
     await _moderation(db, user_ids, post_ids)

@@ -118,6 +118,7 @@ class Input(BaseModel):
 # listed keeps pydantic's English message.
 _Words = Callable[[Mapping[str, Any]], str]
 _TIME = N_("must be a date and time such as 2026-03-01T09:00:00+00:00")
+_DAY = N_("must be a date such as 2026-03-01")
 _WORDS: dict[str, _Words] = {
     "missing": lambda ctx: gettext("is required"),
     "extra_forbidden": lambda ctx: gettext("is not a field this call accepts"),
@@ -163,6 +164,10 @@ _WORDS: dict[str, _Words] = {
     "datetime_type": lambda ctx: gettext(_TIME),
     "datetime_parsing": lambda ctx: gettext(_TIME),
     "datetime_from_date_parsing": lambda ctx: gettext(_TIME),
+    "date_type": lambda ctx: gettext(_DAY),
+    "date_parsing": lambda ctx: gettext(_DAY),
+    "date_from_datetime_parsing": lambda ctx: gettext(_DAY),
+    "date_from_datetime_inexact": lambda ctx: gettext(_DAY),
 }
 
 

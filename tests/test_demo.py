@@ -35,6 +35,11 @@ async def test_demo_forum_is_a_living_forum(client: httpx.AsyncClient, db: Datab
         "/api/v1/tokens", json={"email": summary.moderators[0], "password": DEMO_PASSWORD}
     )
     assert moderator.status_code == 201
+    board = (await client.get(f"/api/v1/spaces/{summary.space_slug}/board")).json()["items"]
+    assert board[0]["pinned"] and {n["kind"] for n in board} >= {"need", "project", "opportunity"}
+    need = next(n for n in board if n["kind"] == "need")
+    matches = (await client.get(f"/api/v1/notices/{need['id']}/matches")).json()["items"]
+    assert len(matches) == 2  # the regional project and the course; not the fellowships
 
 
 async def test_demo_has_a_live_conference_under_way(client: httpx.AsyncClient, db: Database):

@@ -47,6 +47,11 @@ def access(who: str, *, visibility: str = PUBLIC, posting: str = "signed_in") ->
     )
 
 
+def board(a: SessionAccess, *, editor: bool = False) -> policy.BoardAccess:
+    """The caller's access to the space's board; `editor`: named one of its editors."""
+    return policy.BoardAccess(a.space, is_editor=editor)
+
+
 Check = Callable[[SessionAccess], object]
 Rule = tuple[Check, Check, set[str]]
 
@@ -247,6 +252,37 @@ RULES: dict[str, Rule] = {
         policy.check_may_write_outcome,
         SESSION_MODERATORS,
     ),
+    # the bulletin board
+    "edit the board": (
+        lambda a: policy.may_edit_board(board(a)),
+        lambda a: policy.check_may_edit_board(board(a)),
+        SPACE_MODERATORS,
+    ),
+    "edit the board as a named editor": (
+        lambda a: policy.may_edit_board(board(a, editor=True)),
+        lambda a: policy.check_may_edit_board(board(a, editor=True)),
+        MEMBERS_AND_SECRETARIAT,
+    ),
+    "suggest a notice": (
+        lambda a: policy.may_suggest_notice(board(a)),
+        lambda a: policy.check_may_suggest_notice(board(a)),
+        SIGNED_IN,
+    ),
+    "name the board's editors": (
+        lambda a: policy.may_name_board_editors(board(a)),
+        lambda a: policy.check_may_name_board_editors(board(a)),
+        MANAGERS,
+    ),
+    "see a notice the participant suggested": (
+        lambda a: policy.may_see_notice(board(a), "pending", AUTHOR),
+        lambda a: policy.check_may_see_notice(board(a), "pending", AUTHOR),
+        SPACE_MODERATORS | {"participant"},
+    ),
+    "see a published notice": (
+        lambda a: policy.may_see_notice(board(a), "published", AUTHOR),
+        lambda a: policy.check_may_see_notice(board(a), "published", AUTHOR),
+        EVERYONE,
+    ),
     # accounts
     "manage accounts": (
         lambda a: policy.may_manage_accounts(a.actor),
@@ -333,6 +369,8 @@ def test_in_a_members_space_outsiders_are_told_nothing(who: str) -> None:
     members_may = lambda: policy.check_may_download_report(a, True)  # noqa: E731
     expected = None if who in MEMBERS_AND_SECRETARIAT else NotFound
     assert raised(members_may) is expected
+    # Only members suggest notices on a members space's board.
+    assert policy.may_suggest_notice(board(a)) is (who in MEMBERS_AND_SECRETARIAT)
 
 
 @pytest.mark.parametrize(

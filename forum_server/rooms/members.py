@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field, field_validator
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from forum_server import audit
 from forum_server.accounts.models import User
 from forum_server.accounts.queries import user_id_by_email
+from forum_server.board.models import BoardEditor
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid, NotFound
 from forum_server.policy import Actor, check_may_manage_members, load_space
@@ -140,6 +141,10 @@ async def _remove(uow: UnitOfWork, actor: Actor, space: Space, user_id: int) -> 
         await _keep_an_owner(uow, space.id, user_id)
     details = {"user_id": user_id, "role": membership.role, "designation": membership.designation}
     await uow.session.delete(membership)
+    # Leaving the space ends a board editor's naming too: coming back does not restore it.
+    await uow.session.execute(
+        delete(BoardEditor).where(BoardEditor.space_id == space.id, BoardEditor.user_id == user_id)
+    )
     audit.record(
         uow,
         actor,

@@ -167,6 +167,8 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "person": (cast.participant, f"/people/{cast.session_moderator.id}"),
         "calendar-and-feeds": (cast.participant, "/profile/calendar"),
         "webhooks": (forum.secretariat, "/webhooks"),
+        "board": (cast.participant, f"/spaces/{demo.space_slug}/board"),
+        "board-new": (forum.secretariat, f"/spaces/{demo.space_slug}/board/new"),
     }
 
 
@@ -202,6 +204,8 @@ PAGE_TYPES = [
     "person",
     "calendar-and-feeds",
     "webhooks",
+    "board",
+    "board-new",
 ]
 DARK = {
     "home",
@@ -211,6 +215,7 @@ DARK = {
     "members",
     "search",
     "notifications",
+    "board",
 }  # the dark scheme's colours, on the main pages
 
 
