@@ -13,7 +13,8 @@ and static files the server runs with. The clock's hour is in it too, so nothing
 tag does not name (a renamed author, a thumbnail made after the post) stays cached
 for longer than that.
 
-Signed-in readers get no validator: their pages stay `private, no-store`."""
+Signed-in readers get no validator: their pages stay `private, no-store`; nor does
+a page that carries the contribution forms, which are new on every visit."""
 
 from __future__ import annotations
 
@@ -89,6 +90,11 @@ async def thread_validator(request: Request, thread_id: int, lang: str | None) -
         ).one()
     now = utcnow()
     state = session_state(periods, now)
+    if access.may_post and state == OPEN and not thread.locked:
+        # A page with the contribution forms (each with a client id that makes a
+        # second submit find the first post) must be fresh on every visit. Guests
+        # post from a page of their own today; this keeps it so if that changes.
+        return None
     change = next_boundary(periods, now)
     left = duration_text(change - now) if state == OPEN and change else None
     parts = (
