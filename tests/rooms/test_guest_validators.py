@@ -142,3 +142,17 @@ async def test_each_guest_has_a_tag_of_their_own(
     tag = (await client.get(path)).headers["etag"]
     async with client_for(app) as other:  # type: ignore[arg-type]
         assert (await other.get(path, headers={"If-None-Match": tag})).status_code == 200
+
+
+async def test_a_304_loads_no_post_and_renders_nothing(
+    client: httpx.AsyncClient, thread: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = f"/threads/{thread[0]}"
+    tag = (await client.get(path)).headers["etag"]
+
+    def untouchable(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a revalidated page was loaded or rendered")
+
+    monkeypatch.setattr(queries, "thread_detail", untouchable)
+    monkeypatch.setattr("forum_server.web.templates.Templates.render_string", untouchable)
+    assert (await _revalidate(client, path, tag)).status_code == 304
