@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, tzinfo
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import dates, numbers
@@ -42,8 +42,17 @@ def format_datetime(value: datetime, zone: str | None = None, width: str = "medi
     e.g. "3 déc. 2026, 14:05:00 UTC", with the zone's abbreviation."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    when = value.astimezone(time_zone(zone or current_time_zone.get()))
-    text = dates.format_datetime(when, format=width, locale=current_language.get())
+    return _formatted(value, zone or current_time_zone.get(), width, current_language.get())
+
+
+@lru_cache(maxsize=16_384)
+def _formatted(value: datetime, zone: str | None, width: str, language: str) -> str:
+    # A pure function of its arguments, and the costliest part of a long thread page
+    # (one date or two per post): each post's times are formatted once per language
+    # and zone, not on every render. (Equal instants in other zones share an entry:
+    # the result depends on the instant and `zone` only.)
+    when = value.astimezone(time_zone(zone))
+    text = dates.format_datetime(when, format=width, locale=language)
     return f"{text} {_zone_label(when)}"
 
 

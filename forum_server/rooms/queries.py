@@ -70,6 +70,9 @@ async def _periods(db: AsyncSession, session_ids: list[int]) -> dict[int, list[P
     return periods
 
 
+session_periods = _periods  # each session's periods, oldest first
+
+
 async def space_detail(db: AsyncSession, actor: Actor, slug: str) -> SpaceDetail:
     space, access = await load_space(db, actor, slug)
     sessions = list(

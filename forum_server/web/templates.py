@@ -58,6 +58,9 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
             enable_async=False,
+            # Templates are part of the release: no file is looked at again on each
+            # render (a thread page includes a few templates per post).
+            auto_reload=False,
         )
         install_i18n(self.env)
         self.env.filters["country"] = country_label

@@ -23,6 +23,7 @@ from forum_server.mail.compose import Target
 from forum_server.notifications import reading as notification_reading
 from forum_server.orm import utcnow
 from forum_server.rooms import preview, queries, reading
+from forum_server.rooms.pages import validators
 from forum_server.rooms.pages.shared import (
     REFUSALS,
     attempt,
@@ -170,7 +171,16 @@ def _outcome(request: Request, thread_id: int, session: SessionDetail) -> Outcom
 
 
 async def thread_page(request: Request) -> Response:
-    return await render_thread(request, request.path_params["thread_id"])
+    """A guest's page carries an ETag; asked again with it, and nothing it shows has
+    changed, the answer is 304 without a post loaded or a template rendered."""
+    thread_id: int = request.path_params["thread_id"]
+    tag = await validators.thread_validator(request, thread_id, language_filter(request))
+    if tag is not None and validators.matches(request, tag):
+        return validators.not_modified(tag)
+    response = await render_thread(request, thread_id)
+    if tag is not None and response.status_code == 200:
+        response.headers.update(validators.guest_headers(tag))
+    return response
 
 
 def _post_input(form: dict[str, str]) -> dict[str, Any]:
