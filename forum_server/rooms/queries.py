@@ -154,6 +154,8 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
         can_appoint_moderators=may_appoint,
         moderator_emails=tuple(email for _, _, email in moderators) if may_appoint else (),
         can_suspend=may_suspend(access.space),
+        report_symbol=forum_session.report_symbol,
+        report_distribution=forum_session.report_distribution,
     )
 
 

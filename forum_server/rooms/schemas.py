@@ -30,6 +30,15 @@ def _optional_title(value: str | None) -> str | None:
     return _title(value) if value is not None else None
 
 
+MAX_COVER_LINE_CHARS = 100
+
+
+def cover_line(value: str) -> str:
+    """A report cover's document symbol or distribution line: one short line, or
+    empty for none."""
+    return clean_line(value, max_length=MAX_COVER_LINE_CHARS) if value.strip() else ""
+
+
 def _nonblank(value: str) -> str:
     if not value.strip():
         raise ValueError(N_("must not be empty"))
@@ -52,6 +61,8 @@ class SpaceCreate(Input):
     visibility: Literal["public", "members"] = "public"
     guest_posting: bool = False
     composition: Literal["liaison_group"] | None = None
+    report_symbol: str = ""
+    report_distribution: str = ""
 
     @field_validator("slug")
     @classmethod
@@ -65,6 +76,7 @@ class SpaceCreate(Input):
         return value
 
     _title = field_validator("title")(_title)
+    _cover = field_validator("report_symbol", "report_distribution")(cover_line)
 
 
 class SessionCreate(Input):
@@ -76,9 +88,12 @@ class SessionCreate(Input):
     questions: list[str] = Field(default_factory=list, max_length=50)
     participant_topics: bool = False
     posting: Literal["signed_in", "members"] = "signed_in"
+    report_symbol: str = ""
+    report_distribution: str = ""
 
     _title = field_validator("title")(_title)
     _times = field_validator("opens_at", "closes_at")(aware_utc)
+    _cover = field_validator("report_symbol", "report_distribution")(cover_line)
 
     @field_validator("questions")
     @classmethod
@@ -108,11 +123,23 @@ class SessionUpdate(Input):
     closes_at: Timestamp | None = None
     participant_topics: bool | None = None
     posting: Literal["signed_in", "members"] | None = None
+    # The report's cover; empty to use the space's.
+    report_symbol: str | None = None
+    report_distribution: str | None = None
 
     _title = field_validator("title")(_optional_title)
     _times = field_validator("closes_at")(aware_utc)
+    _cover = field_validator("report_symbol", "report_distribution")(cover_line)
 
-    @field_validator("title", "description", "participant_topics", "posting", mode="before")
+    @field_validator(
+        "title",
+        "description",
+        "participant_topics",
+        "posting",
+        "report_symbol",
+        "report_distribution",
+        mode="before",
+    )
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Leave a field out to keep it; null would silently change nothing.

@@ -80,6 +80,8 @@ async def create_session(
             description_html=await render_markdown_off_loop(data.description),
             participant_topics=data.participant_topics,
             posting=data.posting,
+            report_symbol=data.report_symbol,
+            report_distribution=data.report_distribution,
             created_by=actor.user_id,
         )
         uow.session.add(forum_session)
@@ -272,6 +274,10 @@ async def update_session(
             forum_session.participant_topics = data.participant_topics
         if data.posting is not None:
             forum_session.posting = data.posting
+        if data.report_symbol is not None:
+            forum_session.report_symbol = data.report_symbol
+        if data.report_distribution is not None:
+            forum_session.report_distribution = data.report_distribution
         if "closes_at" in data.model_fields_set:  # null here: no closing time
             await _move_close(uow, forum_session, data.closes_at)
         if data.title is not None or data.description is not None:

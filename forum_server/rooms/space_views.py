@@ -163,6 +163,8 @@ class SessionDetailJson(TypedDict):
     questions: list[QuestionJson]
     participant_topics: bool
     posting: str
+    report_symbol: str
+    report_distribution: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,8 @@ class SessionDetail:
     can_appoint_moderators: bool = False
     moderator_emails: tuple[str, ...] = ()
     can_suspend: bool = False  # suspend authors in the whole space (space moderators)
+    report_symbol: str = ""  # the report's cover (empty: the space's)
+    report_distribution: str = ""
 
     @property
     def opens_at(self) -> datetime | None:
@@ -212,6 +216,8 @@ class SessionDetail:
             "questions": [q.as_json() for q in self.questions],
             "participant_topics": self.participant_topics,
             "posting": self.posting,
+            "report_symbol": self.report_symbol,
+            "report_distribution": self.report_distribution,
         }
 
 

@@ -50,7 +50,7 @@ def _space_input(form: dict[str, str]) -> dict[str, Any]:
         "title": form.get("title", ""),
         "guest_posting": checkbox(form, "guest_posting"),
     }
-    for optional in ("description", "visibility"):
+    for optional in ("description", "visibility", "report_symbol", "report_distribution"):
         if form.get(optional):
             data[optional] = form[optional]
     return data

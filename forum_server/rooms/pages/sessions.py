@@ -63,7 +63,10 @@ LABELS = {
     "client_id": N_("Form"),
     "moderator_ids": N_("Moderators"),
     "lang": N_("Language of your contribution"),
+    "report_symbol": N_("Document symbol"),
+    "report_distribution": N_("Distribution"),
 }
+COVER_FIELDS = ("report_symbol", "report_distribution")
 # Fields of SessionCreate that the form calls by another name.
 FORM_FIELDS = {"moderator_ids": "moderators"}
 
@@ -92,7 +95,7 @@ async def _session_input(
         "questions": lines(form.get("questions", "")),
         "participant_topics": checkbox(form, "participant_topics"),
     }
-    for optional in ("description", "posting"):
+    for optional in ("description", "posting", *COVER_FIELDS):
         if form.get(optional):
             data[optional] = form[optional]
     for name in ("opens_at", "closes_at"):
@@ -255,6 +258,11 @@ async def _moderators(db: Database, actor: Actor, session_id: int, form: dict[st
     return await session_moderators.set_moderators(db, actor, session_id, data)
 
 
+async def _cover(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    data = checked(SessionUpdate, {name: form.get(name, "") for name in COVER_FIELDS}, LABELS)
+    return await sessions.update_session(db, actor, session_id, data)
+
+
 async def _question(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
     data = checked(QuestionCreate, {"text": form.get("text", "")}, LABELS)
     return await sessions.add_question(db, actor, session_id, data)
@@ -278,6 +286,10 @@ async def reopen_session(request: Request) -> Response:
 
 async def change_moderators(request: Request) -> Response:
     return await _act(request, _moderators, "moderators_changed", form_name="moderators")
+
+
+async def change_report_cover(request: Request) -> Response:
+    return await _act(request, _cover, "report_cover_changed", form_name="cover")
 
 
 async def add_question(request: Request) -> Response:
@@ -331,6 +343,7 @@ routes: list[Route] = [
     Route("/sessions/{session_id:int}/reopen", reopen_session, methods=["POST"]),
     Route("/sessions/{session_id:int}/moderators", change_moderators, methods=["POST"]),
     Route("/sessions/{session_id:int}/questions", add_question, methods=["POST"]),
+    Route("/sessions/{session_id:int}/report-cover", change_report_cover, methods=["POST"]),
     Route("/sessions/{session_id:int}/threads", start_topic, methods=["POST"]),
     Route("/questions/{question_id:int}/edit", edit_question, methods=["POST"]),
 ]

@@ -50,6 +50,7 @@ NOTICES = {
     "question_added": N_("The question is added."),
     "question_edited": N_("The question is corrected."),
     "moderators_changed": N_("The session's moderators are changed."),
+    "report_cover_changed": N_("The report's cover is saved."),
     "member_added": N_("The member is added."),
     "member_changed": N_("The membership is changed."),
     "member_removed": N_("The member is removed."),
