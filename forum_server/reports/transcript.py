@@ -38,6 +38,7 @@ from forum_server.policy import (
 )
 from forum_server.reports.model import (
     ATTRIBUTIONS,
+    Cover,
     ReportFile,
     ReportPost,
     SessionPart,
@@ -48,7 +49,7 @@ from forum_server.reports.model import (
     Transcript,
 )
 from forum_server.reports.posts import Attributor, PostSource
-from forum_server.reports.stats import participation
+from forum_server.reports.stats import participant_list, participation
 from forum_server.rooms.models import (
     ForumSession,
     Post,
@@ -98,6 +99,7 @@ class Languages:
 
     report: str = SOURCE_LANGUAGE
     posts: str | None = None
+    site_name: str = ""  # the site's name in the report's language: its author
 
 
 async def compile_session_report(
@@ -130,6 +132,11 @@ async def compile_session_report(
                 mode,
                 progress,
                 languages,
+                Cover(
+                    languages.site_name,
+                    forum_session.report_symbol or space.report_symbol,
+                    forum_session.report_distribution or space.report_distribution,
+                ),
             )
 
 
@@ -165,7 +172,17 @@ async def compile_space_report(
         # Labels and names are made here, in the report's language.
         with using_language(languages.report):
             return await _compile(
-                db, session, actor, "space", space, sessions, moderators, mode, progress, languages
+                db,
+                session,
+                actor,
+                "space",
+                space,
+                sessions,
+                moderators,
+                mode,
+                progress,
+                languages,
+                Cover(languages.site_name, space.report_symbol, space.report_distribution),
             )
 
 
@@ -180,6 +197,7 @@ async def _compile(
     mode: str,
     progress: Progress | None,
     languages: Languages,
+    cover: Cover,
 ) -> Transcript:
     attributor = Attributor(mode, moderators)
     loop = asyncio.get_running_loop()
@@ -262,6 +280,10 @@ async def _compile(
         source=source,
         language=languages.report,
         post_language=languages.posts,
+        cover=cover,
+        participants=(
+            await participant_list(session, session_ids, source.clause) if mode == "named" else []
+        ),
     )
 
 
