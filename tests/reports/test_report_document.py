@@ -201,3 +201,44 @@ async def test_json_has_the_cover_and_contents(db: Database, forum: Forum):
     assert report["report"]["countries"] == 5
     names = [p["name"] for p in report["participants"]]
     assert "Bjørn Eriksen" in names and "Ana Souza" in names
+
+
+async def test_the_demo_spaces_report_is_the_same_document(db: Database):
+    """A space's report: its sessions one after the other, each with its introduction
+    and questions one level down, then the statistics and the annexes."""
+    from forum_server.demo import load_demo
+    from forum_server.demo_content import SESSIONS, SPACE
+    from forum_server.reports.transcript import compile_space_report
+
+    await load_demo(db)
+    t = await compile_space_report(db, SECRETARIAT, SPACE.slug)
+    assert t.cover.symbol == SPACE.report_symbol
+    landmarks = [
+        SPACE.report_symbol,
+        SPACE.report_distribution,
+        SPACE.title,
+        "Contents",
+        "Introduction",
+        *[text for s in SESSIONS for text in (s.title, "Question 1", "Question 2")],
+        "Participation statistics",
+        "Annex I. List of participants",
+        "Annex II. Transcript",
+        *[s.title for s in SESSIONS],
+    ]
+    doc = Document(io.BytesIO(await render_bytes(t, "docx")))
+    _in_order(_docx_body_text(doc), landmarks)
+    assert re.search(r"TOC \\o", doc.element.body.xml)
+    for section in doc.sections:
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        assert "PAGE" in section.footer._element.xml
+    levels = [
+        int(p.style.name.split()[-1]) for p in doc.paragraphs if p.style.name.startswith("Heading ")
+    ]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels)), levels
+    # The sessions are Heading 1, their questions Heading 2.
+    headings = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert ("Heading 1", SESSIONS[0].title) in headings
+    assert ("Heading 2", "Question 1") in headings
+    _needs_pdf()
+    pdf = _pdf_text(await render_bytes(t, "pdf"))
+    _in_order(" ".join(pdf.split()), [" ".join(x.split()) for x in landmarks])
