@@ -135,3 +135,23 @@ async def test_moderators_set_the_report_cover_on_the_session_page(
         md = (await http.get(f"/api/v1/sessions/{forum.session_id}/report?format=md")).text
         cover = md.split("\n# ")[0]
         assert "CBD/CP/LG-CB/10/INF/2" in cover and "Limited distribution" in cover
+
+
+async def test_a_members_sessions_cover_form_tells_outsiders_nothing(
+    members_forum: Forum,
+    browser,  # noqa: F811
+):
+    from tests.helpers import csrf_from
+
+    forum = members_forum
+    page = f"/sessions/{forum.session_id}"
+    for who, status in (("outsider", 404), ("member", 403)):
+        async with browser(forum.users[who]) as http:
+            token = await csrf_from(http, "/")
+            data = {"csrf_token": token, "report_symbol": "LEAK/1"}
+            response = await http.post(f"{page}/report-cover", data=data)
+            assert response.status_code == status, who
+            if who == "outsider":  # a member may see the session, not change its cover
+                assert "Session I" not in response.text
+            api = await http.patch(f"/api/v1/sessions/{forum.session_id}", json=data)
+            assert api.status_code in (403, status), who
