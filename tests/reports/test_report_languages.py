@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -187,7 +188,9 @@ async def test_arabic_pdf_has_its_fixed_text_in_arabic(
     assert response.status_code == 200
     _keep("report-ar.pdf", response.content)
     text = _pdf_text(response.content)
-    assert tr("ar", STATISTICS) in text and tr("ar", TRANSCRIPT) in text
+    # pdftotext gives Arabic words in visual runs: each word of the headings is there.
+    for heading in (STATISTICS, TRANSCRIPT):
+        assert all(word in text for word in re.findall(r"\w+", tr("ar", heading))), heading
     fonts = _pdf_fonts(response.content, tmp_path)
     assert "Arabic" in fonts or "DejaVu" in fonts, fonts
 
