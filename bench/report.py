@@ -7,11 +7,12 @@ own process so that the peak memory (maxrss) is that format's alone. In the same
 it measures the baseline: reading every post, with its author, in one plain SELECT
 through the same SQLAlchemy + aiosqlite stack, and prints each format's ratio to it.
 
-PDF is laid out whole by WeasyPrint and is refused past `to_pdf.MAX_POSTS`; it is
-measured on a second, smaller session (`--pdf-posts`).
+PDF is laid out by WeasyPrint in parts (to_pdf.CHUNK_POSTS posts of the transcript
+at a time) joined with pypdf; it is measured on the big session like the others, and
+on a second, smaller one (`--pdf-posts`, 0 to skip it) to compare.
 
     .venv/bin/python bench/report.py                       # 100,000 posts, 2,000 people
-    .venv/bin/python bench/report.py --posts 20000 --participants 500
+    .venv/bin/python bench/report.py --posts 20000 --participants 500 --formats pdf
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-FORMATS = ("md", "csv", "json", "html", "docx")
+FORMATS = ("md", "csv", "json", "html", "docx", "pdf")
 COUNTRIES = (
     "BR",
     "AR",
@@ -283,9 +284,12 @@ async def _child(fmt: str, db_path: str, session_id: int, out: str) -> dict[str,
             size = await asyncio.to_thread(write)
     finally:
         await db.dispose()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "seconds": time.perf_counter() - started,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # CPU time too: on a shared machine the wall time says as much about the others.
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "peak_mb": usage.ru_maxrss / 1024,
         "bytes": size,
     }
 
@@ -311,6 +315,9 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--participants", type=int, default=2_000)
     parser.add_argument("--pdf-posts", type=int, default=2_000)
+    parser.add_argument(
+        "--formats", default=",".join(FORMATS), help="comma-separated, of " + ", ".join(FORMATS)
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -331,23 +338,30 @@ def main() -> None:
         print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}\n")
         base = _measure("baseline", db_path, ids["big"], workdir)
         rows = [("baseline: one SELECT of all posts", base)]
-        for fmt in FORMATS:
+        for fmt in args.formats.split(","):
             rows.append((fmt, _measure(fmt, db_path, ids["big"], workdir)))
-        pdf_base = _measure("baseline", db_path, ids["pdf"], workdir)
-        pdf = _measure("pdf", db_path, ids["pdf"], workdir)
+        if args.pdf_posts:
+            pdf_base = _measure("baseline", db_path, ids["pdf"], workdir)
+            pdf = _measure("pdf", db_path, ids["pdf"], workdir)
 
-        print(f"{'format':<36} {'seconds':>8} {'x SELECT':>9} {'peak MB':>8} {'size MB':>8}")
+        print(
+            f"{'format':<36} {'seconds':>8} {'cpu s':>7} {'x SELECT':>9} {'peak MB':>8} "
+            f"{'size MB':>8}"
+        )
         for name, r in rows:
             ratio = r["seconds"] / base["seconds"]
             size = r["bytes"] / 1e6 if name != rows[0][0] else float("nan")
             print(
-                f"{name:<36} {r['seconds']:>8.1f} {ratio:>9.1f} {r['peak_mb']:>8.0f} {size:>8.1f}"
+                f"{name:<36} {r['seconds']:>8.1f} {r['cpu']:>7.1f} {ratio:>9.1f} "
+                f"{r['peak_mb']:>8.0f} {size:>8.1f}"
             )
-        label = f"pdf ({args.pdf_posts:,}-post session)"
-        print(
-            f"{label:<36} {pdf['seconds']:>8.1f} {pdf['seconds'] / pdf_base['seconds']:>9.1f} "
-            f"{pdf['peak_mb']:>8.0f} {pdf['bytes'] / 1e6:>8.1f}"
-        )
+        if args.pdf_posts:
+            label = f"pdf ({args.pdf_posts:,}-post session)"
+            ratio = pdf["seconds"] / pdf_base["seconds"]
+            print(
+                f"{label:<36} {pdf['seconds']:>8.1f} {pdf['cpu']:>7.1f} {ratio:>9.1f} "
+                f"{pdf['peak_mb']:>8.0f} {pdf['bytes'] / 1e6:>8.1f}"
+            )
         print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 

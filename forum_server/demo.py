@@ -94,6 +94,8 @@ async def load_demo(
             slug=content.SPACE.slug,
             title=content.SPACE.title,
             description=content.SPACE.description,
+            report_symbol=content.SPACE.report_symbol,
+            report_distribution=content.SPACE.report_distribution,
         ),
     )
     opens_at = now - OPENED_AGO

@@ -65,6 +65,8 @@ SPACE: DemoSpace = DemoSpace(
         "for the special session on implementation of the Protocol at the next meeting of the "
         "Parties."
     ),
+    report_symbol="CBD/CP/LG-CB/DEMO/INF/1",
+    report_distribution="General distribution",
 )
 
 

@@ -54,3 +54,5 @@ class DemoSpace:
     slug: str
     title: str
     description: str
+    report_symbol: str = ""  # the cover of its reports
+    report_distribution: str = ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pydantic import field_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypedDict
@@ -31,6 +32,7 @@ from forum_server.policy import (
     may_download_report,
 )
 from forum_server.rooms.models import Space
+from forum_server.rooms.schemas import cover_line
 from forum_server.schemas import Input
 
 
@@ -79,22 +81,42 @@ async def space_report_download(db: AsyncSession, actor: Actor, slug: str) -> Re
 class ReportSettingsUpdate(Input):
     report_attribution: Literal["named", "country", "none"] | None = None
     members_may_download_reports: bool | None = None
+    # The cover of the space's reports (and of its sessions' that set none); "" clears.
+    report_symbol: str | None = None
+    report_distribution: str | None = None
+
+    _cover = field_validator("report_symbol", "report_distribution")(cover_line)
 
 
 class ReportSettingsJson(TypedDict):
     report_attribution: str
     members_may_download_reports: bool
+    report_symbol: str
+    report_distribution: str
 
 
 @dataclass(frozen=True)
 class ReportSettings:
     report_attribution: str
     members_may_download_reports: bool
+    report_symbol: str = ""
+    report_distribution: str = ""
+
+    @classmethod
+    def of(cls, space: Space) -> ReportSettings:
+        return cls(
+            space.report_attribution,
+            space.members_may_download_reports,
+            space.report_symbol,
+            space.report_distribution,
+        )
 
     def as_json(self) -> ReportSettingsJson:
         return {
             "report_attribution": self.report_attribution,
             "members_may_download_reports": self.members_may_download_reports,
+            "report_symbol": self.report_symbol,
+            "report_distribution": self.report_distribution,
         }
 
 
@@ -103,7 +125,7 @@ async def report_settings(db: AsyncSession, actor: Actor, slug: str) -> ReportSe
     who cannot see the space, Forbidden for others."""
     space, access = await load_space(db, actor, slug)
     check_may_manage_report_settings(access)
-    return ReportSettings(space.report_attribution, space.members_may_download_reports)
+    return ReportSettings.of(space)
 
 
 async def update_report_settings(
@@ -122,6 +144,11 @@ async def update_report_settings(
         if data.members_may_download_reports is not None:
             changes["members_may_download_reports"] = data.members_may_download_reports
             space.members_may_download_reports = data.members_may_download_reports
+        for name in ("report_symbol", "report_distribution"):
+            value = getattr(data, name)
+            if value is not None and value != getattr(space, name):
+                changes[name] = value
+                setattr(space, name, value)
         if changes:
             audit.record(
                 uow,
@@ -133,4 +160,4 @@ async def update_report_settings(
                 details=changes,
             )
             await uow.flush()
-        return ReportSettings(space.report_attribution, space.members_may_download_reports)
+        return ReportSettings.of(space)

@@ -71,7 +71,7 @@ async def _download(transcript: Transcript, fmt: formats.Format) -> Response:
             formats.chunks(transcript, fmt), media_type=fmt.media_type, headers=headers
         )
     if fmt.name == "pdf":
-        to_pdf.check_available(transcript.participation.posts)
+        to_pdf.check_available()
     spooled: IO[bytes] = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
     try:
         await asyncio.to_thread(formats.write, transcript, fmt, spooled)
@@ -90,7 +90,9 @@ def _options(request: Request) -> tuple[formats.Format, str | None, Languages]:
     fmt = formats.check_format(query.get("format") or DEFAULT_FORMAT)
     chosen = check_language(query.get("lang"))
     posts = check_language(query.get("post_lang"), field="post_lang")
-    return fmt, query.get("attribution"), Languages(chosen or current_language.get(), posts)
+    report = chosen or current_language.get()
+    site_name = app_context(request).settings.site_name_in(report)
+    return fmt, query.get("attribution"), Languages(report, posts, site_name)
 
 
 @api.route(

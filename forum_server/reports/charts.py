@@ -92,11 +92,11 @@ def _posts_per_day(days: list[Count]) -> Chart:
     step = max(1, len(days) // 14)
     axes.set_xticks(range(0, len(days), step), labels[::step], rotation=45, ha="right")
     axes.set_ylabel(gettext("Posts"))
-    axes.set_title(gettext("Posts per day (UTC)"))
     axes.spines[["top", "right"]].set_visible(False)
     figures = ", ".join(f"{d.label} {format_number(d.posts)}" for d in days)
     alt = gettext("Posts per day: %(figures)s", figures=figures)
-    return Chart(gettext("Posts per day"), alt, _png(figure))
+    # The caption is the chart's only title (a title in the picture would repeat it).
+    return Chart(gettext("Posts per day (UTC)"), alt, _png(figure))
 
 
 def _participants_by_region(regions: list[Count]) -> Chart:
@@ -108,12 +108,11 @@ def _participants_by_region(regions: list[Count]) -> Chart:
     shown = list(reversed(regions))  # matplotlib draws the first bar at the bottom
     axes.barh([r.label for r in shown], [r.participants for r in shown], color=_GREEN)
     axes.set_xlabel(gettext("Participants"))
-    axes.set_title(gettext("Participants by UN regional group"))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     axes.spines[["top", "right"]].set_visible(False)
     figures = ", ".join(f"{r.label} {format_number(r.participants)}" for r in regions)
     alt = gettext("Participants by regional group: %(figures)s", figures=figures)
-    return Chart(gettext("Participants by regional group"), alt, _png(figure))
+    return Chart(gettext("Participants by UN regional group"), alt, _png(figure))
 
 
 def draw_charts(participation: Participation, language: str) -> Charts:

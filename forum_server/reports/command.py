@@ -43,9 +43,9 @@ async def write_report(
     where it went (a path, or "-" for stdout). Raises the domain errors of compilation
     (NotFound, Invalid, PdfUnavailable...)."""
     fmt = formats.check_format(format_name)
+    report = check_language(language) or settings.default_language
     languages = Languages(
-        check_language(language) or settings.default_language,
-        check_language(post_language, field="post_lang"),
+        report, check_language(post_language, field="post_lang"), settings.site_name_in(report)
     )
     await migrate(settings.database_url)
     db = Database(settings.database_url)
@@ -70,7 +70,7 @@ async def write_report(
                 site_url=settings.base_url,
             )
         if fmt.name == "pdf":
-            to_pdf.check_available(transcript.participation.posts)
+            to_pdf.check_available()
         target = output or formats.filename(transcript, fmt)
         total = transcript.participation.posts
         with ExitStack() as stack:

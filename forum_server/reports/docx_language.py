@@ -10,6 +10,8 @@ every style to fonts that Windows and macOS ship (other systems substitute their
 
 from __future__ import annotations
 
+from typing import Any
+
 from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -90,7 +92,12 @@ def right_to_left_table(table: Table) -> None:
 def mark_runs(doc: DocumentObject) -> None:
     """Runs holding Arabic text are right-to-left runs (Word's own marking), so their
     neutral characters and complex-script formatting follow."""
-    for run in doc.element.body.iter(qn("w:r")):
+    mark_runs_in(doc.element.body)
+
+
+def mark_runs_in(root: Any) -> None:
+    """`mark_runs` for the runs under one element."""
+    for run in root.iter(qn("w:r")):
         text = "".join(t.text or "" for t in run.iter(qn("w:t")))
         if RTL_TEXT.search(text):
             properties = run.find(qn("w:rPr"))

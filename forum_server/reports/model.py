@@ -209,12 +209,37 @@ class Participation:
     by_day: list[Count]  # UTC days, oldest first
     by_question: list[ThreadCount]
 
+    @property
+    def countries(self) -> int:
+        """How many countries the participants come from (those who stated one)."""
+        return sum(1 for c in self.by_country if c.key != "unspecified")
+
 
 @dataclass(frozen=True)
 class SpaceInfo:
     slug: str
     title: str
     visibility: str
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What the cover shows besides the titles: the site's name (the document's author),
+    the document symbol and the distribution line (the session's, else the space's)."""
+
+    site_name: str = ""
+    symbol: str = ""
+    distribution: str = ""
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A line of the list of participants (only where contributions are named)."""
+
+    name: str
+    country: str | None
+    organization: str | None
+    posts: int
 
 
 @dataclass
@@ -237,6 +262,14 @@ class Transcript:
     @property
     def attachments(self) -> list[ReportFile]:
         return [file for part in self.sessions for file in part.attachments]
+
+    cover: Cover = field(default_factory=Cover)
+    participants: list[Participant] = field(default_factory=list)  # named attribution only
+
+    @property
+    def subtitle(self) -> str | None:
+        """The forum's title above a session's (a space's report has none)."""
+        return self.space.title if self.scope == "session" else None
 
     @property
     def title(self) -> str:

@@ -15,7 +15,7 @@ from forum_server.accounts.countries import REGION_NAMES, REGIONS
 from forum_server.accounts.models import User
 from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS
 from forum_server.i18n import N_, gettext
-from forum_server.reports.model import Count, Participation, ThreadCount
+from forum_server.reports.model import Count, Participant, Participation, ThreadCount
 from forum_server.reports.posts import display_country
 from forum_server.reports.textual import day
 from forum_server.rooms.models import Post
@@ -144,3 +144,40 @@ async def participation(
         by_day=_days(days),
         by_question=by_question,
     )
+
+
+async def participant_list(
+    db: AsyncSession, session_ids: Sequence[int], shown: ColumnElement[bool]
+) -> list[Participant]:
+    """Everyone with a post the report shows, by name (for named reports only): signed-in
+    authors with their country and organization, guests by the name they gave."""
+    rows = await db.execute(
+        select(
+            Post.author_id,
+            User.display_name,
+            User.country,
+            User.organization,
+            Post.guest_name,
+            func.count(Post.id),
+        )
+        .select_from(Post)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(Post.session_id.in_(session_ids), shown)
+        .group_by(
+            Post.author_id, User.display_name, User.country, User.organization, Post.guest_name
+        )
+    )
+    found: dict[tuple[int | None, str | None], Participant] = {}
+    for author_id, name, country, organization, guest, posts in rows:
+        key = (author_id, None if author_id is not None else guest)
+        if author_id is None:
+            label = gettext("%(name)s (guest)", name=guest or gettext("Guest"))
+            person = Participant(label, None, None, int(posts))
+        else:
+            person = Participant(name or "", display_country(country), organization, int(posts))
+        if key in found:  # a signed-in author's posts with and without a guest name
+            person = Participant(
+                person.name, person.country, person.organization, person.posts + found[key].posts
+            )
+        found[key] = person
+    return sorted(found.values(), key=lambda p: (p.name.casefold(), p.country or ""))

@@ -13,20 +13,21 @@ straight into the ZIP entry, so memory does not grow with the number of posts.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
+from collections.abc import Sequence
 from typing import IO
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Inches, Pt, RGBColor
+from docx.shared import Inches, Length, Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from lxml import etree
 
 from forum_server.i18n import format_number, gettext, language
-from forum_server.reports import docx_language
+from forum_server.reports import docx_language, outline
+from forum_server.reports import docx_layout as layout
 from forum_server.reports import docx_markup as markup
 from forum_server.reports.model import (
     ReportFile,
@@ -48,11 +49,11 @@ from forum_server.reports.textual import (
     xml_safe,
 )
 
-_MARKER = re.compile(rb"<!--PROCEEDINGS (\d+)-->")
+_MARKER = b"<!--TRANSCRIPT-->"
 DOCUMENT_XML = "word/document.xml"
 CHUNK_BYTES = 256 * 1024
 COMPRESSION = 3  # zlib level: 6 took twice the time for a file ~15% smaller
-_COLUMN_WIDTHS = (Inches(4.1), Inches(1.1), Inches(1.1))
+_COLUMN_WIDTHS = (Mm(110), Mm(30), Mm(30))  # A4's 174 mm between the margins
 
 
 def _style(
@@ -79,6 +80,17 @@ class _Styles:
         question.font.cs_bold = True
         summary = _style(doc, "Summary", indent=0.25)
         summary.font.italic = False
+        # The cover: symbol and distribution at the top right, then the site and forum.
+        symbol = _style(doc, "Cover Symbol", size=11)
+        symbol.font.bold = True
+        symbol.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        symbol.paragraph_format.space_after = Pt(2)
+        site = _style(doc, "Cover Site", size=12)
+        site.font.bold = True
+        site.paragraph_format.space_before = Pt(96)
+        site.paragraph_format.space_after = Pt(24)
+        forum = _style(doc, "Cover Forum", size=13)
+        forum.paragraph_format.space_after = Pt(12)
         levels = (("Contribution", 0.0), ("Reply", 0.4), ("Nested Reply", 0.8))
         pairs = []
         for name, indent in levels:
@@ -93,30 +105,43 @@ class _Styles:
         self.summary = summary.style_id
 
 
-def _table(doc: DocumentObject, title: str, rows: list[Row], rtl: bool) -> None:
-    if not rows:
-        return
-    doc.add_paragraph(title, style="Heading 3")
-    table = doc.add_table(rows=1, cols=3)
+def _table(
+    doc: DocumentObject,
+    caption: str,
+    head: tuple[str, ...],
+    rows: Sequence[tuple[str, ...]],
+    widths: tuple[Length, ...],
+    rtl: bool,
+    figures: int = 1,
+) -> None:
+    """A captioned table: bold header row repeated on each page, the last `figures`
+    columns right-aligned."""
+    doc.add_paragraph(xml_safe(caption), style="Caption").paragraph_format.keep_with_next = True
+    table = doc.add_table(rows=1, cols=len(head))
     table.style = doc.styles["Table Grid"]
+    table.autofit = False
     if rtl:
         docx_language.right_to_left_table(table)
-    head = ("", gettext("Posts"), gettext("Participants"))
     for cell, text in zip(table.rows[0].cells, head, strict=True):
-        cell.text = text
+        cell.text = xml_safe(text)
         for r in cell.paragraphs[0].runs:
             r.bold = True
             r.font.cs_bold = True
-    for label, posts, people in rows:
-        cells = table.add_row().cells
-        cells[0].text = xml_safe(label)
-        cells[1].text = format_number(posts)
-        cells[2].text = format_number(people)
+    for row in rows:
+        for cell, text in zip(table.add_row().cells, row, strict=True):
+            cell.text = xml_safe(text)
+    first_figure = len(head) - figures
     for i, column in enumerate(table.columns):
         for cell in column.cells:
-            cell.width = _COLUMN_WIDTHS[i]
-            if i:  # the figures
+            cell.width = widths[i]
+            if i >= first_figure:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    layout.repeat_header(table)
+    doc.add_paragraph()  # a table followed by a table would merge in Word
+
+
+def _count_rows(rows: list[Row]) -> list[tuple[str, ...]]:
+    return [(label, format_number(posts), format_number(people)) for label, posts, people in rows]
 
 
 class _Builder:
@@ -154,50 +179,112 @@ class _Builder:
     def post(self, post: ReportPost) -> None:
         self.raw(markup.post_xml(post, self.styles.posts[:1], self.rtl))
 
+    def heading(self, text: str, level: int) -> None:
+        self.doc.add_heading(xml_safe(text), min(level, 9))
+
     def build(self) -> DocumentObject:
         t, doc = self.t, self.doc
         doc.core_properties.title = xml_safe(t.title)
-        doc.core_properties.subject = gettext("Summary report")
+        doc.core_properties.subject = xml_safe(t.space.title)
+        doc.core_properties.author = xml_safe(outline.site_name(t))
+        doc.core_properties.last_modified_by = xml_safe(outline.site_name(t))
         doc.core_properties.language = docx_language.TAGS.get(t.language, "")
-        doc.add_heading(xml_safe(t.title), 0)
+        layout.a4(doc)
+        layout.page_numbers(doc)
+        self.cover()
+        doc.add_paragraph(gettext("Contents"), style="TOC Heading")
+        layout.contents(doc, gettext("Update this field (F9) to show the contents."))
+        layout.page_break(doc)
+        self.heading(outline.introduction(), 1)
+        self.text(outline.figures_line(t))
         if t.scope == "session":
-            self.text(t.space.title, "Report Meta")
-        compiled = gettext("Report compiled %(when)s.", when=when(t.generated_at))
-        attribution = gettext("Attribution: %(label)s.", label=t.attribution_label)
-        self.text(f"{compiled} {attribution}", "Report Meta")
-        self.participation()
-        if t.highlights:
-            doc.add_heading(gettext("Highlighted contributions"), 1)
-            for post in t.highlights:
-                self.post(post)
+            self.session_intro(t.sessions[0], 1)
+        else:
+            self.text(outline.sessions_line(t))
         if t.documents:
-            doc.add_heading(gettext("Documents in the library"), 1)
+            self.heading(gettext("Documents in the library"), 1)
             for file in t.documents:
                 version = gettext("version %(number)s", number=file.version)
                 self.file(f"{file.title}: {file.name}, {version}", file)
         for part in t.sessions:
             self.session(part)
+        self.participation()
+        layout.page_break(doc)
+        self.participants()
+        layout.page_break(doc)
+        self.heading(outline.transcript_heading(), 1)
+        self.sect.addprevious(etree.Comment("TRANSCRIPT"))
         if self.rtl:
             docx_language.mark_runs(doc)
         return doc
 
+    def cover(self) -> None:
+        t = self.t
+        for line in (t.cover.symbol, t.cover.distribution):
+            if line:
+                self.text(line, "Cover Symbol")
+        self.text(outline.site_name(t), "Cover Site")
+        if t.subtitle:
+            self.text(t.subtitle, "Cover Forum")
+        self.doc.add_paragraph(xml_safe(t.title), style="Title")
+        if dates := outline.dates_line(t):
+            self.text(dates, "Cover Forum")
+        self.text(outline.language_line(t), "Report Meta")
+        self.text(f"{outline.compiled_line(t)} {outline.attribution_line(t)}", "Report Meta")
+        layout.page_break(self.doc)
+
     def participation(self) -> None:
         p, doc = self.t.participation, self.doc
-        doc.add_heading(gettext("Participation"), 1)
+        self.heading(outline.statistics_heading(), 1)
         doc.add_paragraph(posts_from(p.posts, p.participants))
-        for chart in self.t.charts.all():
-            picture = doc.add_picture(io.BytesIO(chart.png), width=Inches(6.3))
+        for n, chart in enumerate(self.t.charts.all(), start=1):
+            picture = doc.add_picture(io.BytesIO(chart.png), width=Mm(170))
             picture._inline.docPr.set("descr", xml_safe(chart.alt))  # the alt text
-            self.text(gettext("Figure: %(title)s", title=chart.title), "Caption")
-        for title, rows in figure_tables(p):
-            _table(doc, title, rows, self.rtl)
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True
+            caption = gettext("Figure %(number)s. %(title)s", number=n, title=chart.title)
+            self.text(caption, "Caption")
+        head = (gettext("Posts"), gettext("Participants"))
+        tables = [(title, rows) for title, rows in figure_tables(p) if rows]
+        for n, (title, rows) in enumerate(tables, start=1):
+            caption = gettext("Table %(number)s. %(title)s", number=n, title=title)
+            _table(doc, caption, (title, *head), _count_rows(rows), _COLUMN_WIDTHS, self.rtl, 2)
 
-    def session(self, part: SessionPart) -> None:
-        doc = self.doc
-        if self.t.scope == "session":
-            doc.add_heading(gettext("Session"), 1)
+    def participants(self) -> None:
+        t = self.t
+        self.heading(outline.participants_heading(), 1)
+        if t.attribution == "named":
+            head = (gettext("Name"), gettext("Country"), gettext("Organization"), gettext("Posts"))
+            rows = [
+                (p.name, p.country or "", p.organization or "", format_number(p.posts))
+                for p in t.participants
+            ]
+            widths = (Mm(55), Mm(40), Mm(55), Mm(20))
+            _table(self.doc, gettext("List of participants"), head, rows, widths, self.rtl)
+        elif t.attribution == "country":
+            self.text(
+                gettext(
+                    "Contributions are attributed by country only: "
+                    "participants are counted by country."
+                )
+            )
+            by_country = [
+                (c.label, format_number(c.participants)) for c in t.participation.by_country
+            ]
+            _table(
+                self.doc,
+                gettext("Participants by country"),
+                (gettext("Country"), gettext("Participants")),
+                by_country,
+                (Mm(120), Mm(50)),
+                self.rtl,
+            )
         else:
-            doc.add_heading(gettext("Session: %(title)s", title=xml_safe(part.title)), 1)
+            self.text(
+                gettext("Contributions are not attributed: this report lists no participants.")
+            )
+        self.text(outline.figures_line(t), "Report Meta")
+
+    def session_intro(self, part: SessionPart, level: int) -> None:
         for i, period in enumerate(part.periods):
             span = period_text(period, i == 0)
             self.text(
@@ -210,32 +297,38 @@ class _Builder:
         if part.description:
             self.markdown(part.description, "Normal")
         if part.summary:
-            doc.add_heading(gettext("Summary of the session"), 2)
+            self.heading(outline.session_summary_heading(), level + 1)
             self.summary(part.summary)
+
+    def session(self, part: SessionPart) -> None:
+        level = outline.session_level(self.t)
+        if self.t.scope == "space":
+            self.heading(part.title, 1)
+            self.session_intro(part, 1)
+        for thread in part.questions:
+            self.thread(thread, level)
+        if part.topics:
+            self.heading(outline.topics_heading(), level)
+            for thread in part.topics:
+                self.thread(thread, level + 1)
         if part.attachments:
-            doc.add_heading(gettext("Attached files"), 2)
+            self.heading(gettext("Attached files"), level)
             for file in part.attachments:
                 self.file(file.name, file)
-        self.polls(part)
-        for thread in part.questions:
-            self.thread(thread, 2)
-        if part.topics:
-            doc.add_heading(gettext("Topics from participants"), 2)
-            for thread in part.topics:
-                self.thread(thread, 3)
+        self.polls(part, level)
 
     def file(self, label: str, file: ReportFile) -> None:
         """One file as a bullet: what it is, who added it and when, and its address
         written out (a printed report keeps it too)."""
         self.text(f"{label} — {file.uploader}, {when(file.created_at)} — {file.url}", "List Bullet")
 
-    def polls(self, part: SessionPart) -> None:
+    def polls(self, part: SessionPart, level: int) -> None:
         if not part.polls:
             return
         doc = self.doc
-        doc.add_heading(gettext("Polls and proposals"), 2)
+        self.heading(gettext("Polls and proposals"), level)
         for poll in part.polls:
-            doc.add_heading(xml_safe(f"{poll.kind_label}: {poll.title}"), 3)
+            self.heading(f"{poll.kind_label}: {poll.title}", level + 1)
             self.text(xml_safe(poll_meta(poll)), "Report Meta")
             if poll.options is None:
                 self.text(gettext("Its results are shown when it closes."))
@@ -251,26 +344,48 @@ class _Builder:
             if poll.outcome:
                 self.text(xml_safe(gettext("Outcome") + ": " + poll.outcome))
 
-    def thread(self, thread: ThreadPart, level: int) -> None:
-        doc = self.doc
+    def thread_head(self, thread: ThreadPart, level: int) -> None:
+
         if thread.number is not None:
-            doc.add_heading(thread.heading, level)
+            self.heading(thread.heading, level)
             self.text(thread.text, "Question Text")
             if times := agenda_times(thread):
                 self.text(times, "Report Meta")
         else:
-            doc.add_heading(xml_safe(thread.text), level)
+            self.heading(thread.text, level)
             self.text(gettext("Started by %(name)s.", name=thread.started_by), "Report Meta")
+
+    def thread(self, thread: ThreadPart, level: int) -> None:
+        self.thread_head(thread, level)
         self.text(posts_from(thread.posts, thread.participants), "Report Meta")
         if thread.summary:
-            doc.add_heading(gettext("Running summary"), level + 1)
+            self.heading(outline.summary_heading(), level + 1)
             self.summary(thread.summary)
         if thread.highlights:
-            doc.add_heading(gettext("Highlighted contributions"), level + 1)
+            self.heading(outline.highlights_heading(), level + 1)
             for post in thread.highlights:
                 self.post(post)
-        doc.add_heading(gettext("Proceedings"), level + 1)
-        self.sect.addprevious(etree.Comment(f"PROCEEDINGS {thread.thread_id}"))
+
+    def transcript_xml(self, kind: str, item: object) -> str:
+        """A transcript item that is not a post, as the body's XML (see `write`)."""
+        body = self.doc.element.body
+        mark = len(body)
+        if kind == "session":
+            assert isinstance(item, SessionPart)
+            self.heading(item.title, 2)
+        elif kind == "thread":
+            assert isinstance(item, ThreadPart)
+            self.thread_head(item, 2 if self.t.scope == "session" else 3)
+        elif kind == "empty":
+            self.text(gettext("No contributions."))
+        added = list(body)[mark - 1 : -1]  # before the section properties
+        if self.rtl:
+            for element in added:
+                docx_language.mark_runs_in(element)
+        xml = "".join(etree.tostring(e, encoding="unicode") for e in added)
+        for element in added:
+            body.remove(element)
+        return xml
 
 
 def write(transcript: Transcript, out: IO[bytes]) -> None:
@@ -278,8 +393,6 @@ def write(transcript: Transcript, out: IO[bytes]) -> None:
     builder = _Builder(transcript)
     frame = io.BytesIO()
     builder.build().save(frame)
-    styles = builder.styles.posts
-    rtl = builder.rtl
     with (
         zipfile.ZipFile(frame) as source,
         zipfile.ZipFile(
@@ -290,30 +403,31 @@ def write(transcript: Transcript, out: IO[bytes]) -> None:
             if info.filename != DOCUMENT_XML:
                 target.writestr(info, source.read(info.filename))
                 continue
-            pieces = _MARKER.split(source.read(info.filename))
+            before, after = source.read(info.filename).split(_MARKER, 1)
             # By name, so the archive's compression level applies (not a ZipInfo's).
             with target.open(DOCUMENT_XML, "w", force_zip64=True) as document:
-                document.write(pieces[0])
-                for i in range(1, len(pieces), 2):
-                    _stream_thread(transcript, int(pieces[i]), styles, rtl, document)
-                    document.write(pieces[i + 1])
+                document.write(before)
+                _stream_transcript(builder, document)
+                document.write(after)
 
 
-def _stream_thread(
-    t: Transcript, thread_id: int, styles: tuple[tuple[str, str], ...], rtl: bool, out: IO[bytes]
-) -> None:
+def _stream_transcript(builder: _Builder, out: IO[bytes]) -> None:
+    """The transcript annex, straight into the document's XML."""
+    styles, rtl = builder.styles.posts, builder.rtl
     buffer: list[str] = []
     size = 0
-    empty = True
-    for post in t.posts(thread_id):
-        empty = False
-        xml = markup.post_xml(post, styles, rtl)
+    for kind, item in outline.transcript_items(builder.t):
+        if kind == "post":
+            assert isinstance(item, ReportPost)
+            xml = markup.post_xml(item, styles, rtl)
+        elif kind == "start":
+            continue  # its heading is in the frame
+        else:
+            xml = builder.transcript_xml(kind, item)
         buffer.append(xml)
         size += len(xml)
         if size >= CHUNK_BYTES:
             out.write("".join(buffer).encode())
             buffer.clear()
             size = 0
-    if empty:
-        buffer.append(markup.paragraph("Normal", markup.run(gettext("No contributions."))))
     out.write("".join(buffer).encode())

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
 from forum_server.i18n import language
 from forum_server.i18n.jinja import install_i18n
+from forum_server.reports import outline
 from forum_server.reports.model import Transcript
 from forum_server.reports.textual import (
     agenda_times,
@@ -32,7 +33,8 @@ CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 
 
 @cache
-def _template() -> Template:
+def template(name: str = "report.html") -> Template:
+    """A template of reports/ (report.html, the whole page; part.html, a PDF's part)."""
     env = Environment(
         loader=PackageLoader("forum_server", "web/templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -51,11 +53,13 @@ def _template() -> Template:
         reply_note=reply_note,
         figure_tables=figure_tables,
         b64=lambda data: base64.b64encode(data).decode("ascii"),
+        o=outline,
+        transcript_items=outline.transcript_items,
     )
-    return env.get_template("reports/report.html")
+    return env.get_template(f"reports/{name}")
 
 
 def chunks(transcript: Transcript) -> Iterator[str]:
-    return _template().generate(
+    return template().generate(
         t=transcript, p=transcript.participation, language=language(transcript.language)
     )

@@ -1,9 +1,10 @@
 """The JSON report, streamed: at least what API.md names — `session` (title, periods,
 moderators), `questions` (each with its `posts`), `participation` (`posts`,
 `participants`, `by_region`, `by_country`, `by_affiliation`, `by_day`),
-`highlights`, and `documents` (the space's library). A space's report has `space`
-and `sessions`, each shaped like a session's report; each session lists the files on
-its contributions as `attachments`."""
+`highlights`; the document's `report.cover`, `report.contents` and `participants`;
+and `documents` (the space's library). A space's report has `space` and `sessions`,
+each shaped like a session's report; each session lists the files on its
+contributions as `attachments`."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+from forum_server.reports import outline
 from forum_server.reports.model import (
     Count,
+    Participant,
     Participation,
     ReportFile,
     ReportPost,
@@ -187,20 +190,46 @@ def _session_body(t: Transcript, part: SessionPart) -> Iterator[str]:
     yield from _threads(t, part.topics)
 
 
-def chunks(transcript: Transcript) -> Iterator[str]:
-    t = transcript
-    report = {
+def _report_head(t: Transcript) -> dict[str, Any]:
+    return {
         "scope": t.scope,
         "title": t.title,
         "generated_at": _iso(t.generated_at),
         "attribution": t.attribution,
         "language": t.language,
         "post_language": t.post_language,
+        "cover": {
+            "site": outline.site_name(t),
+            "forum": t.space.title,
+            "title": t.title,
+            "symbol": t.cover.symbol,
+            "distribution": t.cover.distribution,
+            "dates": outline.dates_line(t),
+            "language": t.language,
+        },
+        "contents": [
+            {"level": e.level, "text": e.text, "anchor": e.anchor} for e in outline.contents(t)
+        ],
+        "countries": t.participation.countries,
     }
-    yield "{" + f'"report":{_dumps(report)}'
+
+
+def _participant(p: Participant) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "country": p.country,
+        "organization": p.organization,
+        "posts": p.posts,
+    }
+
+
+def chunks(transcript: Transcript) -> Iterator[str]:
+    """In the document's order: the cover and contents, the sessions (introduction,
+    questions with their summaries, highlights and posts), then the figures and the
+    list of participants (named reports only; empty otherwise)."""
+    t = transcript
+    yield "{" + f'"report":{_dumps(_report_head(t))}'
     yield f',"space":{_dumps({"slug": t.space.slug, "title": t.space.title})}'
-    yield f',"participation":{_dumps(participation_json(t.participation))}'
-    yield f',"highlights":{_dumps([post_json(p) for p in t.highlights])}'
     yield f',"documents":{_dumps([_document(f) for f in t.documents])}'
     if t.scope == "session":
         yield f',"session":{_dumps(_session_head(t.sessions[0]))},'
@@ -212,4 +241,7 @@ def chunks(transcript: Transcript) -> Iterator[str]:
             yield from _session_body(t, part)
             yield "}"
         yield "]"
+    yield f',"participation":{_dumps(participation_json(t.participation))}'
+    yield f',"highlights":{_dumps([post_json(p) for p in t.highlights])}'
+    yield f',"participants":{_dumps([_participant(p) for p in t.participants])}'
     yield "}\n"

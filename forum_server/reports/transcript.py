@@ -41,6 +41,7 @@ from forum_server.policy import (
 from forum_server.reports.model import (
     ATTRIBUTIONS,
     AgendaTimes,
+    Cover,
     ReportFile,
     ReportPost,
     SessionPart,
@@ -52,7 +53,7 @@ from forum_server.reports.model import (
 )
 from forum_server.reports.polls import report_polls
 from forum_server.reports.posts import Attributor, PostSource
-from forum_server.reports.stats import participation
+from forum_server.reports.stats import participant_list, participation
 from forum_server.rooms.models import (
     ForumSession,
     Post,
@@ -102,6 +103,7 @@ class Languages:
 
     report: str = SOURCE_LANGUAGE
     posts: str | None = None
+    site_name: str = ""  # the site's name in the report's language: its author
 
 
 async def compile_session_report(
@@ -137,6 +139,11 @@ async def compile_session_report(
                 progress,
                 languages,
                 site_url,
+                Cover(
+                    languages.site_name,
+                    forum_session.report_symbol or space.report_symbol,
+                    forum_session.report_distribution or space.report_distribution,
+                ),
             )
 
 
@@ -184,6 +191,7 @@ async def compile_space_report(
                 progress,
                 languages,
                 site_url,
+                Cover(languages.site_name, space.report_symbol, space.report_distribution),
             )
 
 
@@ -199,6 +207,7 @@ async def _compile(
     progress: Progress | None,
     languages: Languages,
     site_url: str,
+    cover: Cover,
 ) -> Transcript:
     attributor = Attributor(mode, moderators)
     loop = asyncio.get_running_loop()
@@ -295,6 +304,10 @@ async def _compile(
         language=languages.report,
         post_language=languages.posts,
         documents=await _documents(session, actor, space, attributor, site_url),
+        cover=cover,
+        participants=(
+            await participant_list(session, session_ids, source.clause) if mode == "named" else []
+        ),
     )
 
 

@@ -45,6 +45,10 @@ class Space(Base):
     members_may_download_reports: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # The report's cover: its document symbol ("CBD/CP/LG-CB/10/INF/2") and
+    # distribution line ("General distribution"); a session's own override these.
+    report_symbol: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    report_distribution: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class Membership(Base):
@@ -80,6 +84,9 @@ class ForumSession(Base):
     agenda_item: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Conference: messages per minute per participant; None: the default (rooms/conference.py).
     message_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The report's cover, where they differ from the space's (empty: the space's).
+    report_symbol: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    report_distribution: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True

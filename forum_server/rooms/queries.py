@@ -161,6 +161,8 @@ async def session_detail(db: AsyncSession, actor: Actor, session_id: int) -> Ses
         format=forum_session.format,
         agenda_item=forum_session.agenda_item,
         message_limit=forum_session.message_limit,
+        report_symbol=forum_session.report_symbol,
+        report_distribution=forum_session.report_distribution,
     )
 
 

@@ -30,6 +30,15 @@ def _optional_title(value: str | None) -> str | None:
     return _title(value) if value is not None else None
 
 
+MAX_COVER_LINE_CHARS = 100
+
+
+def cover_line(value: str) -> str:
+    """A report cover's document symbol or distribution line: one short line, or
+    empty for none."""
+    return clean_line(value, max_length=MAX_COVER_LINE_CHARS) if value.strip() else ""
+
+
 def _nonblank(value: str) -> str:
     if not value.strip():
         raise ValueError(N_("must not be empty"))
@@ -52,6 +61,8 @@ class SpaceCreate(Input):
     visibility: Literal["public", "members"] = "public"
     guest_posting: bool = False
     composition: Literal["liaison_group"] | None = None
+    report_symbol: str = ""
+    report_distribution: str = ""
 
     @field_validator("slug")
     @classmethod
@@ -65,6 +76,7 @@ class SpaceCreate(Input):
         return value
 
     _title = field_validator("title")(_title)
+    _cover = field_validator("report_symbol", "report_distribution")(cover_line)
 
 
 SessionFormat = Literal["forum", "conference"]
@@ -109,9 +121,12 @@ class SessionCreate(Input):
     posting: Literal["signed_in", "members"] = "signed_in"
     format: SessionFormat = "forum"
     message_limit: MessageLimit | None = None
+    report_symbol: str = ""
+    report_distribution: str = ""
 
     _title = field_validator("title")(_title)
     _times = field_validator("opens_at", "closes_at")(aware_utc)
+    _cover = field_validator("report_symbol", "report_distribution")(cover_line)
 
     @field_validator("questions")
     @classmethod
@@ -151,9 +166,13 @@ class SessionUpdate(Input):
     posting: Literal["signed_in", "members"] | None = None
     format: SessionFormat | None = None
     message_limit: MessageLimit | None = None  # null: back to the default
+    # The report's cover; empty to use the space's.
+    report_symbol: str | None = None
+    report_distribution: str | None = None
 
     _title = field_validator("title")(_optional_title)
     _times = field_validator("opens_at", "closes_at")(aware_utc)
+    _cover = field_validator("report_symbol", "report_distribution")(cover_line)
 
     @field_validator(
         "title",
@@ -162,6 +181,8 @@ class SessionUpdate(Input):
         "participant_topics",
         "posting",
         "format",
+        "report_symbol",
+        "report_distribution",
         mode="before",
     )
     @classmethod

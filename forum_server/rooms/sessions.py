@@ -85,6 +85,8 @@ async def create_session(
             posting=data.posting,
             format=data.format,
             message_limit=data.message_limit,
+            report_symbol=data.report_symbol,
+            report_distribution=data.report_distribution,
             created_by=actor.user_id,
         )
         uow.session.add(forum_session)
@@ -315,6 +317,10 @@ async def update_session(
             forum_session.participant_topics = data.participant_topics
         if data.posting is not None:
             forum_session.posting = data.posting
+        if data.report_symbol is not None:
+            forum_session.report_symbol = data.report_symbol
+        if data.report_distribution is not None:
+            forum_session.report_distribution = data.report_distribution
         if data.format is not None:
             forum_session.format = data.format
         if "message_limit" in data.model_fields_set:  # null: back to the default

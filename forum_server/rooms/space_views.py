@@ -190,6 +190,8 @@ class SessionDetailJson(TypedDict):
     format: str
     agenda_item: int | None
     message_limit: int | None
+    report_symbol: str
+    report_distribution: str
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,9 @@ class SessionDetail:
     def current_question(self) -> QuestionView | None:
         return next((q for q in self.questions if q.number == self.agenda_item), None)
 
+    report_symbol: str = ""  # the report's cover (empty: the space's)
+    report_distribution: str = ""
+
     @property
     def opens_at(self) -> datetime | None:
         return self.periods[-1].opens_at if self.periods else None
@@ -251,6 +256,8 @@ class SessionDetail:
             "format": self.format,
             "agenda_item": self.agenda_item,
             "message_limit": self.message_limit,
+            "report_symbol": self.report_symbol,
+            "report_distribution": self.report_distribution,
         }
 
 

@@ -39,6 +39,8 @@ async def create_space(db: Database, actor: Actor, data: SpaceCreate) -> SpaceDe
             visibility=data.visibility,
             guest_posting=data.guest_posting,
             composition=data.composition,
+            report_symbol=data.report_symbol,
+            report_distribution=data.report_distribution,
             created_by=actor.user_id,
         )
         uow.session.add(space)

@@ -12,7 +12,6 @@ from alembic import op
 
 import forum_server.orm
 
-
 revision: str = "0025_webhooks"
 down_revision: str | None = "0024_feed_keys"
 branch_labels: str | Sequence[str] | None = None

@@ -167,7 +167,7 @@ async def test_markdown_and_csv_follow_the_attribution(db, forum, mode, shown, a
     t = await compile_session_report(db, SECRETARIAT, forum.session_id, attribution=mode)
     md = (await render_bytes(t, "md")).decode()
     rows = (await render_bytes(t, "csv")).decode("utf-8-sig")
-    proceedings = md[md.index("#### Proceedings") :]  # after the statistics by country
+    proceedings = md[md.index("## Annex II. Transcript") :]  # after the statistics by country
     for text in shown:
         assert text in proceedings and text in rows, (mode, text)
     for text in absent:
@@ -176,15 +176,17 @@ async def test_markdown_and_csv_follow_the_attribution(db, forum, mode, shown, a
 
 async def test_markdown_structure_replies_and_escaping(db: Database, forum: Forum):
     md = (await _render(db, forum, "md")).decode()
-    assert md.startswith("# Session I: NBSAPs &amp; &lt;planning>\n")
-    assert md.index("### Question 1") < md.index("### Question 2") < md.index("### Topics from")
+    assert (
+        "\n# Session I: NBSAPs &amp; &lt;planning>\n" in md
+    )  # the one '#', after the cover's lines
+    assert md.index("## Question 1") < md.index("## Question 2") < md.index("## Topics from")
     assert "| African States | 3 | 2 |" in md
     assert "| Mar 4, 2026 | 4 | 4 |" in md  # days as the report's language writes them
     p3, p4 = forum.posts["p3"], forum.posts["p4"]
     assert f"> #{p3} **Bjørn Eriksen**" in md and f"in reply to #{forum.posts['p2']}" in md
     assert f"> > #{p4} **Chen Wei**" in md  # a reply to a reply: two levels of quote
     assert "&lt;b>raw&lt;/b>" in md and "<b>" not in md
-    assert "#### Running summary\n\n> Participants **agree** on integration." in md
+    assert "### Moderator's summary\n\n> Participants **agree** on integration." in md
 
 
 def test_markdown_escaping_helpers():
@@ -217,9 +219,11 @@ async def test_docx_has_headings_tables_images_and_editable_styles(db: Database,
         if p.style.name.startswith(("Heading", "Title"))
     ]
     assert ("Title", "Session I: NBSAPs & <planning>") in headings
-    assert ("Heading 1", "Participation") in headings
-    assert ("Heading 2", "Question 1") in headings and ("Heading 2", "Question 2") in headings
-    assert ("Heading 3", "Proceedings") in headings
+    assert ("Heading 1", "Participation statistics") in headings
+    assert ("Heading 1", "Question 1") in headings and ("Heading 1", "Question 2") in headings
+    # The transcript annex, each question's contributions one level down.
+    annex = headings.index(("Heading 1", "Annex II. Transcript"))
+    assert ("Heading 2", "Question 1") in headings[annex:]
     assert len(doc.inline_shapes) == 2
     assert len(doc.tables) >= 5
     region = next(t for t in doc.tables if t.rows[1].cells[0].text == "African States")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import httpx
 import pytest
 
@@ -80,7 +82,12 @@ async def test_members_download_only_where_the_space_allows(
         headers=owner,
     )
     assert changed.status_code == 200, changed.text
-    assert changed.json() == {"report_attribution": "named", "members_may_download_reports": True}
+    assert changed.json() == {
+        "report_attribution": "named",
+        "members_may_download_reports": True,
+        "report_symbol": "",
+        "report_distribution": "",
+    }
     assert (await client.get(_url(forum), headers=member)).status_code == 200
     space = await client.get(f"/api/v1/spaces/{forum.slug}/report?format=csv", headers=member)
     assert space.status_code == 200
@@ -110,7 +117,9 @@ async def test_report_settings_attribution_is_the_secretariats(
     ana = await _headers(client, forum, "ana")
     assert (await client.get(url, headers=ana)).status_code == 403
     md = (await client.get(_url(forum), headers=sec)).text
-    assert "A participant from Brazil" in md and "Ana Souza" not in md.split("Proceedings")[1]
+    assert (
+        "A participant from Brazil" in md and "Ana Souza" not in md.split("Annex II. Transcript")[1]
+    )
     # Not even the secretariat overrides the setting for one download: it changes it.
     named = await client.get(_url(forum, attribution="named"), headers=sec)
     assert named.status_code == 403 and "Ana Souza" not in named.text
@@ -160,17 +169,56 @@ async def test_pdf_download_or_501_naming_the_packages(
     )
 
 
-async def test_pdf_of_a_report_too_large_to_lay_out_is_413(
+async def test_pdf_of_any_size_is_laid_out_in_parts(
     client: httpx.AsyncClient, forum: Forum, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(to_pdf, "MAX_POSTS", 7)  # the forum has 8
+    """No size is refused: the transcript is laid out a chunk of posts at a time."""
+    monkeypatch.setattr(to_pdf, "CHUNK_POSTS", 2)  # the forum has 8 posts: four parts
     response = await client.get(_url(forum, "pdf"), headers=await _headers(client, forum, "sec"))
     if to_pdf._weasyprint() is None:
         assert response.status_code == 501
         return
-    assert response.status_code == 413
-    assert response.json()["error"]["code"] == "report_too_large"
-    assert "DOCX" in response.json()["error"]["message"]
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) >= 6  # cover, contents, ... and the transcript's parts
+    assert all(p.extract_text().strip() for p in reader.pages)  # no blank page between parts
+
+
+async def test_the_report_cover_is_set_per_space_and_per_session(
+    client: httpx.AsyncClient, forum: Forum
+):
+    sec = await _headers(client, forum, "sec")
+    url = f"/api/v1/spaces/{forum.slug}/report-settings"
+    cover = {"report_symbol": "CBD/CP/LG-CB/10/INF/2", "report_distribution": "Limited"}
+    done = await client.patch(url, json=cover, headers=sec)
+    assert done.status_code == 200 and done.json()["report_symbol"] == cover["report_symbol"]
+    bad = await client.patch(url, json={"report_symbol": "a\nb"}, headers=sec)
+    assert bad.status_code == 422 and bad.json()["error"]["field"] == "report_symbol"
+    md = (await client.get(_url(forum), headers=sec)).text
+    assert "CBD/CP/LG-CB/10/INF/2" in md.split("\n# ")[0] and "Limited" in md.split("\n# ")[0]
+    # The session's own override the space's; empty gives the space's back.
+    session_url = f"/api/v1/sessions/{forum.session_id}"
+    changed = await client.patch(
+        session_url, json={"report_distribution": "General distribution"}, headers=sec
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["report_distribution"] == "General distribution"
+    report = (await client.get(_url(forum, "json"), headers=sec)).json()
+    assert report["report"]["cover"]["distribution"] == "General distribution"
+    assert report["report"]["cover"]["symbol"] == "CBD/CP/LG-CB/10/INF/2"
+    await client.patch(session_url, json={"report_distribution": ""}, headers=sec)
+    report = (await client.get(_url(forum, "json"), headers=sec)).json()
+    assert report["report"]["cover"]["distribution"] == "Limited"
+    # A participant may not change either.
+    ana = await _headers(client, forum, "ana")
+    refused = await client.patch(session_url, json={"report_symbol": "X"}, headers=ana)
+    assert refused.status_code in (403, 404)
+    assert (await client.patch(url, json={"report_symbol": "X"}, headers=ana)).status_code in (
+        403,
+        404,
+    )
 
 
 async def test_unknown_format_is_422(client: httpx.AsyncClient, forum: Forum):

@@ -21,6 +21,7 @@ from forum_server.reports.formats import FORMATS
 from forum_server.rooms.models import Space
 from forum_server.settings import Settings
 from tests.reports.conftest import Forum, actor
+from tests.rooms.conftest import browser  # noqa: F401  (the fixture, signed in as a user)
 
 
 def test_cli_writes_the_report_file(
@@ -98,3 +99,59 @@ async def test_downloads_never_identify_more_than_the_space_allows(
     assert refused.value.code == "attribution_not_allowed" and not target.exists()
     await write_report(settings, output=str(target), attribution="none", **options)
     assert "Ana Souza" not in target.read_text()
+
+
+async def test_moderators_set_the_report_cover_on_the_session_page(
+    forum: Forum,
+    browser,  # noqa: F811
+):
+    """Without JavaScript: a form on the session page, and the report's cover shows it."""
+    from tests.helpers import csrf_from
+
+    page = f"/sessions/{forum.session_id}"
+    action = f"{page}/report-cover"
+    async with browser(forum.users["ana"]) as http:
+        assert f'action="{action}"' not in (await http.get(page)).text
+        token = await csrf_from(http, page)
+        refused = await http.post(action, data={"csrf_token": token, "report_symbol": "X"})
+        assert refused.status_code == 403
+    async with browser(forum.users["mod"]) as http:
+        assert f'action="{action}"' in (await http.get(page)).text
+        token = await csrf_from(http, page)
+        too_long = await http.post(action, data={"csrf_token": token, "report_symbol": "S" * 101})
+        assert too_long.status_code == 422 and 'value="' + "S" * 101 in too_long.text
+        done = await http.post(
+            action,
+            data={
+                "csrf_token": token,
+                "report_symbol": "CBD/CP/LG-CB/10/INF/2",
+                "report_distribution": "Limited distribution",
+            },
+        )
+        assert done.status_code == 303
+        assert done.headers["location"] == f"{page}?notice=report_cover_changed"
+        shown = (await http.get(done.headers["location"])).text
+        assert 'value="CBD/CP/LG-CB/10/INF/2"' in shown
+        md = (await http.get(f"/api/v1/sessions/{forum.session_id}/report?format=md")).text
+        cover = md.split("\n# ")[0]
+        assert "CBD/CP/LG-CB/10/INF/2" in cover and "Limited distribution" in cover
+
+
+async def test_a_members_sessions_cover_form_tells_outsiders_nothing(
+    members_forum: Forum,
+    browser,  # noqa: F811
+):
+    from tests.helpers import csrf_from
+
+    forum = members_forum
+    page = f"/sessions/{forum.session_id}"
+    for who, status in (("outsider", 404), ("member", 403)):
+        async with browser(forum.users[who]) as http:
+            token = await csrf_from(http, "/")
+            data = {"csrf_token": token, "report_symbol": "LEAK/1"}
+            response = await http.post(f"{page}/report-cover", data=data)
+            assert response.status_code == status, who
+            if who == "outsider":  # a member may see the session, not change its cover
+                assert "Session I" not in response.text
+            api = await http.patch(f"/api/v1/sessions/{forum.session_id}", json=data)
+            assert api.status_code in (403, status), who

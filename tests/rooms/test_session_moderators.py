@@ -259,7 +259,10 @@ async def test_anonymous_callers_are_asked_to_sign_in_by_every_managers_route(
         assert form.status_code == 303 and form.headers["location"].startswith("/login")
         for path in (
             "/spaces/workspace/sessions/new",
-            *(f"/sessions/{sid}/{a}" for a in ("open", "close", "extend", "reopen")),
+            *(
+                f"/sessions/{sid}/{a}"
+                for a in ("open", "close", "extend", "reopen", "report-cover")
+            ),
             f"/sessions/{sid}/questions",
             f"/sessions/{sid}/moderators",
             f"/questions/{qid}/edit",

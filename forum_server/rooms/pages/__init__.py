@@ -95,7 +95,13 @@ def _space_input(form: dict[str, str]) -> dict[str, Any]:
         "title": form.get("title", ""),
         "guest_posting": checkbox(form, "guest_posting"),
     }
-    for optional in ("description", "visibility", "composition"):
+    for optional in (
+        "description",
+        "visibility",
+        "composition",
+        "report_symbol",
+        "report_distribution",
+    ):
         if form.get(optional):
             data[optional] = form[optional]
     return data

@@ -82,11 +82,14 @@ LABELS = {
     "format": N_("Kind of session"),
     "message_limit": N_("Messages per minute per participant"),
     "planned_at": N_("Planned time (UTC)"),
+    "report_symbol": N_("Document symbol"),
+    "report_distribution": N_("Distribution"),
 }
 FORMAT_CHOICES = [
     ("forum", N_("Forum: threads over days")),
     ("conference", N_("Conference: a live conversation by agenda")),
 ]
+COVER_FIELDS = ("report_symbol", "report_distribution")
 # Fields of SessionCreate that the form calls by another name.
 FORM_FIELDS = {"moderator_ids": "moderators"}
 
@@ -115,7 +118,7 @@ async def _session_input(
         "questions": lines(form.get("questions", "")),
         "participant_topics": checkbox(form, "participant_topics"),
     }
-    for optional in ("description", "posting", "format"):
+    for optional in ("description", "posting", "format", *COVER_FIELDS):
         if form.get(optional):
             data[optional] = form[optional]
     for name in ("opens_at", "closes_at"):
@@ -338,6 +341,11 @@ def _question_input(form: dict[str, str]) -> QuestionCreate:
     return checked(QuestionCreate, data, LABELS)
 
 
+async def _cover(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
+    data = checked(SessionUpdate, {name: form.get(name, "") for name in COVER_FIELDS}, LABELS)
+    return await sessions.update_session(db, actor, session_id, data)
+
+
 async def _question(db: Database, actor: Actor, session_id: int, form: dict[str, str]) -> object:
     return await sessions.add_question(db, actor, session_id, _question_input(form))
 
@@ -394,6 +402,10 @@ async def edit_session(request: Request) -> Response:
 
 async def change_moderators(request: Request) -> Response:
     return await _act(request, _moderators, "moderators_changed", form_name="moderators")
+
+
+async def change_report_cover(request: Request) -> Response:
+    return await _act(request, _cover, "report_cover_changed", form_name="cover")
 
 
 async def add_question(request: Request) -> Response:
@@ -470,6 +482,7 @@ routes: list[Route] = [
     Route("/sessions/{session_id:int}/moderators", change_moderators, methods=["POST"]),
     Route("/sessions/{session_id:int}/questions", add_question, methods=["POST"]),
     Route("/sessions/{session_id:int}/conference/settings", conference_settings, methods=["POST"]),
+    Route("/sessions/{session_id:int}/report-cover", change_report_cover, methods=["POST"]),
     Route("/sessions/{session_id:int}/threads", start_topic, methods=["POST"]),
     Route("/questions/{question_id:int}/edit", edit_question, methods=["POST"]),
 ]

@@ -55,6 +55,7 @@ NOTICES = {
     "times_changed": N_("The session's times are changed."),
     "reopening_scheduled": N_("The re-opening is scheduled."),
     "reopening_cancelled": N_("The scheduled re-opening is cancelled."),
+    "report_cover_changed": N_("The report's cover is saved."),
     "member_added": N_("The member is added."),
     "member_changed": N_("The membership is changed."),
     "member_removed": N_("The member is removed."),
