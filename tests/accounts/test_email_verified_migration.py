@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import insert, select
+from sqlalchemy import column, insert, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -13,7 +13,7 @@ from sqlalchemy.pool import NullPool
 from forum_server.accounts.models import User
 from forum_server.migrate import alembic_config, migrate
 from forum_server.orm import utcnow
-from forum_server.rooms.models import Invitation, Space
+from forum_server.rooms.models import Invitation
 
 
 async def test_only_secretariat_and_invited_accounts_start_confirmed(tmp_path: Path):
@@ -64,8 +64,38 @@ async def test_only_secretariat_and_invited_accounts_start_confirmed(tmp_path: P
                     },
                 ],
             )
+            # The spaces table as it was then: the model's later columns are not there.
+            spaces_then = table(
+                "spaces",
+                *(
+                    column(name)
+                    for name in (
+                        "id",
+                        "slug",
+                        "title",
+                        "description",
+                        "description_html",
+                        "visibility",
+                        "guest_posting",
+                        "created_at",
+                        "report_attribution",
+                        "members_may_download_reports",
+                    )
+                ),
+            )
             await conn.execute(
-                insert(Space.__table__).values(id=1, slug="liaison", title="Liaison group")
+                insert(spaces_then).values(
+                    id=1,
+                    slug="liaison",
+                    title="Liaison group",
+                    description="",
+                    description_html="",
+                    visibility="public",
+                    guest_posting=False,
+                    created_at=now,
+                    report_attribution="named",
+                    members_may_download_reports=False,
+                )
             )
             invitation = {"space_id": 1, "role": "member", "expires_at": now, "created_at": now}
             await conn.execute(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import command
-from sqlalchemy import insert, text
+from sqlalchemy import Table, column, insert, table, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from forum_server.accounts.models import User
@@ -13,6 +15,15 @@ from forum_server.migrate import alembic_config, migrate
 from forum_server.orm import utcnow
 from forum_server.rooms.models import ForumSession, Post, Question, SessionPeriod, Space, Thread
 from forum_server.summaries import Summary
+
+
+async def insert_as_then(
+    conn: AsyncConnection, model_table: Table, rows: list[dict[str, Any]]
+) -> None:
+    """Rows written against the schema of an older revision: only the columns given
+    (the model's later columns, and their defaults, did not exist yet)."""
+    then = table(model_table.name, *(column(name) for name in rows[0]))
+    await conn.execute(insert(then), rows)
 
 
 async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
@@ -33,8 +44,9 @@ async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
     try:
         async with engine.begin() as conn:
             await conn.run_sync(to("0011_languages"))
-            await conn.execute(
-                insert(User.__table__),
+            await insert_as_then(
+                conn,
+                User.__table__,
                 [
                     dict(
                         id=1,
@@ -46,8 +58,9 @@ async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
                     )
                 ],
             )
-            await conn.execute(
-                insert(Space.__table__),
+            await insert_as_then(
+                conn,
+                Space.__table__,
                 [
                     dict(
                         id=1,
@@ -63,8 +76,9 @@ async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
                     )
                 ],
             )
-            await conn.execute(
-                insert(ForumSession.__table__),
+            await insert_as_then(
+                conn,
+                ForumSession.__table__,
                 [
                     dict(
                         id=1,
@@ -78,8 +92,9 @@ async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
                     )
                 ],
             )
-            await conn.execute(
-                insert(SessionPeriod.__table__),
+            await insert_as_then(
+                conn,
+                SessionPeriod.__table__,
                 [
                     dict(
                         id=1,
@@ -91,8 +106,9 @@ async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
                     )
                 ],
             )
-            await conn.execute(
-                insert(Thread.__table__),
+            await insert_as_then(
+                conn,
+                Thread.__table__,
                 [
                     dict(
                         id=1,
@@ -114,8 +130,9 @@ async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
                     ),
                 ],
             )
-            await conn.execute(
-                insert(Question.__table__),
+            await insert_as_then(
+                conn,
+                Question.__table__,
                 [
                     dict(
                         id=1,
@@ -127,8 +144,9 @@ async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
                     )
                 ],
             )
-            await conn.execute(
-                insert(Post.__table__),
+            await insert_as_then(
+                conn,
+                Post.__table__,
                 [
                     dict(
                         id=1,
@@ -171,8 +189,9 @@ async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
                     ),
                 ],
             )
-            await conn.execute(
-                insert(Summary.__table__),
+            await insert_as_then(
+                conn,
+                Summary.__table__,
                 [
                     dict(
                         id=1,
@@ -254,8 +273,9 @@ async def test_the_library_migration_indexes_documents_and_files(database_url: s
     try:
         async with engine.begin() as conn:
             await conn.run_sync(to("0015_reading", down=True))
-            await conn.execute(
-                insert(User.__table__),
+            await insert_as_then(
+                conn,
+                User.__table__,
                 [
                     dict(
                         id=1,
@@ -267,8 +287,9 @@ async def test_the_library_migration_indexes_documents_and_files(database_url: s
                     )
                 ],
             )
-            await conn.execute(
-                insert(Space.__table__),
+            await insert_as_then(
+                conn,
+                Space.__table__,
                 [
                     dict(
                         id=1,
@@ -284,8 +305,9 @@ async def test_the_library_migration_indexes_documents_and_files(database_url: s
                     )
                 ],
             )
-            await conn.execute(
-                insert(ForumSession.__table__),
+            await insert_as_then(
+                conn,
+                ForumSession.__table__,
                 [
                     dict(
                         id=1,
@@ -299,8 +321,9 @@ async def test_the_library_migration_indexes_documents_and_files(database_url: s
                     )
                 ],
             )
-            await conn.execute(
-                insert(Thread.__table__),
+            await insert_as_then(
+                conn,
+                Thread.__table__,
                 [
                     dict(
                         id=1,
@@ -312,8 +335,9 @@ async def test_the_library_migration_indexes_documents_and_files(database_url: s
                     )
                 ],
             )
-            await conn.execute(
-                insert(Post.__table__),
+            await insert_as_then(
+                conn,
+                Post.__table__,
                 [
                     dict(
                         id=1,
@@ -329,8 +353,9 @@ async def test_the_library_migration_indexes_documents_and_files(database_url: s
                     )
                 ],
             )
-            await conn.execute(
-                insert(Upload.__table__),
+            await insert_as_then(
+                conn,
+                Upload.__table__,
                 [
                     # (every row with the same keys: one statement for all)
                     dict(id=1, name="charter-v1.pdf", thread_id=None, post_id=None, **file),
@@ -339,8 +364,9 @@ async def test_the_library_migration_indexes_documents_and_files(database_url: s
                     dict(id=4, name="wetland-map.pdf", thread_id=1, post_id=1, **file),
                 ],
             )
-            await conn.execute(
-                insert(Document.__table__),
+            await insert_as_then(
+                conn,
+                Document.__table__,
                 [
                     dict(
                         id=1,
@@ -368,8 +394,9 @@ async def test_the_library_migration_indexes_documents_and_files(database_url: s
                     ),
                 ],
             )
-            await conn.execute(
-                insert(DocumentVersion.__table__),
+            await insert_as_then(
+                conn,
+                DocumentVersion.__table__,
                 [
                     dict(id=1, document_id=1, number=1, upload_id=1),
                     dict(id=2, document_id=1, number=2, upload_id=2),
