@@ -33,9 +33,11 @@ def _optional_title(value: str | None) -> str | None:
 MAX_COVER_LINE_CHARS = 100
 
 
-def cover_line(value: str) -> str:
+def cover_line(value: str | None) -> str | None:
     """A report cover's document symbol or distribution line: one short line, or
-    empty for none."""
+    empty for none (None where the field may be left out: unchanged)."""
+    if value is None:
+        return None
     return clean_line(value, max_length=MAX_COVER_LINE_CHARS) if value.strip() else ""
 
 
