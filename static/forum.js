@@ -323,6 +323,8 @@
   });
   doc.addEventListener("focusout", function (event) {
     if (mentionBox && event.target === mentionBox.area) closeMentions();
+  });
+
   // --- moderation and flags: a confirmation dialog, then the change in place ----------
   // A button that asks first (data-confirm) opens its confirmation page's own form in a
   // dialog; that form, and the forms marked data-in-place, are sent without leaving the
