@@ -817,10 +817,18 @@
       if (held) held.remove();
     },
     "post.restored": function (e) {
+      var article = doc.getElementById("post-" + e.data.id);
+      if (article && article.querySelector("[data-outcome]")) return;  // restored from here
       if (insertPost(e.data)) updateCount(); else replaceBody(e.data, false);
     },
     "post.edited": function (e) { replaceBody(e.data, true); },
-    "post.hidden": function (e) { replaceBody(e.data, false); },
+    "post.hidden": function (e) {
+      // Hidden from this page: it already shows the server's own rendering (the
+      // moderator's folded text, and what was done with its Undo). Keep that.
+      var article = doc.getElementById("post-" + e.data.id);
+      if (article && article.querySelector("[data-outcome]")) return;
+      replaceBody(e.data, false);
+    },
     "post.rejected": function (e) {
       // Our own post that was waiting for review, turned down by the moderators.
       var article = doc.getElementById("post-" + e.data.id);

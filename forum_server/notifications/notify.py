@@ -42,11 +42,13 @@ async def add_notifications(uow: UnitOfWork) -> None:
     for record in uow.pending_events:
         if record.type not in EVENTS or record.session_id is None:
             continue
-        data = json.loads(record.data)
+        subject = json.loads(record.data).get("id")
+        if not isinstance(subject, int):
+            continue  # an event about nothing stored (not one this hook speaks of)
         if record.type == "question.added":
-            await _question_added(uow, record.session_id, int(data["id"]))
+            await _question_added(uow, record.session_id, subject)
             continue
-        post = await uow.session.get(Post, int(data["id"]))
+        post = await uow.session.get(Post, subject)
         if post is None or post.status != PUBLISHED:
             continue  # a held post tells nobody until it is approved
         await _mentions(uow, post, edited=record.type == "post.edited")
