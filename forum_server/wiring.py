@@ -26,5 +26,5 @@ async def open_database(
     db.publish = partial(publish_events, broker)
     db.before_commit.append(add_jobs)
     db.before_commit.append(add_notifications)
-    db.before_commit.append(queue_deliveries)
+    db.before_commit.append(partial(queue_deliveries, site_url=settings.base_url))
     return db, broker

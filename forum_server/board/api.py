@@ -16,7 +16,9 @@ from forum_server.board.schemas import (
     NoticeReview,
 )
 from forum_server.board.views import PENDING, EditorView, NoticeView
+from forum_server.feeds.api import feed_headers, personal_actor
 from forum_server.i18n import gettext
+from forum_server.policy import Actor
 from forum_server.schemas import validate
 from forum_server.web.api import ApiRouter, json_response, parse_body, path_int, query_int
 from forum_server.web.auth import actor_of
@@ -106,15 +108,34 @@ async def list_suggestions(request: Request) -> Response:
     response=Download(("application/atom+xml",)),
 )
 async def feed(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
+    return await _feed(request, await actor_of(request))
+
+
+@api.route(
+    "GET",
+    "/feeds/{key}/spaces/{slug}/board/feed",
+    summary="The board as an Atom feed, through a personal feed address (a members "
+    "space's, for as long as one is a member)",
+    auth="none",
+    query=FILTER_FIELDS,
+    response=Download(("application/atom+xml",)),
+)
+async def personal_feed(request: Request) -> Response:
+    return await _feed(request, await personal_actor(request))
+
+
+async def _feed(request: Request, actor: Actor) -> Response:
+    ctx = app_context(request)
     filters = filters_from(request.query_params)
     async with ctx.db.read() as db:
         found = await queries.board(
             db, actor, request.path_params["slug"], filters, limit=EXPORT_LIMIT
         )
     title = gettext("Bulletin board · %(space)s", space=found.space_title)
-    body = exports.atom_feed(found, ctx.settings.base_url, title)
-    return Response(body, media_type="application/atom+xml; charset=utf-8")
+    body = exports.atom_feed(found, ctx.settings.base_url, title, self_url=str(request.url))
+    return Response(
+        body, media_type="application/atom+xml; charset=utf-8", headers=feed_headers(actor)
+    )
 
 
 @api.route(

@@ -81,7 +81,7 @@ def _stamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def atom_feed(listing: BoardListing, base_url: str, title: str) -> bytes:
+def atom_feed(listing: BoardListing, base_url: str, title: str, *, self_url: str) -> bytes:
     """An Atom 1.0 feed of the listing; the text is escaped by the XML writer, never
     written as markup."""
     base = base_url.rstrip("/")
@@ -99,7 +99,7 @@ def atom_feed(listing: BoardListing, base_url: str, title: str) -> bytes:
     ET.SubElement(
         feed,
         f"{{{ATOM}}}link",
-        {"rel": "self", "href": f"{base}/spaces/{listing.space_slug}/board.atom"},
+        {"rel": "self", "href": self_url},
     )
     for notice in listing.notices:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")

@@ -20,8 +20,10 @@ from forum_server.errors import NotFound
 from forum_server.i18n import gettext
 from forum_server.orm import utcnow
 from forum_server.policy import (
+    ANONYMOUS,
     Actor,
     SessionAccess,
+    SpaceAccess,
     check_may_create_poll,
     load_poll,
     load_post,
@@ -323,3 +325,16 @@ async def reaction_tallies(
         post_id: tuple((kind, counts[kind]) for kind in REACTION_KINDS if kind in counts)
         for post_id, counts in by_post.items()
     }
+
+
+async def every_readers_poll(
+    session: AsyncSession, poll_id: int, visibility: str
+) -> PollView | None:
+    """A poll as any reader of its space sees it without having voted (the view a
+    webhook carries); None if it is gone."""
+    poll = await session.get(Poll, poll_id)
+    if poll is None:
+        return None
+    space = SpaceAccess(actor=ANONYMOUS, space_id=0, visibility=visibility, role=None)
+    access = SessionAccess(space, poll.session_id, frozenset(), posting="signed_in")
+    return await poll_view(session, poll, access, secret="")

@@ -30,7 +30,8 @@ ATOM = Download(("application/atom+xml",))
 Build = Callable[[Any, Actor, Request], Awaitable[Any]]
 
 
-async def _personal_actor(request: Request) -> Actor:
+async def personal_actor(request: Request) -> Actor:
+    """Whose personal feed address the path's `key` is; 404 for any other key."""
     ctx = app_context(request)
     actor = await actor_for_feed_key(ctx.db, ctx.settings.secret_key, request.path_params["key"])
     if actor is None:
@@ -61,11 +62,14 @@ async def _answer(request: Request, actor: Actor, kind: str, read: Build) -> Res
             language=current_language.get(),
         )
         media_type = atom.MEDIA_TYPE
-    # What a person (or their personal address, a secret) was answered is theirs: no
-    # shared cache keeps it.
+    return Response(body, media_type=media_type, headers=feed_headers(actor))
+
+
+def feed_headers(actor: Actor) -> dict[str, str]:
+    """What a person (or their personal address, a secret) was answered is theirs: no
+    shared cache keeps it."""
     scope = "private" if actor.signed_in else "public"
-    headers = {"Cache-Control": f"{scope}, max-age=300", "X-Content-Type-Options": "nosniff"}
-    return Response(body, media_type=media_type, headers=headers)
+    return {"Cache-Control": f"{scope}, max-age=300", "X-Content-Type-Options": "nosniff"}
 
 
 async def _session_dates(db: Any, actor: Actor, request: Request) -> Any:
@@ -93,7 +97,7 @@ def _public(kind: str, read: Build) -> Callable[[Request], Awaitable[Response]]:
 
 def _personal(kind: str, read: Build) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
-        return await _answer(request, await _personal_actor(request), kind, read)
+        return await _answer(request, await personal_actor(request), kind, read)
 
     return endpoint
 

@@ -32,6 +32,7 @@ async def calendar_page(request: Request) -> Response:
                 "visibility": visibility,
                 "calendar_url": f"{base}/spaces/{slug}/calendar.ics",
                 "feed_url": f"{base}/spaces/{slug}/feed.atom",
+                "board_feed_url": f"{base}/spaces/{slug}/board/feed",
             }
             for slug, title, visibility in spaces
         ],

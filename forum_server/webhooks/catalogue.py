@@ -20,14 +20,20 @@ TYPES: dict[str, tuple[str, str]] = {
     "thread.created": ("thread.created", N_("A topic was started")),
     "post.published": ("post.created", N_("A contribution was published")),
     "summary.updated": ("summary.updated", N_("A moderator's summary was written")),
+    "poll.closed": ("poll.closed", N_("A poll or proposal closed, with its results")),
+    # A closed session's report no longer changes by contributions: the moment a
+    # portal links the final report.
+    "report.ready": ("session.closed", N_("A session's report is final (the session closed)")),
 }
 TEST = "ping"
-_BY_STORED = {stored: name for name, (stored, _) in TYPES.items()}
+_BY_STORED: dict[str, tuple[str, ...]] = {}
+for _name, (_stored, _) in TYPES.items():
+    _BY_STORED[_stored] = (*_BY_STORED.get(_stored, ()), _name)
 
 
-def webhook_type(record: EventRecord) -> str | None:
-    """The webhook type an event is delivered as, or None if it is none."""
-    return _BY_STORED.get(record.type)
+def webhook_types(record: EventRecord) -> tuple[str, ...]:
+    """The webhook types an event is delivered as (none, one, or several)."""
+    return _BY_STORED.get(record.type, ())
 
 
 def public_data(record: EventRecord) -> dict[str, Any] | None:

@@ -6,6 +6,7 @@ commit leaves them waiting in the table for the next one."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 
@@ -15,12 +16,13 @@ from forum_server.policy.webhooks import may_carry
 from forum_server.rooms.models import SessionPeriod, Space
 from forum_server.webhooks import catalogue
 from forum_server.webhooks.models import WebhookDelivery, WebhookEndpoint
+from forum_server.webhooks.payloads import delivery_data
 
 
-async def queue_deliveries(uow: UnitOfWork) -> None:
+async def queue_deliveries(uow: UnitOfWork, *, site_url: str = "") -> None:
     """The unit of work's before-commit hook: a delivery for each endpoint that asked
     for one of the events it wrote and may carry it."""
-    wanted = [r for r in uow.pending_events if catalogue.webhook_type(r) is not None]
+    wanted = [r for r in uow.pending_events if catalogue.webhook_types(r)]
     if not wanted:
         return
     endpoints = (
@@ -32,21 +34,29 @@ async def queue_deliveries(uow: UnitOfWork) -> None:
     spaces = await _spaces(uow, {r.space_id for r in wanted if r.space_id is not None})
     scheduled = await _scheduled(uow, {r.session_id for r in wanted if r.session_id is not None})
     for record in wanted:
-        deliveries = _deliveries(record, endpoints, spaces, scheduled)
-        uow.session.add_all(deliveries)
+        slug, visibility = spaces.get(record.space_id or 0, (None, None))
+        for name in catalogue.webhook_types(record):
+            asking = [e for e in endpoints if name in e.types]
+            if not asking:
+                continue
+            data = await delivery_data(
+                uow.session, record, name, visibility=visibility or "", site_url=site_url
+            )
+            if data is not None:
+                uow.session.add_all(
+                    _deliveries(record, name, data, asking, (slug, visibility), scheduled)
+                )
 
 
 def _deliveries(
     record: EventRecord,
+    name: str,
+    data: dict[str, Any],
     endpoints: Sequence[WebhookEndpoint],
-    spaces: dict[int, tuple[str, str]],
+    space: tuple[str | None, str | None],
     scheduled: set[int],
 ) -> list[WebhookDelivery]:
-    name = catalogue.webhook_type(record)
-    data = catalogue.public_data(record)
-    if name is None or data is None:
-        return []
-    slug, visibility = spaces.get(record.space_id or 0, (None, None))
+    slug, visibility = space
     body = catalogue.body(
         event_id=record.id,
         type=name,
@@ -58,8 +68,6 @@ def _deliveries(
     )
     found = []
     for endpoint in endpoints:
-        if name not in endpoint.types:
-            continue
         if not may_carry(
             endpoint.space_id,
             record.space_id,

@@ -16,6 +16,7 @@ from forum_server.rooms import members, posting
 from forum_server.rooms.schemas import PostCreate
 from tests.conftest import SECRETARIAT, MakeUser
 from tests.feeds.conftest import Places, actor, personal_base
+from tests.helpers import bearer, token_for
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -113,3 +114,25 @@ async def test_held_posts_stay_out_of_every_feed(
         await personal_base(app, db, secretariat),
     ):
         assert entries(await client.get(base + path)) == []
+
+
+async def test_a_members_board_feed_works_through_a_members_address_until_they_leave(
+    app: Starlette, client: httpx.AsyncClient, db: Database, make_user: MakeUser, places: Places
+) -> None:
+    notice = {"kind": "announcement", "title": "Zorblaxite call", "language": "en"}
+    staff = await token_for(client, await make_user(is_secretariat=True))
+    posted = await client.post(
+        f"/api/v1/spaces/{places.members_slug}/board", json=notice, headers=bearer(staff)
+    )
+    assert posted.status_code == 201, posted.text
+    path = f"/spaces/{places.members_slug}/board/feed"
+    assert (await client.get("/api/v1" + path)).status_code == 404
+    outsider = await personal_base(app, db, places.outsider)
+    member = await personal_base(app, db, places.member)
+    assert (await client.get(outsider + path)).status_code == 404
+    (entry,) = entries(await client.get(member + path + "?kind=announcement"))
+    assert text(entry, "title") == "Zorblaxite call"
+    assert (await client.get(member.replace("/feeds/", "/feeds/x") + path)).status_code == 404
+
+    await members.remove_member(db, SECRETARIAT, places.members_slug, places.member.id)
+    assert (await client.get(member + path)).status_code == 404
