@@ -622,8 +622,36 @@
       article.appendChild(actions);
       enhanceForm(form);
     }
+    addControls(article, post);
     localise(article);
     return article;
+  }
+
+  // Flag, or a moderator's buttons, as the server gives them to every published post:
+  // its template stands for post 0 by "__AUTHOR__", both replaced by this one's.
+  function addControls(article, post) {
+    var template = doc.querySelector("template[data-post-controls]");
+    if (!template || post.status !== "published") return;
+    var controls = doc.importNode(template.content, true);
+    var mine = reader && post.author.id === reader;
+    var links = controls.querySelectorAll("a[href], form[action]");
+    for (var i = 0; i < links.length; i++) {
+      var node = links[i], name = node.tagName === "A" ? "href" : "action";
+      var target = node.getAttribute(name).replace("/posts/0/", "/posts/" + post.id + "/");
+      node.setAttribute(name, target);
+      var isSuspend = /\/suspend-author$/.test(target);
+      if ((isSuspend && (mine || !post.author.id)) || (/\/flag$/.test(target) && mine)) node.remove();
+      else if (isSuspend) node.textContent = node.textContent.replace("__AUTHOR__", post.author.display_name);
+    }
+    var nexts = controls.querySelectorAll('input[name="next"]');
+    for (var j = 0; j < nexts.length; j++) nexts[j].value = nexts[j].value.replace(/#post-0$/, "#post-" + post.id);
+    if (!controls.querySelector("a, form")) return;
+    var actions = article.querySelector(".post-actions");
+    if (!actions) {
+      actions = el("div", "post-actions");
+      article.appendChild(actions);
+    }
+    actions.appendChild(controls);
   }
 
   // A country's name in the page's language, as the server writes it.

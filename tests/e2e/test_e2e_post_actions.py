@@ -14,6 +14,8 @@ from tests.e2e.harness import Forum, tr
 from tests.e2e.test_e2e_accessibility import check
 
 if TYPE_CHECKING:
+    from playwright.async_api import Page
+
     from tests.e2e.conftest import NewPage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="session")]
@@ -136,3 +138,53 @@ async def test_counts_and_arrivals_update_live(forum: Forum, new_page: NewPage):
     arrived = await forum.post(writer, thread_id, "Third news.")
     await page.locator(f"#post-{arrived['id']}.arrived").wait_for()
     assert await page.locator(f"#post-{arrived['id']} a.post-number").inner_text() == "#3"
+
+
+async def test_a_post_that_arrives_live_has_the_same_actions_as_the_others(
+    forum: Forum, new_page: NewPage
+):
+    slug = await forum.space()
+    session = await forum.session(slug)
+    thread_id = session["questions"][0]["thread_id"]
+    reader, writer = await forum.person("Careful Reader"), await forum.person("Late Writer")
+    earlier = await forum.post(writer, thread_id, "Here when the pages load.")
+    moderating = await new_page(forum.moderator)
+    reading = await new_page(reader)
+    for page in (moderating, reading):
+        await page.goto(f"/threads/{thread_id}")
+    await reading.wait_for_timeout(500)  # subscribed
+    arrived = await forum.post(writer, thread_id, "Arrived while they read.")
+    own = await forum.post(reader, thread_id, "My own, sent from elsewhere.")
+
+    async def actions(page: Page, post_id: int) -> list[tuple[str, str]]:
+        found = page.locator(f"#post-{post_id} .post-actions").locator(
+            "summary:visible, a:visible, button:visible"
+        )
+        await found.first.wait_for()
+        named = []
+        for n in range(await found.count()):
+            item = found.nth(n)
+            target = await item.get_attribute("href") or await item.evaluate(
+                "b => b.form ? b.form.getAttribute('action') : ''"
+            )
+            text = (await item.inner_text()).strip()
+            named.append((text, (target or "").replace(str(post_id), "N")))
+        return named
+
+    for page in (moderating, reading):
+        await page.locator(f"#post-{arrived['id']}").wait_for()
+        assert await actions(page, arrived["id"]) == await actions(page, earlier["id"])
+    assert ("Hide", "/moderation/posts/N/hide") in await actions(moderating, arrived["id"])
+    assert ("Flag", "/moderation/posts/N/flag") in await actions(reading, arrived["id"])
+    await reading.locator(f"#post-{own['id']}").wait_for()
+    assert await reading.locator(f"#post-{own['id']}").get_by_text("Flag").count() == 0
+
+    mod_view = moderating.locator(f"#post-{arrived['id']}")
+    await mod_view.get_by_role("button", name="Highlight for the report").click()
+    await mod_view.locator("[data-outcome]").wait_for()  # it acted on the one that arrived
+    reader_view = reading.locator(f"#post-{arrived['id']}")
+    await reader_view.get_by_role("link", name="Flag", exact=True).click()
+    asked = reading.locator("dialog[open]")
+    await asked.get_by_label("Why should a moderator look at this?").fill("Off topic.")
+    await asked.get_by_role("button", name="Send to the moderators").click()
+    await reader_view.get_by_text("Sent to the moderators. Thank you.").wait_for()
