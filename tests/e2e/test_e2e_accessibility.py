@@ -35,6 +35,7 @@ class Cast:
     conference_id: int  # a conference with a reply, as its moderator sees it
     other_post_id: int  # someone else's, published: to flag or hide
     guest_thread_id: int  # a thread of an open forum, where guests take part
+    invitation_path: str  # an invitation to the workspace for someone without an account
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -88,6 +89,12 @@ async def cast(forum: Forum) -> Cast:
         f"/api/v1/spaces/{forum.demo.space_slug}/suspensions",
         json={"user_id": suspended.id, "reason": "Repeated off-topic posts."},
     )
+    invited = await forum.call(
+        forum.secretariat,
+        "POST",
+        f"/api/v1/spaces/{workspace}/invitations",
+        json={"email": "new.expert@example.org"},
+    )
     return Cast(
         participant,
         moderator,
@@ -97,6 +104,7 @@ async def cast(forum: Forum) -> Cast:
         conference["id"],
         flagged,
         guest_thread,
+        "/" + invited["link"].split("/", 3)[3],
     )
 
 
@@ -158,6 +166,7 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "confirm-hide": (cast.session_moderator, f"/moderation/posts/{cast.other_post_id}/hide"),
         "confirm-flag": (cast.participant, f"/moderation/posts/{cast.other_post_id}/flag"),
         "guest-post": (None, f"/threads/{cast.guest_thread_id}/guest-post"),
+        "invitation": (None, cast.invitation_path),
         "search": (cast.participant, "/search?q=capacity+OR+biosafety"),
         # The demo's proposal is the forum's first poll.
         "poll": (cast.participant, "/polls/1"),
@@ -201,6 +210,7 @@ PAGE_TYPES = [
     "confirm-hide",
     "confirm-flag",
     "guest-post",
+    "invitation",
     "search",
     "poll",
     "poll-new",
