@@ -83,11 +83,31 @@ async def seed(forum: Forum) -> dict[str, tuple[Person, str]]:
             "body": "Our community radio could carry the forum's questions. Whom do we ask?",
         },
     )
+    # The participant's own contribution, which a moderator answers with a mention:
+    # their notifications page has something to show, and they may still edit it.
+    own = await forum.call(
+        participant,
+        "POST",
+        f"/api/v1/threads/{thread_id}/posts",
+        json={"body": "Our ministry could host a regional training on risk assessment."},
+    )
+    name = participant.display_name
+    await forum.post(moderator, thread_id, f"Thank you, @[{name}]: which months suit?", own["id"])
+    slug, first = forum.demo.space_slug, forum.demo.session_ids[0]
     return {
         "home": (participant, "/"),
-        "session": (participant, f"/sessions/{forum.demo.session_ids[0]}"),
+        "session": (participant, f"/sessions/{first}"),
         "thread": (participant, f"/threads/{thread_id}"),
+        "thread-moderator": (moderator, f"/threads/{thread_id}#post-{posts[-2]['id']}"),
+        "post-edit": (participant, f"/posts/{own['id']}/edit"),
+        "notifications": (participant, "/notifications"),
+        "search": (participant, "/search?q=risk+assessment"),
+        "poll": (participant, "/polls/1"),
+        "board": (participant, f"/spaces/{slug}/board"),
+        "synthesis": (moderator, f"/sessions/{first}/synthesis"),
         "moderation-queue": (forum.secretariat, "/moderation"),
+        "accounts": (forum.secretariat, "/admin/users"),
+        "statistics": (forum.secretariat, "/admin/statistics"),
         "workspace": (moderator, f"/spaces/{group}"),
         "workspace-members": (moderator, f"/spaces/{group}/members"),
     }
@@ -135,7 +155,7 @@ async def shoot(out: Path) -> list[str]:
                         break
                     target = out / f"{name}{suffix}-{width}.png"
                     await page.screenshot(path=str(target), full_page=False)
-                    notes.append(f"{target.relative_to(ROOT)}: {target.stat().st_size // 1024} KB")
+                    notes.append(f"{target.name}: {target.stat().st_size // 1024} KB")
                     await context.close()
             await browser.close()
     return notes
