@@ -10,7 +10,7 @@ Pipeline (see SECURITY.md):
 2. ``nh3`` (ammonia) as defence in depth, with an explicit allow-list of tags,
    attributes and URL schemes, adding ``rel="nofollow ugc noopener"`` to every link.
 
-Mentions (``@Name``, ``@[Full Name]``, see ``rooms/mentions.py``) become links to the
+Mentions (``@Name``, ``@[Full Name]``, see ``rooms/markdown_mentions.py``) become links to the
 person's page only for the names the caller resolved beforehand (``people``): the
 renderer never looks anyone up, and an unresolved mention stays the text it was.
 
@@ -21,17 +21,23 @@ as safe in templates.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline
-from markdown_it.rules_inline.linkify import SCHEME_RE
 from markdown_it.token import Token
+
+from forum_server.rooms.markdown_linkify import bounded_inline_linkify
+from forum_server.rooms.markdown_mentions import (
+    MENTION,
+    People,
+    mention_key,
+    mention_rule,
+    mentioned_in,
+)
 
 __all__ = [
     "MAX_SOURCE_CHARS",
@@ -266,120 +272,6 @@ def _honest_links(state: StateCore) -> None:
 _MAX_NESTING = 20
 
 
-# Longest URL scheme the inline linkify rule looks back for (linkify-it only knows
-# http:, https:, ftp:, mailto: and //).
-_MAX_SCHEME_CHARS = 32
-
-
-def _bounded_inline_linkify(state: StateInline, silent: bool) -> bool:
-    """markdown-it-py's inline ``linkify`` rule, with its scheme look-back bounded.
-
-    Copied from ``markdown_it.rules_inline.linkify.linkify`` (markdown-it-py 4.x) with
-    one change: upstream runs ``SCHEME_RE.search(state.pending)`` at every ``://``, and
-    ``state.pending`` is all the plain text seen so far in the paragraph, so
-    ``"://" * 6_666`` cost ~2.5 s (quadratic).  Here only the last
-    ``_MAX_SCHEME_CHARS + 1`` characters are searched.  That gives exactly upstream's
-    result: the scheme is the maximal trailing run of scheme characters, so a match that
-    starts after the first character of the tail is the same match, and a run longer than
-    ``_MAX_SCHEME_CHARS`` is no scheme linkify-it knows (upstream fails on it too).
-    """
-    if not state.md.options.linkify or state.linkLevel > 0:
-        return False
-    linkify = state.md.linkify
-    if linkify is None:
-        raise ModuleNotFoundError("Linkify enabled but not installed.")
-
-    pos = state.pos
-    if pos + 3 > state.posMax or state.src[pos : pos + 3] != "://":
-        return False
-
-    match = SCHEME_RE.search(state.pending[-(_MAX_SCHEME_CHARS + 1) :])
-    if match is None or len(match.group(1)) > _MAX_SCHEME_CHARS:
-        return False
-    proto = match.group(1)
-
-    link = linkify.match_at_start(state.src[pos - len(proto) :])
-    if not link:
-        return False
-    # disallow '*' at the end of the link (conflicts with emphasis)
-    url: str = link.url.rstrip("*")
-
-    full_url = state.md.normalizeLink(url)
-    if not state.md.validateLink(full_url):
-        return False
-
-    if not silent:
-        state.pending = state.pending[: -len(proto)]
-
-        token = state.push("link_open", "a", 1)
-        token.attrs = {"href": full_url}
-        token.markup = "linkify"
-        token.info = "auto"
-
-        token = state.push("text", "", 0)
-        token.content = state.md.normalizeLinkText(url)
-
-        token = state.push("link_close", "a", -1)
-        token.markup = "linkify"
-        token.info = "auto"
-
-    state.pos += len(url) - len(proto)
-    return True
-
-
-# ``@Name`` (one word: letters, digits, and . _ - ' inside it) or ``@[Full Name]``,
-# optionally ``@[Full Name#42]`` to tell apart two people of the same name.
-MENTION = re.compile(r"@(?:\[([^\[\]\n]{1,100})\]|(\w(?:[\w.'’-]*\w)?))")
-# What may not come right before the "@" of a mention: an address (a@b.example).
-_NOT_BEFORE_MENTION = frozenset("_@.+-/\\")
-
-# People the caller resolved: mention_key(written name) -> (user id, display name).
-People = Mapping[str, tuple[int, str]]
-
-
-def mention_key(written: str) -> str:
-    """How a written name is compared with display names: the same letters whatever
-    the case, the Unicode form or the spacing."""
-    return " ".join(unicodedata.normalize("NFKC", written).casefold().split())
-
-
-def _mention(state: StateInline, silent: bool) -> bool:
-    """Inline rule: a mention of someone in ``state.env["people"]`` becomes a link to
-    their page showing their display name; anything else is left to the other rules."""
-    people: People | None = state.env.get("people") if isinstance(state.env, dict) else None
-    pos = state.pos
-    if not people or state.linkLevel > 0 or state.src[pos] != "@":
-        return False
-    before = state.src[pos - 1] if pos > 0 else " "
-    if before.isalnum() or before in _NOT_BEFORE_MENTION:
-        return False
-    match = MENTION.match(state.src, pos, state.posMax)
-    if match is None:
-        return False
-    found = people.get(mention_key(match.group(1) or match.group(2)))
-    if found is None:
-        return False
-    if not silent:
-        user_id, name = found
-        token = state.push("link_open", "a", 1)
-        token.attrs = {"href": f"/people/{user_id}", "class": "mention"}
-        token.markup = "mention"
-        token = state.push("text", "", 0)
-        token.content = "@" + name
-        state.push("link_close", "a", -1).markup = "mention"
-    state.pos = match.end()
-    return True
-
-
-_MENTION_LINK = re.compile(r'<a href="/people/(\d+)" class="mention"')
-
-
-def mentioned_in(html: str) -> set[int]:
-    """The people a rendered post mentions (its mention links, which only this renderer
-    writes: a link the author typed has no class)."""
-    return {int(user_id) for user_id in _MENTION_LINK.findall(html)}
-
-
 def _build_markdown_it() -> MarkdownIt:
     # "js-default", NOT MarkdownIt()/"commonmark": those have raw HTML enabled.
     md = MarkdownIt(
@@ -387,8 +279,8 @@ def _build_markdown_it() -> MarkdownIt:
         {"linkify": True, "typographer": False, "maxNesting": _MAX_NESTING},
     )
     md.enable(["linkify", "table", "strikethrough"])
-    md.inline.ruler.at("linkify", _bounded_inline_linkify)
-    md.inline.ruler.before("link", "mention", _mention)
+    md.inline.ruler.at("linkify", bounded_inline_linkify)
+    md.inline.ruler.before("link", "mention", mention_rule)
     md.core.ruler.push("images_to_links", _images_to_links)
     md.core.ruler.push("honest_links", _honest_links)
     return md
