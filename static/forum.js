@@ -23,8 +23,8 @@
     });
   }
 
-  // Shared with the page's other scripts (decide.js).
-  window.forum = { callApi: callApi, fetchPage: function (url) { return fetchPage(url); } };
+  // Shared with the page's other scripts (decide.js, conference.js).
+  window.forum = { callApi: callApi, fetchPage: fetchPage, t: t, tn: tn, localise: localise };
 
   // A page of this site as HTML text, or null when it cannot be had.
   function fetchPage(url) {
@@ -195,8 +195,6 @@
   });
   window.addEventListener("pagehide", function () { if (!leaving) saveDrafts(); });
 
-  // Shared with the conference page's script (conference.js).
-  window.forum = { callApi: callApi, fetchPage: fetchPage, t: t, tn: tn, localise: localise };
   // --- the header's unread count: asked again whenever the tab comes back into view ------
   // (no per-person live channel exists; the page load counts, and this keeps it fresh)
   var inbox = doc.querySelector("[data-notifications-link]");
