@@ -716,6 +716,20 @@
     }
   }
 
+  // A moderator's page shows a post hidden or restored by another moderator as the
+  // server does for them (the folded text, Restore or Hide), not as readers see it.
+  function moderating() {
+    var template = doc.querySelector("template[data-post-controls]");
+    return !!(template && template.content.querySelector(".moderation-controls"));
+  }
+  function showAsServerDoes(postId) {
+    fetchPage(location.pathname + location.search).then(function (text) {
+      var article = doc.getElementById("post-" + postId);
+      if (!text || !article || typedIn(article)) return;
+      swapFrom(new DOMParser().parseFromString(text, "text/html"), "#post-" + postId);
+    }).catch(function () { /* offline: the next load shows it */ });
+  }
+
   // "N contributions" counts the posts the page shows, live ones included.
   function updateCount() {
     var head = doc.querySelector("[data-post-count]");
@@ -845,6 +859,7 @@
     "post.restored": function (e) {
       var article = doc.getElementById("post-" + e.data.id);
       if (article && article.querySelector("[data-outcome]")) return;  // restored from here
+      if (article && moderating()) { showAsServerDoes(e.data.id); return; }
       if (insertPost(e.data)) updateCount(); else replaceBody(e.data, false);
     },
     "post.edited": function (e) { replaceBody(e.data, true); },
@@ -853,6 +868,7 @@
       // moderator's folded text, and what was done with its Undo). Keep that.
       var article = doc.getElementById("post-" + e.data.id);
       if (article && article.querySelector("[data-outcome]")) return;
+      if (article && moderating()) { showAsServerDoes(e.data.id); return; }
       replaceBody(e.data, false);
     },
     "post.rejected": function (e) {

@@ -188,3 +188,29 @@ async def test_a_post_that_arrives_live_has_the_same_actions_as_the_others(
     await asked.get_by_label("Why should a moderator look at this?").fill("Off topic.")
     await asked.get_by_role("button", name="Send to the moderators").click()
     await reader_view.get_by_text("Sent to the moderators. Thank you.").wait_for()
+
+
+async def test_a_hide_by_another_moderator_shows_as_moderators_see_it(
+    forum: Forum, new_page: NewPage
+):
+    slug = await forum.space()
+    session = await forum.session(slug)
+    thread_id = session["questions"][0]["thread_id"]
+    post = await forum.post(await forum.person("Loud Writer"), thread_id, SECRET)
+    reader = await new_page(await forum.person("Quiet Reader"))
+    moderator = await new_page(forum.moderator)
+    for page in (reader, moderator):
+        await page.goto(f"/threads/{thread_id}")
+    await moderator.wait_for_timeout(500)  # subscribed
+    hide = f"/api/v1/posts/{post['id']}/hide"
+    await forum.call(forum.secretariat, "POST", hide, json={"reason": "Personal attack"})
+
+    article = moderator.locator(f"#post-{post['id']}")
+    await article.get_by_role("button", name="Restore").wait_for()
+    await article.get_by_text("Show the hidden text").click()
+    await article.get_by_text(SECRET).wait_for()
+    await reader.locator(f"#post-{post['id']}").get_by_text(SECRET).wait_for(state="detached")
+
+    await forum.call(forum.secretariat, "POST", f"/api/v1/posts/{post['id']}/restore")
+    await article.get_by_role("link", name="Hide", exact=True).wait_for()
+    await reader.locator(f"#post-{post['id']}").get_by_text(SECRET).wait_for()
