@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from alembic import command
@@ -26,6 +27,52 @@ async def insert_as_then(
     await conn.execute(insert(then), rows)
 
 
+async def insert_author_space_session(
+    conn: AsyncConnection,
+    now: datetime,
+    *,
+    visibility: str,
+    title: str,
+    description: str = "",
+    participant_topics: bool = False,
+) -> None:
+    """An author (id 1), a space (id 1) and a session in it (id 1), as the schema of
+    the revisions before search had them."""
+    author = dict(
+        id=1,
+        email="a@example.org",
+        display_name="Amara Diallo",
+        is_secretariat=False,
+        is_active=True,
+        created_at=now,
+    )
+    await insert_as_then(conn, User.__table__, [author])
+    space = dict(
+        id=1,
+        slug="forum",
+        title="Forum",
+        description="",
+        description_html="",
+        visibility=visibility,
+        guest_posting=False,
+        created_at=now,
+        report_attribution="named",
+        members_may_download_reports=False,
+    )
+    await insert_as_then(conn, Space.__table__, [space])
+    session = dict(
+        id=1,
+        space_id=1,
+        title=title,
+        description=description,
+        description_html="",
+        participant_topics=participant_topics,
+        posting="signed_in",
+        created_at=now,
+    )
+    await insert_as_then(conn, ForumSession.__table__, [session])
+
+
 async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
     config = alembic_config(database_url)
 
@@ -44,53 +91,12 @@ async def test_the_migration_indexes_existing_texts(database_url: str) -> None:
     try:
         async with engine.begin() as conn:
             await conn.run_sync(to("0011_languages"))
-            await insert_as_then(
+            await insert_author_space_session(
                 conn,
-                User.__table__,
-                [
-                    dict(
-                        id=1,
-                        email="a@example.org",
-                        display_name="Amara Diallo",
-                        is_secretariat=False,
-                        is_active=True,
-                        created_at=now,
-                    )
-                ],
-            )
-            await insert_as_then(
-                conn,
-                Space.__table__,
-                [
-                    dict(
-                        id=1,
-                        slug="forum",
-                        title="Forum",
-                        description="",
-                        description_html="",
-                        visibility="public",
-                        guest_posting=False,
-                        created_at=now,
-                        report_attribution="named",
-                        members_may_download_reports=False,
-                    )
-                ],
-            )
-            await insert_as_then(
-                conn,
-                ForumSession.__table__,
-                [
-                    dict(
-                        id=1,
-                        space_id=1,
-                        title="Écologie session",
-                        description="About *water*.",
-                        description_html="",
-                        participant_topics=True,
-                        posting="signed_in",
-                        created_at=now,
-                    )
-                ],
+                now,
+                visibility="public",
+                title="Écologie session",
+                description="About *water*.",
             )
             await insert_as_then(
                 conn,
@@ -273,54 +279,7 @@ async def test_the_library_migration_indexes_documents_and_files(database_url: s
     try:
         async with engine.begin() as conn:
             await conn.run_sync(to("0015_reading", down=True))
-            await insert_as_then(
-                conn,
-                User.__table__,
-                [
-                    dict(
-                        id=1,
-                        email="a@example.org",
-                        display_name="Amara Diallo",
-                        is_secretariat=False,
-                        is_active=True,
-                        created_at=now,
-                    )
-                ],
-            )
-            await insert_as_then(
-                conn,
-                Space.__table__,
-                [
-                    dict(
-                        id=1,
-                        slug="forum",
-                        title="Forum",
-                        description="",
-                        description_html="",
-                        visibility="members",
-                        guest_posting=False,
-                        created_at=now,
-                        report_attribution="named",
-                        members_may_download_reports=False,
-                    )
-                ],
-            )
-            await insert_as_then(
-                conn,
-                ForumSession.__table__,
-                [
-                    dict(
-                        id=1,
-                        space_id=1,
-                        title="Session",
-                        description="",
-                        description_html="",
-                        participant_topics=False,
-                        posting="signed_in",
-                        created_at=now,
-                    )
-                ],
-            )
+            await insert_author_space_session(conn, now, visibility="members", title="Session")
             await insert_as_then(
                 conn,
                 Thread.__table__,
