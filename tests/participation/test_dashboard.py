@@ -4,7 +4,7 @@ part, the questions without an answer, the expected turnout, by page and API."""
 from __future__ import annotations
 
 from forum_server.participation.pages import REFRESH_SECONDS
-from tests.helpers import sign_in
+from tests.helpers import bearer, sign_in, token_for
 
 
 async def test_dashboard_counts_against_the_membership(client, forum):
@@ -89,8 +89,6 @@ async def test_page_without_javascript(client, forum):
 async def test_public_space_without_members_counts_contributions_only(
     client, make_space, make_session, make_user
 ):
-    from tests.helpers import bearer, token_for
-
     slug = await make_space(slug="open-forum")
     moderator = await make_user()
     sid = await make_session(slug, moderator_ids=[moderator.id])
