@@ -140,3 +140,20 @@ async def test_reminder_by_page_with_confirmation(client, forum, db):
     )
     assert again.status_code == 429 and "data-error-message" in again.text
     assert len(await reminded(db)) == 4
+
+
+async def test_a_member_removed_before_sending_is_not_mailed(client, forum, app):
+    """The policy is asked again when the message is sent."""
+    sid, users, tokens = forum["session_id"], forum["users"], forum["tokens"]
+    sent = await client.post(
+        f"/api/v1/sessions/{sid}/participation/reminders", headers=tokens["moderator"]
+    )
+    assert sent.status_code == 201
+    gone = await client.delete(
+        f"/api/v1/spaces/{forum['slug']}/members/{users['silent'].id}", headers=tokens["owner"]
+    )
+    assert gone.status_code in {200, 204}
+    await deliver_mail(app)
+    recipients = {str(m["To"]) for m in delivered(app)}
+    assert users["silent"].email not in recipients
+    assert users["quiet"].email in recipients
