@@ -72,8 +72,12 @@ async def test_owners_may_make_it_public_for_everyone_who_reads_the_space(client
     assert page.status_code == 200
     assert f"/spaces/{world.a.slug}/audit" not in page.text  # the audit log stays theirs
     assert 'action="/spaces/open-forum/transparency/publication"' not in page.text
+    space_page = await client.get(f"/spaces/{world.a.slug}")
+    assert f'href="/spaces/{world.a.slug}/transparency"' in space_page.text
     assert (await publish(client, world, world.a.slug, False)).status_code == 200
     assert (await client.get(path)).status_code == 401
+    space_page = await client.get(f"/spaces/{world.a.slug}")
+    assert f'href="/spaces/{world.a.slug}/transparency"' not in space_page.text
 
 
 async def test_in_a_members_space_public_means_its_members(client, world: World):
