@@ -51,6 +51,8 @@ from forum_server.moderation import confirm_pages, suspension_pages, transparenc
 from forum_server.moderation import pages as moderation_pages
 from forum_server.notifications import api as notifications_api
 from forum_server.notifications import pages as notifications_pages
+from forum_server.participation import api as participation_api
+from forum_server.participation import pages as participation_pages
 from forum_server.reports import api as reports_api
 from forum_server.reports import operation_pages
 from forum_server.rooms import api as rooms_api
@@ -107,6 +109,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     transparency_pages.api,
     operation_pages.api,
     board_api.api,
+    participation_api.api,
 )
 
 
@@ -203,6 +206,7 @@ def create_app(
         *people_pages.routes,
         *files_pages.routes,
         *board_pages.routes,
+        *participation_pages.routes,
         *search_pages.routes,
         *decide_pages.routes,
         *feeds_pages.routes,

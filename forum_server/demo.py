@@ -19,6 +19,7 @@ from forum_server.demo_build.board import load_board
 from forum_server.demo_build.conference import load_conference
 from forum_server.demo_build.deciding import load_deciding
 from forum_server.demo_build.files import attached, load_library
+from forum_server.demo_build.participation import load_participation
 from forum_server.demo_content import liaison
 from forum_server.demo_content.model import DemoPerson
 from forum_server.errors import Conflict
@@ -76,10 +77,10 @@ async def load_demo(
     db: Database, *, now: datetime | None = None, store: LocalFileStore | None = None
 ) -> DemoSummary:
     """Creates the demo people, space, sessions, questions and posts, a proposal with
-    votes and reactions, a live conference, the liaison group's workspace, and a held
-    post, a flag and a running summary; with a file store, the files attached to posts
-    and the library's documents. Raises Conflict `demo_loaded` if the demo space exists
-    already."""
+    votes and reactions, a live conference, the liaison group's workspace (with the
+    participation its moderator expects), and a held post, a flag and a running summary;
+    with a file store, the files attached to posts and the library's documents. Raises
+    Conflict `demo_loaded` if the demo space exists already."""
     content.validate_content()
     now = now or utcnow()
     async with db.read() as session:
@@ -112,6 +113,7 @@ async def load_demo(
     await load_deciding(db, session_ids[0], user_ids)
     workspace_session = await _workspace(db, secretariat, user_ids, now, post_ids)
     await _moderation(db, user_ids, post_ids)
+    await load_participation(db, user_ids, workspace_session)
     documents = await load_library(db, store, user_ids) if store is not None else 0
     conference_id = await load_conference(db, user_ids, now)
     emails = {p.key: p.email for p in content.PEOPLE}

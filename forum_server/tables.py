@@ -13,6 +13,7 @@ from forum_server.mail import models as mail_models
 from forum_server.moderation import models as moderation_models
 from forum_server.notifications import models as notifications_models
 from forum_server.orm import Base
+from forum_server.participation import models as participation_models
 from forum_server.rooms import models as rooms_models
 from forum_server.rooms import reading as rooms_reading
 from forum_server.search.models import SearchDocument
@@ -35,6 +36,7 @@ __all__ = [
     "metadata",
     "moderation_models",
     "notifications_models",
+    "participation_models",
     "rooms_models",
     "rooms_reading",
     "webhooks_models",

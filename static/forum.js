@@ -429,6 +429,27 @@
     sendInPlace(form);
   });
 
+  // --- pages that refresh themselves (a session's participation) -----------------------
+  // The part marked data-refresh is fetched again every so many seconds and swapped in,
+  // unless a dialog is open or the reader is typing in it.
+  var refreshed = doc.querySelector("[data-refresh]");
+  if (refreshed && Number(refreshed.dataset.refresh) > 0) {
+    setInterval(function () {
+      if (doc.hidden || doc.querySelector("dialog[open]")) return;
+      var here = doc.querySelector("[data-refresh]");
+      if (!here || here.contains(doc.activeElement)) return;
+      var address = location.pathname;
+      fetchPage(address).then(function (text) {
+        if (!text) return;
+        var page = new DOMParser().parseFromString(text, "text/html");
+        var fresh = page.querySelector("[data-refresh]");
+        var outcome = fresh && fresh.querySelector("[data-outcome]");
+        if (outcome) outcome.remove(); // what a form did is said once, not again
+        if (fresh) swapFrom(page, "[data-refresh]");
+      }).catch(function () {});
+    }, Number(refreshed.dataset.refresh) * 1000);
+  }
+
   if (!root || !window.WebSocket) return;
 
   var sessionId = Number(root.dataset.liveSession);

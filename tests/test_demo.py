@@ -125,6 +125,16 @@ async def test_every_page_has_something_to_show(client: httpx.AsyncClient, db: D
     assert {"party_expert", "organization_expert", "observer"} <= designations
     assert len({m["user"]["region"] for m in people} - {None}) == 5
 
+    # Its participation: members who have not taken part yet, below what is expected.
+    participation = (
+        await client.get(
+            f"/api/v1/sessions/{summary.workspace_session_id}/participation", headers=secretariat
+        )
+    ).json()
+    assert participation["base"] == "members" and participation["participants"] >= 2
+    assert participation["not_taken_part"] and participation["below_expected"] is True
+    assert any(g["participants"] and g["expected"] for g in participation["by_region"])
+
     # What waits for the moderators: a held contribution and a flag, and a running summary.
     moderator = await _token(client, summary.moderators[1])
     queue = (await client.get("/api/v1/moderation/queue", headers=moderator)).json()

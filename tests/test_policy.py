@@ -283,6 +283,31 @@ RULES: dict[str, Rule] = {
         lambda a: policy.check_may_see_notice(board(a), "published", AUTHOR),
         EVERYONE,
     ),
+    # participation
+    "open a session's participation dashboard": (
+        policy.may_see_participation,
+        policy.check_may_see_participation,
+        SESSION_MODERATORS,
+    ),
+    "remind those who have not taken part, set the turnout expected": (
+        policy.may_remind_participants,
+        policy.check_may_remind_participants,
+        SESSION_MODERATORS,
+    ),
+    "read the transparency summary": (
+        lambda a: policy.may_read_transparency(a.space, False),
+        lambda a: policy.check_may_read_transparency(a.space, False),
+        SPACE_MODERATORS,
+    ),
+    "read the transparency summary made public": (
+        lambda a: policy.may_read_transparency(a.space, True),
+        lambda a: policy.check_may_read_transparency(a.space, True),
+        EVERYONE,
+    ),
+    "make the transparency summary public": (
+        *space_rule(policy.may_publish_transparency, policy.check_may_publish_transparency),
+        MANAGERS,
+    ),
     # accounts
     "manage accounts": (
         lambda a: policy.may_manage_accounts(a.actor),

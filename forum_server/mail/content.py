@@ -21,6 +21,8 @@ from forum_server.mail.answers import draft_answer
 from forum_server.mail.compose import Draft, Reader, Target, writing_for
 from forum_server.mail.outbox import Claimed
 from forum_server.mail.reply_tokens import ReplyTarget
+from forum_server.participation.mail import KIND as REMINDER
+from forum_server.participation.mail import draft_reminder
 from forum_server.policy import SessionAccess, may_mail_post, session_readers
 from forum_server.rooms.models import ForumSession, Post, Question, Thread
 
@@ -368,6 +370,7 @@ DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "sign_in_link": _plain,
     "webhook_disabled": _plain,
     ANSWER: draft_answer,
+    REMINDER: draft_reminder,
 }
 
 

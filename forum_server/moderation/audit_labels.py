@@ -30,6 +30,8 @@ ACTION_LABELS: dict[str, str] = {
     "space.report_settings_changed": N_("Report settings changed"),
     "session.moderators_changed": N_("Session moderators changed"),
     "session.updated": N_("Session changed"),
+    "session.expectation_set": N_("Expected participation set"),
+    "session.reminder_sent": N_("Reminder sent to those who had not taken part"),
     "session.opened": N_("Session opened"),
     "session.closed": N_("Session closed"),
     "session.reopened": N_("Session re-opened"),

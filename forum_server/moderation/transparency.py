@@ -2,7 +2,8 @@
 and why — posts held for review, approved, rejected, hidden and restored; flags
 raised and dismissed; suspensions — counted from the audit log (and the posts still
 waiting), with the reasons moderators gave, most frequent first. For the space's
-moderators, owners and the secretariat, who may publish it."""
+moderators, owners and the secretariat; and for everyone who may read the space where
+its owners made it public (a setting of the space's reports)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypedDict
 
 from forum_server.audit import AuditEntry
-from forum_server.policy import Actor, check_may_read_space_audit, load_space
+from forum_server.policy import (
+    Actor,
+    check_may_read_transparency,
+    load_space,
+    may_publish_transparency,
+    may_read_space_audit,
+)
 from forum_server.rooms.models import ForumSession, Post
 from forum_server.rooms.state import PENDING
 from forum_server.spreadsheet import safe_cell
@@ -50,6 +57,7 @@ class TransparencyJson(TypedDict):
     still_waiting: int
     counts: dict[str, int]
     reasons: dict[str, list[TransparencyReasonJson]]
+    public: bool
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,10 @@ class Transparency:
     counts: dict[str, int]  # by action name, every COUNTED one present
     still_waiting: int  # held posts written in the period, not yet decided
     reasons: dict[str, list[tuple[str, int]]]  # by action, most frequent first
+    public: bool = False  # for all who may read the space, as its owners chose
+    # What the reader may do besides reading it (shown on the page, not in the JSON).
+    may_read_audit: bool = False
+    may_publish: bool = False
 
     @property
     def held(self) -> int:
@@ -74,6 +86,7 @@ class Transparency:
             "until": self.until.isoformat() if self.until else None,
             "held": self.held,
             "still_waiting": self.still_waiting,
+            "public": self.public,
             "counts": dict(self.counts),
             "reasons": {
                 action: [{"reason": r, "count": n} for r, n in found]
@@ -90,7 +103,7 @@ async def transparency_summary(
     until: datetime | None = None,
 ) -> Transparency:
     space, access = await load_space(db, actor, slug)
-    check_may_read_space_audit(access)
+    check_may_read_transparency(access, space.transparency_public)
     in_period = [AuditEntry.space_id == space.id, AuditEntry.action.in_(COUNTED)]
     if since is not None:
         in_period.append(AuditEntry.at >= since)
@@ -121,6 +134,9 @@ async def transparency_summary(
             action: sorted(found.items(), key=lambda item: (-item[1], item[0]))[:TOP_REASONS]
             for action, found in reasons.items()
         },
+        public=space.transparency_public,
+        may_read_audit=may_read_space_audit(access),
+        may_publish=may_publish_transparency(access),
     )
 
 

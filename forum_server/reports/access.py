@@ -25,6 +25,7 @@ from forum_server.policy import (
     SessionAccess,
     SpaceAccess,
     check_may_manage_report_settings,
+    check_may_publish_transparency,
     check_may_set_report_attribution,
     load_session,
     load_space,
@@ -81,6 +82,8 @@ async def space_report_download(db: AsyncSession, actor: Actor, slug: str) -> Re
 class ReportSettingsUpdate(Input):
     report_attribution: Literal["named", "country", "none"] | None = None
     members_may_download_reports: bool | None = None
+    # Whether the space's transparency summary is for all who may read the space.
+    transparency_public: bool | None = None
     # The cover of the space's reports (and of its sessions' that set none); "" clears.
     report_symbol: str | None = None
     report_distribution: str | None = None
@@ -93,6 +96,7 @@ class ReportSettingsJson(TypedDict):
     members_may_download_reports: bool
     report_symbol: str
     report_distribution: str
+    transparency_public: bool
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ class ReportSettings:
     members_may_download_reports: bool
     report_symbol: str = ""
     report_distribution: str = ""
+    transparency_public: bool = False
 
     @classmethod
     def of(cls, space: Space) -> ReportSettings:
@@ -109,6 +114,7 @@ class ReportSettings:
             space.members_may_download_reports,
             space.report_symbol,
             space.report_distribution,
+            space.transparency_public,
         )
 
     def as_json(self) -> ReportSettingsJson:
@@ -117,6 +123,7 @@ class ReportSettings:
             "members_may_download_reports": self.members_may_download_reports,
             "report_symbol": self.report_symbol,
             "report_distribution": self.report_distribution,
+            "transparency_public": self.transparency_public,
         }
 
 
@@ -144,6 +151,11 @@ async def update_report_settings(
         if data.members_may_download_reports is not None:
             changes["members_may_download_reports"] = data.members_may_download_reports
             space.members_may_download_reports = data.members_may_download_reports
+        if data.transparency_public is not None:
+            check_may_publish_transparency(access)
+            if data.transparency_public != space.transparency_public:
+                changes["transparency_public"] = data.transparency_public
+                space.transparency_public = data.transparency_public
         for name in ("report_symbol", "report_distribution"):
             value = getattr(data, name)
             if value is not None and value != getattr(space, name):

@@ -13,7 +13,6 @@ from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypedDict
 
-from forum_server.accounts.models import User
 from forum_server.policy import Actor, require_secretariat
 from forum_server.reports.stats import _participant
 from forum_server.rooms.models import ForumSession, Post, SessionPeriod, Space
@@ -105,11 +104,10 @@ async def operation_figures(db: AsyncSession, actor: Actor) -> Operation:
             written_year,
             func.count(Post.id),
             func.count(distinct(_participant())),
-            func.count(distinct(User.country)),
-            func.count(distinct(User.region)),
+            func.count(distinct(Post.author_country)),
+            func.count(distinct(Post.author_region)),
         )
         .select_from(Post)
-        .outerjoin(User, User.id == Post.author_id)
         .where(Post.status == PUBLISHED)
         .group_by(written_year)
     )

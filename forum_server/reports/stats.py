@@ -49,7 +49,6 @@ async def _grouped(
     rows = await db.execute(
         select(key, func.count(Post.id), func.count(distinct(_participant())))
         .select_from(Post)
-        .outerjoin(User, User.id == Post.author_id)
         .where(Post.session_id.in_(session_ids), shown)
         .group_by(key)
     )
@@ -100,10 +99,11 @@ async def participation(
             )
         )
     ).one()
-    regions = await _grouped(db, session_ids, User.region, shown)
-    countries = await _grouped(db, session_ids, User.country, shown)
-    affiliations = await _grouped(db, session_ids, User.affiliation, shown)
-    genders = await _grouped(db, session_ids, User.gender, shown)
+    # The author's profile as it was when each post was written (kept on the post).
+    regions = await _grouped(db, session_ids, Post.author_region, shown)
+    countries = await _grouped(db, session_ids, Post.author_country, shown)
+    affiliations = await _grouped(db, session_ids, Post.author_affiliation, shown)
+    genders = await _grouped(db, session_ids, Post.author_gender, shown)
     days = await _grouped(db, session_ids, _utc_day(dialect), shown)
     per_thread = {k: (p, n) for k, p, n in await _grouped(db, session_ids, Post.thread_id, shown)}
 

@@ -49,6 +49,11 @@ class Space(Base):
     # distribution line ("General distribution"); a session's own override these.
     report_symbol: Mapped[str] = mapped_column(String(100), default="", server_default="")
     report_distribution: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # Whether the transparency summary of moderation is for all who may read the space
+    # (else for its moderators only); chosen by its owners and the secretariat.
+    transparency_public: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class Membership(Base):
@@ -87,6 +92,9 @@ class ForumSession(Base):
     # The report's cover, where they differ from the space's (empty: the space's).
     report_symbol: Mapped[str] = mapped_column(String(100), default="", server_default="")
     report_distribution: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    # How many people the moderators expect to take part; below it the participation
+    # page suggests extending the session. None: no expectation set.
+    expected_participants: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
@@ -187,6 +195,12 @@ class Post(Base):
     client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The author's profile as it was when the post was written: participation figures
+    # count these, so a later change of profile does not rewrite a past report.
+    author_country: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    author_region: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    author_affiliation: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    author_gender: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     __table_args__ = (
         Index("ix_posts_thread_id_id", "thread_id", "id"),

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from forum_server.accounts.models import User
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid
 from forum_server.orm import utcnow
@@ -266,6 +267,7 @@ async def _insert_post(
         client_id=data.client_id,
         created_at=now,
     )
+    await snapshot_author(uow.session, post)
     uow.session.add(post)
     if admitted.rate_key is not None:
         await admission.count_post(uow.session, admitted.rate_key)
@@ -278,6 +280,17 @@ async def _insert_post(
     # every post event's status against the policy); readers get it on approval.
     await emit_post(uow, "post.held" if held else "post.created", post)
     return Posted(view, created=True)
+
+
+async def snapshot_author(session: AsyncSession, post: Post) -> None:
+    """Keeps the author's country, region, affiliation and gender on the post as they
+    are now, so that participation figures never change with a later profile edit."""
+    if post.author_id is None:
+        return
+    author = await session.get(User, post.author_id)
+    if author is not None:
+        post.author_country, post.author_region = author.country, author.region
+        post.author_affiliation, post.author_gender = author.affiliation, author.gender
 
 
 def count_published(thread: Thread, at: datetime) -> None:

@@ -37,6 +37,8 @@ class SpaceSummary:
     visibility: str
     guest_posting: bool
     composition: str | None
+    # The page links to the transparency summary where its owners made it public.
+    transparency_public: bool = False
 
     def as_json(self) -> SpaceJson:
         return {
@@ -60,6 +62,7 @@ def space_summary(space: Space) -> SpaceSummary:
         space.visibility,
         space.guest_posting,
         space.composition,
+        space.transparency_public,
     )
 
 

@@ -176,6 +176,14 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "person": (cast.participant, f"/people/{cast.session_moderator.id}"),
         "audit": (forum.secretariat, f"/spaces/{demo.space_slug}/audit"),
         "transparency": (forum.secretariat, f"/spaces/{demo.space_slug}/transparency"),
+        "participation": (
+            forum.secretariat,
+            f"/sessions/{demo.workspace_session_id}/participation",
+        ),
+        "participation-remind": (
+            forum.secretariat,
+            f"/sessions/{demo.workspace_session_id}/participation/remind",
+        ),
         "summary": (cast.session_moderator, f"/sessions/{demo.session_ids[0]}/summary"),
         "synthesis": (cast.session_moderator, f"/sessions/{demo.session_ids[0]}/synthesis"),
         "statistics": (forum.secretariat, "/admin/statistics"),
@@ -219,6 +227,8 @@ PAGE_TYPES = [
     "person",
     "audit",
     "transparency",
+    "participation",
+    "participation-remind",
     "summary",
     "synthesis",
     "statistics",

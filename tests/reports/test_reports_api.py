@@ -87,6 +87,7 @@ async def test_members_download_only_where_the_space_allows(
         "members_may_download_reports": True,
         "report_symbol": "",
         "report_distribution": "",
+        "transparency_public": False,
     }
     assert (await client.get(_url(forum), headers=member)).status_code == 200
     space = await client.get(f"/api/v1/spaces/{forum.slug}/report?format=csv", headers=member)
