@@ -38,6 +38,8 @@ from forum_server.feeds import pages as feeds_pages
 from forum_server.files import api as files_api
 from forum_server.files import pages as files_pages
 from forum_server.files.retention import run_file_retention
+from forum_server.focal import api as focal_api
+from forum_server.focal import pages as focal_pages
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
 from forum_server.live.retention import run_pruning
@@ -107,6 +109,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     transparency_pages.api,
     operation_pages.api,
     board_api.api,
+    focal_api.api,
 )
 
 
@@ -207,6 +210,7 @@ def create_app(
         *decide_pages.routes,
         *feeds_pages.routes,
         *webhooks_pages.routes,
+        *focal_pages.routes,
         *synthesis_pages.routes,
         *transparency_pages.routes,
         *operation_pages.routes,
