@@ -46,7 +46,7 @@ async def test_nothing_of_the_register_reaches_anyone_but_the_secretariat(
         "/api/v1/focal-points",
         json={
             "country": "KE",
-            "name": f"{CANARY} Kamau",
+            "name": "Wanjiru Kamau",
             "email": "quorvex@env.go.ke",
             "title": CANARY,
         },
