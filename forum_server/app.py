@@ -40,6 +40,7 @@ from forum_server.files import pages as files_pages
 from forum_server.files.retention import run_file_retention
 from forum_server.focal import api as focal_api
 from forum_server.focal import pages as focal_pages
+from forum_server.focal.sending import run_reminders
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
 from forum_server.live.retention import run_pruning
@@ -178,6 +179,7 @@ def create_app(
             asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
             asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
             asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
+            asyncio.create_task(run_reminders(db, stop), name="focal-reminders"),
         ]
         try:
             yield

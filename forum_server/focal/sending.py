@@ -5,8 +5,10 @@ written when it is sent, in the recipient's language (mail.content)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +25,7 @@ from forum_server.focal.targets import target
 from forum_server.focal.views import RemindersSent
 from forum_server.mail.outbox import Outgoing, queue
 from forum_server.orm import utcnow
+from forum_server.periodic import repeat
 from forum_server.policy import Actor, check_may_manage_focal_points
 
 LINK_VALID_FOR = timedelta(days=30)
@@ -231,3 +234,8 @@ async def send_due_reminders(db: Database) -> int:
             assert notification is not None
             total += await _remind(uow, SCHEDULER, notification)
     return total
+
+
+async def run_reminders(db: Database, stop: asyncio.Event, *, interval: float = 300.0) -> None:
+    """Sends the automatic reminder rounds as they fall due, until `stop` is set."""
+    await repeat(partial(send_due_reminders, db), stop, every=interval, what="focal reminders")

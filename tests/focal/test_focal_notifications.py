@@ -171,3 +171,46 @@ async def test_a_removed_entry_s_link_is_refused(
     assert removed.status_code == 204
     refused = await follow(app, link)
     assert refused.status_code == 404 and "not valid" in refused.text
+
+
+async def test_the_automatic_reminder_is_sent_once_when_due(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: Database,
+    make_user: MakeUser,
+    make_space,
+    make_session,
+) -> None:
+    from datetime import timedelta
+
+    from forum_server.focal.sending import send_due_reminders
+    from forum_server.orm import utcnow
+
+    secretariat = bearer(await token_for(client, await make_user(is_secretariat=True)))
+    await fill_register(client, secretariat)
+    session_id = await make_session(await make_space(slug="forum"))
+    soon = (utcnow() + timedelta(hours=1)).isoformat()
+    answer = await client.post(
+        "/api/v1/focal-notifications",
+        json={
+            "subject": "Forum",
+            "body": "Join.",
+            "regions": ["weog"],
+            "target_kind": "session",
+            "target_id": session_id,
+            "remind_at": soon,
+        },
+        headers=secretariat,
+    )
+    assert answer.json()["remind_at"] is not None
+    assert await send_due_reminders(db) == 0  # not yet
+    async with db.write() as uow:
+        from forum_server.focal.models import FocalNotification
+
+        found = await uow.session.get(FocalNotification, answer.json()["id"])
+        assert found is not None
+        found.remind_at = utcnow() - timedelta(minutes=1)
+    assert await send_due_reminders(db) == 1
+    assert await send_due_reminders(db) == 0  # once
+    mail = await sent_mail(app)
+    assert [m.split("\n")[0] for m in mail["schmidt@bmuv.de"]] == ["Forum", "Reminder: Forum"]
