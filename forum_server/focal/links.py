@@ -22,10 +22,13 @@ from forum_server.db import Database
 from forum_server.errors import NotFound
 from forum_server.focal.models import FocalDelivery, FocalNotification, FocalPoint
 from forum_server.focal.targets import target
+from forum_server.i18n import N_
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, check_may_follow_focal_link
 
-REFUSED = "This link is not valid: it was used already, has expired, or is no longer for anyone."
+REFUSED = N_(
+    "This link is not valid: it was used already, has expired, or is no longer for anyone."
+)
 
 
 @dataclass(frozen=True)

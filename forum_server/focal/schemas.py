@@ -11,7 +11,7 @@ from typing_extensions import TypedDict
 from forum_server.accounts.countries import REGIONS, normalize_country
 from forum_server.i18n import N_
 from forum_server.i18n.languages import CODES
-from forum_server.schemas import Id, Input, Timestamp
+from forum_server.schemas import Id, Input, Problem, Timestamp
 from forum_server.text import clean_line
 
 MAX_BODY = 20_000
@@ -92,7 +92,7 @@ class NotificationCreate(Input):
     @classmethod
     def _kind(cls, value: str | None) -> str | None:
         if value and value not in TARGET_KINDS:
-            raise ValueError(N_("must be one of: %(kinds)s") % {"kinds": ", ".join(TARGET_KINDS)})
+            raise Problem(N_("must be one of: %(kinds)s"), kinds=", ".join(TARGET_KINDS))
         return value or None
 
 

@@ -144,7 +144,9 @@ async def test_reminders_go_to_countries_that_have_not_responded_once(
     assert second.json() == {"sent": 0}  # not again so soon
     mail = await sent_mail(app)
     reminded = {to for to, msgs in mail.items() if any("Reminder" in m for m in msgs)}
-    assert reminded == {"kamau@env.go.ke", "pereira@mma.gov.br", "schmidt@bmuv.de"}
+    assert reminded == {"kamau@env.go.ke", "schmidt@bmuv.de"}
+    # The Brazilian focal point asked for Spanish: the reminder came in it.
+    assert [m.split("\n")[0] for m in mail["pereira@mma.gov.br"]][-1] == "Recordatorio: Forum"
 
 
 async def test_a_removed_entry_s_link_is_refused(
