@@ -160,5 +160,6 @@ async def test_the_secretariat_sends_and_reminds_without_javascript(
     )
     assert reminded.status_code == 303
     mail = await sent_mail(app)
-    reminders = {to: [m for m in msgs if m.startswith("Reminder")] for to, msgs in mail.items()}
+    # Pereira asked for Spanish: "Recordatorio: Online forum".
+    reminders = {to: [m for m in msgs if ": Online forum\n" in m] for to, msgs in mail.items()}
     assert len(reminders["pereira@mma.gov.br"]) == 1 and reminders["diaz@ambiente.gob.ar"] == []
