@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from forum_server.files.models import Document
-from forum_server.focal.models import FocalDelivery, FocalNotification
+from forum_server.focal.models import FocalDelivery, FocalNotification, FocalPoint
 from forum_server.focal.targets import target
 from forum_server.i18n import gettext
 from forum_server.mail.compose import Draft
@@ -17,7 +17,10 @@ async def draft_focal(look: object, m: Claimed) -> Draft | None:
     db = look.db  # type: ignore[attr-defined]
     delivery = await db.get(FocalDelivery, m.context.get("delivery_id", 0))
     if delivery is None or delivery.focal_point_id is None:
-        return None
+        return None  # removed from the register since
+    entry = await db.get(FocalPoint, delivery.focal_point_id)
+    if entry is None or entry.email != delivery.email:
+        return None  # its address changed: the link would be refused anyway
     notification = await db.get(FocalNotification, delivery.notification_id)
     if notification is None:
         return None

@@ -216,3 +216,24 @@ async def test_the_automatic_reminder_is_sent_once_when_due(
     assert await send_due_reminders(db) == 0  # once
     mail = await sent_mail(app)
     assert [m.split("\n")[0] for m in mail["schmidt@bmuv.de"]] == ["Forum", "Reminder: Forum"]
+
+
+async def test_a_message_for_an_entry_removed_before_it_left_is_not_sent(
+    app: Starlette, client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    secretariat = bearer(await token_for(client, await make_user(is_secretariat=True)))
+    ids = await fill_register(client, secretariat)
+    sent = await client.post(
+        "/api/v1/focal-notifications",
+        json={"subject": "Forum", "body": "Join.", "regions": ["weog", "grulac"]},
+        headers=secretariat,
+    )
+    assert sent.status_code == 201 and sent.json()["waiting_countries"] == []
+    await client.delete(f"/api/v1/focal-points/{ids['schmidt@bmuv.de']}", headers=secretariat)
+    mail = await sent_mail(app)
+    assert "schmidt@bmuv.de" not in mail and "pereira@mma.gov.br" in mail
+    record = await client.get(
+        f"/api/v1/focal-notifications/{sent.json()['id']}", headers=secretariat
+    )
+    removed = [r for r in record.json()["recipients"] if r["email"] == "schmidt@bmuv.de"]
+    assert removed[0]["focal_point_id"] is None  # the record keeps whom it was for
