@@ -22,7 +22,7 @@ from forum_server.db import UnitOfWork
 from forum_server.errors import Invalid, NotFound
 from forum_server.policy import Actor, load_session
 from forum_server.rooms.members import add_invited_member
-from forum_server.rooms.models import ForumSession, Membership, Post, Space
+from forum_server.rooms.models import ForumSession, Membership, Post, SessionPeriod, Space
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,15 @@ class SessionTarget:
             forum_session, _ = await load_session(db, actor, target_id)
         except NotFound:
             raise Invalid("No such session.", code="invalid_target", field="target_id") from None
+        scheduled = await db.scalar(
+            select(SessionPeriod.id).where(SessionPeriod.session_id == target_id).limit(1)
+        )
+        if scheduled is None:  # a draft: only those who prepare it may see it
+            raise Invalid(
+                "This session is a draft: schedule it first.",
+                code="invalid_target",
+                field="target_id",
+            )
         return Described(forum_session.title, f"/sessions/{forum_session.id}")
 
     async def describe(self, db: AsyncSession, target_id: int) -> Described | None:

@@ -84,16 +84,25 @@ async def test_one_primary_per_country(client: httpx.AsyncClient, make_user: Mak
         ({"target_kind": "session", "target_id": "1"}, "target_id"),
         ({"target_kind": "session", "target_id": 99999}, "target_id"),
         ({"target_kind": "session"}, "target_id"),
+        ({"target_kind": "session", "target_id": "draft"}, "target_id"),
         ({"documents": [0]}, "documents.0"),
         ({"documents": [424242]}, "documents"),
         ({"remind_at": "tomorrow"}, "remind_at"),
     ],
 )
 async def test_a_notification_s_fields_are_checked_one_by_one(
-    client: httpx.AsyncClient, make_user: MakeUser, change: dict[str, Any], field: str
+    client: httpx.AsyncClient,
+    make_user: MakeUser,
+    make_space,
+    make_session,
+    change: dict[str, Any],
+    field: str,
 ) -> None:
     secretariat = bearer(await token_for(client, await make_user(is_secretariat=True)))
     await client.post("/api/v1/focal-points", json=GOOD, headers=secretariat)
+    if change.get("target_id") == "draft":
+        slug = await make_space(slug="drafts")
+        change = {**change, "target_id": await make_session(slug, opens_at=None, closes_at=None)}
     body = {"subject": "Forum", "body": "Join us.", **change}
     answer = await client.post("/api/v1/focal-notifications", json=body, headers=secretariat)
     assert answer.status_code == 422, answer.text
