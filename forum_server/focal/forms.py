@@ -30,7 +30,7 @@ def notification_input(form: dict[str, Any], regions: Sequence[str]) -> dict[str
         "regions": list(regions),
         "target_kind": "session" if form.get("session_id") else None,
         "target_id": _number(form["session_id"]) if form.get("session_id") else None,
-        "documents": [_number(d) for d in str(form.get("documents", "")).replace(",", " ").split()],
+        "documents": [_number(d) for d in form.get("documents", [])],
     }
     if form.get("remind_at"):
         data["remind_at"] = form["remind_at"]

@@ -29,8 +29,14 @@ NOTICES = {
 
 
 async def _form(request: Request) -> tuple[dict[str, Any], list[str]]:
-    async with request.form(max_fields=32, max_files=0) as form:
-        data = {k: str(v).strip() for k, v in form.items() if k not in ("csrf_token", "regions")}
+    """The form's fields; `regions` and `documents` as the boxes ticked."""
+    async with request.form(max_fields=200, max_files=0) as form:
+        data: dict[str, Any] = {
+            k: str(v).strip()
+            for k, v in form.items()
+            if k not in ("csrf_token", "regions", "documents")
+        }
+        data["documents"] = [str(v) for v in form.getlist("documents")]
         return data, [str(v) for v in form.getlist("regions")]
 
 
@@ -44,11 +50,14 @@ async def _list_page(
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         found = await queries.notifications(db, actor)
+        sessions, documents = await queries.composing_choices(db, actor)
     notice = NOTICES.get(request.query_params.get("notice", ""))
     context = {
         "notifications": found,
         "regions": [(r, gettext(REGION_NAMES[r])) for r in REGIONS],
-        "form": form or {"regions": []},
+        "form": form or {"regions": [], "documents": []},
+        "sessions": sessions,
+        "documents": documents,
         "errors": errors or {},
         "notice": gettext(notice) if notice else None,
         "session_id": request.query_params.get("session", ""),

@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forum_server.accounts.countries import REGIONS, normalize_country
 from forum_server.accounts.models import User
 from forum_server.errors import Invalid, NotFound
+from forum_server.files.models import Document
 from forum_server.focal.models import FocalDelivery, FocalNotification, FocalPoint
 from forum_server.focal.register import view_of
 from forum_server.focal.sending import regions_of
 from forum_server.focal.targets import target
 from forum_server.focal.views import FocalPointView, NotificationView, RecipientView
 from forum_server.policy import Actor, check_may_manage_focal_points
+from forum_server.rooms.models import ForumSession, SessionPeriod, Space
 
 
 async def focal_points(
@@ -109,3 +111,33 @@ def filters(params: Mapping[str, str]) -> tuple[str | None, str | None]:
     if region is not None and region not in REGIONS:
         raise Invalid("No such region.", field="region")
     return country, region
+
+
+CHOICES_SHOWN = 100
+
+
+async def composing_choices(
+    db: AsyncSession, actor: Actor
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """What the composing form offers: scheduled sessions and library documents, newest
+    first, each as (id, "title — space")."""
+    check_may_manage_focal_points(actor)
+    scheduled = select(SessionPeriod.session_id)
+    sessions = await db.execute(
+        select(ForumSession.id, ForumSession.title, Space.title)
+        .join(Space, Space.id == ForumSession.space_id)
+        .where(ForumSession.id.in_(scheduled))
+        .order_by(ForumSession.id.desc())
+        .limit(CHOICES_SHOWN)
+    )
+    documents = await db.execute(
+        select(Document.id, Document.title, Space.title)
+        .join(Space, Space.id == Document.space_id)
+        .where(Document.removed_at.is_(None))
+        .order_by(Document.id.desc())
+        .limit(CHOICES_SHOWN)
+    )
+    return (
+        [(i, f"{title} — {space}") for i, title, space in sessions],
+        [(i, f"{title} — {space}") for i, title, space in documents],
+    )
