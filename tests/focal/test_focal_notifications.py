@@ -237,3 +237,42 @@ async def test_a_message_for_an_entry_removed_before_it_left_is_not_sent(
     )
     removed = [r for r in record.json()["recipients"] if r["email"] == "schmidt@bmuv.de"]
     assert removed[0]["focal_point_id"] is None  # the record keeps whom it was for
+
+
+async def test_a_notification_points_to_library_documents(
+    app: Starlette, client: httpx.AsyncClient, make_user: MakeUser, make_space
+) -> None:
+    from tests.files.conftest import upload
+    from tests.files.samples import PDF
+
+    admin = await make_user(is_secretariat=True)
+    secretariat = bearer(await token_for(client, admin))
+    await fill_register(client, secretariat)
+    slug = await make_space(slug="library")
+    created = await upload(
+        client,
+        f"/api/v1/spaces/{slug}/library",
+        PDF,
+        headers=secretariat,
+        title="Draft terms of reference",
+        language="en",
+    )
+    assert created.status_code == 201, created.text
+    document_id = created.json()["id"]
+    async with client_for(app) as browser:
+        await sign_in(browser, admin)
+        page = await browser.get("/focal-notifications")
+        assert "Draft terms of reference" in page.text
+    sent = await client.post(
+        "/api/v1/focal-notifications",
+        json={
+            "subject": "Terms of reference",
+            "body": "Comments welcome.",
+            "regions": ["weog"],
+            "documents": [document_id],
+        },
+        headers=secretariat,
+    )
+    assert sent.status_code == 201 and sent.json()["documents"] == [document_id]
+    message = (await sent_mail(app))["schmidt@bmuv.de"][0]
+    assert "Draft terms of reference" in message and f"/documents/{document_id}" in message
