@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
@@ -134,6 +135,15 @@ async def remove_focal_point(db: Database, actor: Actor, entry_id: int) -> None:
         await uow.session.delete(entry)
 
 
+# What the export's formula guard (spreadsheet.safe_cell) put in, to take out again.
+_GUARD = re.compile(r"(^|[;,])( *)'(?=[=+\-@\t\r])")
+
+
+def _unguarded(cell: str) -> str:
+    """A cell as it was before the export's formula guard quoted it."""
+    return _GUARD.sub(r"\1\2", cell)
+
+
 def parse_csv(text: str) -> list[FocalPointCreate]:
     """Every row, checked; Invalid naming the first bad row and field (nothing is
     imported then)."""
@@ -144,7 +154,7 @@ def parse_csv(text: str) -> list[FocalPointCreate]:
     for number, row in enumerate(reader, start=2):
         if number - 1 > MAX_IMPORT_ROWS:
             raise Invalid("The file has too many rows.", code="too_many_rows", field="file")
-        values = {k: (row.get(k) or "").strip() for k in CSV_COLUMNS if k in row}
+        values = {k: _unguarded((row.get(k) or "").strip()) for k in CSV_COLUMNS if k in row}
         data: dict[str, object] = {k: v for k, v in values.items() if v or k in ("name",)}
         data["primary"] = values.get("primary", "").lower() in ("1", "yes", "true", "primary")
         try:

@@ -143,3 +143,22 @@ async def test_forms_name_the_field_and_write_nothing(
     form = {"csrf_token": csrf, "subject": "S", "body": "B", "session_id": "abc"}
     page = await client.post("/focal-notifications", data=form)
     assert page.status_code == 422 and 'id="field-session_id-error"' in page.text
+
+
+async def test_the_export_neutralises_formulas_and_round_trips(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    secretariat = bearer(await token_for(client, await make_user(is_secretariat=True)))
+    entry = {**GOOD, "name": '=HYPERLINK("http://evil")', "organization": "@SUM(A1)"}
+    assert (await client.post("/api/v1/focal-points", json=entry, headers=secretariat)).is_success
+    exported = await client.get("/api/v1/focal-points/export", headers=secretariat)
+    assert exported.status_code == 200
+    assert "=HYPERLINK" not in exported.text.replace("'=HYPERLINK", "")
+    assert "'@SUM(A1)" in exported.text
+    # What was exported imports again (the same address changes its own entry).
+    again = await client.post(
+        "/api/v1/focal-points/import", json={"csv": exported.text}, headers=secretariat
+    )
+    assert again.json() == {"imported": 1}
+    listed = await client.get("/api/v1/focal-points", headers=secretariat)
+    assert listed.json()["items"][0]["name"] == entry["name"]  # the guard undone
