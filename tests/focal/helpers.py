@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from email import policy
 from email.message import EmailMessage
@@ -9,8 +10,10 @@ from email.parser import BytesParser
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 from starlette.applications import Starlette
 
+from forum_server.mail.models import OutboxMessage
 from tests.helpers import deliver_mail
 
 LINK = re.compile(r"http://testserver(/focal-links/fp_[A-Za-z0-9_-]+)")
@@ -39,9 +42,27 @@ def _text(message: EmailMessage) -> str:
     return str(part.get_content())
 
 
+async def _settled(app: Starlette) -> None:
+    """Waits (a few seconds at most) for messages the app's own background sender may
+    be writing at this moment: what it has claimed, deliver_mail leaves to it."""
+    db = app.state.ctx.db
+    for _ in range(100):
+        async with db.read() as session:
+            busy = await session.scalar(
+                select(func.count(OutboxMessage.id)).where(
+                    OutboxMessage.status.in_(("queued", "sending"))
+                )
+            )
+        if not busy:
+            return
+        await deliver_mail(app)
+        await asyncio.sleep(0.05)
+
+
 async def sent_mail(app: Starlette) -> dict[str, list[str]]:
     """Every message delivered so far, by recipient, plain text (subject first)."""
     await deliver_mail(app)
+    await _settled(app)
     found: dict[str, list[str]] = {}
     for path in sorted((app.state.ctx.settings.data_dir / "outbox").glob("*.eml")):
         message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())

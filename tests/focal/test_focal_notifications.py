@@ -155,7 +155,7 @@ async def test_a_removed_entry_s_link_is_refused(
     secretariat = bearer(await token_for(client, await make_user(is_secretariat=True)))
     ids = await fill_register(client, secretariat)
     session_id = await make_session(await make_space(slug="forum"))
-    await client.post(
+    sent = await client.post(
         "/api/v1/focal-notifications",
         json={
             "subject": "Forum",
@@ -166,6 +166,7 @@ async def test_a_removed_entry_s_link_is_refused(
         },
         headers=secretariat,
     )
+    assert sent.status_code == 201, sent.text
     link = link_in((await sent_mail(app))["schmidt@bmuv.de"][0])
     removed = await client.delete(
         f"/api/v1/focal-points/{ids['schmidt@bmuv.de']}", headers=secretariat
