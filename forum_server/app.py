@@ -38,6 +38,9 @@ from forum_server.feeds import pages as feeds_pages
 from forum_server.files import api as files_api
 from forum_server.files import pages as files_pages
 from forum_server.files.retention import run_file_retention
+from forum_server.focal import api as focal_api
+from forum_server.focal import pages as focal_pages
+from forum_server.focal.sending import run_reminders
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
 from forum_server.live.retention import run_pruning
@@ -110,6 +113,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     operation_pages.api,
     board_api.api,
     participation_api.api,
+    focal_api.api,
 )
 
 
@@ -178,6 +182,7 @@ def create_app(
             asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
             asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
             asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
+            asyncio.create_task(run_reminders(db, stop), name="focal-reminders"),
         ]
         try:
             yield
@@ -211,6 +216,7 @@ def create_app(
         *decide_pages.routes,
         *feeds_pages.routes,
         *webhooks_pages.routes,
+        *focal_pages.routes,
         *synthesis_pages.routes,
         *transparency_pages.routes,
         *operation_pages.routes,

@@ -19,6 +19,7 @@ from forum_server.demo_build.board import load_board
 from forum_server.demo_build.conference import load_conference
 from forum_server.demo_build.deciding import load_deciding
 from forum_server.demo_build.files import attached, load_library
+from forum_server.demo_build.focal import load_focal_points
 from forum_server.demo_build.participation import load_participation
 from forum_server.demo_content import liaison
 from forum_server.demo_content.model import DemoPerson
@@ -110,6 +111,7 @@ async def load_demo(
             db, demo_session, session_id, user_ids, opens_at, now, post_ids, store
         )
     await load_board(db, now)
+    await load_focal_points(db, session_ids[0])
     await load_deciding(db, session_ids[0], user_ids)
     workspace_session = await _workspace(db, secretariat, user_ids, now, post_ids)
     await _moderation(db, user_ids, post_ids)

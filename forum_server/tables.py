@@ -9,6 +9,7 @@ from forum_server.board import models as board_models
 from forum_server.decide import models as decide_models
 from forum_server.events import EventRecord
 from forum_server.files import models as files_models
+from forum_server.focal import models as focal_models
 from forum_server.mail import models as mail_models
 from forum_server.moderation import models as moderation_models
 from forum_server.notifications import models as notifications_models
@@ -32,6 +33,7 @@ __all__ = [
     "board_models",
     "decide_models",
     "files_models",
+    "focal_models",
     "mail_models",
     "metadata",
     "moderation_models",

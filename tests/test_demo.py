@@ -143,3 +143,16 @@ async def test_every_page_has_something_to_show(client: httpx.AsyncClient, db: D
     first = session["questions"][0]["id"]
     written = (await client.get(f"/api/v1/questions/{first}/summary")).json()
     assert "So far" in written["summary"]["body"]
+
+
+async def test_demo_has_a_register_of_focal_points_and_a_notification(db: Database) -> None:
+    from forum_server.accounts.admin import COMMAND_LINE
+    from forum_server.focal import queries
+
+    await load_demo(db)
+    async with db.read() as session:
+        entries = await queries.focal_points(session, COMMAND_LINE)
+        sent = await queries.notifications(session, COMMAND_LINE)
+    assert len(entries) >= 6 and len({e.region for e in entries}) == 5
+    assert any(e.has_account for e in entries) and any(not e.has_account for e in entries)
+    assert len(sent) == 1 and {r.country for r in sent[0].recipients} == {"GH", "BF"}

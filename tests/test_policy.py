@@ -157,6 +157,24 @@ RULES: dict[str, Rule] = {
         lambda a: policy.check_may_manage_site_webhooks(a.actor),
         {"secretariat"},
     ),
+    # national focal points: the register is the secretariat's alone (focal points do
+    # not see even their own country's entries); a notification's link acts only for
+    # its entry's account, or makes it where there is none
+    "manage the focal points register": (
+        lambda a: policy.may_manage_focal_points(a.actor),
+        lambda a: policy.check_may_manage_focal_points(a.actor),
+        {"secretariat"},
+    ),
+    "follow a focal point's link (their account exists)": (
+        lambda a: policy.may_follow_focal_link(a.actor, AUTHOR),
+        lambda a: policy.check_may_follow_focal_link(a.actor, AUTHOR),
+        {"participant"},
+    ),
+    "follow a focal point's link (no account yet)": (
+        lambda a: policy.may_follow_focal_link(a.actor, None),
+        lambda a: policy.check_may_follow_focal_link(a.actor, None),
+        {"anonymous"},
+    ),
     # members and invitations
     "manage members": (
         *space_rule(policy.may_manage_members, policy.check_may_manage_members),

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.accounts.queries import user_id_by_email
+from forum_server.focal.mail import draft_focal
 from forum_server.i18n import N_, base_code, gettext, language, ngettext
 from forum_server.mail.answers import KIND as ANSWER
 from forum_server.mail.answers import draft_answer
@@ -369,6 +370,7 @@ DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "password_reset": _plain,
     "sign_in_link": _plain,
     "webhook_disabled": _plain,
+    "focal_notification": draft_focal,
     ANSWER: draft_answer,
     REMINDER: draft_reminder,
 }

@@ -55,6 +55,12 @@ ACTION_LABELS: dict[str, str] = {
     "invitation.created": N_("Invitation sent"),
     "invitation.revoked": N_("Invitation revoked"),
     "invitation.accepted": N_("Invitation accepted"),
+    "focal_point.added": N_("Focal point added"),
+    "focal_point.changed": N_("Focal point changed"),
+    "focal_point.removed": N_("Focal point removed"),
+    "focal_notification.sent": N_("Notification sent to focal points"),
+    "focal_notification.reminded": N_("Focal points reminded"),
+    "focal_link.used": N_("Focal point's link used"),
     REFUSED: N_("Refused"),
 }
 
@@ -89,6 +95,8 @@ TARGET_LABELS: dict[str, str] = {
     "invitation": N_("Invitation %(id)s"),
     "flag": N_("Flag %(id)s"),
     "suspension": N_("Suspension %(id)s"),
+    "focal_point": N_("Focal point %(id)s"),
+    "focal_notification": N_("Notification %(id)s"),
 }
 
 

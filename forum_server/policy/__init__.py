@@ -79,6 +79,12 @@ from forum_server.policy.files import (
     may_remove_document,
     readable_libraries,
 )
+from forum_server.policy.focal import (
+    check_may_follow_focal_link,
+    check_may_manage_focal_points,
+    may_follow_focal_link,
+    may_manage_focal_points,
+)
 from forum_server.policy.hidden import check_may_read_hidden_text, may_read_hidden_text
 from forum_server.policy.live import (
     may_receive_event,
@@ -225,8 +231,10 @@ __all__ = [
     "check_may_edit_session",
     "check_may_edit_space",
     "check_may_find",
+    "check_may_follow_focal_link",
     "check_may_have_moderation_queue",
     "check_may_manage_accounts",
+    "check_may_manage_focal_points",
     "check_may_manage_holding_rules",
     "check_may_manage_invitations",
     "check_may_manage_members",
@@ -291,9 +299,11 @@ __all__ = [
     "may_edit_session",
     "may_edit_space",
     "may_find",
+    "may_follow_focal_link",
     "may_have_moderation_queue",
     "may_mail_post",
     "may_manage_accounts",
+    "may_manage_focal_points",
     "may_manage_holding_rules",
     "may_manage_invitations",
     "may_manage_members",
