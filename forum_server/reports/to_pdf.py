@@ -30,7 +30,7 @@ from typing import IO, Any
 
 from forum_server.errors import DomainError
 from forum_server.i18n import N_, language
-from forum_server.reports import outline, to_html
+from forum_server.reports import outline, pdf_annex, to_html
 from forum_server.reports.model import Transcript
 
 DEBIAN_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
@@ -118,6 +118,24 @@ class _Layout:
                 self.anchors.setdefault(anchor, first_page + i)
         return document
 
+    def write(self, part: _Part, first_page: int, path: Path, annex: bool) -> int:
+        """Lays `part` out into `path` and returns its number of pages: the transcript
+        with ReportLab where its text allows (pdf_annex.py), all else with WeasyPrint."""
+        if annex and part.kind == "transcript":
+            try:
+                pages, anchors = pdf_annex.write_part(
+                    self.t, part.context["items"], first_page, path
+                )
+            except pdf_annex.NeedsShaping:
+                pass
+            else:
+                for anchor, number in anchors.items():
+                    self.anchors.setdefault(anchor, number)
+                return pages
+        document = self.render(part, first_page)
+        document.write_pdf(path)
+        return len(document.pages)
+
 
 def write(transcript: Transcript, out: IO[bytes]) -> None:
     weasyprint = _weasyprint()
@@ -135,12 +153,10 @@ def write(transcript: Transcript, out: IO[bytes]) -> None:
     with tempfile.TemporaryDirectory(prefix="report-pdf-") as workdir:
         files: list[Path] = []
         page = front_pages + 1
+        annex = pdf_annex.available(t)
         for n, part in enumerate(_parts(t)):
-            document = layout.render(part, page)
-            page += len(document.pages)
             files.append(Path(workdir) / f"{n:05d}.pdf")
-            document.write_pdf(files[-1])
-            del document  # before the next part is laid out
+            page += layout.write(part, page, files[-1], annex)
         numbers = {e.anchor: str(layout.anchors.get(e.anchor, "")) for e in entries}
         front_file = Path(workdir) / "front.pdf"
         document = layout.render(_Part("front", {"pages": numbers}), 1)
