@@ -7,7 +7,8 @@ shape text or reorder it right to left, so it takes only parts whose every chara
 the font (DejaVu Sans, which WeasyPrint uses for the same text) has and that need no
 shaping: anything else raises `NeedsShaping` before a page is drawn, and to_pdf.py
 lays that part out with WeasyPrint. The look follows the report's CSS (_style.css):
-A4, the same margins, sizes and rules, the page number at the foot.
+A4, the same margins, sizes and rules, the page number at the foot. Nothing is
+fetched: every text is escaped, and the markup names no images, only links.
 """
 
 from __future__ import annotations
@@ -185,8 +186,11 @@ class _Annex:
         for block in blocks(p.html, t, "AnnexMono"):
             flows.extend(self._block(block))
         for i, (markup, style, extra, bullet) in enumerate(flows):
-            if not isinstance(markup, str):
-                self.story.append(markup)
+            if not isinstance(markup, str):  # a rule or a table, inside the post's margin
+                from reportlab.platypus import Indenter
+
+                left = indent + pad + extra
+                self.story += [Indenter(left=left), markup, Indenter(left=-left)]
                 continue
             last = i == len(flows) - 1
             key = (style.name, indent + extra, last)

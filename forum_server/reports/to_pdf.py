@@ -1,5 +1,4 @@
-"""The PDF report: the HTML report's parts laid out by WeasyPrint one at a time and
-joined with pypdf.
+"""The PDF report: the HTML report's parts laid out one at a time and joined with pypdf.
 
 WeasyPrint lays a document out whole in memory, and its cost grows faster than the
 document: 2,000 posts in one piece took ~38 s and 640 MB. So the report is laid out in
@@ -9,6 +8,11 @@ questions, the statistics, the list of participants, then the transcript in chun
 Every part's first page continues the numbering of the parts before it, and the
 contents, laid out last, give each entry's page; the joined file also has bookmarks
 (the PDF outline), its title, author (the site) and language.
+
+The transcript's chunks, nearly all of a large report, are laid out by ReportLab
+(pdf_annex.py, about fifteen times faster per post) wherever their text needs no
+shaping or right-to-left ordering; a chunk with Arabic or Chinese text, and every
+chunk of an Arabic or Chinese report, goes to WeasyPrint like the other parts.
 
 WeasyPrint needs Pango and HarfBuzz from the system. Where they are missing the
 import fails, and the caller gets `PdfUnavailable` (501) naming exactly the Debian
