@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from threading import Lock
 from typing import Any
 
 from forum_server.i18n import gettext
@@ -37,6 +38,9 @@ _FACES = {
 PT_PER_MM = 72 / 25.4
 SIZE = 10.5  # the report's font size; rem in the CSS
 GREY_RULE = "#cccccc"
+# ReportLab keeps fonts and some layout state in module globals; reports are built in
+# worker threads, so one annex part is laid out at a time (the GIL allows no more).
+_LAYOUT = Lock()
 
 
 @cache
@@ -264,6 +268,13 @@ def write_part(
     """Lays the transcript's `items` out into `path`, numbering pages from
     `first_page`; returns the pages written and each heading's page. Raises
     NeedsShaping (nothing written) where the text needs WeasyPrint."""
+    with _LAYOUT:
+        return _write_part(t, items, first_page, path)
+
+
+def _write_part(
+    t: Transcript, items: Iterable[outline.Item], first_page: int, path: Path
+) -> tuple[int, dict[str, int]]:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
