@@ -7,12 +7,13 @@ own process so that the peak memory (maxrss) is that format's alone. In the same
 it measures the baseline: reading every post, with its author, in one plain SELECT
 through the same SQLAlchemy + aiosqlite stack, and prints each format's ratio to it.
 
-PDF is laid out by WeasyPrint in parts (to_pdf.CHUNK_POSTS posts of the transcript
-at a time) joined with pypdf; it is measured on the big session like the others, and
-on a second, smaller one (`--pdf-posts`, 0 to skip it) to compare.
+`--pdf` measures the PDF alone on sessions of 2,000 and 20,000 posts (and 100,000
+with `--pdf-huge`), each against the SELECT of its own posts; at 2,000 posts also with
+the transcript laid out by WeasyPrint, as every part was before the annex had a
+renderer of its own, for the ratio between the two.
 
     .venv/bin/python bench/report.py                       # 100,000 posts, 2,000 people
-    .venv/bin/python bench/report.py --posts 20000 --participants 500 --formats pdf
+    .venv/bin/python bench/report.py --pdf --participants 500 [--pdf-huge]
 """
 
 from __future__ import annotations
@@ -122,8 +123,8 @@ def _body(rng: random.Random) -> str:
     return "\n\n".join(parts)
 
 
-def build(path: Path, posts: int, participants: int, pdf_posts: int) -> dict[str, int]:
-    """A migrated SQLite file with a big session (and a small one for PDF)."""
+def build(path: Path, sizes: dict[str, int], participants: int) -> dict[str, int]:
+    """A migrated SQLite file with a session of `sizes[key]` posts for each key."""
     from sqlalchemy import create_engine, insert
 
     from forum_server.accounts.countries import region_for
@@ -164,7 +165,8 @@ def build(path: Path, posts: int, participants: int, pdf_posts: int) -> dict[str
         conn.execute(insert(user), people)
         conn.execute(insert(Space), [dict(slug="bench", title="Benchmark forum")])
         ids = {}
-        for key, title, count in (("big", "Big session", posts), ("pdf", "PDF session", pdf_posts)):
+        for key, count in sizes.items():
+            title = f"Session {key}"
             session_id = conn.execute(
                 insert(ForumSession).values(space_id=1, title=title).returning(ForumSession.id)
             ).scalar_one()
@@ -270,7 +272,11 @@ async def _child(fmt: str, db_path: str, session_id: int, out: str) -> dict[str,
                 ).all()
             size = len(rows)
         else:
-            from forum_server.reports import formats
+            from forum_server.reports import formats, pdf_annex
+
+            if fmt == "pdf-weasyprint":  # the transcript laid out as before, for the ratio
+                pdf_annex.available = lambda t: False  # type: ignore[assignment]
+                fmt = "pdf"
             from forum_server.reports.transcript import compile_session_report
 
             transcript = await compile_session_report(db, COMMAND_LINE, session_id)
@@ -310,59 +316,76 @@ def _measure(fmt: str, db_path: Path, session_id: int, workdir: Path) -> dict[st
     return result
 
 
+def _row(name: str, r: dict[str, float], base: dict[str, float] | None, versus: str) -> str:
+    ratio = f"{r['seconds'] / base['seconds']:>9.1f} {versus}" if base else f"{'':>9}"
+    size = f"{r['bytes'] / 1e6:>8.1f}" if "bytes" in r and name != "baseline" else f"{'':>8}"
+    return f"{name:<40} {r['seconds']:>8.1f} {r['cpu']:>7.1f} {r['peak_mb']:>8.0f} {size} {ratio}"
+
+
+HEADER = f"{'':<40} {'seconds':>8} {'cpu s':>7} {'peak MB':>8} {'size MB':>8} {'ratio':>9}"
+
+
+def formats_run(args: argparse.Namespace, workdir: Path) -> None:
+    """Every format on one big session, against one SELECT of its posts."""
+    db_path = workdir / "bench.db"
+    started = time.perf_counter()
+    ids = build(db_path, {"big": args.posts}, args.participants)
+    print(
+        f"built {args.posts:,} posts from {args.participants:,} participants in "
+        f"{time.perf_counter() - started:.1f} s ({db_path.stat().st_size / 1e6:.0f} MB SQLite file)"
+    )
+    print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}\n")
+    base = _measure("baseline", db_path, ids["big"], workdir)
+    print(HEADER)
+    print(_row("baseline: one SELECT of all posts", base, None, ""))
+    for fmt in args.formats.split(","):
+        print(_row(fmt, _measure(fmt, db_path, ids["big"], workdir), base, "x SELECT"), flush=True)
+
+
+def pdf_run(args: argparse.Namespace, workdir: Path) -> None:
+    """PDF at 2,000 and 20,000 posts (and 100,000 with --pdf-huge), each against one
+    SELECT of the same posts; at 2,000 also the transcript laid out by WeasyPrint as
+    before, the ratio that says what the faster annex gains."""
+    sizes = {f"{n}": n for n in (2_000, 20_000, 100_000 if args.pdf_huge else 0) if n}
+    db_path = workdir / "pdf.db"
+    started = time.perf_counter()
+    ids = build(db_path, sizes, args.participants)
+    print(
+        f"built sessions of {', '.join(f'{n:,}' for n in sizes.values())} posts from "
+        f"{args.participants:,} participants in {time.perf_counter() - started:.1f} s"
+    )
+    print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}\n")
+    print(HEADER)
+    for key, posts in sizes.items():
+        base = _measure("baseline", db_path, ids[key], workdir)
+        print(_row(f"{posts:,} posts: one SELECT", base, None, ""), flush=True)
+        if posts <= 2_000:
+            old = _measure("pdf-weasyprint", db_path, ids[key], workdir)
+            print(_row(f"{posts:,} posts: pdf, all WeasyPrint", old, base, "x SELECT"), flush=True)
+        pdf = _measure("pdf", db_path, ids[key], workdir)
+        print(_row(f"{posts:,} posts: pdf", pdf, base, "x SELECT"), flush=True)
+        if posts <= 2_000:
+            print(f"{'':<40} all WeasyPrint / annex: {old['seconds'] / pdf['seconds']:.1f} x")
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--participants", type=int, default=2_000)
-    parser.add_argument("--pdf-posts", type=int, default=2_000)
     parser.add_argument(
         "--formats", default=",".join(FORMATS), help="comma-separated, of " + ", ".join(FORMATS)
     )
+    parser.add_argument("--pdf", action="store_true", help="PDF at 2,000 and 20,000 posts")
+    parser.add_argument("--pdf-huge", action="store_true", help="with --pdf: 100,000 posts too")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         fmt, db_path, session_id, out = args.child
         print(json.dumps(asyncio.run(_child(fmt, db_path, int(session_id), out))))
         return
-
     with tempfile.TemporaryDirectory(prefix="forum-report-bench-") as tmp:
-        workdir = Path(tmp)
-        db_path = workdir / "bench.db"
-        started = time.perf_counter()
-        ids = build(db_path, args.posts, args.participants, args.pdf_posts)
-        print(
-            f"built {args.posts:,} + {args.pdf_posts:,} posts from {args.participants:,} "
-            f"participants in {time.perf_counter() - started:.1f} s "
-            f"({db_path.stat().st_size / 1e6:.0f} MB SQLite file)"
-        )
-        print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}\n")
-        base = _measure("baseline", db_path, ids["big"], workdir)
-        rows = [("baseline: one SELECT of all posts", base)]
-        for fmt in args.formats.split(","):
-            rows.append((fmt, _measure(fmt, db_path, ids["big"], workdir)))
-        if args.pdf_posts:
-            pdf_base = _measure("baseline", db_path, ids["pdf"], workdir)
-            pdf = _measure("pdf", db_path, ids["pdf"], workdir)
-
-        print(
-            f"{'format':<36} {'seconds':>8} {'cpu s':>7} {'x SELECT':>9} {'peak MB':>8} "
-            f"{'size MB':>8}"
-        )
-        for name, r in rows:
-            ratio = r["seconds"] / base["seconds"]
-            size = r["bytes"] / 1e6 if name != rows[0][0] else float("nan")
-            print(
-                f"{name:<36} {r['seconds']:>8.1f} {r['cpu']:>7.1f} {ratio:>9.1f} "
-                f"{r['peak_mb']:>8.0f} {size:>8.1f}"
-            )
-        if args.pdf_posts:
-            label = f"pdf ({args.pdf_posts:,}-post session)"
-            ratio = pdf["seconds"] / pdf_base["seconds"]
-            print(
-                f"{label:<36} {pdf['seconds']:>8.1f} {pdf['cpu']:>7.1f} {ratio:>9.1f} "
-                f"{pdf['peak_mb']:>8.0f} {pdf['bytes'] / 1e6:>8.1f}"
-            )
-        print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
+        (pdf_run if args.pdf else formats_run)(args, Path(tmp))
 
 
 if __name__ == "__main__":

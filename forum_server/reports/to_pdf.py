@@ -1,5 +1,4 @@
-"""The PDF report: the HTML report's parts laid out by WeasyPrint one at a time and
-joined with pypdf.
+"""The PDF report: the HTML report's parts laid out one at a time and joined with pypdf.
 
 WeasyPrint lays a document out whole in memory, and its cost grows faster than the
 document: 2,000 posts in one piece took ~38 s and 640 MB. So the report is laid out in
@@ -9,6 +8,11 @@ questions, the statistics, the list of participants, then the transcript in chun
 Every part's first page continues the numbering of the parts before it, and the
 contents, laid out last, give each entry's page; the joined file also has bookmarks
 (the PDF outline), its title, author (the site) and language.
+
+The transcript's chunks, nearly all of a large report, are laid out by ReportLab
+(pdf_annex.py, about fifteen times faster per post) wherever their text needs no
+shaping or right-to-left ordering; a chunk with Arabic or Chinese text, and every
+chunk of an Arabic or Chinese report, goes to WeasyPrint like the other parts.
 
 WeasyPrint needs Pango and HarfBuzz from the system. Where they are missing the
 import fails, and the caller gets `PdfUnavailable` (501) naming exactly the Debian
@@ -30,7 +34,7 @@ from typing import IO, Any
 
 from forum_server.errors import DomainError
 from forum_server.i18n import N_, language
-from forum_server.reports import outline, to_html
+from forum_server.reports import outline, pdf_annex, to_html
 from forum_server.reports.model import Transcript
 
 DEBIAN_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
@@ -118,6 +122,24 @@ class _Layout:
                 self.anchors.setdefault(anchor, first_page + i)
         return document
 
+    def write(self, part: _Part, first_page: int, path: Path, annex: bool) -> int:
+        """Lays `part` out into `path` and returns its number of pages: the transcript
+        with ReportLab where its text allows (pdf_annex.py), all else with WeasyPrint."""
+        if annex and part.kind == "transcript":
+            try:
+                pages, anchors = pdf_annex.write_part(
+                    self.t, part.context["items"], first_page, path
+                )
+            except pdf_annex.NeedsShaping:
+                pass
+            else:
+                for anchor, number in anchors.items():
+                    self.anchors.setdefault(anchor, number)
+                return pages
+        document = self.render(part, first_page)
+        document.write_pdf(path)
+        return len(document.pages)
+
 
 def write(transcript: Transcript, out: IO[bytes]) -> None:
     weasyprint = _weasyprint()
@@ -135,12 +157,10 @@ def write(transcript: Transcript, out: IO[bytes]) -> None:
     with tempfile.TemporaryDirectory(prefix="report-pdf-") as workdir:
         files: list[Path] = []
         page = front_pages + 1
+        annex = pdf_annex.available(t)
         for n, part in enumerate(_parts(t)):
-            document = layout.render(part, page)
-            page += len(document.pages)
             files.append(Path(workdir) / f"{n:05d}.pdf")
-            document.write_pdf(files[-1])
-            del document  # before the next part is laid out
+            page += layout.write(part, page, files[-1], annex)
         numbers = {e.anchor: str(layout.anchors.get(e.anchor, "")) for e in entries}
         front_file = Path(workdir) / "front.pdf"
         document = layout.render(_Part("front", {"pages": numbers}), 1)
