@@ -29,6 +29,8 @@ from forum_server.accounts import (
 from forum_server.accounts import pages as account_pages
 from forum_server.board import api as board_api
 from forum_server.board import pages as board_pages
+from forum_server.consent import api as consent_api
+from forum_server.consent import pages as consent_pages
 from forum_server.decide import api as decide_api
 from forum_server.decide import pages as decide_pages
 from forum_server.decide.closing import run_poll_closing
@@ -107,6 +109,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     transparency_pages.api,
     operation_pages.api,
     board_api.api,
+    consent_api.api,
 )
 
 
@@ -203,6 +206,7 @@ def create_app(
         *people_pages.routes,
         *files_pages.routes,
         *board_pages.routes,
+        *consent_pages.routes,
         *search_pages.routes,
         *decide_pages.routes,
         *feeds_pages.routes,
