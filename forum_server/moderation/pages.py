@@ -31,6 +31,7 @@ from forum_server.moderation.actions import POST_ACTIONS
 from forum_server.moderation.schemas import Reason, SettingsUpdate, SummaryWrite, SuspensionCreate
 from forum_server.rooms import posting, preview
 from forum_server.rooms import queries as rooms_queries
+from forum_server.rooms.pages.shared import accepted_terms
 from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.schemas import validate
 from forum_server.summaries import summary_detail
@@ -200,8 +201,7 @@ async def guest_post(request: Request) -> Response:
     data: dict[str, Any] = {k: form[k] for k in ("body", "guest_name") if k in form}
     if form.get("guest_email"):
         data["guest_email"] = form["guest_email"]
-    if accepted := form.get("accept_terms"):  # the terms' version, accepted on the form
-        data["accept_terms"] = _whole_or_none(accepted) or 0
+    data["accept_terms"] = accepted_terms(form)  # the terms' version, accepted on the form
     try:
         client = client_address(request, ctx.settings)
         posted = await posting.create_post(

@@ -114,3 +114,21 @@ async def test_the_profile_keeps_the_choice_of_attribution(
     assert 'value="none" checked' in page.text
     mine = await client.get("/api/v1/me/attribution")
     assert mine.json()["attribution"] == "none"
+
+
+async def test_a_topic_form_asks_for_acceptance(
+    client: httpx.AsyncClient, db: Database, make_session, place: Place
+) -> None:
+    session_id = await make_session(place.slug, participant_topics=True)
+    await sign_in(client, place.users["ben"])
+    page = f"/sessions/{session_id}"
+    shown = await client.get(page)
+    assert 'id="field-topic-accept_terms"' in shown.text
+    token = await csrf_from(client, page)
+    form = {"csrf_token": token, "title": "Funding", "body": "Let us talk.", "client_id": "t-1"}
+    refused = await client.post(f"{page}/threads", data=form)
+    assert refused.status_code == 422 and 'id="field-topic-accept_terms-error"' in refused.text
+    started = await client.post(f"{page}/threads", data={**form, "accept_terms": "1"})
+    assert started.status_code == 303, started.text
+    async with db.read() as session:
+        assert await session.scalar(select(func.count(Post.id))) == 1

@@ -27,6 +27,7 @@ from forum_server.rooms import preview, queries, reading
 from forum_server.rooms.pages import validators
 from forum_server.rooms.pages.shared import (
     REFUSALS,
+    accepted_terms,
     attempt,
     checked,
     field_problem,
@@ -198,8 +199,7 @@ def _post_input(form: dict[str, str]) -> dict[str, Any]:
             problem = gettext("no such post in this thread.")
             raise field_problem(N_("Reply to"), problem, "parent_id")
         data["parent_id"] = parent_id
-    if accepted := form.get("accept_terms"):
-        data["accept_terms"] = _whole(accepted) or 0  # 0: refused as not a version
+    data["accept_terms"] = accepted_terms(form)
     return data
 
 
