@@ -78,14 +78,13 @@ def check_terms_accepted(current: int | None, accepted: int | None, offered: int
         return
     if offered is not None:
         raise Invalid(
-            "accept_terms: the participation terms have changed; read version %(version)s "
-            "and accept it.",
+            "The participation terms have changed; read version %(version)s and accept it.",
             params={"version": current},
             code="terms_changed",
             field="accept_terms",
         )
     raise Invalid(
-        "accept_terms: accept the participation terms to contribute.",
+        "Accept the participation terms to contribute.",
         code="terms_not_accepted",
         field="accept_terms",
     )
