@@ -58,6 +58,20 @@ async def check_contribution(
     return terms.version
 
 
+async def accept_on_joining(
+    session: AsyncSession, space_id: int, user_id: int, offered: int | None
+) -> None:
+    """Records the acceptance a joining form gave (`offered`: the version it showed; None:
+    not given, which joining does not need — the first contribution asks). Invalid on
+    `accept_terms` when the terms changed since the form was shown."""
+    terms = await current_terms(session, space_id)
+    if offered is None or terms is None:
+        return
+    if offered != terms.version:
+        check_terms_accepted(terms.version, None, offered)
+    await record(session, space_id, user_id, terms.version)
+
+
 async def accept_terms(db: Database, actor: Actor, slug: str, data: TermsAccept) -> ConsentView:
     """Accepts the space's current terms; Conflict `terms_changed` when the version read
     is no longer current, NotFound where the space has no terms."""

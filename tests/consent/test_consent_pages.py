@@ -132,3 +132,26 @@ async def test_a_topic_form_asks_for_acceptance(
     assert started.status_code == 303, started.text
     async with db.read() as session:
         assert await session.scalar(select(func.count(Post.id))) == 1
+
+
+async def test_joining_through_an_invitation_accepts_the_terms(
+    client: httpx.AsyncClient, db: Database, make_user, place: Place
+) -> None:
+    from forum_server.policy import Actor
+    from forum_server.rooms import invitations
+
+    invited = await make_user(email="invited@example.org", display_name="Invited Expert")
+    secretariat = Actor(user_id=place.users["sec"].id, is_secretariat=True)
+    issued = await invitations.invite(
+        db, secretariat, place.slug, invitations.InvitationCreate(email="invited@example.org")
+    )
+    await sign_in(client, invited)
+    path = f"/invitations/{issued.token}"
+    page = await client.get(path)
+    assert 'name="accept_terms" value="1"' in page.text
+    assert "<strong>meeting document</strong>" in page.text
+    token = await csrf_from(client, path)
+    joined = await client.post(path, data={"csrf_token": token, "accept_terms": "1"})
+    assert joined.status_code == 303, joined.text
+    mine = await client.get(f"/api/v1/spaces/{place.slug}/terms")
+    assert mine.json()["accepted_version"] == 1
