@@ -155,3 +155,19 @@ async def test_joining_through_an_invitation_accepts_the_terms(
     assert joined.status_code == 303, joined.text
     mine = await client.get(f"/api/v1/spaces/{place.slug}/terms")
     assert mine.json()["accepted_version"] == 1
+
+
+async def test_a_conference_message_form_asks_for_acceptance(
+    client: httpx.AsyncClient, make_session, place: Place
+) -> None:
+    session_id = await make_session(place.slug, format="conference")
+    await sign_in(client, place.users["ben"])
+    page = f"/sessions/{session_id}/conference"
+    shown = await client.get(page)
+    assert 'name="accept_terms" value="1"' in shown.text
+    token = await csrf_from(client, page)
+    form = {"csrf_token": token, "body": "Hello, all.", "client_id": "m-1"}
+    refused = await client.post(f"{page}/messages", data=form)
+    assert refused.status_code == 422 and 'id="field-accept_terms-error"' in refused.text
+    sent = await client.post(f"{page}/messages", data={**form, "accept_terms": "1"})
+    assert sent.status_code == 303, sent.text
