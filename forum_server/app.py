@@ -29,6 +29,8 @@ from forum_server.accounts import (
 from forum_server.accounts import pages as account_pages
 from forum_server.board import api as board_api
 from forum_server.board import pages as board_pages
+from forum_server.consent import api as consent_api
+from forum_server.consent import pages as consent_pages
 from forum_server.decide import api as decide_api
 from forum_server.decide import pages as decide_pages
 from forum_server.decide.closing import run_poll_closing
@@ -114,6 +116,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     board_api.api,
     participation_api.api,
     focal_api.api,
+    consent_api.api,
 )
 
 
@@ -212,6 +215,7 @@ def create_app(
         *files_pages.routes,
         *board_pages.routes,
         *participation_pages.routes,
+        *consent_pages.routes,
         *search_pages.routes,
         *decide_pages.routes,
         *feeds_pages.routes,

@@ -17,6 +17,7 @@ from forum_server.accounts.schemas import UserCreate
 from forum_server.db import Database
 from forum_server.demo_build.board import load_board
 from forum_server.demo_build.conference import load_conference
+from forum_server.demo_build.consent import load_consent
 from forum_server.demo_build.deciding import load_deciding
 from forum_server.demo_build.files import attached, load_library
 from forum_server.demo_build.focal import load_focal_points
@@ -118,6 +119,7 @@ async def load_demo(
     await load_participation(db, user_ids, workspace_session)
     documents = await load_library(db, store, user_ids) if store is not None else 0
     conference_id = await load_conference(db, user_ids, now)
+    await load_consent(db, secretariat, user_ids)
     emails = {p.key: p.email for p in content.PEOPLE}
     return DemoSummary(
         content.SPACE.slug,

@@ -257,6 +257,9 @@
       };
       var parent = compose.querySelector('[name="parent_id"]').value;
       if (parent) payload.parent_id = Number(parent);
+      // The participation terms, accepted with this message where the form asks for it.
+      var accept = compose.querySelector('input[name="accept_terms"]');
+      if (accept && accept.checked) payload.accept_terms = Number(accept.value);
       var button = compose.querySelector('button[type="submit"]');
       button.disabled = true;
       var old = compose.querySelector("[data-js-error]");
@@ -272,6 +275,8 @@
         }
         textarea.value = "";
         compose.querySelector('[name="client_id"]').value = newClientId();
+        var terms = compose.querySelector("[data-terms-accept]");
+        if (terms) terms.remove();  // accepted now
         setReply(null);
         showMessage(result.body, result.body.thread_id);
       }).catch(function () {

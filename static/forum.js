@@ -1044,6 +1044,9 @@
       var payload = { body: area.value, client_id: idField.value };
       if (parent) payload.parent_id = Number(parent.value);
       if (language && language.value) payload.lang = language.value;
+      // The participation terms, accepted with this post where the form asks for it.
+      var accept = form.querySelector('input[name="accept_terms"]');
+      if (accept && accept.checked) payload.accept_terms = Number(accept.value);
       var status = form.querySelector("[data-live-status]");
       if (!status) {
         status = el("p", "meta");
@@ -1060,6 +1063,9 @@
             if (insertPost(result.body)) updateCount();
             area.value = "";
             idField.value = randomId();
+            // Accepted now: no form on this page asks again.
+            var boxes = doc.querySelectorAll("[data-terms-accept]");
+            for (var b = 0; b < boxes.length; b++) boxes[b].parentNode.removeChild(boxes[b]);
             status.textContent = result.status === 202 ? t("Sent: it will appear once a moderator approves it.") : t("Posted.");
             var details = form.closest("details");
             if (details) details.open = false;

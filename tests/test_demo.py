@@ -156,3 +156,31 @@ async def test_demo_has_a_register_of_focal_points_and_a_notification(db: Databa
     assert len(entries) >= 6 and len({e.region for e in entries}) == 5
     assert any(e.has_account for e in entries) and any(not e.has_account for e in entries)
     assert len(sent) == 1 and {r.country for r in sent[0].recipients} == {"GH", "BF"}
+
+
+async def test_demo_space_has_terms_and_a_participant_cited_by_country_only(
+    client: httpx.AsyncClient, db: Database
+):
+    from forum_server.consent import terms
+    from forum_server.demo_content import liaison
+    from forum_server.reports.formats import render_bytes
+    from forum_server.reports.transcript import compile_session_report
+    from tests.conftest import SECRETARIAT
+
+    summary = await load_demo(db)
+    async with db.read() as session:
+        consent = await terms.consent(session, SECRETARIAT, liaison.WORKSPACE_SLUG)
+    assert consent.terms is not None and "confidential to the group" in consent.terms.body
+    signed_in = await client.post(
+        "/api/v1/tokens", json={"email": "a.ouedraogo@example.org", "password": DEMO_PASSWORD}
+    )
+    me = {"Authorization": f"Bearer {signed_in.json()['token']}"}
+    mine = await client.get(f"/api/v1/spaces/{liaison.WORKSPACE_SLUG}/terms", headers=me)
+    assert mine.json()["accepted_version"] == 1
+    assert (await client.get("/api/v1/me/attribution", headers=me)).json()["attribution"] == (
+        "country"
+    )
+    report = await compile_session_report(db, SECRETARIAT, summary.session_ids[0])
+    text = (await render_bytes(report, "md")).decode()
+    assert "A participant from Burkina Faso" in text and "Aminata Ouédraogo" not in text
+    assert "Kwabena Osei" in text  # everyone else is named, as the forum's setting says

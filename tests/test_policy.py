@@ -226,6 +226,24 @@ RULES: dict[str, Rule] = {
         {"secretariat"},
     ),
     "download a session's report": (*download(False, whole_space=False), SESSION_MODERATORS),
+    # consent and attribution
+    "set a space's participation terms": (
+        *space_rule(policy.may_set_terms, policy.check_may_set_terms),
+        {"secretariat"},
+    ),
+    "read who accepted the terms": (
+        *space_rule(policy.may_see_acceptances, policy.check_may_see_acceptances),
+        {"secretariat"},
+    ),
+    "accept a space's terms": (
+        *space_rule(policy.may_accept_terms, policy.check_may_accept_terms),
+        SIGNED_IN,
+    ),
+    "choose how one is cited": (
+        lambda a: policy.may_choose_own_attribution(a.actor),
+        lambda a: policy.check_may_choose_own_attribution(a.actor),
+        SIGNED_IN,
+    ),
     "download a space's report": (*download(False, whole_space=True), SPACE_MODERATORS),
     # documents and attachments
     "add a document where moderators add": (
@@ -436,6 +454,52 @@ def test_a_download_asks_for_the_spaces_attribution_or_less(
     assert policy.may_choose_attribution(setting, requested) is allowed
     error = raised(lambda: policy.check_may_choose_attribution(setting, requested))
     assert error is (None if allowed else Forbidden)
+
+
+@pytest.mark.parametrize(
+    ("levels", "expected"),
+    [
+        (("named", "named"), "named"),
+        (("named", "country"), "country"),
+        (("named", "none"), "none"),
+        (("country", "named"), "country"),
+        (("country", "country"), "country"),
+        (("country", "none"), "none"),
+        (("none", "named"), "none"),
+        (("none", "country"), "none"),
+        (("none", "none"), "none"),
+        (("named", "named", "country"), "country"),
+        (("named", "unknown"), "none"),  # a mistake never identifies anyone further
+    ],
+)
+def test_a_person_is_cited_as_the_most_private_of_setting_request_and_choice(
+    levels: tuple[str, ...], expected: str
+) -> None:
+    assert policy.most_private(*levels) == expected
+
+
+@pytest.mark.parametrize(
+    ("current", "accepted", "offered", "allowed", "code"),
+    [
+        (None, None, None, True, None),  # the space has no terms
+        (1, 1, None, True, None),  # accepted before
+        (1, None, 1, True, None),  # accepted with the contribution
+        (1, None, None, False, "terms_not_accepted"),
+        (2, 1, None, False, "terms_not_accepted"),  # a new version
+        (2, 1, 1, False, "terms_changed"),  # the form showed the old one
+        (2, None, 2, True, None),
+    ],
+)
+def test_a_contribution_needs_the_current_terms_accepted(
+    current: int | None, accepted: int | None, offered: int | None, allowed: bool, code: str | None
+) -> None:
+    assert policy.terms_accepted(current, accepted, offered) is allowed
+    try:
+        policy.check_terms_accepted(current, accepted, offered)
+    except DomainError as error:
+        assert error.code == code and error.field == "accept_terms"
+    else:
+        assert code is None
 
 
 @pytest.mark.parametrize(

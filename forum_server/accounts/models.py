@@ -23,6 +23,11 @@ class User(Base):
     organization: Mapped[str | None] = mapped_column(String(200), nullable=True)
     affiliation: Mapped[str | None] = mapped_column(String(32), nullable=True)
     gender: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # How this person may be cited in reports (named | country | none); a report uses
+    # the most private of this, the space's setting and the download's request.
+    # (The database's default only: rows written as they were before this column
+    # existed still get it.)
+    attribution_choice: Mapped[str] = mapped_column(String(16), server_default="named")
     is_secretariat: Mapped[bool] = mapped_column(Boolean, default=False)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -13,6 +13,8 @@ from forum_server.accounts.email_confirmation_pages import profile_notice
 from forum_server.accounts.profile_form import form_input, profile_choices
 from forum_server.accounts.queries import UserView, get_user, sign_in_methods
 from forum_server.accounts.schemas import PasswordChange, ProfileUpdate, UserCreate
+from forum_server.consent import choice as attribution_choice
+from forum_server.consent.views import CHOICE_LABELS
 from forum_server.errors import Conflict, Forbidden, Invalid, RateLimited, Unauthorized
 from forum_server.i18n import gettext as _
 from forum_server.mail import watching
@@ -118,11 +120,14 @@ async def _profile_page(
     async with ctx.db.read() as session:
         user = await get_user(session, user_id)
         methods = await sign_in_methods(session, user_id)
+        cited = await attribution_choice.my_choice(session, await actor_of(request))
     labels = {p.issuer: p.label for p in ctx.settings.sign_in_providers}
     watches = await watching.my_watches(ctx.db, await actor_of(request))
     context: dict[str, Any] = {
         "watches": watches,
         "user": user,
+        "attribution": cited,
+        "attribution_choices": [(k, _(v)) for k, v in CHOICE_LABELS.items()],
         "has_password": methods.has_password,
         # Providers no longer configured are still named, by their address.
         "providers": [labels.get(issuer, issuer) for issuer in methods.issuers],
@@ -132,6 +137,9 @@ async def _profile_page(
         "password_errors": {},
         "password_form_error": None,
         "notice": _("Your changes are saved.") if request.query_params.get("saved") else None,
+        "attribution_notice": (
+            _("How you are cited is saved.") if request.query_params.get("cited") else None
+        ),
         "confirmation_notice": profile_notice(request.query_params.get("confirmation", "")),
         **profile_choices(),
         **extra,

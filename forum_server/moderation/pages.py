@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from forum_server.consent import terms
 from forum_server.errors import DomainError, Invalid, NotFound
 from forum_server.i18n import N_
 from forum_server.i18n import gettext as _
@@ -30,6 +31,7 @@ from forum_server.moderation.actions import POST_ACTIONS
 from forum_server.moderation.schemas import Reason, SettingsUpdate, SummaryWrite, SuspensionCreate
 from forum_server.rooms import posting, preview
 from forum_server.rooms import queries as rooms_queries
+from forum_server.rooms.pages.shared import accepted_terms
 from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.schemas import validate
 from forum_server.summaries import summary_detail
@@ -46,6 +48,7 @@ GUEST_LABELS = {
     "guest_name": N_("Your name"),
     "guest_email": N_("Your e-mail address"),
     "body": N_("Text"),
+    "accept_terms": N_("Participation terms"),
 }
 
 
@@ -195,9 +198,10 @@ async def guest_post(request: Request) -> Response:
     form = await read_form(request)
     if form.get("preview"):
         return await _guest_preview(request, thread_id, form)
-    data: dict[str, str] = {k: form[k] for k in ("body", "guest_name") if k in form}
+    data: dict[str, Any] = {k: form[k] for k in ("body", "guest_name") if k in form}
     if form.get("guest_email"):
         data["guest_email"] = form["guest_email"]
+    data["accept_terms"] = accepted_terms(form)  # the terms' version, accepted on the form
     try:
         client = client_address(request, ctx.settings)
         posted = await posting.create_post(
@@ -239,6 +243,7 @@ async def _guest_form(
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         detail = await rooms_queries.thread_detail(db, actor, request.path_params["thread_id"])
+        consent = await terms.consent(db, actor, detail.session.space.slug)
     message = error.message if error else None
     for field, label in GUEST_LABELS.items():
         message = message.replace(f"{field}: ", _(label) + ": ") if message else None
@@ -247,6 +252,8 @@ async def _guest_form(
         "session": detail.session,
         "form": form or {},
         "form_error": message,
+        "consent": consent,
+        "terms_error": message if error and error.field == "accept_terms" else None,
         "received": request.query_params.get("received") == "1",
         "preview_html": preview_html,
     }

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
+from forum_server.consent.choice import choices_of
 from forum_server.decide.labels import POSITION_LABELS
 from forum_server.decide.models import PollBallot
 from forum_server.decide.queries import closed_at, option_labels
@@ -19,7 +20,7 @@ from forum_server.errors import Conflict
 from forum_server.i18n import gettext
 from forum_server.orm import utcnow
 from forum_server.policy import Actor, check_may_download_report, load_poll, may_see_results
-from forum_server.reports.posts import Attributor, display_country
+from forum_server.reports.posts import Attributor
 from forum_server.rooms.models import Space
 from forum_server.spreadsheet import safe_cell
 
@@ -38,7 +39,7 @@ async def poll_votes_csv(session: AsyncSession, actor: Actor, poll_id: int) -> t
         raise Conflict("An anonymous poll's votes are never listed.", code="poll_anonymous")
     if not may_see_results(poll.hide_results, False, closed_at(poll, utcnow()) is not None):
         raise Conflict("Its results are shown when it closes.", code="results_hidden")
-    attributor = Attributor(space.report_attribution, {})
+    attributor = Attributor(space.report_attribution, {}, await choices_of(session))
     labels = option_labels(poll)
     out = io.StringIO()
     out.write("\ufeff")
@@ -54,7 +55,7 @@ async def poll_votes_csv(session: AsyncSession, actor: Actor, poll_id: int) -> t
         chosen = "; ".join(labels[n] for n in json.loads(ballot.choices) if n < len(labels))
         position = gettext(POSITION_LABELS[ballot.position]) if ballot.position else ""
         voter = attributor.label(poll.session_id, user.id, user.display_name, None, user.country)
-        country = display_country(user.country) if space.report_attribution != "none" else None
+        country = attributor.country(user.country, user.id)
         cells = [voter, country or "", chosen, position, ballot.reason]
         writer.writerow([poll.id, *(safe_cell(cell) for cell in cells)])
     return f"poll-{poll.id}-votes.csv", out.getvalue()

@@ -13,7 +13,7 @@ import asyncio
 import concurrent.futures
 import threading
 from array import array
-from collections.abc import Callable, Coroutine, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, and_, select
@@ -24,7 +24,7 @@ from forum_server.accounts.models import User
 from forum_server.db import Database
 from forum_server.decide.queries import reaction_tallies
 from forum_server.i18n import gettext, using_language
-from forum_server.policy import report_posts_clause
+from forum_server.policy import most_private, report_posts_clause
 from forum_server.reports.model import ReportPost
 from forum_server.rooms.models import Post
 
@@ -54,12 +54,25 @@ def display_country(code: str | None) -> str | None:
 
 
 class Attributor:
-    """Names people as the report's attribution setting says, in the language of the
-    work at hand."""
+    """Names people as the report's attribution says, in the language of the work at
+    hand. `mode` is the download's attribution (never more than the space's setting);
+    `choices` holds the accounts that asked to be cited less than by name. Each person
+    is cited as the most private of the two (guests, who have no account, as `mode`)."""
 
-    def __init__(self, mode: str, moderators: dict[int, frozenset[int]]) -> None:
+    def __init__(
+        self,
+        mode: str,
+        moderators: dict[int, frozenset[int]],
+        choices: Mapping[int, str] | None = None,
+    ) -> None:
         self.mode = mode
         self.moderators = moderators
+        self.choices = dict(choices or {})
+
+    def mode_for(self, user_id: int | None) -> str:
+        if user_id is None:
+            return self.mode
+        return most_private(self.mode, self.choices.get(user_id, "named"))
 
     def is_moderator(self, session_id: int, user_id: int | None) -> bool:
         return user_id is not None and user_id in self.moderators.get(session_id, frozenset())
@@ -72,21 +85,22 @@ class Attributor:
         guest_name: str | None,
         country: str | None,
     ) -> str:
-        if self.mode == "named":
+        mode = self.mode_for(user_id)
+        if mode == "named":
             if user_id is None:
                 return gettext("%(name)s (guest)", name=guest_name or gettext("Guest"))
             return name or gettext("Unknown")
         if self.is_moderator(session_id, user_id):
             return gettext("The moderator")
-        if self.mode == "country" and country:
+        if mode == "country" and country:
             return gettext("A participant from %(country)s", country=display_country(country))
         return gettext("A participant")
 
-    def country(self, code: str | None) -> str | None:
-        return display_country(code) if self.mode in {"named", "country"} else None
+    def country(self, code: str | None, user_id: int | None = None) -> str | None:
+        return display_country(code) if self.mode_for(user_id) in {"named", "country"} else None
 
-    def organization(self, organization: str | None) -> str | None:
-        return organization if self.mode == "named" else None
+    def organization(self, organization: str | None, user_id: int | None = None) -> str | None:
+        return organization if self.mode_for(user_id) == "named" else None
 
 
 def reading_order(rows: Sequence[tuple[int, int | None]]) -> tuple[array[int], array[int]]:
@@ -210,8 +224,8 @@ class PostSource:
                 parent_id=parent_id,
                 depth=depth_of[pid] if parent_id is not None else 0,
                 author=att.label(sid, author_id, name, guest, country),
-                country=att.country(country),
-                organization=att.organization(organization),
+                country=att.country(country, author_id),
+                organization=att.organization(organization, author_id),
                 is_moderator=att.is_moderator(sid, author_id),
                 reply_to_author=(
                     att.label(sid, p_author, p_name, p_guest, p_country)
@@ -224,7 +238,7 @@ class PostSource:
                 html=html,
                 highlighted=bool(highlighted),
                 lang=lang,
-                named=att.mode == "named",
+                named=att.mode_for(author_id) == "named",
                 reactions=reactions.get(pid, ()),
             )
         return [found[pid] for pid in wanted if pid in found]

@@ -14,9 +14,9 @@ from sqlalchemy.orm import QueryableAttribute
 from forum_server.accounts.countries import REGION_NAMES, REGIONS
 from forum_server.accounts.models import User
 from forum_server.accounts.schemas import AFFILIATION_LABELS, GENDER_LABELS
-from forum_server.i18n import N_, gettext
+from forum_server.i18n import N_, format_number, gettext, ngettext
 from forum_server.reports.model import Count, Participant, Participation, ThreadCount
-from forum_server.reports.posts import display_country
+from forum_server.reports.posts import Attributor, display_country
 from forum_server.reports.textual import day
 from forum_server.rooms.models import Post
 
@@ -147,10 +147,12 @@ async def participation(
 
 
 async def participant_list(
-    db: AsyncSession, session_ids: Sequence[int], shown: ColumnElement[bool]
+    db: AsyncSession, session_ids: Sequence[int], shown: ColumnElement[bool], attributor: Attributor
 ) -> list[Participant]:
-    """Everyone with a post the report shows, by name (for named reports only): signed-in
-    authors with their country and organization, guests by the name they gave."""
+    """Everyone with a post the report shows (for named reports only), each as far as
+    their own choice allows: signed-in authors by name with their country and
+    organization, or by country only; guests by the name they gave. Those who asked not
+    to be cited are counted on one last line, unnamed."""
     rows = await db.execute(
         select(
             Post.author_id,
@@ -168,11 +170,20 @@ async def participant_list(
         )
     )
     found: dict[tuple[int | None, str | None], Participant] = {}
+    unnamed: dict[int, int] = {}  # posts of those not cited at all, by account
     for author_id, name, country, organization, guest, posts in rows:
         key = (author_id, None if author_id is not None else guest)
+        mode = attributor.mode_for(author_id)
         if author_id is None:
             label = gettext("%(name)s (guest)", name=guest or gettext("Guest"))
             person = Participant(label, None, None, int(posts))
+        elif mode == "none" or (mode == "country" and not country):
+            unnamed[author_id] = unnamed.get(author_id, 0) + int(posts)
+            continue
+        elif mode == "country":
+            label = gettext("A participant from %(country)s", country=display_country(country))
+            person = Participant(label, display_country(country), None, int(posts))
+            key = (author_id, None)
         else:
             person = Participant(name or "", display_country(country), organization, int(posts))
         if key in found:  # a signed-in author's posts with and without a guest name
@@ -180,4 +191,13 @@ async def participant_list(
                 person.name, person.country, person.organization, person.posts + found[key].posts
             )
         found[key] = person
-    return sorted(found.values(), key=lambda p: (p.name.casefold(), p.country or ""))
+    listed = sorted(found.values(), key=lambda p: (p.name.casefold(), p.country or ""))
+    if unnamed:
+        label = ngettext(
+            "%(num)s participant who asked not to be named",
+            "%(num)s participants who asked not to be named",
+            len(unnamed),
+            num=format_number(len(unnamed)),
+        )
+        listed.append(Participant(label, None, None, sum(unnamed.values())))
+    return listed

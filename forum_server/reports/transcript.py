@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
+from forum_server.consent.choice import choices_of
 from forum_server.db import Database
 from forum_server.errors import Invalid
 from forum_server.files.models import Upload
@@ -209,7 +210,8 @@ async def _compile(
     site_url: str,
     cover: Cover,
 ) -> Transcript:
-    attributor = Attributor(mode, moderators)
+    # Each person's own choice, read now: a report compiled after a change uses it.
+    attributor = Attributor(mode, moderators, await choices_of(session))
     loop = asyncio.get_running_loop()
     source = PostSource(
         db, attributor, loop, progress, language=languages.report, post_language=languages.posts
@@ -306,7 +308,9 @@ async def _compile(
         documents=await _documents(session, actor, space, attributor, site_url),
         cover=cover,
         participants=(
-            await participant_list(session, session_ids, source.clause) if mode == "named" else []
+            await participant_list(session, session_ids, source.clause, attributor)
+            if mode == "named"
+            else []
         ),
     )
 

@@ -20,12 +20,16 @@ from forum_server.accounts.models import User
 from forum_server.accounts.queries import UserView, user_id_by_email
 from forum_server.accounts.schemas import ProfileUpdate
 from forum_server.accounts.service import add_user
+from forum_server.consent.acceptance import accept_on_joining
+from forum_server.consent.terms import consent_for
+from forum_server.consent.views import ConsentView
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, NotFound
 from forum_server.i18n import current_language
 from forum_server.mail.outbox import Outgoing, queue
 from forum_server.orm import utcnow
 from forum_server.policy import (
+    ANONYMOUS,
     Actor,
     check_may_accept_invitation,
     check_may_manage_invitations,
@@ -112,6 +116,7 @@ class InvitationLink:
     designation: str | None
     space: SpaceRef
     has_account: bool  # then its holder signs in to accept, instead of registering
+    consent: ConsentView | None = None  # the space's attribution and terms, to accept
 
 
 async def invite(db: Database, actor: Actor, slug: str, data: InvitationCreate) -> IssuedInvitation:
@@ -233,12 +238,16 @@ async def invitation_link(db: AsyncSession, token: str) -> InvitationLink:
         invitation.designation,
         SpaceRef(space.slug, space.title, space.visibility),
         await user_id_by_email(db, invitation.email) is not None,
+        await consent_for(db, ANONYMOUS, space),  # no acceptance of theirs yet
     )
 
 
-async def accept(db: Database, actor: Actor, token: str) -> Joined:
+async def accept(
+    db: Database, actor: Actor, token: str, *, accept_terms: int | None = None
+) -> Joined:
     """Makes the signed-in user a member as the invitation says. The invitation is for
-    one address: a different account cannot use a forwarded link."""
+    one address: a different account cannot use a forwarded link. `accept_terms`: the
+    version of the space's participation terms accepted on joining."""
     require_signed_in(actor)
     async with db.write() as uow:
         invitation, space = await pending_invitation(uow.session, token)
@@ -248,18 +257,23 @@ async def accept(db: Database, actor: Actor, token: str) -> Joined:
         )
         assert user is not None  # the policy refused otherwise
         await _accept(uow, actor, invitation, space, user)
+        await accept_on_joining(uow.session, space.id, user.id, accept_terms)
         return Joined(space.slug, UserView.of(user))
 
 
 async def accept_with_new_account(
-    db: Database, actor: Actor, token: str, data: InvitedAccount
+    db: Database, actor: Actor, token: str, data: InvitedAccount, *, accept_terms: int | None = None
 ) -> Joined:
     """Creates the account of someone new who holds the invitation, with the invited
     address, and accepts it: the password form's way in. Allowed even where
     registration is closed, whoever asks: the owner's invitation is the permission.
     Raises NotFound (the link), Invalid (password) or Conflict `email_taken`."""
     async with db.write() as uow:
-        return await join_with_new_account(uow, token, data.password, data)
+        joined = await join_with_new_account(uow, token, data.password, data)
+        space_id = await uow.session.scalar(select(Space.id).where(Space.slug == joined.space))
+        assert space_id is not None  # just joined
+        await accept_on_joining(uow.session, space_id, joined.user.id, accept_terms)
+        return joined
 
 
 async def join_with_new_account(

@@ -19,7 +19,14 @@ from forum_server.i18n import N_, gettext
 from forum_server.policy import Actor
 from forum_server.rooms import invitations, members, members_queries
 from forum_server.rooms.members import MemberAdd, MemberPut
-from forum_server.rooms.pages.shared import REFUSALS, attempt, checked, notice_from, see_other
+from forum_server.rooms.pages.shared import (
+    REFUSALS,
+    accepted_terms,
+    attempt,
+    checked,
+    notice_from,
+    see_other,
+)
 from forum_server.web.auth import actor_of, signed_in_redirect
 from forum_server.web.context import app_context
 from forum_server.web.forms import error_for_field, read_form, validate_form
@@ -163,7 +170,8 @@ async def invitation_page(request: Request) -> Response:
     form = await read_form(request)
     if actor.signed_in:
         try:
-            joined = await invitations.accept(ctx.db, actor, token)
+            accepted = accepted_terms(form)
+            joined = await invitations.accept(ctx.db, actor, token, accept_terms=accepted)
         except REFUSALS as error:
             return await _show_invitation(request, link, status=error.status, error=error)
         return see_other(f"/spaces/{joined.space}?notice=joined")
@@ -182,7 +190,9 @@ async def _create_account(
     )
     if data is not None:
         try:
-            joined = await invitations.accept_with_new_account(ctx.db, actor, token, data)
+            joined = await invitations.accept_with_new_account(
+                ctx.db, actor, token, data, accept_terms=accepted_terms(form)
+            )
         except Invalid as error:
             errors = error_for_field(error)
         else:
@@ -208,6 +218,8 @@ async def _show_invitation(
         "form": {**(form or {}), "email": link.email},
         "errors": errors or {},
         "form_error": error.message if error else None,
+        "consent": link.consent,
+        "terms_error": error.message if error and error.field == "accept_terms" else None,
         **choices(),
         **profile_choices(),
     }

@@ -184,6 +184,8 @@ class Post(Base):
     # The network a guest posted from (throttle.network_of), for the share of
     # the review queue each network may fill; never shown.
     guest_network: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The version of the space's participation terms a guest accepted on the form.
+    guest_terms_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     # The language the post is written in (one of the six); None for posts from before.

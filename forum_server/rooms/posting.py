@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
+from forum_server.consent.acceptance import check_contribution
 from forum_server.db import Database, UnitOfWork
 from forum_server.errors import Conflict, Invalid
 from forum_server.orm import utcnow
@@ -171,6 +172,7 @@ class _Admission:
     guest: admission.Guest | None
     network: str | None
     rate_key: str | None  # None: not counted (moderators)
+    terms_version: int | None = None  # the space's terms accepted; None: it has none
 
 
 _Admitted = _Admission | Posted
@@ -214,6 +216,11 @@ async def _admit(
         if existing is not None:
             await _check_same_post(session, existing, thread.id, data)
             return Posted(await _view(session, existing, access), created=False)
+    # Before anything is written: the participation terms accepted (with this post when
+    # its form or request accepts them; recorded in the write transaction).
+    terms_version = await check_contribution(
+        session, access.space.space_id, access.actor, data.accept_terms, write=lock is not None
+    )
     await check_open(session, thread.session_id)
     if thread.locked:
         raise Conflict("The thread is locked.", code="thread_locked")
@@ -236,7 +243,7 @@ async def _admit(
         await admission.check_rate(session, rate_key, rate_limit)
     if network is not None:
         await admission.check_queue_not_full(session, access.space.space_id, network)
-    return _Admission(access, guest, network, rate_key)
+    return _Admission(access, guest, network, rate_key, terms_version)
 
 
 async def _insert_post(
@@ -260,6 +267,7 @@ async def _insert_post(
         guest_name=guest.name if guest else None,
         guest_email=guest.email if guest else None,
         guest_network=admitted.network,
+        guest_terms_version=admitted.terms_version if guest else None,
         body=data.body,
         html=html,
         lang=data.lang,
@@ -328,7 +336,9 @@ async def create_thread(
     first post, in one transaction. A retry with the same client_id returns the topic
     it made (`Posted.created` False). As for posts, every rule is checked before the
     Markdown is rendered; `also` runs in the write transaction."""
-    first = PostCreate(body=data.body, client_id=data.client_id, lang=data.lang)
+    first = PostCreate(
+        body=data.body, client_id=data.client_id, lang=data.lang, accept_terms=data.accept_terms
+    )
 
     async def admit(
         session: AsyncSession, lock: UnitOfWork | None

@@ -232,6 +232,7 @@ class ThreadCreate(Input):
     body: str = Field(max_length=MAX_SOURCE_CHARS)
     client_id: str | None = Field(default=None, min_length=1, max_length=64)
     lang: PostLanguage | None = None  # of the opening post
+    accept_terms: Id | None = None  # as for a post
 
     _title = field_validator("title")(_title)
     _body = field_validator("body")(_nonblank)
@@ -246,6 +247,9 @@ class PostCreate(Input):
     lang: PostLanguage | None = None  # None: not known (routes default to the reader's)
     # Files uploaded before to /threads/{id}/attachments, joining this post.
     attachment_ids: list[Id] = Field(default_factory=list, max_length=10)
+    # The version of the space's participation terms accepted with this post (needed
+    # once per version, where the space has terms and they were not accepted before).
+    accept_terms: Id | None = None
 
     _body = field_validator("body")(_nonblank)
 

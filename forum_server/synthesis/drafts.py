@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from typing_extensions import TypedDict
 
 from forum_server.accounts.models import User
+from forum_server.consent.choice import choices_of
 from forum_server.i18n import gettext
 from forum_server.policy import Actor, load_session
 from forum_server.reports.posts import Attributor
@@ -123,7 +124,10 @@ async def session_synthesis(db: AsyncSession, actor: Actor, session_id: int) -> 
     attribution = await db.scalar(
         select(Space.report_attribution).where(Space.id == forum_session.space_id)
     )
-    attributor = Attributor(attribution or "named", {session_id: access.moderator_ids})
+    # Each person's own choice too: a citation is never more identifying than either.
+    attributor = Attributor(
+        attribution or "named", {session_id: access.moderator_ids}, await choices_of(db)
+    )
     rows = await _published(db, session_id)
     labels = {
         row.post_id: attributor.label(session_id, row.author_id, row.name, row.guest, row.country)

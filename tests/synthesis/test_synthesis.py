@@ -153,3 +153,24 @@ async def test_only_moderators_get_a_draft_and_accepting_writes_the_summary(
     thread = await client.get(accepted.headers["location"])
     first_excerpt = question["excerpts"][0]["text"]
     assert first_excerpt[:40] in thread.text.replace("&#34;", '"').replace("&#39;", "'")
+
+
+async def test_citations_follow_each_persons_choice(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    from sqlalchemy import update
+
+    demo = await load_demo(db)
+    session_id = demo.session_ids[0]
+    async with db.read() as session:
+        named = await session_synthesis(session, SECRETARIAT, session_id)
+    # The demo's participant cited by country only is never named in a draft.
+    assert "Aminata Ouédraogo" not in {
+        c.author for d in (named.session, *named.questions) for c in d.excerpts
+    }
+    async with db.write() as uow:  # everyone asks not to be cited at all
+        await uow.session.execute(update(User).values(attribution_choice="none"))
+    async with db.read() as session:
+        after = await session_synthesis(session, SECRETARIAT, session_id)
+    authors = {c.author for d in (after.session, *after.questions) for c in d.excerpts}
+    assert authors <= {"A participant", "The moderator"}, authors

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum_server.consent import terms
 from forum_server.errors import DomainError
 from forum_server.i18n import N_, gettext
 from forum_server.policy import require_caller, require_secretariat
@@ -54,6 +55,7 @@ async def _space_page(
         detail = await queries.space_detail(db, actor, request.path_params["slug"])
         can_download = await space_report_download(db, actor, detail.space.slug)
         unread = await reading.unread_by_session(db, actor, detail.sessions)
+        consent = await terms.consent(db, actor, detail.space.slug)
     context = {
         "detail": detail,
         "space": detail.space,
@@ -62,6 +64,7 @@ async def _space_page(
         "form": form or {},
         "can_download_report": can_download,
         "unread": unread,
+        "consent": consent,
     }
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/space.html", context, status=status)

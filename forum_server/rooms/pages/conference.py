@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum_server.consent import terms
 from forum_server.errors import DomainError
 from forum_server.i18n import N_, gettext
 from forum_server.live.hub import Hub
@@ -21,6 +22,7 @@ from forum_server.rooms import conference
 from forum_server.rooms.admission import DEFAULT_MESSAGE_LIMIT
 from forum_server.rooms.conference_queries import conference_view
 from forum_server.rooms.pages.shared import (
+    accepted_terms,
     attempt,
     checked,
     field_problem,
@@ -58,6 +60,7 @@ async def render_conference(
     before = _whole(request.query_params.get("before", ""))
     async with ctx.db.read() as db:
         view = await conference_view(db, actor, session_id, before=before)
+        consent = await terms.consent(db, actor, view.session.space.slug)
     form = form or {}
     reply_to = _whole(form.get("parent_id", "") or request.query_params.get("reply", ""))
     replying = next((m for m in view.messages if m.post.id == reply_to), None)
@@ -74,6 +77,8 @@ async def render_conference(
         "status": session_status(view.session, utcnow()),
         "client_id": secrets.token_urlsafe(12),
         "form_error": error.message if error else None,
+        "consent": consent,
+        "terms_error": error.message if error and error.field == "accept_terms" else None,
         "typed": form.get("body", ""),
         "typed_lang": form.get("lang"),
         "replying": replying,
@@ -94,6 +99,7 @@ async def send_message(request: Request) -> Response:
 
     async def run() -> str:
         data: dict[str, Any] = {"body": form.get("body", ""), "lang": post_language(form)}
+        data["accept_terms"] = accepted_terms(form)
         if form.get("client_id"):
             data["client_id"] = form["client_id"]
         if form.get("parent_id"):

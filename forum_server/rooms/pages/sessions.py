@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum_server.consent import terms
 from forum_server.db import Database
 from forum_server.decide import queries as decide_queries
 from forum_server.errors import DomainError, Invalid
@@ -35,6 +36,7 @@ from forum_server.rooms import (
 from forum_server.rooms.admission import DEFAULT_MESSAGE_LIMIT
 from forum_server.rooms.pages.shared import (
     REFUSALS,
+    accepted_terms,
     attempt,
     checkbox,
     checked,
@@ -212,11 +214,14 @@ async def render_session(
         polls_here = await decide_queries.polls_on_page(
             db, actor, ctx.settings.secret_key, session_id=session_id
         )
-        by_mail = None
+        by_mail, consent = None, None
         if detail.can_start_topic:
             by_mail = await topic_address(db, ctx.settings, actor.user_id, session_id)
+            consent = await terms.consent(db, actor, detail.space.slug)
     context = {
         "topic_address": by_mail,
+        "consent": consent,
+        "terms_error": error.message if error and error.field == "accept_terms" else None,
         "session": detail,
         "moderator_names": names_list([m["display_name"] for m in detail.moderators]),
         "watch": watch,
@@ -455,8 +460,11 @@ async def start_topic(request: Request) -> Response:
         return await _topic_preview(request, session_id, form)
 
     async def run() -> str:
-        fields = {name: form[name] for name in ("title", "body", "client_id") if form.get(name)}
+        fields: dict[str, Any] = {
+            name: form[name] for name in ("title", "body", "client_id") if form.get(name)
+        }
         fields["lang"] = post_language(form)
+        fields["accept_terms"] = accepted_terms(form)
         data = checked(ThreadCreate, fields, LABELS)
         thread_id, _ = await posting.create_thread(ctx.db, actor, session_id, data)
         return f"/threads/{thread_id}"

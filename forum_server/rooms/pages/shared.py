@@ -101,6 +101,15 @@ def checkbox(form: dict[str, str], name: str) -> bool:
     return form.get(name, "") != ""
 
 
+def accepted_terms(form: dict[str, str]) -> int | None:
+    """The version of the participation terms a form's box accepts (None: not ticked;
+    0 for a value that is no version, which the command refuses on its field)."""
+    value = form.get("accept_terms", "")
+    if not value:
+        return None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 9 else 0
+
+
 def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from forum_server.consent import terms
 from forum_server.decide import queries as decide_queries
 from forum_server.errors import DomainError
 from forum_server.files import attachments
@@ -26,6 +27,7 @@ from forum_server.rooms import preview, queries, reading
 from forum_server.rooms.pages import validators
 from forum_server.rooms.pages.shared import (
     REFUSALS,
+    accepted_terms,
     attempt,
     checked,
     field_problem,
@@ -50,6 +52,7 @@ LABELS = {
     "parent_id": N_("Reply to"),
     "client_id": N_("Form"),
     "lang": N_("Language of your contribution"),
+    "accept_terms": N_("Participation terms"),
 }
 
 
@@ -118,6 +121,7 @@ async def render_thread(
             db, actor, ctx.settings.secret_key, thread_id=thread_id
         )
         told = await notification_reading.unread_about_thread(db, actor, thread_id)
+        consent = await terms.consent(db, actor, detail.session.space.slug)
     newest = max((post.id for post in detail.posts), default=None)
     if actor.user_id is not None and newest is not None and (last_read or 0) < newest:
         # What this page shows is read now; the next visit starts after it.
@@ -141,6 +145,8 @@ async def render_thread(
         "may_post": may_post,
         "client_id": secrets.token_urlsafe(12),
         "form_error": error.message if error else None,
+        "consent": consent,
+        "terms_error": error.message if error and error.field == "accept_terms" else None,
         "typed": form.get("body", ""),
         "typed_lang": form.get("lang"),
         "lang_filter": lang,
@@ -193,6 +199,7 @@ def _post_input(form: dict[str, str]) -> dict[str, Any]:
             problem = gettext("no such post in this thread.")
             raise field_problem(N_("Reply to"), problem, "parent_id")
         data["parent_id"] = parent_id
+    data["accept_terms"] = accepted_terms(form)
     return data
 
 
