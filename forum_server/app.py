@@ -40,6 +40,7 @@ from forum_server.files import pages as files_pages
 from forum_server.files.retention import run_file_retention
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
+from forum_server.live import stream as live_stream
 from forum_server.live.retention import run_pruning
 from forum_server.mail import api as mail_api
 from forum_server.mail import pages as mail_pages
@@ -153,8 +154,15 @@ async def stop_background(tasks: list[asyncio.Task[None]]) -> None:
 
 
 def create_app(
-    settings: Settings, *, broker_prefix: str = "forum", live: LiveConfig | None = None
+    settings: Settings,
+    *,
+    broker_prefix: str = "forum",
+    live: LiveConfig | None = None,
+    periodic: bool = True,
 ) -> Starlette:
+    """The app; `periodic=False` leaves the background jobs to another process of the
+    same server (`serve --workers`), which runs them for all."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db, broker = await open_database(settings, broker_prefix=broker_prefix)
@@ -163,19 +171,23 @@ def create_app(
         await hub.start()
         stop = asyncio.Event()
         webhook_sender = sender_for(settings)
-        background = [
-            asyncio.create_task(run_scheduler(db, stop), name="session-scheduler"),
-            asyncio.create_task(run_poll_closing(db, stop), name="poll-closing"),
-            asyncio.create_task(
-                run_pruning(db, stop, keep_days=settings.event_retention_days),
-                name="event-pruning",
-            ),
-            asyncio.create_task(run_notifications(db, stop), name="mail-fan-out"),
-            asyncio.create_task(run_sender(db, settings, stop), name="mail-sender"),
-            asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
-            asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
-            asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
-        ]
+        background = (
+            []
+            if not periodic
+            else [
+                asyncio.create_task(run_scheduler(db, stop), name="session-scheduler"),
+                asyncio.create_task(run_poll_closing(db, stop), name="poll-closing"),
+                asyncio.create_task(
+                    run_pruning(db, stop, keep_days=settings.event_retention_days),
+                    name="event-pruning",
+                ),
+                asyncio.create_task(run_notifications(db, stop), name="mail-fan-out"),
+                asyncio.create_task(run_sender(db, settings, stop), name="mail-sender"),
+                asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
+                asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
+                asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
+            ]
+        )
         try:
             yield
         finally:
@@ -213,6 +225,7 @@ def create_app(
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,
+        *live_stream.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
     middleware = [
