@@ -36,9 +36,7 @@ def database_url(postgres_url: str) -> str:
 
 
 @pytest.fixture
-async def start_server(
-    tmp_path: Path, database_url: str, redis_url: str
-) -> AsyncIterator[Start]:
+async def start_server(tmp_path: Path, database_url: str, redis_url: str) -> AsyncIterator[Start]:
     """`forum-server serve --port 0 [args]` as an OS process; returns its address."""
     processes: list[asyncio.subprocess.Process] = []
     folders: list[Path] = []
