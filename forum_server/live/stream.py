@@ -90,9 +90,13 @@ class EventStream(Response):
         after: int | None,
         settings: Settings,
     ) -> None:
-        super().__init__(
-            headers={"Cache-Control": "no-store, no-transform", "X-Accel-Buffering": "no"}
-        )
+        # Not Response.__init__: it would declare an empty body's Content-Length.
+        self.status_code, self.background = 200, None
+        self.raw_headers = [
+            (b"content-type", b"text/event-stream; charset=utf-8"),
+            (b"cache-control", b"no-store, no-transform"),
+            (b"x-accel-buffering", b"no"),  # nginx: pass each message on at once
+        ]
         self.hub, self.connection, self.settings = hub, connection, settings
         self.session_id, self.after = session_id, after
 
