@@ -144,6 +144,8 @@ async def stop_background(tasks: list[asyncio.Task[None]]) -> None:
     """Wait for the background tasks to finish what they are doing; one that has not
     stopped within SHUTDOWN_SECONDS is named in the log and cancelled, so a stuck task
     never keeps the server from stopping."""
+    if not tasks:  # a worker that leaves the periodic jobs to another
+        return
     _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS)
     for task in pending:
         log.warning("background task %s did not stop in time; cancelling it", task.get_name())

@@ -120,8 +120,7 @@ class Supervisor:
             while not self.stopping:
                 time.sleep(0.5)
                 self._restart_dead()
-            self._stop_all()
-            return 0
+            return 0 if self._stop_all() else 1
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -154,8 +153,9 @@ class Supervisor:
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         self.stopping = True
 
-    def _stop_all(self) -> None:
-        """SIGTERM to each worker (uvicorn's graceful shutdown), SIGKILL to stragglers."""
+    def _stop_all(self) -> bool:
+        """SIGTERM to each worker (uvicorn's graceful shutdown), SIGKILL to stragglers;
+        whether every one stopped cleanly."""
         for process in self.processes.values():
             if process.is_alive() and process.pid is not None:
                 os.kill(process.pid, signal.SIGTERM)
@@ -166,3 +166,5 @@ class Supervisor:
                 log.warning("worker %s did not stop in time; killing it", process.name)
                 process.kill()
                 process.join()
+        # uvicorn ends by raising the signal again once it has shut down gracefully.
+        return all(p.exitcode in (0, -signal.SIGTERM) for p in self.processes.values())
