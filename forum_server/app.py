@@ -45,6 +45,7 @@ from forum_server.focal import pages as focal_pages
 from forum_server.focal.sending import run_reminders
 from forum_server.live import Hub, LiveConfig
 from forum_server.live import endpoint as live_endpoint
+from forum_server.live import stream as live_stream
 from forum_server.live.retention import run_pruning
 from forum_server.mail import api as mail_api
 from forum_server.mail import pages as mail_pages
@@ -153,6 +154,8 @@ async def stop_background(tasks: list[asyncio.Task[None]]) -> None:
     """Wait for the background tasks to finish what they are doing; one that has not
     stopped within SHUTDOWN_SECONDS is named in the log and cancelled, so a stuck task
     never keeps the server from stopping."""
+    if not tasks:  # a worker that leaves the periodic jobs to another
+        return
     _, pending = await asyncio.wait(tasks, timeout=SHUTDOWN_SECONDS)
     for task in pending:
         log.warning("background task %s did not stop in time; cancelling it", task.get_name())
@@ -163,8 +166,15 @@ async def stop_background(tasks: list[asyncio.Task[None]]) -> None:
 
 
 def create_app(
-    settings: Settings, *, broker_prefix: str = "forum", live: LiveConfig | None = None
+    settings: Settings,
+    *,
+    broker_prefix: str = "forum",
+    live: LiveConfig | None = None,
+    periodic: bool = True,
 ) -> Starlette:
+    """The app; `periodic=False` leaves the background jobs to another process of the
+    same server (`serve --workers`), which runs them for all."""
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db, broker = await open_database(settings, broker_prefix=broker_prefix)
@@ -173,20 +183,24 @@ def create_app(
         await hub.start()
         stop = asyncio.Event()
         webhook_sender = sender_for(settings)
-        background = [
-            asyncio.create_task(run_scheduler(db, stop), name="session-scheduler"),
-            asyncio.create_task(run_poll_closing(db, stop), name="poll-closing"),
-            asyncio.create_task(
-                run_pruning(db, stop, keep_days=settings.event_retention_days),
-                name="event-pruning",
-            ),
-            asyncio.create_task(run_notifications(db, stop), name="mail-fan-out"),
-            asyncio.create_task(run_sender(db, settings, stop), name="mail-sender"),
-            asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
-            asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
-            asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
-            asyncio.create_task(run_reminders(db, stop), name="focal-reminders"),
-        ]
+        background = (
+            []
+            if not periodic
+            else [
+                asyncio.create_task(run_scheduler(db, stop), name="session-scheduler"),
+                asyncio.create_task(run_poll_closing(db, stop), name="poll-closing"),
+                asyncio.create_task(
+                    run_pruning(db, stop, keep_days=settings.event_retention_days),
+                    name="event-pruning",
+                ),
+                asyncio.create_task(run_notifications(db, stop), name="mail-fan-out"),
+                asyncio.create_task(run_sender(db, settings, stop), name="mail-sender"),
+                asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
+                asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
+                asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
+                asyncio.create_task(run_reminders(db, stop), name="focal-reminders"),
+            ]
+        )
         try:
             yield
         finally:
@@ -227,6 +241,7 @@ def create_app(
         *language_pages.routes,
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,
+        *live_stream.routes,
         Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
     ]
     middleware = [

@@ -24,7 +24,7 @@ def _settings_help() -> str:
     return "\n".join(lines)
 
 
-def _configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -57,7 +57,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         serving_at,
         uvicorn_config,
     )
+    from forum_server.workers import Supervisor, check_shareable
 
+    if problem := check_shareable(settings, args.workers):
+        return _fail(problem)
     try:
         sock = listening_socket(args.host, args.port)
     except OSError as error:
@@ -77,8 +80,12 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         opened = f" (open {settings.base_url}/)" if settings.base_url != listening else ""
 
         def announce() -> None:
-            print(f"forum_server listening on {listening}/{opened}", flush=True)
+            print(f"forum_server listening on {listening}/{opened}{processes}", flush=True)
 
+        if args.workers > 1:
+            processes = f" with {args.workers} worker processes"
+            return Supervisor(settings, sock, args.workers).run(announce)
+        processes = ""
         config = uvicorn_config(
             create_app(settings),
             proxy_headers=settings.trust_proxy_headers,
@@ -220,6 +227,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="migrate the database if needed and serve")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="serve with N processes on the one port (needs PostgreSQL and Redis)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     migrate = commands.add_parser("migrate", help="bring the database schema up to date")
@@ -293,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(existing=existing)
     except SettingsError as error:
         return _fail(str(error))
-    _configure_logging(settings)
+    configure_logging(settings)
     if existing and (problem := _missing_schema(settings)):
         return _fail(problem)
     handler: Command = args.handler

@@ -255,6 +255,13 @@ EVENT_TYPES: dict[str, EventType] = {
             "an account was deactivated (every process ends its live connections)",
         ),
         EventType(
+            "user.signed_out",
+            LOG_ONLY,
+            ("user_id",),
+            "someone signed out or revoked an API token (every process ends the live "
+            "connections that came with it)",
+        ),
+        EventType(
             "user.sign_in_reset",
             LOG_ONLY,
             ("user_id",),

@@ -450,7 +450,7 @@
     }, Number(refreshed.dataset.refresh) * 1000);
   }
 
-  if (!root || !window.WebSocket) return;
+  if (!root || !(window.WebSocket || window.EventSource)) return;
 
   var sessionId = Number(root.dataset.liveSession);
   var threadId = Number(root.dataset.liveThread || 0);
@@ -912,39 +912,90 @@
   };
 
   // --- the connection: resume from the last event, back off on failure ---------------
-  var socket = null, attempts = 0;
+  // Over a WebSocket; where the upgrade keeps failing (a proxy or firewall that blocks
+  // it), over Server-Sent Events from the same event log, with the same cursor.
+  function handleFrame(frame) {
+    if (frame.type === "subscribed") { attempts = 0; return; }
+    if (frame.type === "heartbeat") return;
+    if (frame.type === "resync_required") {
+      banner(t("You were away for a while. Reload the page to see everything new."));
+      return;
+    }
+    if (frame.type === "error") return;
+    if (typeof frame.id === "number") {
+      if (frame.id <= lastEventId) return; // already seen: never apply twice
+      lastEventId = frame.id;
+      var handle = handlers[frame.type];
+      if (handle) handle(frame);
+      // Other scripts of the page (decide.js) take the events they know.
+      doc.dispatchEvent(new CustomEvent("forum:event", { detail: frame }));
+    }
+  }
+  function parsed(text) {
+    try { return JSON.parse(text); } catch (err) { return null; }
+  }
+  function retryLater(reconnect) {
+    attempts += 1;
+    // Exponential back-off with full jitter, so a restarted server is not stampeded.
+    var ceiling = Math.min(30000, 1000 * Math.pow(2, attempts));
+    setTimeout(reconnect, Math.random() * ceiling);
+  }
+
+  var socket = null, attempts = 0, failedUpgrades = 0;
+  var UPGRADE_TRIES = 2;  // closed before ever opening this many times: use the stream
   function connect() {
+    if (failedUpgrades >= UPGRADE_TRIES && window.EventSource) { follow(); return; }
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/api/v1/live");
+    var opened = false;
+    try {
+      socket = new WebSocket(scheme + location.host + "/api/v1/live");
+    } catch (err) {
+      failedUpgrades = UPGRADE_TRIES;
+      follow();
+      return;
+    }
     socket.onopen = function () {
+      opened = true;
+      failedUpgrades = 0;
       socket.send(JSON.stringify({ type: "subscribe", session_id: sessionId, after: lastEventId }));
     };
     socket.onmessage = function (message) {
-      var frame;
-      try { frame = JSON.parse(message.data); } catch (err) { return; }
-      if (frame.type === "subscribed") { attempts = 0; return; }
-      if (frame.type === "heartbeat") return;
-      if (frame.type === "resync_required") {
-        banner(t("You were away for a while. Reload the page to see everything new."));
-        return;
-      }
-      if (frame.type === "error") return;
-      if (typeof frame.id === "number") {
-        if (frame.id <= lastEventId) return; // already seen: never apply twice
-        lastEventId = frame.id;
-        var handle = handlers[frame.type];
-        if (handle) handle(frame);
-        // Other scripts of the page (decide.js) take the events they know.
-        doc.dispatchEvent(new CustomEvent("forum:event", { detail: frame }));
-      }
+      var frame = parsed(message.data);
+      if (frame) handleFrame(frame);
     };
     socket.onclose = function (closing) {
       socket = null;
       if (closing.code === 4403 || closing.code === 4401) return; // not allowed: stay quiet
-      attempts += 1;
-      // Exponential back-off with full jitter, so a restarted server is not stampeded.
-      var ceiling = Math.min(30000, 1000 * Math.pow(2, attempts));
-      setTimeout(connect, Math.random() * ceiling);
+      if (opened) { retryLater(connect); return; }
+      // Closed before opening: blocked on the way only if the server itself answers
+      // (a server that is down or restarting fails the same way, and comes back).
+      fetch("/healthz", { cache: "no-store" })
+        .then(function (response) { if (response.ok) failedUpgrades += 1; })
+        .catch(function () { /* unreachable: not a blocked upgrade */ })
+        .then(function () {
+          if (failedUpgrades >= UPGRADE_TRIES && window.EventSource) follow();
+          else retryLater(connect);
+        });
+    };
+  }
+  // The event stream: the browser reconnects by itself with Last-Event-ID; a `close`
+  // message says why the server ended it, as a socket's close code would.
+  function follow() {
+    var url = "/api/v1/live/events?session_id=" + sessionId + "&after=" + lastEventId;
+    var stream = new EventSource(url);
+    stream.onmessage = function (message) {
+      var frame = parsed(message.data);
+      if (frame) handleFrame(frame);
+    };
+    stream.addEventListener("close", function (message) {
+      stream.close();
+      var ending = parsed(message.data) || {};
+      if (ending.code === 4401 || ending.code === 4403 || ending.code === 4404) return;
+      retryLater(follow);  // from the newest event seen, whichever way it came
+    });
+    stream.addEventListener("refused", function () { stream.close(); });
+    stream.onerror = function () {
+      if (stream.readyState === EventSource.CLOSED) retryLater(follow);
     };
   }
   connect();

@@ -169,6 +169,7 @@ async def test_every_type_is_emitted_with_its_declared_payload(
     await call("PUT", f"/spaces/{slug}/members/{ben_user.id}", sec, role="member")
     await call("DELETE", f"/spaces/{slug}/members/{ben_user.id}", sec)
     outsider = await make_user()
+    await call("DELETE", "/tokens/current", bearer(await token_for(client, outsider)))
     await call("POST", f"/users/{outsider.id}/reset-sign-in", sec)
     await call("POST", f"/users/{outsider.id}/deactivate", sec)
     await call("POST", f"/sessions/{sid}/close", sec)

@@ -7,7 +7,9 @@ import logging
 
 import pytest
 
+from forum_server.app import create_app
 from forum_server.periodic import repeat
+from forum_server.settings import Settings
 
 
 async def test_a_failing_pass_is_logged_and_the_next_one_runs(
@@ -42,3 +44,20 @@ async def test_a_stop_ends_the_wait_between_passes_at_once() -> None:
     stop.set()
     await asyncio.wait_for(loop, 1)
     assert calls == 1
+
+
+async def test_a_server_process_that_leaves_the_jobs_to_another_runs_none(
+    settings: Settings,
+) -> None:
+    """`serve --workers`: only worker 0 runs the periodic jobs; the others start and
+    stop cleanly without them."""
+    names = {task.get_name() for task in asyncio.all_tasks()}
+    app = create_app(settings, periodic=False)
+    async with app.router.lifespan_context(app):
+        started = {task.get_name() for task in asyncio.all_tasks()} - names
+        assert "session-scheduler" not in started and "mail-sender" not in started
+        assert "live-feed" in started  # live delivery still runs in every process
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        started = {task.get_name() for task in asyncio.all_tasks()} - names
+        assert {"session-scheduler", "mail-sender", "event-pruning"} <= started

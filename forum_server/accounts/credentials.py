@@ -68,12 +68,15 @@ async def check_may_start(uow: UnitOfWork, user_id: int) -> None:
     check_may_sign_in(await standing_of(uow.session, user))
 
 
-async def end_login_session(uow: UnitOfWork, token: str) -> None:
-    await uow.session.execute(
+async def end_login_session(uow: UnitOfWork, token: str) -> int | None:
+    """Ends the sign-in; returns its user's id (None when there was none to end)."""
+    ended = await uow.session.execute(
         update(LoginSession)
         .where(LoginSession.token_hash == token_digest(token), LoginSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
+        .returning(LoginSession.user_id)
     )
+    return ended.scalar_one_or_none()
 
 
 async def end_all_login_sessions(uow: UnitOfWork, user_id: int) -> None:
@@ -109,12 +112,15 @@ async def create_api_token(uow: UnitOfWork, user_id: int, name: str | None) -> s
     return token
 
 
-async def revoke_api_token(uow: UnitOfWork, token: str) -> None:
-    await uow.session.execute(
+async def revoke_api_token(uow: UnitOfWork, token: str) -> int | None:
+    """Ends the token; returns its user's id (None when there was none to end)."""
+    ended = await uow.session.execute(
         update(ApiToken)
         .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
+        .returning(ApiToken.user_id)
     )
+    return ended.scalar_one_or_none()
 
 
 def actor_of_account(user: User) -> Actor:

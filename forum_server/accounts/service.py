@@ -225,10 +225,15 @@ async def revoke_own_api_token(db: Database, actor: Actor, token: str | None) ->
     if not token:
         raise Unauthorized("Only a bearer token can revoke itself.", code="invalid_token")
     async with db.write() as uow:
-        await credentials.revoke_api_token(uow, token)
+        if (user_id := await credentials.revoke_api_token(uow, token)) is not None:
+            # Every process re-checks this person's live connections at once.
+            uow.emit("user.signed_out", {"user_id": user_id})
 
 
 async def sign_out(db: Database, login_token: str) -> None:
     """Ends the browser sign-in with this token (nothing happens for an unknown one)."""
     async with db.write() as uow:
-        await credentials.end_login_session(uow, login_token)
+        if (user_id := await credentials.end_login_session(uow, login_token)) is not None:
+            # Every process re-checks this person's live connections at once: the
+            # browser's sockets end wherever they are connected.
+            uow.emit("user.signed_out", {"user_id": user_id})

@@ -79,6 +79,9 @@ class Connection:
         # Writes a frame at once if the socket can take it; False if it must wait.
         self.write_now: Callable[[str], bool] | None = None
         self._frames: deque[str] = deque()
+        # Set by the hub when the credential may have ended (a sign-out in any
+        # process): the connection re-checks it at once instead of at the next tick.
+        self.recheck_now = asyncio.Event()
         self._wakeup = asyncio.Event()
         self._closing = asyncio.Event()
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
-import time
 
 from starlette.responses import JSONResponse
 from starlette.routing import WebSocketRoute
@@ -23,10 +21,10 @@ from forum_server.errors import DomainError
 from forum_server.i18n import N_
 from forum_server.i18n import gettext as _
 from forum_server.live import protocol
-from forum_server.live.access import revalidate
 from forum_server.live.connection import Connection, Credential
 from forum_server.live.hub import Hub
 from forum_server.live.ratelimit import Verdict
+from forum_server.live.upkeep import tick
 from forum_server.settings import Settings
 from forum_server.throttle import network_of
 from forum_server.web.auth import SESSION_COOKIE, actor_of, bearer_token, client_address
@@ -94,7 +92,7 @@ async def _serve(
 ) -> None:
     reader = asyncio.create_task(_read(websocket, hub, connection))
     sender = asyncio.create_task(connection.pump(websocket.send_text))
-    ticker = asyncio.create_task(_tick(hub, connection, settings))
+    ticker = asyncio.create_task(tick(hub, connection, settings.session_days))
     closing = asyncio.create_task(connection.wait_closed())
     tasks = (reader, sender, ticker, closing)
     try:
@@ -176,37 +174,3 @@ async def _handle(hub: Hub, connection: Connection, request: protocol.Request) -
         hub.unsubscribe(connection, request.session_id)
     else:
         connection.offer(protocol.pong_frame(hub.position))
-
-
-async def _tick(hub: Hub, connection: Connection, settings: Settings) -> None:
-    """Heartbeats, and the backstop re-check of credentials and access."""
-    config = connection.config
-    now = time.monotonic()
-    next_beat = now + config.heartbeat_interval
-    # Spread the re-checks of connections that all came at once (after a restart).
-    next_check = now + config.access_ttl * random.uniform(0.5, 1.0)
-    while True:
-        await asyncio.sleep(max(0.0, min(next_beat, next_check) - time.monotonic()))
-        now = time.monotonic()
-        if now >= next_beat:
-            connection.offer(protocol.heartbeat_frame(hub.position))
-            next_beat = now + config.heartbeat_interval
-        if now >= next_check:
-            next_check = now + config.access_ttl
-            try:
-                if not await _recheck(hub, connection, settings):
-                    return
-            except Exception:  # the database busy: try again next time
-                log.warning("could not re-check a live connection", exc_info=True)
-
-
-async def _recheck(hub: Hub, connection: Connection, settings: Settings) -> bool:
-    """Re-validate the sign-in or token and refresh access; False if it has ended."""
-    if connection.credential is not None:
-        actor = await revalidate(hub.db, connection.credential, session_days=settings.session_days)
-        if actor is None:
-            connection.close(protocol.CLOSE_SIGNED_OUT, "signed out")
-            return False
-        connection.actor = actor
-    await hub.refresh(connection)
-    return True

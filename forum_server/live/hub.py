@@ -333,10 +333,18 @@ class Hub:
         """A deactivated or site-wide suspended user's sockets, or those of one whose
         sign-in the secretariat reset, close at once (4401), in every process: each hub
         sees the event in the log. Their sign-ins and tokens ended in the same
-        transaction, so a reconnection is refused."""
+        transaction, so a reconnection is refused. After a sign-out (one sign-in or
+        token ended) their connections re-check their own credential at once."""
         site_wide = event.type == "user.suspended" and event.space_id is None
         ended = event.type in ("user.deactivated", "user.sign_in_reset") or site_wide
         user_id = event.data.get("user_id")
+        if event.type == "user.signed_out" and isinstance(user_id, int):
+            # One of their sign-ins or tokens ended, not necessarily this one: each of
+            # their connections re-checks its own credential now.
+            for connection in self._connections:
+                if connection.actor.user_id == user_id and connection.credential is not None:
+                    connection.recheck_now.set()
+            return
         if not ended or not isinstance(user_id, int):
             return
         for connection in list(self._connections):
