@@ -29,6 +29,9 @@ from forum_server.accounts import (
 from forum_server.accounts import pages as account_pages
 from forum_server.board import api as board_api
 from forum_server.board import pages as board_pages
+from forum_server.calls import api as calls_api
+from forum_server.calls import pages as calls_pages
+from forum_server.calls.reminders import run_call_reminders
 from forum_server.decide import api as decide_api
 from forum_server.decide import pages as decide_pages
 from forum_server.decide.closing import run_poll_closing
@@ -107,6 +110,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     transparency_pages.api,
     operation_pages.api,
     board_api.api,
+    calls_api.api,
 )
 
 
@@ -175,6 +179,7 @@ def create_app(
             asyncio.create_task(run_digests(db, settings, stop), name="mail-digests"),
             asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
             asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
+            asyncio.create_task(run_call_reminders(db, stop), name="call-reminders"),
         ]
         try:
             yield
@@ -203,6 +208,7 @@ def create_app(
         *people_pages.routes,
         *files_pages.routes,
         *board_pages.routes,
+        *calls_pages.routes,
         *search_pages.routes,
         *decide_pages.routes,
         *feeds_pages.routes,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from forum_server.accounts import models as accounts_models
 from forum_server.audit import AuditEntry
 from forum_server.board import models as board_models
+from forum_server.calls import models as calls_models
 from forum_server.decide import models as decide_models
 from forum_server.events import EventRecord
 from forum_server.files import models as files_models
@@ -29,6 +30,7 @@ __all__ = [
     "SummaryVersion",
     "accounts_models",
     "board_models",
+    "calls_models",
     "decide_models",
     "files_models",
     "mail_models",

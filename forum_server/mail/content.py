@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.accounts.queries import user_id_by_email
+from forum_server.calls.reminders import KIND as CALL_REMINDER
+from forum_server.calls.reminders import draft_reminder
 from forum_server.i18n import N_, base_code, gettext, language, ngettext
 from forum_server.mail.answers import KIND as ANSWER
 from forum_server.mail.answers import draft_answer
@@ -356,6 +358,10 @@ async def _plain(look: Lookups, m: Claimed) -> Draft | None:
     return Draft(subject=subject, template=m.kind, context=context)
 
 
+async def _call_reminder(look: Lookups, m: Claimed) -> Draft | None:
+    return await draft_reminder(look.db, m)
+
+
 DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "post": _post,
     "session": _session,
@@ -368,6 +374,7 @@ DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "sign_in_link": _plain,
     "webhook_disabled": _plain,
     ANSWER: draft_answer,
+    CALL_REMINDER: _call_reminder,
 }
 
 
