@@ -98,7 +98,7 @@ async def put_call(request: Request) -> Response:
     query=("limit", "after"),
     response=ListOf(SubmissionView),
 )
-async def list_submissions(request: Request) -> Response:
+async def list_call_submissions(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     limit, offset = query_int(request, "limit") or 50, query_int(request, "after") or 0
     async with ctx.db.read() as db:
@@ -117,7 +117,7 @@ async def list_submissions(request: Request) -> Response:
     status=201,
     response=SubmissionView,
 )
-async def submit(request: Request) -> Response:
+async def submit_to_call(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, SubmissionInput)
     created = await submissions.submit(ctx.db, actor, path_int(request, "call_id"), data)
@@ -162,7 +162,7 @@ async def put_submission(request: Request) -> Response:
     status=201,
     response=SubmissionView,
 )
-async def add_document(request: Request) -> Response:
+async def add_submission_document(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     changed = await submissions.add_document_from_form(
         ctx.db,
@@ -181,7 +181,7 @@ async def add_document(request: Request) -> Response:
     auth="optional",
     response=Download(tuple(BY_MEDIA_TYPE)),
 )
-async def download_document(request: Request) -> Response:
+async def download_submission_document(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     ids = path_int(request, "submission_id"), path_int(request, "file_id")
     async with ctx.db.read() as db:
@@ -195,7 +195,7 @@ async def download_document(request: Request) -> Response:
     summary="Remove a document from a submission until the deadline",
     status=204,
 )
-async def remove_document(request: Request) -> Response:
+async def remove_submission_document(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     ids = path_int(request, "submission_id"), path_int(request, "file_id")
     await submissions.remove_document(ctx.db, actor, *ids)
@@ -210,7 +210,7 @@ async def remove_document(request: Request) -> Response:
     auth="optional",
     response=ListOf(StatusRow),
 )
-async def status(request: Request) -> Response:
+async def call_status(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         rows = await queries.status_of(db, actor, path_int(request, "call_id"))
@@ -224,7 +224,7 @@ async def status(request: Request) -> Response:
     body=OrderInput,
     status=204,
 )
-async def order(request: Request) -> Response:
+async def order_call(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, OrderInput)
     await commands.order_submissions(ctx.db, actor, path_int(request, "call_id"), data)
@@ -238,7 +238,7 @@ async def order(request: Request) -> Response:
     "not submitted (owners, secretariat)",
     response=ReminderView,
 )
-async def remind(request: Request) -> Response:
+async def remind_call(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     done = await reminders.remind_now(ctx.db, actor, path_int(request, "call_id"))
     return json_response(done.as_json())
@@ -252,7 +252,7 @@ async def remind(request: Request) -> Response:
     query=("format",),
     response=Download(tuple(m.split(";")[0] for m in compile.MEDIA_TYPES.values())),
 )
-async def compilation(request: Request) -> Response:
+async def call_compilation(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     name, media_type, data = await compile.compilation_file(
         ctx.db,
@@ -273,7 +273,7 @@ async def compilation(request: Request) -> Response:
     summary="The space's designated submitters (for those who see its members)",
     response=ListOf(SubmitterView),
 )
-async def list_submitters(request: Request) -> Response:
+async def list_call_submitters(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         found = await queries.submitters_of(db, actor, request.path_params["slug"])
@@ -288,7 +288,7 @@ async def list_submitters(request: Request) -> Response:
     status=201,
     response=SubmitterView,
 )
-async def add_submitter(request: Request) -> Response:
+async def add_call_submitter(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     data = await parse_body(request, SubmitterInput)
     added = await commands.add_submitter(ctx.db, actor, request.path_params["slug"], data)
@@ -301,7 +301,7 @@ async def add_submitter(request: Request) -> Response:
     summary="Remove a designated submitter (owners, secretariat)",
     status=204,
 )
-async def remove_submitter(request: Request) -> Response:
+async def remove_call_submitter(request: Request) -> Response:
     ctx, actor = app_context(request), await actor_of(request)
     slug, user_id = request.path_params["slug"], path_int(request, "user_id")
     await commands.remove_submitter(ctx.db, actor, slug, user_id)
