@@ -30,6 +30,7 @@ from forum_server.policy import (
     load_submission,
 )
 from forum_server.rooms.render_workers import render_markdown_off_loop
+from forum_server.search.index import index_submission
 
 
 def check_open(call: Call) -> None:
@@ -141,6 +142,7 @@ async def submit(
             target_id=submission.id,
             details={"call_id": call.id, "submitter": submitter},
         )
+        await index_submission(uow, submission.id)
         return await submission_view(uow.session, submission, access)
 
 
@@ -179,6 +181,7 @@ async def update_submission(
             target_id=submission.id,
             details={"call_id": call.id},
         )
+        await index_submission(uow, submission.id)
         return await submission_view(uow.session, submission, access)
 
 
@@ -189,6 +192,7 @@ async def add_document(
         submission, _, space_id, access = await _editable(uow, actor, submission_id)
         await _attach(uow, actor, space_id, submission.id, [stored])
         submission.updated_by, submission.updated_at = actor.user_id, utcnow()
+        await index_submission(uow, submission.id)
         return await submission_view(uow.session, submission, access)
 
 
@@ -203,6 +207,7 @@ async def remove_document(db: Database, actor: Actor, submission_id: int, upload
         )
         if not getattr(gone, "rowcount", 0):
             raise NotFound("No such document.")
+        await index_submission(uow, submission.id)
 
 
 async def add_document_from_form(
