@@ -64,6 +64,16 @@ async def open_call(db: Database, actor: Actor, slug: str, data: CallInput) -> C
             target_id=call.id,
             details={"title": call.title, "deadline": call.deadline.isoformat()},
         )
+        uow.emit(
+            "call.opened",
+            {
+                "call_id": call.id,
+                "title": call.title,
+                "deadline": call.deadline.isoformat(),
+                "addressed_to": list(data.addressed_to),
+            },
+            space_id=space.id,
+        )
         return await call_view(uow.session, call, space, access)
 
 

@@ -142,6 +142,17 @@ async def submit(
             target_id=submission.id,
             details={"call_id": call.id, "submitter": submitter},
         )
+        uow.emit(
+            "submission.received",
+            {
+                "call_id": call.id,
+                "submission_id": submission.id,
+                "kind": submission.kind,
+                "submitter": submitter,
+                "public": submission.public,
+            },
+            space_id=space.id,
+        )
         await index_submission(uow, submission.id)
         return await submission_view(uow.session, submission, access)
 

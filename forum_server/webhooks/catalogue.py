@@ -20,6 +20,8 @@ TYPES: dict[str, tuple[str, str]] = {
     "thread.created": ("thread.created", N_("A topic was started")),
     "post.published": ("post.created", N_("A contribution was published")),
     "summary.updated": ("summary.updated", N_("A moderator's summary was written")),
+    "call.opened": ("call.opened", N_("A call for submissions was opened")),
+    "submission.received": ("submission.received", N_("A public submission to a call came in")),
 }
 TEST = "ping"
 _BY_STORED = {stored: name for name, (stored, _) in TYPES.items()}
@@ -36,6 +38,8 @@ def public_data(record: EventRecord) -> dict[str, Any] | None:
     data: dict[str, Any] = json.loads(record.data)
     if record.type == "post.created" and data.get("status") != PUBLISHED:
         return None
+    if record.type == "submission.received" and not data.get("public"):
+        return None  # a restricted submission is for its country and the managers
     return data
 
 
