@@ -21,7 +21,7 @@ from forum_server.calls.queries import Compilation, compilation
 from forum_server.calls.views import SubmissionView
 from forum_server.db import Database
 from forum_server.errors import Invalid
-from forum_server.i18n import current_language, gettext
+from forum_server.i18n import current_language, format_number, gettext
 from forum_server.i18n.jinja import install_i18n
 from forum_server.policy import Actor
 from forum_server.reports import docx_layout, docx_markup, to_pdf
@@ -57,7 +57,7 @@ def heading(s: SubmissionView) -> str:
 def documents_line(s: SubmissionView) -> str:
     if not s.documents:
         return gettext("Documents: none.")
-    names = "; ".join(f"{d.name} ({d.size:,} B)" for d in s.documents)
+    names = "; ".join(f"{d.name} ({format_number(d.size)} B)" for d in s.documents)
     return gettext("Documents: %(names)s", names=names)
 
 
