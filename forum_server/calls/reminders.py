@@ -8,6 +8,7 @@ no longer designated, or the deadline has passed."""
 from __future__ import annotations
 
 import asyncio
+import secrets
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -83,7 +84,8 @@ async def remind_now(db: Database, actor: Actor, call_id: int) -> ReminderView:
         now = utcnow()
         if now >= call.deadline:
             raise Conflict("The deadline of this call has passed.", code="call_closed")
-        count = await _queue(uow, call, f"manual-{int(now.timestamp())}")
+        # Each press is its own reminder (a key of its own).
+        count = await _queue(uow, call, f"manual-{secrets.token_hex(6)}")
         audit.record(
             uow,
             actor,

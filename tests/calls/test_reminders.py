@@ -92,3 +92,13 @@ async def test_the_manual_reminder_is_for_managers(client: httpx.AsyncClient, ca
     assert refused.status_code == 403
     done = await client.post(f"/api/v1/calls/{call_id}/reminders", headers=calls["tokens"]["owner"])
     assert done.status_code == 200 and done.json() == {"reminded": 4}
+    # A submitter who left the space is reminded no more.
+    gone = await client.delete(
+        f"/api/v1/spaces/{calls['slug']}/members/{calls['users']['argentina'].id}",
+        headers=calls["tokens"]["owner"],
+    )
+    assert gone.status_code in {200, 204}
+    again = await client.post(
+        f"/api/v1/calls/{call_id}/reminders", headers=calls["tokens"]["owner"]
+    )
+    assert again.json() == {"reminded": 3}
