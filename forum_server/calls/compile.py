@@ -21,7 +21,7 @@ from forum_server.calls.queries import Compilation, compilation
 from forum_server.calls.views import SubmissionView
 from forum_server.db import Database
 from forum_server.errors import Invalid
-from forum_server.i18n import current_language, format_number, gettext
+from forum_server.i18n import current_language, format_number, gettext, language
 from forum_server.i18n.jinja import install_i18n
 from forum_server.policy import Actor
 from forum_server.reports import docx_layout, docx_markup, to_pdf
@@ -81,6 +81,7 @@ def to_html(c: Compilation) -> str:
     return _template().render(
         c=c,
         lang=current_language.get(),
+        rtl=language(current_language.get()).rtl,
         heading=heading,
         documents_line=documents_line,
         deadline_line=deadline_line,

@@ -219,3 +219,20 @@ async def test_the_compilation_as_pdf(client: httpx.AsyncClient, calls: dict) ->
         f"/api/v1/calls/{call['id']}/compilation", params={"format": "pdf"}, headers=tokens["owner"]
     )
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+async def test_the_compilation_in_arabic_reads_right_to_left(
+    client: httpx.AsyncClient, calls: dict
+) -> None:
+    call, tokens = calls["call"], calls["tokens"]
+    await client.post(
+        f"/api/v1/calls/{call['id']}/submissions", json={"text": "Views."}, headers=tokens["brazil"]
+    )
+    await close_call(client, call, tokens["owner"])
+    compiled = await client.get(
+        f"/api/v1/calls/{call['id']}/compilation",
+        params={"format": "html"},
+        headers={**tokens["owner"], "Accept-Language": "ar"},
+    )
+    assert compiled.status_code == 200
+    assert 'lang="ar" dir="rtl"' in compiled.text and "البرازيل" in compiled.text
