@@ -29,6 +29,9 @@ from forum_server.accounts import (
 from forum_server.accounts import pages as account_pages
 from forum_server.board import api as board_api
 from forum_server.board import pages as board_pages
+from forum_server.calls import api as calls_api
+from forum_server.calls import pages as calls_pages
+from forum_server.calls.reminders import run_call_reminders
 from forum_server.consent import api as consent_api
 from forum_server.consent import pages as consent_pages
 from forum_server.decide import api as decide_api
@@ -118,6 +121,7 @@ API_ROUTERS: tuple[ApiRouter, ...] = (
     participation_api.api,
     focal_api.api,
     consent_api.api,
+    calls_api.api,
 )
 
 
@@ -199,6 +203,7 @@ def create_app(
                 asyncio.create_task(run_file_retention(db, settings, stop), name="file-retention"),
                 asyncio.create_task(run_webhooks(db, webhook_sender, stop), name="webhooks"),
                 asyncio.create_task(run_reminders(db, stop), name="focal-reminders"),
+                asyncio.create_task(run_call_reminders(db, stop), name="call-reminders"),
             ]
         )
         try:
@@ -230,6 +235,7 @@ def create_app(
         *board_pages.routes,
         *participation_pages.routes,
         *consent_pages.routes,
+        *calls_pages.routes,
         *search_pages.routes,
         *decide_pages.routes,
         *feeds_pages.routes,

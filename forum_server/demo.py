@@ -16,6 +16,7 @@ from forum_server.accounts.admin import COMMAND_LINE
 from forum_server.accounts.schemas import UserCreate
 from forum_server.db import Database
 from forum_server.demo_build.board import load_board
+from forum_server.demo_build.calls import load_calls
 from forum_server.demo_build.conference import load_conference
 from forum_server.demo_build.consent import load_consent
 from forum_server.demo_build.deciding import load_deciding
@@ -115,6 +116,7 @@ async def load_demo(
     await load_focal_points(db, session_ids[0])
     await load_deciding(db, session_ids[0], user_ids)
     workspace_session = await _workspace(db, secretariat, user_ids, now, post_ids)
+    await load_calls(db, user_ids, now)
     await _moderation(db, user_ids, post_ids)
     await load_participation(db, user_ids, workspace_session)
     documents = await load_library(db, store, user_ids) if store is not None else 0

@@ -275,6 +275,18 @@ EVENT_TYPES: dict[str, EventType] = {
             changes_access=True,
         ),
         EventType(
+            "call.opened",
+            LOG_ONLY,
+            ("call_id", "title", "deadline", "addressed_to"),
+            "a call for submissions was opened in the space",
+        ),
+        EventType(
+            "submission.received",
+            LOG_ONLY,
+            ("call_id", "submission_id", "kind", "submitter", "public"),
+            "a country or organization submitted to a call (never its text)",
+        ),
+        EventType(
             "membership.removed",
             LOG_ONLY,
             ("user_id",),

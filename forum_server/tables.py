@@ -6,6 +6,7 @@ from __future__ import annotations
 from forum_server.accounts import models as accounts_models
 from forum_server.audit import AuditEntry
 from forum_server.board import models as board_models
+from forum_server.calls import models as calls_models
 from forum_server.consent import models as consent_models
 from forum_server.decide import models as decide_models
 from forum_server.events import EventRecord
@@ -32,6 +33,7 @@ __all__ = [
     "SummaryVersion",
     "accounts_models",
     "board_models",
+    "calls_models",
     "consent_models",
     "decide_models",
     "files_models",

@@ -167,6 +167,24 @@ async def test_every_type_is_emitted_with_its_declared_payload(
     )
     await call("DELETE", f"/spaces/{slug}/suspensions/{suspension['id']}", sec)
     await call("PUT", f"/spaces/{slug}/members/{ben_user.id}", sec, role="member")
+    deadline = (utcnow() + timedelta(days=7)).isoformat()
+    opened = await call(
+        "POST",
+        f"/spaces/{slug}/calls",
+        sec,
+        title="Views",
+        addressed_to=["party"],
+        deadline=deadline,
+    )
+    await call(
+        "POST",
+        f"/spaces/{slug}/call-submitters",
+        sec,
+        user_id=ben_user.id,
+        kind="party",
+        country="BR",
+    )
+    await call("POST", f"/calls/{opened['id']}/submissions", ben, text="Brazil's views.")
     await call("DELETE", f"/spaces/{slug}/members/{ben_user.id}", sec)
     outsider = await make_user()
     await call("DELETE", "/tokens/current", bearer(await token_for(client, outsider)))

@@ -52,6 +52,13 @@ def board(a: SessionAccess, *, editor: bool = False) -> policy.BoardAccess:
     return policy.BoardAccess(a.space, is_editor=editor)
 
 
+def calls(a: SessionAccess, *, submits_for: str | None = None) -> policy.CallAccess:
+    """The caller's access to the space's calls; `submits_for`: designated to submit for
+    that country (a Party)."""
+    designation = policy.Designation("party", submits_for) if submits_for else None
+    return policy.CallAccess(a.space, designation)
+
+
 Check = Callable[[SessionAccess], object]
 Rule = tuple[Check, Check, set[str]]
 
@@ -342,6 +349,52 @@ RULES: dict[str, Rule] = {
     ),
     "make the transparency summary public": (
         *space_rule(policy.may_publish_transparency, policy.check_may_publish_transparency),
+        MANAGERS,
+    ),
+    # calls for submissions
+    "manage calls": (
+        lambda a: policy.may_manage_calls(calls(a)),
+        lambda a: policy.check_may_manage_calls(calls(a)),
+        MANAGERS,
+    ),
+    "designate submitters": (
+        lambda a: policy.may_name_submitters(calls(a)),
+        lambda a: policy.check_may_name_submitters(calls(a)),
+        MANAGERS,
+    ),
+    "submit to a call without a designation": (
+        lambda a: policy.may_submit(calls(a), ("party",)),
+        lambda a: policy.check_may_submit(calls(a), ("party",)),
+        set(),
+    ),
+    "submit to a call as a designated submitter": (
+        lambda a: policy.may_submit(calls(a, submits_for="BR"), ("party",)),
+        lambda a: policy.check_may_submit(calls(a, submits_for="BR"), ("party",)),
+        MEMBERS_AND_SECRETARIAT - {"secretariat"},
+    ),
+    "submit to a call addressed to others": (
+        lambda a: policy.may_submit(calls(a, submits_for="BR"), ("organization",)),
+        lambda a: policy.check_may_submit(calls(a, submits_for="BR"), ("organization",)),
+        set(),
+    ),
+    "see a public submission": (
+        lambda a: policy.may_see_submission(calls(a), True, "BR"),
+        lambda a: policy.check_may_see_submission(calls(a), True, "BR"),
+        EVERYONE,
+    ),
+    "see a restricted submission": (
+        lambda a: policy.may_see_submission(calls(a), False, "BR"),
+        lambda a: policy.check_may_see_submission(calls(a), False, "BR"),
+        MANAGERS,
+    ),
+    "see a restricted submission of one's own country": (
+        lambda a: policy.may_see_submission(calls(a, submits_for="BR"), False, "BR"),
+        lambda a: policy.check_may_see_submission(calls(a, submits_for="BR"), False, "BR"),
+        MEMBERS_AND_SECRETARIAT,
+    ),
+    "see a restricted submission of another country": (
+        lambda a: policy.may_see_submission(calls(a, submits_for="AR"), False, "BR"),
+        lambda a: policy.check_may_see_submission(calls(a, submits_for="AR"), False, "BR"),
         MANAGERS,
     ),
     # accounts

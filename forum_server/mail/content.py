@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.models import User
 from forum_server.accounts.queries import user_id_by_email
+from forum_server.calls.reminders import KIND as CALL_REMINDER
+from forum_server.calls.reminders import draft_reminder as draft_call_reminder
 from forum_server.focal.mail import draft_focal
 from forum_server.i18n import N_, base_code, gettext, language, ngettext
 from forum_server.mail.answers import KIND as ANSWER
@@ -23,7 +25,7 @@ from forum_server.mail.compose import Draft, Reader, Target, writing_for
 from forum_server.mail.outbox import Claimed
 from forum_server.mail.reply_tokens import ReplyTarget
 from forum_server.participation.mail import KIND as REMINDER
-from forum_server.participation.mail import draft_reminder
+from forum_server.participation.mail import draft_reminder as draft_participation_reminder
 from forum_server.policy import SessionAccess, may_mail_post, session_readers
 from forum_server.rooms.models import ForumSession, Post, Question, Thread
 
@@ -359,6 +361,10 @@ async def _plain(look: Lookups, m: Claimed) -> Draft | None:
     return Draft(subject=subject, template=m.kind, context=context)
 
 
+async def _call_reminder(look: Lookups, m: Claimed) -> Draft | None:
+    return await draft_call_reminder(look.db, m)
+
+
 DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "post": _post,
     "session": _session,
@@ -372,7 +378,8 @@ DRAFTERS: dict[str, Callable[[Lookups, Claimed], Awaitable[Draft | None]]] = {
     "webhook_disabled": _plain,
     "focal_notification": draft_focal,
     ANSWER: draft_answer,
-    REMINDER: draft_reminder,
+    REMINDER: draft_participation_reminder,
+    CALL_REMINDER: _call_reminder,
 }
 
 

@@ -30,7 +30,7 @@ from forum_server.policy.loading import (
 )
 from forum_server.rooms.models import ForumSession, Post, Thread
 from forum_server.rooms.state import PUBLISHED
-from forum_server.search.models import DOCUMENT, TOPIC, SearchDocument
+from forum_server.search.models import DOCUMENT, SUBMISSION, TOPIC, SearchDocument
 
 
 def may_find(access: SessionAccess, status: str) -> bool:
@@ -61,7 +61,7 @@ def findable_documents_clause(actor: Actor) -> ColumnElement[bool]:
     """SQL condition on SearchDocument selecting the texts the actor may find: those of
     the sessions they may see, under may_find's rule; a topic's title only where the
     topic is shown to them (one of its posts is theirs to find); the documents of the
-    libraries they may read."""
+    libraries they may read, and the public submissions to calls in the spaces they see."""
     doc = SearchDocument
     readable = select(ForumSession.id).where(readable_sessions_clause(actor))
     posts = _status_clause(actor, Post.status, Post.session_id)
@@ -76,4 +76,6 @@ def findable_documents_clause(actor: Actor) -> ColumnElement[bool]:
         & or_(doc.kind != TOPIC, topic_shown)
     )
     in_libraries = (doc.kind == DOCUMENT) & doc.space_id.in_(readable_libraries(actor))
-    return or_(in_sessions, in_libraries)
+    # Only public submissions are indexed: theirs is the rule of the space they are in.
+    in_calls = (doc.kind == SUBMISSION) & doc.space_id.in_(readable_libraries(actor))
+    return or_(in_sessions, in_libraries, in_calls)

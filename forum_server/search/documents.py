@@ -8,7 +8,15 @@ from datetime import datetime
 from typing import Any
 
 from forum_server.rooms.state import PUBLISHED
-from forum_server.search.models import DOCUMENT, POST, QUESTION, SESSION, SUMMARY, TOPIC
+from forum_server.search.models import (
+    DOCUMENT,
+    POST,
+    QUESTION,
+    SESSION,
+    SUBMISSION,
+    SUMMARY,
+    TOPIC,
+)
 from forum_server.search.text import fold, plain_text
 
 Values = dict[str, Any]
@@ -132,3 +140,19 @@ def document(
     return _document(
         DOCUMENT, id, None, text, updated_at, space_id=space_id, author_id=created_by, lang=language
     )
+
+
+def submission(
+    id: int,
+    space_id: int,
+    author_id: int | None,
+    updated_at: datetime,
+    call_title: str,
+    text: str,
+    file_names: Sequence[str] = (),
+) -> Values:
+    """A public submission to a call: the call's title, its text and its documents'
+    names, found by all who see the call's space."""
+    parts = [call_title, plain_text(text), *file_names]
+    body = "\n\n".join(part.strip() for part in parts if part.strip())
+    return _document(SUBMISSION, id, None, body, updated_at, space_id=space_id, author_id=author_id)

@@ -16,12 +16,13 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from forum_server.calls.models import Call, Submission, SubmissionFile
 from forum_server.db import UnitOfWork
 from forum_server.files.models import Document, DocumentVersion, Upload
 from forum_server.rooms.models import ForumSession, Post, Question, Thread
 from forum_server.search import documents
 from forum_server.search.documents import Values
-from forum_server.search.models import DOCUMENT, SearchDocument
+from forum_server.search.models import DOCUMENT, SUBMISSION, SearchDocument
 from forum_server.summaries import Summary
 
 _KEY = ("kind", "ref_id")
@@ -174,5 +175,38 @@ async def index_document(uow: UnitOfWork, document_id: int) -> None:
             document.description,
             name,
             text,
+        ),
+    )
+
+
+async def index_submission(uow: UnitOfWork, submission_id: int) -> None:
+    """A submission to a call as it is now: a public one with its call's title and its
+    documents' names; no row for a restricted one (nobody finds it by searching)."""
+    await uow.flush()
+    submission = await uow.session.get(Submission, submission_id)
+    call = await uow.session.get(Call, submission.call_id) if submission else None
+    if submission is None or call is None or not submission.public:
+        await uow.session.execute(
+            delete(SearchDocument).where(
+                SearchDocument.kind == SUBMISSION, SearchDocument.ref_id == submission_id
+            )
+        )
+        return
+    names = await uow.session.scalars(
+        select(Upload.name)
+        .join(SubmissionFile, SubmissionFile.upload_id == Upload.id)
+        .where(SubmissionFile.submission_id == submission_id, Upload.removed_at.is_(None))
+        .order_by(Upload.id)
+    )
+    await _put(
+        uow,
+        documents.submission(
+            submission.id,
+            call.space_id,
+            None,  # a country's or organization's, not a person's
+            submission.updated_at,
+            call.title,
+            submission.text,
+            list(names),
         ),
     )

@@ -19,7 +19,9 @@ from forum_server.rooms.state import PUBLISHED
 # What a document is the text of: texts of a session, and a space's library documents.
 POST, TOPIC, QUESTION, SESSION, SUMMARY = "post", "topic", "question", "session", "summary"
 DOCUMENT = "document"
-KINDS = (POST, TOPIC, QUESTION, SESSION, SUMMARY, DOCUMENT)
+# A public submission to a call for submissions (a restricted one has no row).
+SUBMISSION = "submission"
+KINDS = (POST, TOPIC, QUESTION, SESSION, SUMMARY, DOCUMENT, SUBMISSION)
 
 
 class SearchDocument(Base):

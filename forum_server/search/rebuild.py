@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Integer,
     String,
     Text,
@@ -134,8 +135,50 @@ def _pages(connection: Connection, query: Any, when: Any, key: Any) -> Iterator[
         after = (getattr(rows[-1], when.name), getattr(rows[-1], key.name))
 
 
-def _all_documents(connection: Connection, library: bool) -> Iterator[Values]:
-    """Every text; with the library's documents and posts' files where `library`."""
+_calls = table("calls", column("id", Integer), column("space_id", Integer), column("title", String))
+_submissions = table(
+    "call_submissions",
+    column("id", Integer),
+    column("call_id", Integer),
+    column("text", Text),
+    column("public", Boolean),
+    column("updated_at", UTCDateTime),
+)
+_submission_files = table(
+    "call_submission_files", column("submission_id", Integer), column("upload_id", Integer)
+)
+
+
+def _public_submissions(connection: Connection) -> Iterator[Any]:
+    """Public submissions to calls, each with its call's space and title."""
+    s, c = _submissions.c, _calls.c
+    query = (
+        select(_submissions, c.space_id, c.title.label("call_title"))
+        .join(_calls, c.id == s.call_id)
+        .where(s.public.is_(True))
+    )
+    return _pages(connection, query, s.updated_at, s.id)
+
+
+def _submission_builder(connection: Connection) -> Any:
+    def build(r: Any) -> Values:
+        u, f = _uploads.c, _submission_files.c
+        names = connection.execute(
+            select(u.name)
+            .join(_submission_files, f.upload_id == u.id)
+            .where(f.submission_id == r.id, u.removed_at.is_(None))
+            .order_by(u.id)
+        ).scalars()
+        return documents.submission(
+            r.id, r.space_id, None, r.updated_at, r.call_title, r.text, list(names)
+        )
+
+    return build
+
+
+def _all_documents(connection: Connection, library: bool, calls: bool = False) -> Iterator[Values]:
+    """Every text; with the library's documents and posts' files where `library`, and
+    the public submissions to calls where `calls`."""
     p, t, q, s, m = _posts.c, _threads.c, _questions.c, _sessions.c, _summaries.c
     question_threads = select(_questions.c.thread_id)
     sources = [
@@ -189,6 +232,8 @@ def _all_documents(connection: Connection, library: bool) -> Iterator[Values]:
     ]
     if library:
         sources.append((_library_documents(connection), _document))
+    if calls:
+        sources.append((_public_submissions(connection), _submission_builder(connection)))
     streams = [_paired(rows, build) for rows, build in sources]
     # Oldest first across the kinds, each kind read in its own order.
     merged = heapq.merge(*streams, key=lambda pair: _when(pair[0]))
@@ -278,9 +323,10 @@ def rebuild(connection: Connection) -> int:
     # The index's columns at this migration: the library's texts once it has space_id.
     columns = {c["name"] for c in inspect(connection).get_columns("search_documents")}
     library = "space_id" in columns
+    calls = inspect(connection).has_table("call_submissions")
     count = 0
     batch: list[Values] = []
-    for values in _all_documents(connection, library):
+    for values in _all_documents(connection, library, calls):
         batch.append({name: value for name, value in values.items() if name in columns})
         if len(batch) >= BATCH:
             connection.execute(insert(SearchDocument), batch)

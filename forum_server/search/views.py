@@ -8,7 +8,15 @@ from datetime import datetime
 from typing_extensions import TypedDict
 
 from forum_server.files.kinds import BY_MEDIA_TYPE
-from forum_server.search.models import DOCUMENT, POST, QUESTION, SESSION, SUMMARY, TOPIC
+from forum_server.search.models import (
+    DOCUMENT,
+    POST,
+    QUESTION,
+    SESSION,
+    SUBMISSION,
+    SUMMARY,
+    TOPIC,
+)
 from forum_server.search.snippets import Segment, SegmentJson
 
 
@@ -39,7 +47,7 @@ class DocumentRefJson(TypedDict):
 
 
 class SearchHitJson(TypedDict):
-    kind: str  # post | topic | question | session | summary | document
+    kind: str  # post | topic | question | session | summary | document | submission
     id: int  # the post's, topic's (thread's), question's, session's, summary's or document's
     url: str  # the page that shows it
     status: str  # published; for moderators also pending, hidden or rejected
@@ -96,6 +104,8 @@ class SearchHit:
     def url(self) -> str:
         if self.kind == DOCUMENT:
             return f"/documents/{self.id}"
+        if self.kind == SUBMISSION:
+            return f"/submissions/{self.id}"
         if self.kind == POST:
             return f"/threads/{self.thread_id}#post-{self.id}"
         if self.kind in {TOPIC, QUESTION} or (self.kind == SUMMARY and self.thread_id):

@@ -24,6 +24,8 @@ TYPES: dict[str, tuple[str, str]] = {
     # A closed session's report no longer changes by contributions: the moment a
     # portal links the final report.
     "report.ready": ("session.closed", N_("A session's report is final (the session closed)")),
+    "call.opened": ("call.opened", N_("A call for submissions was opened")),
+    "submission.received": ("submission.received", N_("A public submission to a call came in")),
 }
 TEST = "ping"
 _BY_STORED: dict[str, tuple[str, ...]] = {}
@@ -42,6 +44,8 @@ def public_data(record: EventRecord) -> dict[str, Any] | None:
     data: dict[str, Any] = json.loads(record.data)
     if record.type == "post.created" and data.get("status") != PUBLISHED:
         return None
+    if record.type == "submission.received" and not data.get("public"):
+        return None  # a restricted submission is for its country and the managers
     return data
 
 

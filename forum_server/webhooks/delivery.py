@@ -158,7 +158,8 @@ async def _may_still_carry(db: Database, item: Claimed) -> bool:
         return True
     async with db.read() as session:
         visibility = await session.scalar(select(Space.visibility).where(Space.id == item.space_id))
-        scheduled = item.session_id is not None and (
+        # An event of the space itself (a call) belongs to no draft session.
+        scheduled = item.session_id is None or (
             await session.scalar(
                 select(SessionPeriod.id).where(SessionPeriod.session_id == item.session_id).limit(1)
             )

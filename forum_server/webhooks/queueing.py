@@ -72,7 +72,8 @@ def _deliveries(
             endpoint.space_id,
             record.space_id,
             visibility,
-            session_scheduled=record.session_id in scheduled,
+            # An event of the space itself (a call) belongs to no draft session.
+            session_scheduled=record.session_id is None or record.session_id in scheduled,
         ):
             continue
         found.append(

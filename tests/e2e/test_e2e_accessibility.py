@@ -191,6 +191,10 @@ def pages(forum: Forum, cast: Cast) -> dict[str, tuple[Person | None, str]]:
         "webhooks": (forum.secretariat, "/webhooks"),
         "board": (cast.participant, f"/spaces/{demo.space_slug}/board"),
         "board-new": (forum.secretariat, f"/spaces/{demo.space_slug}/board/new"),
+        "calls": (forum.secretariat, f"/spaces/{cast.workspace}/calls"),
+        # The demo's call for submissions (the forum's first), as its manager sees it.
+        "call": (forum.secretariat, "/calls/1"),
+        "call-submitters": (forum.secretariat, f"/spaces/{cast.workspace}/calls/submitters"),
     }
 
 
@@ -236,6 +240,9 @@ PAGE_TYPES = [
     "webhooks",
     "board",
     "board-new",
+    "calls",
+    "call",
+    "call-submitters",
 ]
 DARK = {
     "home",
