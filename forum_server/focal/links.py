@@ -42,6 +42,7 @@ class LinkView:
     subject: str
     target_title: str
     account_id: int | None  # the entry's account, where one exists
+    target_kind: str = "session"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ async def link_view(db: AsyncSession, token: str) -> LinkView:
         notification.subject,
         described.title,
         account.id if account is not None and account.is_active else None,
+        notification.target_kind,
     )
 
 
@@ -137,7 +139,7 @@ async def follow(db: Database, actor: Actor, token: str) -> Followed:
         delivery.used_by, entry.user_id = user.id, user.id
         as_them = Actor(user_id=user.id, display_name=user.display_name)
         path = await target(notification.target_kind).act(
-            uow, as_them, user, notification.target_id
+            uow, as_them, user, notification.target_id, country=entry.country
         )
         audit.record(
             uow,

@@ -1,7 +1,7 @@
 """Notifications' pages: the secretariat composes one (to all focal points or chosen
-regions, optionally pointing at a session), reads the record of who it went to and
-when, and sends reminders; a focal point follows the link sent to them. Without
-JavaScript; each form calls one command."""
+regions, optionally pointing at a session or a call for submissions), reads the
+record of who it went to and when, and sends reminders; a focal point follows the
+link sent to them. Without JavaScript; each form calls one command."""
 
 from __future__ import annotations
 
@@ -50,19 +50,27 @@ async def _list_page(
     ctx, actor = app_context(request), await actor_of(request)
     async with ctx.db.read() as db:
         found = await queries.notifications(db, actor)
-        sessions, documents = await queries.composing_choices(db, actor)
+        targets, documents = await queries.composing_choices(db, actor)
     notice = NOTICES.get(request.query_params.get("notice", ""))
     context = {
         "notifications": found,
         "regions": [(r, gettext(REGION_NAMES[r])) for r in REGIONS],
         "form": form or {"regions": [], "documents": []},
-        "sessions": sessions,
+        "targets": targets,
         "documents": documents,
         "errors": errors or {},
         "notice": gettext(notice) if notice else None,
-        "session_id": request.query_params.get("session", ""),
+        "target": _linked(request),
     }
     return await ctx.templates.page(request, "focal/notifications.html", context, status=status)
+
+
+def _linked(request: Request) -> str:
+    """A target chosen ahead by a link to the form (?session=7 or ?call=3)."""
+    for kind in ("session", "call"):
+        if request.query_params.get(kind):
+            return f"{kind}:{request.query_params[kind]}"
+    return ""
 
 
 async def notifications_page(request: Request) -> Response:
@@ -78,8 +86,9 @@ async def notifications_page(request: Request) -> Response:
             errors = {refused.field or "form": refused.message}
         else:
             return RedirectResponse(f"/focal-notifications/{sent}?notice=sent", status_code=303)
-    if "target_id" in errors:
-        errors["session_id"] = errors.pop("target_id")
+    for field in ("target_kind", "target_id"):
+        if field in errors:
+            errors["target"] = errors.pop(field)
     return await _list_page(request, status=422, form={**form, "regions": regions}, errors=errors)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from forum_server.accounts.countries import REGIONS, normalize_country
 from forum_server.accounts.models import User
+from forum_server.calls.models import Call
 from forum_server.errors import Invalid, NotFound
 from forum_server.files.models import Document
 from forum_server.focal.models import FocalDelivery, FocalNotification, FocalPoint
@@ -16,6 +17,8 @@ from forum_server.focal.register import view_of
 from forum_server.focal.sending import regions_of
 from forum_server.focal.targets import target
 from forum_server.focal.views import FocalPointView, NotificationView, RecipientView
+from forum_server.i18n import gettext
+from forum_server.orm import utcnow
 from forum_server.policy import Actor, check_may_manage_focal_points
 from forum_server.rooms.models import ForumSession, SessionPeriod, Space
 
@@ -118,9 +121,10 @@ CHOICES_SHOWN = 100
 
 async def composing_choices(
     db: AsyncSession, actor: Actor
-) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """What the composing form offers: scheduled sessions and library documents, newest
-    first, each as (id, "title — space")."""
+) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    """What the composing form offers: what it may link to (scheduled sessions, then
+    calls for submissions still open, as ("session:7", "title — space")) and library
+    documents, newest first."""
     check_may_manage_focal_points(actor)
     scheduled = select(SessionPeriod.session_id)
     sessions = await db.execute(
@@ -130,6 +134,13 @@ async def composing_choices(
         .order_by(ForumSession.id.desc())
         .limit(CHOICES_SHOWN)
     )
+    calls = await db.execute(
+        select(Call.id, Call.title, Space.title)
+        .join(Space, Space.id == Call.space_id)
+        .where(Call.deadline > utcnow())
+        .order_by(Call.id.desc())
+        .limit(CHOICES_SHOWN)
+    )
     documents = await db.execute(
         select(Document.id, Document.title, Space.title)
         .join(Space, Space.id == Document.space_id)
@@ -137,7 +148,11 @@ async def composing_choices(
         .order_by(Document.id.desc())
         .limit(CHOICES_SHOWN)
     )
-    return (
-        [(i, f"{title} — {space}") for i, title, space in sessions],
-        [(i, f"{title} — {space}") for i, title, space in documents],
-    )
+    targets = [
+        (f"session:{i}", gettext("Session: %(title)s — %(space)s", title=title, space=space))
+        for i, title, space in sessions
+    ] + [
+        (f"call:{i}", gettext("Call: %(title)s — %(space)s", title=title, space=space))
+        for i, title, space in calls
+    ]
+    return targets, [(i, f"{title} — {space}") for i, title, space in documents]

@@ -17,7 +17,7 @@ from forum_server.text import clean_line
 MAX_BODY = 20_000
 MAX_DOCUMENTS = 10
 # The kinds of things a notification can point at (see focal.targets).
-TARGET_KINDS = ("session",)
+TARGET_KINDS = ("session", "call")
 
 
 def _optional_line(value: str, max_length: int) -> str:

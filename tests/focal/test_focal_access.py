@@ -145,7 +145,7 @@ async def test_the_secretariat_sends_and_reminds_without_javascript(
             "subject": "Online forum",
             "body": "Please join.",
             "regions": "grulac",
-            "session_id": str(session_id),
+            "target": f"session:{session_id}",
         },
     )
     assert sent.status_code == 303

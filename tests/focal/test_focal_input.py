@@ -80,7 +80,8 @@ async def test_one_primary_per_country(client: httpx.AsyncClient, make_user: Mak
         ({"subject": "s" * 201}, "subject"),
         ({"body": ""}, "body"),
         ({"body": "b" * 20_001}, "body"),
-        ({"target_kind": "call", "target_id": 1}, "target_kind"),
+        ({"target_kind": "poll", "target_id": 1}, "target_kind"),
+        ({"target_kind": "call", "target_id": 99999}, "target_id"),
         ({"target_kind": "session", "target_id": "1"}, "target_id"),
         ({"target_kind": "session", "target_id": 99999}, "target_id"),
         ({"target_kind": "session"}, "target_id"),
@@ -140,9 +141,9 @@ async def test_forms_name_the_field_and_write_nothing(
     assert listed.json()["items"] == []
     # The notification form: a session number that is not one.
     csrf = await csrf_from(client, "/focal-notifications")
-    form = {"csrf_token": csrf, "subject": "S", "body": "B", "session_id": "abc"}
+    form = {"csrf_token": csrf, "subject": "S", "body": "B", "target": "session:abc"}
     page = await client.post("/focal-notifications", data=form)
-    assert page.status_code == 422 and 'id="field-session_id-error"' in page.text
+    assert page.status_code == 422 and 'id="field-target-error"' in page.text
 
 
 async def test_the_export_neutralises_formulas_and_round_trips(
