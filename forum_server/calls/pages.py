@@ -5,7 +5,8 @@ submitters. Each action calls the same command as its API route."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, Protocol
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,6 +23,7 @@ from forum_server.calls.schemas import (
 from forum_server.calls.views import CallView
 from forum_server.errors import DomainError
 from forum_server.files.storage import file_store
+from forum_server.policy import Actor
 from forum_server.rooms.pages.shared import attempt, checkbox
 from forum_server.schemas import parse_id, parse_utc, validate
 from forum_server.web.auth import actor_of
@@ -185,21 +187,7 @@ async def submit(request: Request) -> Response:
     )
     async with ctx.db.read() as db:
         await queries.check_may_submit_now(db, actor, call_id)
-    data, form, errors, files = await _read_submission(request)
-    if data is None:
-        return await call_page(request, values=form, errors=errors)
-    store, valid = file_store(ctx.settings), data
-
-    async def run() -> str:
-        saved = await submissions.save_from_form(
-            ctx.db, store, actor, valid, files, call_id=call_id
-        )
-        return saved.url
-
-    async def refused(error: DomainError) -> Response:
-        return await call_page(request, error, values=form)
-
-    return await attempt(run, refused)
+    return await _save_submission(request, actor, call_page, call_id=call_id)
 
 
 async def submission_page(
@@ -232,19 +220,38 @@ async def update_submission(request: Request) -> Response:
     submission_id = request.path_params["submission_id"]
     async with ctx.db.read() as db:
         await queries.check_may_edit_submission(db, actor, submission_id)
+    return await _save_submission(request, actor, submission_page, submission_id=submission_id)
+
+
+class ShowPage(Protocol):
+    """A page with its submission form (the call's, or a submission's)."""
+
+    def __call__(
+        self,
+        request: Request,
+        error: DomainError | None = ...,
+        values: dict[str, str] | None = ...,
+        errors: dict[str, str] | None = ...,
+    ) -> Awaitable[Response]: ...
+
+
+async def _save_submission(
+    request: Request, actor: Actor, show: ShowPage, **target: int
+) -> Response:
+    """A new submission (`call_id`) or a change to one (`submission_id`) from its form;
+    the form again, with what was typed and the errors, when it cannot be saved."""
+    ctx = app_context(request)
     data, form, errors, files = await _read_submission(request)
     if data is None:
-        return await submission_page(request, values=form, errors=errors)
+        return await show(request, values=form, errors=errors)
     store, valid = file_store(ctx.settings), data
 
     async def run() -> str:
-        saved = await submissions.save_from_form(
-            ctx.db, store, actor, valid, files, submission_id=submission_id
-        )
+        saved = await submissions.save_from_form(ctx.db, store, actor, valid, files, **target)
         return saved.url
 
     async def refused(error: DomainError) -> Response:
-        return await submission_page(request, error, values=form)
+        return await show(request, error, values=form)
 
     return await attempt(run, refused)
 
