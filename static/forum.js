@@ -357,10 +357,17 @@
     }
   }
 
+  // Actions sent from this page and not yet answered: their live events are not to
+  // redraw a post that the answer is about to show with what was done.
+  var pendingInPlace = 0;
   function sendInPlace(form) {
     var buttons = form.querySelectorAll("button");
     for (var i = 0; i < buttons.length; i++) buttons[i].disabled = true;
-    function done() { for (var j = 0; j < buttons.length; j++) buttons[j].disabled = false; }
+    pendingInPlace++;
+    function done() {
+      pendingInPlace--;
+      for (var j = 0; j < buttons.length; j++) buttons[j].disabled = false;
+    }
     fetch(form.action, {
       method: "POST",
       body: new URLSearchParams(new FormData(form)),
@@ -744,9 +751,11 @@
     return !!(template && template.content.querySelector(".moderation-controls"));
   }
   function showAsServerDoes(postId) {
+    if (pendingInPlace) return;
     fetchPage(location.pathname + location.search).then(function (text) {
       var article = doc.getElementById("post-" + postId);
-      if (!text || !article || typedIn(article)) return;
+      if (!text || !article || typedIn(article) || pendingInPlace) return;
+      if (article.querySelector("[data-outcome]")) return;  // acted on from here meanwhile
       swapFrom(new DOMParser().parseFromString(text, "text/html"), "#post-" + postId);
     }).catch(function () { /* offline: the next load shows it */ });
   }

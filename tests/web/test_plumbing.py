@@ -75,6 +75,11 @@ def plain(path: str) -> str:
     return re.sub(r"{(\w+):\w+}", r"{\1}", path)
 
 
+# Streams that never end are documented in docs/api.md beside the live socket, not in
+# the OpenAPI document (a client generated from it could not read them).
+STREAMS = {("/api/v1/live/events", "GET")}
+
+
 async def test_openapi_describes_every_api_route(client: httpx.AsyncClient, app):
     document = (await client.get("/api/v1/openapi.json")).json()
     described = {
@@ -86,7 +91,7 @@ async def test_openapi_describes_every_api_route(client: httpx.AsyncClient, app)
         if isinstance(route, Route) and route.path.startswith("/api/")
         for method in (route.methods or set()) - {"HEAD"}
     }
-    assert mounted and mounted == described
+    assert mounted >= STREAMS and mounted - STREAMS == described
     declared = {
         (plain(op.path), op.method) for router in all_api_routers() for op in router.operations
     }
