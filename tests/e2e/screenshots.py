@@ -106,7 +106,10 @@ async def seed(forum: Forum) -> dict[str, tuple[Person, str]]:
         "board": (participant, f"/spaces/{slug}/board"),
         "synthesis": (moderator, f"/sessions/{first}/synthesis"),
         "moderation-queue": (forum.secretariat, "/moderation"),
-        "participation": (forum.secretariat, f"/sessions/{first}/participation"),
+        "participation": (
+            forum.secretariat,
+            f"/sessions/{forum.demo.workspace_session_id}/participation",
+        ),
         "call": (forum.secretariat, "/calls/1"),  # the demo's call to its liaison group
         "focal-points": (forum.secretariat, "/focal-points"),
         "accounts": (forum.secretariat, "/admin/users"),
