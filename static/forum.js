@@ -831,6 +831,7 @@
           var next = fresh.querySelector('[data-live-swap="' + part.dataset.liveSwap + '"]');
           if (!next || typedIn(part)) continue;
           var node = doc.importNode(next, true);
+          keepOutcomes(part, node);
           part.parentNode.replaceChild(node, part);
           localise(node);
           var forms = node.querySelectorAll('form[action$="/posts"], form[data-post-form]');
@@ -841,6 +842,17 @@
         updateCount();
       })
       .catch(function () { /* offline: the banner already says what changed */ });
+  }
+
+  // A post that shows what was just done to it from here (with its Undo) stays as it
+  // is when the part around it is fetched again: the fresh copy does not say it.
+  function keepOutcomes(part, node) {
+    var said = part.querySelectorAll("article [data-outcome]");
+    for (var i = 0; i < said.length; i++) {
+      var article = said[i].closest("article");
+      var fresh = article && article.id ? node.querySelector("#" + article.id) : null;
+      if (fresh) fresh.parentNode.replaceChild(article, fresh);
+    }
   }
 
   function closed(message) {

@@ -5,6 +5,7 @@ lands on it; an error page says what to do next, in the reader's language."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -214,3 +215,31 @@ async def test_a_hide_by_another_moderator_shows_as_moderators_see_it(
     await forum.call(forum.secretariat, "POST", f"/api/v1/posts/{post['id']}/restore")
     await article.get_by_role("link", name="Hide", exact=True).wait_for()
     await reader.locator(f"#post-{post['id']}").get_by_text(SECRET).wait_for()
+
+
+async def test_what_was_done_stays_when_the_page_refreshes_its_parts(
+    forum: Forum, new_page: NewPage
+):
+    """A live change of the session (here its closing time) fetches the page's parts
+    again; the post hidden from here keeps the notice of it, with its Undo."""
+    slug = await forum.space()
+    session = await forum.session(slug)
+    thread_id = session["questions"][0]["thread_id"]
+    post = await forum.post(await forum.person("Loud Writer"), thread_id, SECRET)
+    page = await new_page(forum.moderator)
+    await page.goto(f"/threads/{thread_id}")
+    article = page.locator(f"#post-{post['id']}")
+    await article.get_by_role("link", name="Hide", exact=True).click()
+    asked = page.locator("dialog[open]")
+    await asked.get_by_label("Reason, shown to readers").fill("Personal attack")
+    await asked.get_by_role("button", name="Hide", exact=True).click()
+    said = article.locator("[data-outcome]")
+    await said.get_by_text("Contribution hidden.").wait_for()
+
+    later = (datetime.now(UTC) + timedelta(days=9)).isoformat(timespec="seconds")
+    path = f"/api/v1/sessions/{session['id']}"
+    await forum.call(forum.secretariat, "PATCH", path, json={"closes_at": later})
+    await page.get_by_text("The closing time is changed.").wait_for()
+    await page.wait_for_timeout(2500)  # the parts are fetched within 1.75 s
+    await said.get_by_role("button", name="Undo").click()
+    await article.get_by_text("Contribution restored: everyone sees it again.").wait_for()
