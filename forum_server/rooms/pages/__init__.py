@@ -20,6 +20,7 @@ from forum_server.rooms.pages import conference as conference_pages
 from forum_server.rooms.pages import post_edit
 from forum_server.rooms.pages import sessions as session_pages
 from forum_server.rooms.pages import threads as thread_pages
+from forum_server.rooms.pages import topics as topic_pages
 from forum_server.rooms.pages.shared import attempt, checkbox, checked, notice_from
 from forum_server.rooms.schemas import SpaceCreate, SpaceUpdate
 from forum_server.rooms.state import MEMBERS, PUBLIC
@@ -151,6 +152,7 @@ routes: list[Route] = [
     Route("/spaces/{slug}", space_page, methods=["GET"]),
     Route("/spaces/{slug}/edit", edit_space, methods=["POST"]),
     *session_pages.routes,
+    *topic_pages.routes,
     *conference_pages.routes,
     *thread_pages.routes,
     *post_edit.routes,

@@ -25,8 +25,6 @@ from forum_server.orm import utcnow
 from forum_server.policy import Actor, require_caller
 from forum_server.reports.access import session_report_download
 from forum_server.rooms import (
-    posting,
-    preview,
     queries,
     reading,
     reopening,
@@ -35,8 +33,6 @@ from forum_server.rooms import (
 )
 from forum_server.rooms.admission import DEFAULT_MESSAGE_LIMIT
 from forum_server.rooms.pages.shared import (
-    REFUSALS,
-    accepted_terms,
     attempt,
     checkbox,
     checked,
@@ -45,24 +41,21 @@ from forum_server.rooms.pages.shared import (
     live_resume_position,
     names_list,
     notice_from,
-    post_language,
     session_status,
     time_field,
 )
 from forum_server.rooms.schemas import (
-    PreviewInput,
     QuestionCreate,
     Reopen,
     SessionCreate,
     SessionModerators,
     SessionUpdate,
-    ThreadCreate,
 )
 from forum_server.rooms.space_views import SessionDetail, SpaceSummary
 from forum_server.rooms.state import MEMBERS, SCHEDULED
 from forum_server.schemas import problem_text
 from forum_server.times import utc_time
-from forum_server.web.auth import actor_of, client_address
+from forum_server.web.auth import actor_of
 from forum_server.web.context import app_context
 from forum_server.web.forms import read_form, validate_form
 
@@ -438,45 +431,6 @@ async def edit_question(request: Request) -> Response:
     return await attempt(edit, refused)
 
 
-async def _topic_preview(request: Request, session_id: int, form: dict[str, str]) -> Response:
-    """The new topic's "Preview": the session page again, the text rendered above it."""
-    ctx, actor = app_context(request), await actor_of(request)
-    try:
-        typed = checked(PreviewInput, {"body": form.get("body", "")}, LABELS)
-        client = client_address(request, ctx.settings)
-        shown = await preview.render_preview(ctx.db, actor, typed, client=client)
-    except REFUSALS as error:
-        return await render_session(request, session_id, error=error, form=form, form_name="topic")
-    return await render_session(
-        request, session_id, form=form, form_name="topic", preview_html=shown["html"]
-    )
-
-
-async def start_topic(request: Request) -> Response:
-    ctx, actor = app_context(request), await actor_of(request)
-    session_id: int = request.path_params["session_id"]
-    form = await read_form(request)
-    if form.get("preview"):
-        return await _topic_preview(request, session_id, form)
-
-    async def run() -> str:
-        fields: dict[str, Any] = {
-            name: form[name] for name in ("title", "body", "client_id") if form.get(name)
-        }
-        fields["lang"] = post_language(form)
-        fields["accept_terms"] = accepted_terms(form)
-        data = checked(ThreadCreate, fields, LABELS)
-        thread_id, _ = await posting.create_thread(ctx.db, actor, session_id, data)
-        return f"/threads/{thread_id}"
-
-    async def refused(error: DomainError) -> Response:
-        if error.code == "client_id_reused":  # the same form sent twice
-            error = Invalid("This topic was started already: see the topics below.")
-        return await render_session(request, session_id, error=error, form=form, form_name="topic")
-
-    return await attempt(run, refused)
-
-
 routes: list[Route] = [
     Route("/spaces/{slug}/sessions/new", new_session, methods=["GET", "POST"]),
     Route("/sessions/{session_id:int}", session_page, methods=["GET"]),
@@ -491,6 +445,5 @@ routes: list[Route] = [
     Route("/sessions/{session_id:int}/questions", add_question, methods=["POST"]),
     Route("/sessions/{session_id:int}/conference/settings", conference_settings, methods=["POST"]),
     Route("/sessions/{session_id:int}/report-cover", change_report_cover, methods=["POST"]),
-    Route("/sessions/{session_id:int}/threads", start_topic, methods=["POST"]),
     Route("/questions/{question_id:int}/edit", edit_question, methods=["POST"]),
 ]
