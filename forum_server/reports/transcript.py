@@ -17,18 +17,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from forum_server.accounts.models import User
 from forum_server.consent.choice import choices_of
 from forum_server.db import Database
 from forum_server.errors import Invalid
-from forum_server.files.models import Upload
-from forum_server.files.queries import MAX_LIMIT, library
-from forum_server.i18n import CODES, SOURCE_LANGUAGE, gettext, using_language
+from forum_server.i18n import CODES, SOURCE_LANGUAGE, using_language
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -36,18 +32,15 @@ from forum_server.policy import (
     check_may_download_report,
     load_session,
     load_space,
-    threads_shown_clause,
     visible_sessions_clause,
 )
+from forum_server.reports import transcript_parts as loading
 from forum_server.reports.model import (
     ATTRIBUTIONS,
     AgendaTimes,
     Cover,
-    ReportFile,
-    ReportPost,
     SessionPart,
     SpaceInfo,
-    SummaryText,
     ThreadCount,
     ThreadPart,
     Transcript,
@@ -57,14 +50,10 @@ from forum_server.reports.posts import Attributor, PostSource
 from forum_server.reports.stats import participant_list, participation
 from forum_server.rooms.models import (
     ForumSession,
-    Post,
-    Question,
     SessionModerator,
-    SessionPeriod,
     Space,
-    Thread,
 )
-from forum_server.rooms.state import CONFERENCE, Period, session_state
+from forum_server.rooms.state import CONFERENCE, session_state
 from forum_server.summaries import summaries_for_session
 
 Progress = Callable[[int], None]
@@ -218,15 +207,15 @@ async def _compile(
     )
     session_ids = [s.id for s in sessions]
     titles = {s.id: s.title for s in sessions}
-    threads = await _threads(session, session_ids, source.clause)
+    threads = await loading.threads(session, session_ids, source.clause)
     labels = {
         row.thread.id: ThreadCount(
             row.thread.session_id,
             row.thread.id,
             row.number,
-            _thread_label(row.number, row.text)
+            loading.thread_label(row.number, row.text)
             if scope == "session"
-            else f"{titles[row.thread.session_id]} · {_thread_label(row.number, row.text)}",
+            else f"{titles[row.thread.session_id]} · {loading.thread_label(row.number, row.text)}",
             0,
             0,
         )
@@ -234,9 +223,9 @@ async def _compile(
     }
     figures = await participation(session, session_ids, labels, source.clause)
     counts = {c.thread_id: c for c in figures.by_question}
-    highlights = await _highlights(session, source, session_ids)
-    periods = await _periods(session, session_ids)
-    names = await _names(session, {uid for ids in moderators.values() for uid in ids})
+    highlights = await loading.highlights(session, source, session_ids)
+    periods = await loading.periods(session, session_ids)
+    names = await loading.names(session, {uid for ids in moderators.values() for uid in ids})
     now = utcnow()
     parts = []
     for forum_session in sessions:
@@ -261,7 +250,7 @@ async def _compile(
                         thread.session_id, row.author_id, row.author_name, None, row.author_country
                     )
                 ),
-                summary=_summary_text(summary),
+                summary=loading.summary_text(summary),
                 highlights=highlights.get(thread.id, []),
                 posts=count.posts,
                 participants=count.participants,
@@ -281,10 +270,10 @@ async def _compile(
                 state=session_state(periods[forum_session.id], now),
                 periods=periods[forum_session.id],
                 moderators=sorted(names[uid] for uid in moderators[forum_session.id]),
-                summary=_summary_text(summaries.session),
+                summary=loading.summary_text(summaries.session),
                 questions=questions,
                 topics=topics,
-                attachments=await _attachments(
+                attachments=await loading.attachments(
                     session, attributor, forum_session.id, source, site_url
                 ),
                 polls=await report_polls(
@@ -305,7 +294,7 @@ async def _compile(
         source=source,
         language=languages.report,
         post_language=languages.posts,
-        documents=await _documents(session, actor, space, attributor, site_url),
+        documents=await loading.documents(session, actor, space, attributor, site_url),
         cover=cover,
         participants=(
             await participant_list(session, session_ids, source.clause, attributor)
@@ -313,153 +302,3 @@ async def _compile(
             else []
         ),
     )
-
-
-def _thread_label(number: int | None, text: str) -> str:
-    short = text if len(text) <= 80 else text[:79].rstrip() + "…"
-    if number is None:
-        return gettext("Topic: %(title)s", title=short)
-    return gettext("Q%(number)s. %(text)s", number=number, text=short)
-
-
-def _summary_text(summary: object | None) -> SummaryText | None:
-    if summary is None:
-        return None
-    body, html, updated = (getattr(summary, k) for k in ("body", "html", "updated_at"))
-    return SummaryText(body, html, updated)
-
-
-@dataclass(frozen=True)
-class _ThreadRow:
-    thread: Thread
-    number: int | None  # None for a participant's topic
-    question_text: str | None
-    question_id: int | None
-    author_id: int | None
-    author_name: str | None
-    author_country: str | None
-    planned_at: datetime | None = None
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-
-    @property
-    def text(self) -> str:
-        return self.question_text if self.question_text is not None else self.thread.title
-
-
-async def _threads(
-    session: AsyncSession, session_ids: list[int], shown: ColumnElement[bool]
-) -> list[_ThreadRow]:
-    """The threads of these sessions a report may name (every question's; topics with a
-    post it shows): questions by number, then topics oldest first."""
-    rows = await session.execute(
-        select(
-            Thread,
-            Question.number,
-            Question.text,
-            Question.id,
-            Thread.author_id,
-            User.display_name,
-            User.country,
-            Question.planned_at,
-            Question.started_at,
-            Question.ended_at,
-        )
-        .outerjoin(Question, Question.thread_id == Thread.id)
-        .outerjoin(User, User.id == Thread.author_id)
-        .where(Thread.session_id.in_(session_ids), threads_shown_clause(shown))
-    )
-    found = [
-        _ThreadRow(*row[:7], planned_at=row[7], started_at=row[8], ended_at=row[9]) for row in rows
-    ]
-    found.sort(key=lambda r: (r.thread.session_id, r.number is None, r.number or 0, r.thread.id))
-    return found
-
-
-async def _highlights(
-    session: AsyncSession, source: PostSource, session_ids: list[int]
-) -> dict[int, list[ReportPost]]:
-    ids = list(
-        await session.scalars(
-            select(Post.id)
-            .where(Post.session_id.in_(session_ids), Post.highlighted, source.clause)
-            .order_by(Post.id)
-        )
-    )
-    by_thread: dict[int, list[ReportPost]] = {}
-    for start in range(0, len(ids), 1_000):
-        chunk = ids[start : start + 1_000]
-        for post in await source.fetch(chunk, [0] * len(chunk)):
-            by_thread.setdefault(post.thread_id, []).append(post)
-    return by_thread
-
-
-async def _periods(session: AsyncSession, session_ids: list[int]) -> dict[int, list[Period]]:
-    periods: dict[int, list[Period]] = {sid: [] for sid in session_ids}
-    rows = await session.execute(
-        select(SessionPeriod.session_id, SessionPeriod.opens_at, SessionPeriod.closes_at)
-        .where(SessionPeriod.session_id.in_(session_ids))
-        .order_by(SessionPeriod.id)
-    )
-    for session_id, opens_at, closes_at in rows:
-        periods[session_id].append(Period(opens_at, closes_at))
-    return periods
-
-
-async def _names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
-    if not user_ids:
-        return {}
-    rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return {user_id: name for user_id, name in rows}
-
-
-async def _attachments(
-    session: AsyncSession,
-    attributor: Attributor,
-    session_id: int,
-    source: PostSource,
-    site_url: str,
-) -> list[ReportFile]:
-    """Files on the contributions the report shows (published; in its language when it
-    keeps one language's), attributed as the contributions are."""
-    rows = await session.scalars(
-        select(Upload)
-        .join(Post, Post.id == Upload.post_id)
-        .where(Post.session_id == session_id, source.clause, Upload.removed_at.is_(None))
-        .order_by(Upload.id)
-    )
-    return [
-        ReportFile(
-            upload.name,
-            attributor.label(session_id, upload.uploader_id, upload.uploader_name, None, None),
-            upload.created_at,
-            f"{site_url}/files/{upload.id}",
-            post_id=upload.post_id,
-        )
-        for upload in rows
-    ]
-
-
-async def _documents(
-    session: AsyncSession, actor: Actor, space: Space, attributor: Attributor, site_url: str
-) -> list[ReportFile]:
-    """The space's library as the reader may read it (the policy's listing), each
-    document with its current version, by title."""
-    found: list[ReportFile] = []
-    offset: int | None = 0
-    while offset is not None:
-        page = await library(session, actor, space.slug, limit=MAX_LIMIT, offset=offset)
-        for document in page.documents:
-            number, file = document.versions[0]
-            # "The moderator" where the uploader moderates one of the report's sessions.
-            moderated = (s for s, ids in attributor.moderators.items() if file.uploader_id in ids)
-            at = next(moderated, 0)
-            uploader = attributor.label(at, file.uploader_id, file.uploader, None, None)
-            url = f"{site_url}{file.url}"
-            found.append(
-                ReportFile(
-                    file.name, uploader, file.created_at, url, title=document.title, version=number
-                )
-            )
-        offset = page.next
-    return found
