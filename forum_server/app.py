@@ -27,6 +27,7 @@ from forum_server.accounts import (
     users_pages,
 )
 from forum_server.accounts import pages as account_pages
+from forum_server.accounts.identities import Identities
 from forum_server.board import api as board_api
 from forum_server.board import pages as board_pages
 from forum_server.calls import api as calls_api
@@ -182,8 +183,13 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         db, broker = await open_database(settings, broker_prefix=broker_prefix)
-        app.state.ctx = AppContext(settings=settings, db=db, templates=Templates(settings))
+        identities = Identities(db, seconds=settings.identity_cache_seconds)
+        db.after_commit.append(identities.after_commit)  # this process's changes, at once
+        app.state.ctx = AppContext(
+            settings=settings, db=db, templates=Templates(settings), identities=identities
+        )
         app.state.hub = hub = Hub(db, broker, live)
+        hub.listeners.append(identities.on_event)  # every other process's, as they arrive
         await hub.start()
         stop = asyncio.Event()
         webhook_sender = sender_for(settings)

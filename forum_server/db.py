@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 PublishHook = Callable[[Sequence[Event]], Awaitable[None]]
 CommitHook = Callable[["UnitOfWork"], Awaitable[None]]
+CommittedHook = Callable[["UnitOfWork", Sequence[Event]], None]
 
 SQLITE_PRAGMAS = (
     # busy_timeout first: switching to WAL needs a lock another connection may hold.
@@ -71,6 +72,10 @@ class UnitOfWork:
         self.session = session
         self.dialect = dialect
         self._events: list[EventRecord] = []
+        # Accounts whose sign-ins, tokens or standing this write changes: whoever
+        # remembers who a credential stands for forgets them once it commits.
+        self.accounts_changed: set[int] = set()
+        session.info["uow"] = self
 
     def emit(
         self,
@@ -113,6 +118,9 @@ class Database:
         # Run at the end of every write transaction, inside it (e.g. queueing mail
         # for the events it emitted): what they add commits with the change or not at all.
         self.before_commit: list[CommitHook] = []
+        # Run after every commit, before the write returns (e.g. forgetting the sign-ins
+        # it ended): nothing this process does next can see what was there before.
+        self.after_commit: list[CommittedHook] = []
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -138,6 +146,8 @@ class Database:
         except OperationalError as exc:
             _raise_if_busy(exc)
             raise
+        for committed in self.after_commit:
+            committed(uow, events)
         if events and self.publish is not None:
             # After the commit, outside the transaction: the database already has the
             # events, so a failed publish only delays delivery until the next poll.

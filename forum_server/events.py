@@ -258,8 +258,8 @@ EVENT_TYPES: dict[str, EventType] = {
             "user.signed_out",
             LOG_ONLY,
             ("user_id",),
-            "someone signed out or revoked an API token (every process ends the live "
-            "connections that came with it)",
+            "someone signed out, revoked an API token or changed their password (every "
+            "process ends the live connections that came with it)",
         ),
         EventType(
             "user.sign_in_reset",

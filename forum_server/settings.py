@@ -42,6 +42,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _non_negative_int(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError("expected a whole number, 0 or more")
+    return number
+
+
 def _url_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
 
@@ -144,6 +151,14 @@ SETTINGS: tuple[Setting, ...] = (
         "14",
         "Days a browser sign-in lasts without being used.",
         _positive_int,
+    ),
+    Setting(
+        "identity_cache_seconds",
+        "5",
+        "Seconds each server process remembers who an API token or sign-in cookie stands "
+        "for (0: ask the database on every request); a sign-out, revocation, suspension "
+        "or deactivation ends it at once.",
+        _non_negative_int,
     ),
     Setting(
         "edit_window_minutes",
@@ -307,6 +322,7 @@ class Settings:
     allowed_origins: tuple[str, ...] = ()
     secure_cookies: str = "auto"
     session_days: int = 14
+    identity_cache_seconds: int = 5
     edit_window_minutes: int = 30
     max_body_bytes: int = 1_048_576
     max_upload_bytes: int = 20 * 1024 * 1024

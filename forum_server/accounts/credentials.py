@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -76,12 +76,16 @@ async def end_login_session(uow: UnitOfWork, token: str) -> int | None:
         .values(revoked_at=utcnow())
         .returning(LoginSession.user_id)
     )
-    return ended.scalar_one_or_none()
+    user_id = ended.scalar_one_or_none()
+    if user_id is not None:
+        uow.accounts_changed.add(user_id)
+    return user_id
 
 
 async def end_all_login_sessions(uow: UnitOfWork, user_id: int) -> None:
     """Signs the user out everywhere (password change, suspension, deactivation), and
     ends the reply-by-mail addresses handed out so far (they carry the generation)."""
+    uow.accounts_changed.add(user_id)
     await uow.session.execute(
         update(LoginSession)
         .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
@@ -97,6 +101,7 @@ async def end_all_login_sessions(uow: UnitOfWork, user_id: int) -> None:
 async def revoke_all_api_tokens(uow: UnitOfWork, user_id: int) -> None:
     """Ends every API token of the user (a password change: one minted with a stolen
     password must not outlive it)."""
+    uow.accounts_changed.add(user_id)
     await uow.session.execute(
         update(ApiToken)
         .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
@@ -120,7 +125,10 @@ async def revoke_api_token(uow: UnitOfWork, token: str) -> int | None:
         .values(revoked_at=utcnow())
         .returning(ApiToken.user_id)
     )
-    return ended.scalar_one_or_none()
+    user_id = ended.scalar_one_or_none()
+    if user_id is not None:
+        uow.accounts_changed.add(user_id)
+    return user_id
 
 
 def actor_of_account(user: User) -> Actor:
@@ -135,7 +143,16 @@ def actor_of_account(user: User) -> Actor:
 
 
 async def actor_for_login_session(db: Database, token: str, *, days: int) -> Actor | None:
-    """The signed-in user behind a cookie, or None if it is unknown, expired or revoked.
+    """The signed-in user behind a cookie, or None if it is unknown, expired or revoked."""
+    found = await login_session_identity(db, token, days=days)
+    return found[0] if found else None
+
+
+async def login_session_identity(
+    db: Database, token: str, *, days: int
+) -> tuple[Actor, datetime] | None:
+    """The signed-in user behind a cookie and when the sign-in ends (unless used), or
+    None if it is unknown, expired or revoked.
 
     Sliding expiry: a sign-in in use stays alive; one left alone for `days` ends.
     The write that slides it happens at most every few minutes, not on every request.
@@ -154,19 +171,27 @@ async def actor_for_login_session(db: Database, token: str, *, days: int) -> Act
     login, user = row
     if login.revoked_at is not None or login.expires_at <= now or not user.is_active:
         return None
+    expires_at = login.expires_at
     if now - login.last_seen_at > _TOUCH_EVERY:
+        expires_at = now + timedelta(days=days)
         async with db.write() as uow:
             await uow.session.execute(
                 update(LoginSession)
                 .where(LoginSession.id == login.id)
-                .values(last_seen_at=now, expires_at=now + timedelta(days=days))
+                .values(last_seen_at=now, expires_at=expires_at)
             )
-    return actor_of_account(user)
+    return actor_of_account(user), expires_at
 
 
 async def actor_for_api_token(db: Database, token: str) -> Actor | None:
     """The user behind an API token, or None if it is unknown, expired or revoked (or
     its account deactivated). Raises Forbidden `suspended` during a site-wide suspension."""
+    found = await api_token_identity(db, token)
+    return found[0] if found else None
+
+
+async def api_token_identity(db: Database, token: str) -> tuple[Actor, datetime | None] | None:
+    """`actor_for_api_token`, and when the token expires (None: when revoked)."""
     now = utcnow()
     async with db.read() as session:
         row = (
@@ -189,4 +214,4 @@ async def actor_for_api_token(db: Database, token: str) -> Actor | None:
             await uow.session.execute(
                 update(ApiToken).where(ApiToken.id == api_token.id).values(last_used_at=now)
             )
-    return actor_of_account(user)
+    return actor_of_account(user), api_token.expires_at

@@ -158,5 +158,7 @@ async def reset_password(db: Database, secret_key: str, data: ResetPassword) -> 
         mark_verified(user)  # the link reached this address: it is the owner's
         await credentials.end_all_login_sessions(uow, user.id)
         await credentials.revoke_all_api_tokens(uow, user.id)
+        # Every process forgets these sign-ins and re-checks the live connections.
+        uow.emit("user.signed_out", {"user_id": user.id})
         await uow.flush()
         return UserView.of(user)

@@ -181,6 +181,8 @@ async def change_password(db: Database, actor: Actor, data: PasswordChange) -> U
         user.password_changed_at = utcnow()
         await credentials.end_all_login_sessions(uow, user.id)
         await credentials.revoke_all_api_tokens(uow, user.id)
+        # Every process forgets these sign-ins and re-checks the live connections.
+        uow.emit("user.signed_out", {"user_id": user.id})
         await uow.flush()
         return UserView.of(user)
 

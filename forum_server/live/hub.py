@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import time
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -72,6 +73,9 @@ class Hub:
         self._shared: dict[
             tuple[Actor, int], tuple[int, float, asyncio.Task[SessionAccess | None]]
         ] = {}
+        # Told of every event first, whichever process wrote it (e.g. to forget the
+        # sign-ins it ended).
+        self.listeners: list[Callable[[Event], None]] = []
         self._stopping = False
         self._drained = asyncio.Event()
         self.presence = Presence(broker, self.config, self._send_presence)
@@ -352,6 +356,8 @@ class Hub:
                 connection.close(protocol.CLOSE_SIGNED_OUT, "signed out")
 
     async def _dispatch(self, event: Event) -> None:
+        for listener in self.listeners:
+            listener(event)
         self.close_connections_of_ended_user(event)
         if event.type in ACCESS_EVENTS and event.space_id is not None:
             await self._reload_space(event)

@@ -34,14 +34,12 @@ async def actor_of(conn: HTTPConnection) -> Actor:
     actor: Actor | None = ANONYMOUS
     token = bearer_token(conn)
     if token is not None:
-        actor = await credentials.actor_for_api_token(ctx.db, token) if token else None
+        actor = await ctx.identities.for_api_token(token) if token else None
         if actor is None:
             raise Unauthorized("The API token is not valid.", code="invalid_token")
         conn.state.auth = "bearer"
     elif cookie := conn.cookies.get(SESSION_COOKIE):
-        actor = await credentials.actor_for_login_session(
-            ctx.db, cookie, days=ctx.settings.session_days
-        )
+        actor = await ctx.identities.for_login_session(cookie, days=ctx.settings.session_days)
         conn.state.auth = "cookie" if actor else None
     actor = actor or ANONYMOUS
     conn.state.actor = actor

@@ -11,6 +11,7 @@ from forum_server.db import Database
 from forum_server.settings import Settings
 
 if TYPE_CHECKING:
+    from forum_server.accounts.identities import Identities
     from forum_server.web.templates import Templates
 
 
@@ -19,6 +20,7 @@ class AppContext:
     settings: Settings
     db: Database
     templates: Templates
+    identities: Identities
 
 
 def app_context(conn: HTTPConnection) -> AppContext:
