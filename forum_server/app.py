@@ -81,16 +81,14 @@ from forum_server.web.api import ApiRouter
 from forum_server.web.auth import SESSION_COOKIE
 from forum_server.web.context import AppContext
 from forum_server.web.csrf import CsrfMiddleware
-from forum_server.web.language import LanguageMiddleware
+from forum_server.web.front import FrontMiddleware
 from forum_server.web.middleware import (
     BodyLimitMiddleware,
     CompressionMiddleware,
-    PrivateCacheMiddleware,
-    RequestLogMiddleware,
-    SecurityHeadersMiddleware,
     StaticCacheMiddleware,
 )
 from forum_server.web.openapi import build_openapi
+from forum_server.web.route_index import IndexedRouter
 from forum_server.web.shapes import Download
 from forum_server.web.templates import STATIC_DIR, Templates
 from forum_server.webhooks import api as webhooks_api
@@ -254,14 +252,14 @@ def create_app(
         *(route for router in all_api_routers() for route in router.routes()),
         *live_endpoint.routes,
         *live_stream.routes,
-        Mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static"),
+        Mount(
+            "/static",
+            StaticCacheMiddleware(StaticFiles(directory=STATIC_DIR, check_dir=False)),
+            name="static",
+        ),
     ]
     middleware = [
-        Middleware(RequestLogMiddleware),
-        Middleware(LanguageMiddleware, default=settings.default_language),
-        Middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://")),
-        Middleware(StaticCacheMiddleware),
-        Middleware(PrivateCacheMiddleware, session_cookie=SESSION_COOKIE),
+        Middleware(FrontMiddleware, settings=settings, session_cookie=SESSION_COOKIE),
         Middleware(CompressionMiddleware, minimum_size=600),
         Middleware(
             BodyLimitMiddleware,
@@ -270,10 +268,8 @@ def create_app(
         ),
         Middleware(CsrfMiddleware, settings=settings),
     ]
-    return Starlette(
-        routes=routes,
+    application = Starlette(
         middleware=middleware,
-        lifespan=lifespan,
         exception_handlers={
             DomainError: web_errors.on_domain_error,
             ValidationError: web_errors.on_validation_error,
@@ -281,3 +277,5 @@ def create_app(
             Exception: web_errors.on_unexpected,
         },
     )
+    application.router = IndexedRouter(routes, lifespan=lifespan)
+    return application

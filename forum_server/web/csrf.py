@@ -16,7 +16,7 @@ import hmac
 import secrets
 from urllib.parse import parse_qs
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -43,9 +43,22 @@ def token_for(secret: str, cookie_value: str) -> str:
 
 
 def csrf_token(conn: HTTPConnection, secret: str) -> str:
-    """The token to embed in this response's forms."""
+    """The token to embed in this response's forms. A browser without a CSRF cookie
+    gets one with this response (web/front.py sends it), so the forms it is about to
+    get carry a token that will verify; answers without forms set no cookie."""
     cookie = conn.scope.get(_SCOPE_KEY) or conn.cookies.get(CSRF_COOKIE, "")
+    if not cookie:
+        cookie = conn.scope[_SCOPE_KEY] = secrets.token_urlsafe(24)
     return token_for(secret, cookie)
+
+
+def minted_cookie(scope: Scope, *, secure: bool) -> bytes | None:
+    """The Set-Cookie value for a CSRF cookie minted during this request, if any."""
+    value = scope.get(_SCOPE_KEY)
+    if value is None:
+        return None
+    flags = "; Secure" if secure else ""
+    return f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{flags}".encode()
 
 
 def _cookies(headers: Headers) -> dict[str, str]:
@@ -61,19 +74,11 @@ class CsrfMiddleware:
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in _SAFE_METHODS:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
         cookies = _cookies(headers)
-        if not cookies.get(CSRF_COOKIE):
-            # Give every browser a CSRF cookie on its first visit, so the forms on the
-            # page it is about to get carry a token that will verify.
-            scope[_SCOPE_KEY] = secrets.token_urlsafe(24)
-            send = self._setting_cookie(send, scope[_SCOPE_KEY])
-        if scope["method"] in _SAFE_METHODS:
-            await self.app(scope, receive, send)
-            return
         if headers.get("authorization", "").lower().startswith("bearer "):
             await self.app(scope, receive, send)
             return
@@ -127,17 +132,6 @@ class CsrfMiddleware:
             base_url=base_url,
             origin=origin[:200],
         )
-
-    def _setting_cookie(self, send: Send, value: str) -> Send:
-        secure = "; Secure" if self.settings.cookies_secure else ""
-        cookie = f"{CSRF_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{secure}"
-
-        async def wrapped(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).append("set-cookie", cookie)
-            await send(message)
-
-        return wrapped
 
 
 async def _buffer(receive: Receive) -> tuple[bytes, Receive]:

@@ -1,47 +1,17 @@
-"""Pure ASGI middleware every response passes through: request ids and logging,
-security headers, and the request size limit."""
+"""Pure ASGI middleware below the front layer (web/front.py): the request size limit,
+compression, and the static files' caching; and the errors answered before any route."""
 
 from __future__ import annotations
 
 import html
 import json
-import logging
 import re
-import secrets
-import time
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import cookie_parser
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from forum_server.i18n import gettext
-
-log = logging.getLogger("forum_server.requests")
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
-    )
-)
-SECURITY_HEADERS = {
-    "content-security-policy": CONTENT_SECURITY_POLICY,
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "same-origin",
-    "x-frame-options": "DENY",
-    "cross-origin-opener-policy": "same-origin",
-    "permissions-policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
-}
 
 
 async def send_error(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
@@ -87,110 +57,6 @@ def _error_page(scope: Scope, status: int, code: str, message: str) -> str:
     )
 
 
-class RequestLogMiddleware:
-    """One log line per request, tagged with a request id the client can quote.
-    Query strings are not logged: they can carry tokens."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in {"http", "websocket"}:
-            await self.app(scope, receive, send)
-            return
-        incoming = Headers(scope=scope).get("x-request-id", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
-        scope.setdefault("state", {})["request_id"] = request_id
-        started = time.perf_counter()
-        status = 0
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableHeaders(scope=message)["x-request-id"] = request_id
-            await send(message)
-
-        # A WebSocket sends thousands of frames: hand it the bare send, not a wrapper.
-        outgoing = send_with_id if scope["type"] == "http" else send
-        try:
-            await self.app(scope, receive, outgoing)
-        finally:
-            took = (time.perf_counter() - started) * 1000
-            method = scope.get("method", "WS")
-            log.info(
-                "%s %s %s %.1fms rid=%s", method, scope["path"], status or "-", took, request_id
-            )
-
-
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
-        self.app = app
-        self.headers = dict(SECURITY_HEADERS)
-        if hsts:
-            self.headers["strict-transport-security"] = "max-age=31536000"
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-PRIVATE = "private, no-store"
-
-
-class PrivateCacheMiddleware:
-    """Nothing answered to a signed-in caller is kept by a shared cache or on disk:
-    every response to a request carrying a sign-in cookie or an API token, or setting
-    the sign-in cookie, says `Cache-Control: private, no-store`. That covers every page
-    of a members space, which only signed-in members get; pages reached through a secret
-    link (an invitation to a members space, an e-mail confirmation, single sign-on, a
-    personal calendar or feed) are private even to a visitor not signed in. Static files
-    stay cacheable: they are the same for everyone."""
-
-    SECRET_LINKS = ("/invitations/", "/confirm-email/", "/auth/", "/api/v1/feeds/")
-
-    def __init__(self, app: ASGIApp, *, session_cookie: str, static_prefix: str = "/static/"):
-        self.app = app
-        self.session_cookie = session_cookie
-        self.cookie_marker = f"{session_cookie}=".encode()
-        self.static_prefix = static_prefix
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.static_prefix):
-            await self.app(scope, receive, send)
-            return
-        headers = Headers(scope=scope)
-        private = (
-            headers.get("authorization", "").lower().startswith("bearer ")
-            or bool(cookie_parser(headers.get("cookie", "")).get(self.session_cookie))
-            or scope["path"].startswith(self.SECRET_LINKS)
-        )
-
-        async def send_private(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                response = MutableHeaders(scope=message)
-                sets_sign_in = any(
-                    value.startswith(self.cookie_marker)
-                    for name, value in message.get("headers", [])
-                    if name.lower() == b"set-cookie"
-                )
-                if private or sets_sign_in:
-                    response["cache-control"] = PRIVATE
-            await send(message)
-
-        await self.app(scope, receive, send_private)
-
-
 _VERSIONED = re.compile(rb"(?:^|&)v=[0-9a-f]{8,64}(?:&|$)")
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -198,7 +64,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 class StaticCacheMiddleware:
     """Versioned static files (`/static/forum.css?v=<content hash>`, as `static_url`
     writes them) never change under their URL, so browsers keep them for a year without
-    asking again: on a slow connection the stylesheet and script cost one visit."""
+    asking again: on a slow connection the stylesheet and script cost one visit. It
+    wraps the static files' mount only, so other requests never pass through it."""
 
     def __init__(self, app: ASGIApp, *, prefix: str = "/static/") -> None:
         self.app = app
@@ -294,14 +161,66 @@ FILE_PATHS = re.compile(r"^(?:/api/v1)?/files/\d+(?:/preview)?$")
 
 class CompressionMiddleware:
     """gzip for pages and JSON; stored files go out as they are. Compressing a 20 MB
-    PDF again costs a core for a second or more and saves almost nothing."""
+    PDF again costs a core for a second or more and saves almost nothing.
+
+    Starlette's GZipMiddleware, less its per-request set-up: the responder is built
+    directly with the excluded types read once, and a client that takes no gzip gets
+    only what Starlette's identity responder does (`Vary: Accept-Encoding` on bodies
+    that would have been compressed), without holding anything back otherwise."""
 
     def __init__(self, app: ASGIApp, *, minimum_size: int) -> None:
         self.app = app
-        self.gzip = GZipMiddleware(app, minimum_size=minimum_size)
+        self.minimum_size = minimum_size
+        self.excluded = frozenset(DEFAULT_EXCLUDED_CONTENT_TYPES)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and FILE_PATHS.match(scope["path"]):
+        if scope["type"] != "http" or FILE_PATHS.match(scope["path"]):
             await self.app(scope, receive, send)
             return
-        await self.gzip(scope, receive, send)
+        accepts = next((v for n, v in scope["headers"] if n == b"accept-encoding"), b"")
+        if b"gzip" in accepts:
+            responder = GZipResponder(
+                self.app, self.minimum_size, exclude_content_types=tuple(self.excluded)
+            )
+            await responder(scope, receive, send)
+            return
+        await self.app(scope, receive, self._identity(send))
+
+    def _identity(self, send: Send) -> Send:
+        held: Message | None = None
+
+        async def send_identity(message: Message) -> None:
+            nonlocal held
+            kind = message["type"]
+            if kind == "http.response.start" and self._may_compress(message):
+                held = message  # until the body says whether it would have been compressed
+                return
+            if held is not None and kind in ("http.response.body", "http.response.pathsend"):
+                start, held = held, None
+                body = message.get("body", b"")
+                if kind == "http.response.body" and (
+                    message.get("more_body", False) or len(body) >= self.minimum_size
+                ):
+                    MutableHeaders(raw=start["headers"]).add_vary_header("Accept-Encoding")
+                await send(start)
+            await send(message)
+
+        return send_identity
+
+    def _may_compress(self, start: Message) -> bool:
+        """What Starlette's responders check before looking at the body."""
+        if start["status"] == 206:
+            return False
+        start.setdefault("headers", [])
+        content_type = b""
+        for name, value in start["headers"]:
+            name = name.lower()
+            if name == b"content-encoding":
+                return False
+            if name == b"content-type" and not content_type:
+                content_type = value
+        media = content_type.decode("latin-1").partition(";")[0].strip().lower()
+        kinds = {media, media.partition("/")[0] + "/*"}
+        if media.startswith("application/grpc+"):
+            kinds.add("application/grpc")
+        return kinds.isdisjoint(self.excluded)
