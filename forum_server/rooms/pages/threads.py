@@ -24,7 +24,7 @@ from forum_server.mail.compose import Target
 from forum_server.notifications import reading as notification_reading
 from forum_server.orm import utcnow
 from forum_server.rooms import preview, queries, reading
-from forum_server.rooms.pages import validators
+from forum_server.rooms.pages import post_fragments, validators
 from forum_server.rooms.pages.shared import (
     REFUSALS,
     accepted_terms,
@@ -43,6 +43,7 @@ from forum_server.rooms.space_views import SessionDetail
 from forum_server.summaries import summary_for_thread
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
+from forum_server.web.csrf import csrf_token
 from forum_server.web.outcomes import Outcome, outcome_from
 from forum_server.web.uploads import read_form_with_files
 
@@ -163,7 +164,10 @@ async def render_thread(
         "polls": polls_here.polls,
         "may_start_poll": polls_here.may_start,
         "outcome": _outcome(request, thread_id, detail.session),
+        "actor": actor,
+        "csrf_token": csrf_token(request, ctx.settings.secret_key),
     }
+    context["post_html"] = post_fragments.post_fragments(ctx.templates, rows, context)
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
 
