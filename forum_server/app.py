@@ -90,6 +90,7 @@ from forum_server.web.middleware import (
     StaticCacheMiddleware,
 )
 from forum_server.web.openapi import build_openapi
+from forum_server.web.revalidation import RevalidationCache
 from forum_server.web.shapes import Download
 from forum_server.web.templates import STATIC_DIR, Templates
 from forum_server.webhooks import api as webhooks_api
@@ -252,6 +253,7 @@ def create_app(
     ]
     middleware = [
         Middleware(RequestLogMiddleware),
+        Middleware(RevalidationCache),
         Middleware(LanguageMiddleware, default=settings.default_language),
         Middleware(SecurityHeadersMiddleware, hsts=settings.base_url.startswith("https://")),
         Middleware(StaticCacheMiddleware),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -66,7 +66,8 @@ def format_relative(value: datetime, now: datetime | None = None) -> str:
     key = (*_relative_bucket(seconds), language)
     text = _relative_texts.get(key)
     if text is None:
-        text = dates.format_timedelta(seconds, add_direction=True, threshold=1, locale=language)
+        delta = timedelta(seconds=seconds)
+        text = dates.format_timedelta(delta, add_direction=True, threshold=1, locale=language)
         if len(_relative_texts) >= _RELATIVE_TEXTS_MAX:
             _relative_texts.clear()
         _relative_texts[key] = text
@@ -88,7 +89,7 @@ def _relative_bucket(seconds: float) -> tuple[bool, str, int]:
         if count >= 1 or unit == "second":
             if unit == "second" and count > 0:
                 count = max(1, count)
-            return seconds >= 0, unit, int(round(count))
+            return seconds >= 0, unit, int(round(count))  # noqa: RUF046 - Babel's own steps
     raise AssertionError("seconds is the last unit")  # pragma: no cover
 
 

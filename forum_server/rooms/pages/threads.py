@@ -41,6 +41,7 @@ from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.rooms.space_views import SessionDetail
 from forum_server.summaries import summary_for_thread
+from forum_server.web import revalidation
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
 from forum_server.web.csrf import csrf_token
@@ -184,12 +185,14 @@ async def thread_page(request: Request) -> Response:
     """A guest's page carries an ETag; asked again with it, and nothing it shows has
     changed, the answer is 304 without a post loaded or a template rendered."""
     thread_id: int = request.path_params["thread_id"]
-    tag = await validators.thread_validator(request, thread_id, language_filter(request))
-    if tag is not None and validators.matches(request, tag):
-        return validators.not_modified(tag)
+    guest = await validators.thread_validator(request, thread_id, language_filter(request))
+    if guest is not None and validators.matches(request, guest.tag):
+        # The same revalidation may be answered from memory until something moves.
+        revalidation.allow(request.scope, guest.tag, guest.until)
+        return validators.not_modified(guest.tag)
     response = await render_thread(request, thread_id)
-    if tag is not None and response.status_code == 200:
-        response.headers.update(validators.guest_headers(tag))
+    if guest is not None and response.status_code == 200:
+        response.headers.update(validators.guest_headers(guest.tag))
     return response
 
 
