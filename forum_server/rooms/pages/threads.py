@@ -24,7 +24,7 @@ from forum_server.mail.compose import Target
 from forum_server.notifications import reading as notification_reading
 from forum_server.orm import utcnow
 from forum_server.rooms import preview, queries, reading
-from forum_server.rooms.pages import post_fragments, validators
+from forum_server.rooms.pages import guest_pages, post_fragments, validators
 from forum_server.rooms.pages.shared import (
     REFUSALS,
     accepted_terms,
@@ -183,8 +183,19 @@ def _outcome(request: Request, thread_id: int, session: SessionDetail) -> Outcom
 
 async def thread_page(request: Request) -> Response:
     """A guest's page carries an ETag; asked again with it, and nothing it shows has
-    changed, the answer is 304 without a post loaded or a template rendered."""
+    changed, the answer is 304 without a post loaded or a template rendered. A guest's
+    page is kept and served to the next guest while nothing can have changed it."""
     thread_id: int = request.path_params["thread_id"]
+    guest_request = validators.is_guest(request)
+    if guest_request:
+        page_marks = guest_pages.marks(request)
+        kept = guest_pages.lookup(request, thread_id, page_marks)
+        if kept is not None:
+            tag = validators.personal_tag(kept.shared, request)
+            if validators.matches(request, tag):
+                revalidation.allow(request.scope, tag, kept.until)
+                return validators.not_modified(tag)
+            return guest_pages.response(request, kept, validators.guest_headers(tag))
     guest = await validators.thread_validator(request, thread_id, language_filter(request))
     if guest is not None and validators.matches(request, guest.tag):
         # The same revalidation may be answered from memory until something moves.
@@ -193,6 +204,8 @@ async def thread_page(request: Request) -> Response:
     response = await render_thread(request, thread_id)
     if guest is not None and response.status_code == 200:
         response.headers.update(validators.guest_headers(guest.tag))
+        if guest_request:
+            guest_pages.keep(request, thread_id, page_marks, guest.shared, guest.until, response)
     return response
 
 

@@ -65,6 +65,13 @@ def is_guest(request: Request) -> bool:
 class GuestTag:
     tag: str
     until: datetime  # the clock alone changes the page then: a deadline, a minute, an hour
+    shared: str  # the digest of all but the visitor's CSRF token: the same for every guest
+
+
+def personal_tag(shared: str, request: Request) -> str:
+    """The visitor's own tag: the shared digest with the CSRF token their forms carry."""
+    token = csrf_token(request, app_context(request).settings.secret_key)
+    return f'W/"{hashlib.sha256(f"{shared}:{token}".encode()).hexdigest()[:32]}"'
 
 
 async def thread_validator(request: Request, thread_id: int, lang: str | None) -> GuestTag | None:
@@ -100,7 +107,6 @@ async def thread_validator(request: Request, thread_id: int, lang: str | None) -
         access.space.visibility,
         lang,
         current_language.get(),
-        csrf_token(request, ctx.settings.secret_key),
         marks,
         tuple(periods),
         state,
@@ -108,8 +114,8 @@ async def thread_validator(request: Request, thread_id: int, lang: str | None) -
         left,
         now.strftime("%Y%m%d%H"),
     )
-    tag = f'W/"{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"'
-    return GuestTag(tag, _until(now, change, left is not None))
+    shared = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return GuestTag(personal_tag(shared, request), _until(now, change, left is not None), shared)
 
 
 def _until(now: datetime, change: datetime | None, time_left: bool) -> datetime:
