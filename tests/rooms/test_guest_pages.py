@@ -5,7 +5,7 @@ once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 
 import httpx
@@ -13,18 +13,30 @@ import pytest
 from sqlalchemy import update
 from starlette.applications import Starlette
 
+from forum_server.app import create_app
 from forum_server.db import Database
 from forum_server.moderation import posts as moderation
 from forum_server.orm import utcnow
 from forum_server.policy.actors import Actor
 from forum_server.rooms import posting, queries
 from forum_server.rooms.models import Space
+from forum_server.rooms.pages import validators
 from forum_server.rooms.schemas import PostCreate
 from forum_server.rooms.state import MEMBERS
+from forum_server.settings import Settings
 from tests.conftest import SECRETARIAT, MakeUser
 from tests.helpers import client_for
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    """Without the background jobs, whose writes (a webhook claimed, a session opened
+    on time) would make a kept page or revalidation be made again at random."""
+    application = create_app(settings, periodic=False)
+    async with application.router.lifespan_context(application):
+        yield application
 
 
 @pytest.fixture
@@ -118,4 +130,56 @@ async def test_a_kept_page_is_not_served_once_the_space_is_members_only(
         members_only = update(Space).where(Space.slug == thread[1]).values(visibility=MEMBERS)
         await uow.session.execute(members_only)
     refused = await client.get(path)
+    assert refused.status_code == 404 and "Peer learning" not in refused.text
+
+
+async def _revalidated_from_memory(
+    app: Starlette, client: httpx.AsyncClient, path: str, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The guest's tag, after a revalidation the server now answers from memory: the
+    validator itself is not asked again while nothing changes."""
+    await app.state.hub.catch_up()  # the set-up's events: the hub's position stays
+    tag = (await client.get(path)).headers["etag"]
+    assert (await client.get(path, headers={"If-None-Match": tag})).status_code == 304
+    with monkeypatch.context() as patched:
+
+        async def untouchable(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("the validator ran")
+
+        patched.setattr(validators, "thread_validator", untouchable)
+        assert (await client.get(path, headers={"If-None-Match": tag})).status_code == 304
+    return tag
+
+
+async def test_a_kept_revalidation_ends_when_a_post_is_hidden(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: Database,
+    thread: tuple[int, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    thread_id = thread[0]
+    path = f"/threads/{thread_id}"
+    tag = await _revalidated_from_memory(app, client, path, monkeypatch)
+    async with db.read() as session:
+        detail = await queries.thread_detail(session, SECRETARIAT, thread_id)
+    await moderation.hide_post(db, SECRETARIAT, detail.posts[0].id, "Off topic")
+    hidden = await client.get(path, headers={"If-None-Match": tag})
+    assert hidden.status_code == 200 and "Peer learning" not in hidden.text
+
+
+async def test_a_kept_revalidation_ends_when_the_space_is_made_members_only(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: Database,
+    thread: tuple[int, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = f"/threads/{thread[0]}"
+    tag = await _revalidated_from_memory(app, client, path, monkeypatch)
+    # No command changes a space's visibility (and so no event says so): a write alone.
+    async with db.write() as uow:
+        members_only = update(Space).where(Space.slug == thread[1]).values(visibility=MEMBERS)
+        await uow.session.execute(members_only)
+    refused = await client.get(path, headers={"If-None-Match": tag})
     assert refused.status_code == 404 and "Peer learning" not in refused.text

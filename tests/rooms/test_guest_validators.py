@@ -9,18 +9,13 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import update
-from starlette.applications import Starlette
 
 from forum_server.db import Database
 from forum_server.moderation import posts as moderation
 from forum_server.orm import utcnow
 from forum_server.policy.actors import Actor
 from forum_server.rooms import posting, queries
-from forum_server.rooms.models import Space
-from forum_server.rooms.pages import validators
 from forum_server.rooms.schemas import PostCreate
-from forum_server.rooms.state import MEMBERS
 from forum_server.web.language import LANGUAGE_COOKIE
 from tests.conftest import SECRETARIAT, MakeUser
 from tests.helpers import sign_in
@@ -161,62 +156,3 @@ async def test_a_304_loads_no_post_and_renders_nothing(
     monkeypatch.setattr(queries, "thread_detail", untouchable)
     monkeypatch.setattr("forum_server.web.templates.Templates.render_string", untouchable)
     assert (await _revalidate(client, path, tag)).status_code == 304
-
-
-async def _revalidated_from_memory(
-    app: Starlette, client: httpx.AsyncClient, path: str, monkeypatch: pytest.MonkeyPatch
-) -> str:
-    """The guest's tag, after a revalidation the server now answers from memory: the
-    validator itself is not asked again while nothing changes."""
-    await app.state.hub.catch_up()  # the set-up's events: the hub's position stays
-    tag = (await client.get(path)).headers["etag"]
-    assert (await _revalidate(client, path, tag)).status_code == 304
-    with monkeypatch.context() as patched:
-
-        async def untouchable(*_args: object, **_kwargs: object) -> None:
-            raise AssertionError("the validator ran")
-
-        patched.setattr(validators, "thread_validator", untouchable)
-        assert (await _revalidate(client, path, tag)).status_code == 304
-    return tag
-
-
-async def test_a_kept_revalidation_ends_when_a_post_is_hidden(
-    app: Starlette,
-    client: httpx.AsyncClient,
-    db: Database,
-    thread: tuple[int, int],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    thread_id, _ = thread
-    path = f"/threads/{thread_id}"
-    tag = await _revalidated_from_memory(app, client, path, monkeypatch)
-    async with db.read() as session:
-        detail = await queries.thread_detail(session, SECRETARIAT, thread_id)
-    await moderation.hide_post(db, SECRETARIAT, detail.posts[0].id, "Off topic")
-    hidden = await _revalidate(client, path, tag)
-    assert hidden.status_code == 200 and "Peer learning" not in hidden.text
-
-
-async def test_a_kept_revalidation_ends_when_the_space_is_made_members_only(
-    app: Starlette,
-    client: httpx.AsyncClient,
-    db: Database,
-    make_user: MakeUser,
-    make_space: Callable[..., Awaitable[str]],
-    make_session: Callable[..., Awaitable[int]],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    slug = await make_space()
-    closes = utcnow() + timedelta(days=1, seconds=30)
-    thread_id = await _thread(db, await make_session(slug, closes_at=closes))
-    await _post(db, (await make_user()).id, thread_id, "Peer learning between ministries.")
-    path = f"/threads/{thread_id}"
-    tag = await _revalidated_from_memory(app, client, path, monkeypatch)
-    # No command changes a space's visibility (and so no event says so): a write alone.
-    async with db.write() as uow:
-        await uow.session.execute(
-            update(Space).where(Space.slug == slug).values(visibility=MEMBERS)
-        )
-    refused = await _revalidate(client, path, tag)
-    assert refused.status_code == 404 and "Peer learning" not in refused.text

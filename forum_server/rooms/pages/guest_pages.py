@@ -17,8 +17,9 @@ only while all of these hold:
   page was made, which bounds the "3 minutes ago" texts and a change made by another
   server process without an event (a space's new title).
 
-A page that carries a contribution form (its client ids must be new on every visit)
-is never kept; nor is anything but a plain 200."""
+Kept per app (so per process), at most MAX_PAGES of them. A page that carries a
+contribution form (its client ids must be new on every visit) is never kept; nor is
+anything but a plain 200."""
 
 from __future__ import annotations
 
@@ -50,7 +51,13 @@ class KeptPage:
     until: datetime
 
 
-_pages: dict[Key, KeptPage] = {}
+def _pages(request: Request) -> dict[Key, KeptPage]:
+    """This app's kept pages: two apps in one process (tests) share nothing."""
+    state = request.app.state
+    pages: dict[Key, KeptPage] | None = getattr(state, "guest_pages", None)
+    if pages is None:
+        pages = state.guest_pages = {}
+    return pages
 
 
 def marks(request: Request) -> Marks:
@@ -63,7 +70,7 @@ def _key(request: Request, thread_id: int) -> Key:
 
 
 def lookup(request: Request, thread_id: int, now_marks: Marks) -> KeptPage | None:
-    kept = _pages.get(_key(request, thread_id))
+    kept = _pages(request).get(_key(request, thread_id))
     if kept is None or kept.marks != now_marks or utcnow() >= kept.until:
         return None
     return kept
@@ -81,10 +88,11 @@ def keep(
     if response.status_code != 200 or b'name="client_id"' in body:
         return
     token = csrf_token(request, app_context(request).settings.secret_key).encode()
-    if len(_pages) >= MAX_PAGES:
-        _pages.clear()  # a bound, not a policy: a page is cheap to make again
+    pages = _pages(request)
+    if len(pages) >= MAX_PAGES:
+        pages.clear()  # a bound, not a policy: a page is cheap to make again
     until = min(until, utcnow() + KEEP_AT_MOST)
-    _pages[_key(request, thread_id)] = KeptPage(
+    pages[_key(request, thread_id)] = KeptPage(
         body.replace(token, _SLOT), shared, page_marks, until
     )
 
