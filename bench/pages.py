@@ -11,6 +11,9 @@ Measured, each as requests/s and p50/p99 latency:
 
 - `/healthz` against the bare trivial route,
 - a guest's thread page against the bare Jinja page,
+- the same page for the forum's administrator (signed in with an API token: a
+  moderator's page, with reply forms; never kept whole, so each post's markup comes
+  from the per-post cache and the page's queries run) against the bare Jinja page,
 - a guest's thread page revalidated (`If-None-Match` with its ETag: 304) against the
   bare trivial route.
 
@@ -35,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from live import ForumServer, free_port
+from live import PASSWORD, ForumServer, free_port
 
 POSTS = 200
 SENTENCES = [
@@ -238,9 +241,19 @@ def main() -> None:
             f"bare page {bare_size} bytes; {args.connections} connections, "
             f"{args.seconds} s each; load average before {os.getloadavg()[0]:.2f}"
         )
+        login = {"email": "bench@example.org", "password": PASSWORD}
+        token = httpx.post(forum.base + "/api/v1/tokens", json=login).json()["token"]
+        admin = {"Authorization": f"Bearer {token}"}
+        httpx.get(forum.base + path, headers=admin).raise_for_status()
         pairs = [
             ("/healthz vs bare trivial", forum.base + "/healthz", {}, bare.base + "/trivial"),
             ("guest thread page vs bare Jinja page", forum.base + path, guest, bare.base + "/page"),
+            (
+                "administrator's thread page vs bare Jinja page",
+                forum.base + path,
+                admin,
+                bare.base + "/page",
+            ),
             (
                 "guest thread page, 304 vs bare trivial",
                 forum.base + path,

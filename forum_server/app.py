@@ -88,6 +88,7 @@ from forum_server.web.middleware import (
     StaticCacheMiddleware,
 )
 from forum_server.web.openapi import build_openapi
+from forum_server.web.revalidation import RevalidationCache
 from forum_server.web.route_index import IndexedRouter
 from forum_server.web.shapes import Download
 from forum_server.web.templates import STATIC_DIR, Templates
@@ -260,6 +261,7 @@ def create_app(
     ]
     middleware = [
         Middleware(FrontMiddleware, settings=settings, session_cookie=SESSION_COOKIE),
+        Middleware(RevalidationCache),
         Middleware(CompressionMiddleware, minimum_size=600),
         Middleware(
             BodyLimitMiddleware,

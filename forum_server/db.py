@@ -115,6 +115,12 @@ class Database:
         self._reader = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self._writer = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self.publish: PublishHook | None = None
+        # Write transactions ended in this process that changed a row; moved before
+        # the writer goes on, so a page kept in memory (web/revalidation.py) knows it
+        # may be stale. Background jobs that find nothing to do leave it be.
+        self.generation = 0
+        self._changes = 0  # statements that changed rows, counted as they run
+        event.listen(self.write_engine.sync_engine, "after_cursor_execute", self._count_change)
         # Run at the end of every write transaction, inside it (e.g. queueing mail
         # for the events it emitted): what they add commits with the change or not at all.
         self.before_commit: list[CommitHook] = []
@@ -126,6 +132,8 @@ class Database:
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for reads; nothing it does is committed."""
         async with self._reader() as session:
+            # Access worked out once per transaction (policy/loading.py, READ_MEMO).
+            session.info["policy_read_memo"] = {}
             try:
                 yield session
             except OperationalError as exc:
@@ -135,6 +143,7 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[UnitOfWork]:
         """A write transaction: commits on success, rolls back on any error, then publishes."""
+        changes = self._changes
         try:
             async with self._writer() as session, session.begin():
                 uow = UnitOfWork(session, self.write_engine.dialect.name)
@@ -146,6 +155,9 @@ class Database:
         except OperationalError as exc:
             _raise_if_busy(exc)
             raise
+        finally:
+            if self._changes != changes:
+                self.generation += 1
         for committed in self.after_commit:
             committed(uow, events)
         if events and self.publish is not None:
@@ -156,10 +168,25 @@ class Database:
             except Exception:
                 log.exception("publishing %d events failed", len(events))
 
+    @property
+    def write_marks(self) -> tuple[int, int]:
+        """Moved by every write here: at each changing statement and at each end of a
+        write transaction that changed something."""
+        return self.generation, self._changes
+
+    def _count_change(
+        self, _conn: Any, cursor: Any, statement: str, *_args: Any, **_kwargs: Any
+    ) -> None:
+        if statement.lstrip()[:6].upper() in _CHANGING and cursor.rowcount != 0:
+            self._changes += 1
+
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self.write_engine is not self.engine:
             await self.write_engine.dispose()
+
+
+_CHANGING = {"INSERT", "UPDATE", "DELETE", "REPLAC"}
 
 
 def _raise_if_busy(exc: OperationalError) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -61,10 +61,36 @@ def format_relative(value: datetime, now: datetime | None = None) -> str:
     ago", "il y a 3 heures"; "now" within a minute."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    delta = value - (now or datetime.now(UTC))
-    return dates.format_timedelta(
-        delta, add_direction=True, threshold=1, locale=current_language.get()
-    )
+    seconds = (value - (now or datetime.now(UTC))).total_seconds()
+    language = current_language.get()
+    key = (*_relative_bucket(seconds), language)
+    text = _relative_texts.get(key)
+    if text is None:
+        delta = timedelta(seconds=seconds)
+        text = dates.format_timedelta(delta, add_direction=True, threshold=1, locale=language)
+        if len(_relative_texts) >= _RELATIVE_TEXTS_MAX:
+            _relative_texts.clear()
+        _relative_texts[key] = text
+    return text
+
+
+# (future, unit, count, language) -> text; a few hundred in use at a time.
+_relative_texts: dict[tuple[bool, str, int, str], str] = {}
+_RELATIVE_TEXTS_MAX = 8192
+
+
+def _relative_bucket(seconds: float) -> tuple[bool, str, int]:
+    """What Babel's `format_timedelta` (threshold 1, down to seconds) writes depends
+    on only this: the direction, the unit it picks and the rounded count (the same
+    steps as Babel's own), so the text is kept per bucket and language."""
+    size = abs(seconds)
+    for unit, unit_seconds in dates.TIMEDELTA_UNITS:
+        count = size / unit_seconds
+        if count >= 1 or unit == "second":
+            if unit == "second" and count > 0:
+                count = max(1, count)
+            return seconds >= 0, unit, int(round(count))  # noqa: RUF046 - Babel's own steps
+    raise AssertionError("seconds is the last unit")  # pragma: no cover
 
 
 def format_date(value: date | datetime, width: str = "medium") -> str:

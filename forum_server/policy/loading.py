@@ -70,7 +70,27 @@ async def _space_access(db: AsyncSession, actor: Actor, space: Space | None) -> 
     return SpaceAccess(actor=actor, space_id=space.id, visibility=space.visibility, role=role)
 
 
+# Database.read() puts a dict under this key of a read-only session's `info`: within
+# that one transaction, a session's or thread's access is worked out once, however
+# many of a page's queries load it (a thread page did so five times, six statements
+# each). Never set on a session that writes, so what it reads is never stale there.
+READ_MEMO = "policy_read_memo"
+
+
 async def load_session(
+    db: AsyncSession, actor: Actor, session_id: int
+) -> tuple[ForumSession, SessionAccess]:
+    memo: dict[Any, Any] | None = db.info.get(READ_MEMO)
+    if memo is None:
+        return await _load_session(db, actor, session_id)
+    key = ("session", actor, session_id)
+    if key not in memo:
+        memo[key] = await _load_session(db, actor, session_id)
+    found: tuple[ForumSession, SessionAccess] = memo[key]
+    return found
+
+
+async def _load_session(
     db: AsyncSession, actor: Actor, session_id: int
 ) -> tuple[ForumSession, SessionAccess]:
     forum_session = await db.get(ForumSession, session_id)
@@ -115,6 +135,19 @@ async def _access_within(
 
 
 async def load_thread(
+    db: AsyncSession, actor: Actor, thread_id: int
+) -> tuple[Thread, SessionAccess]:
+    memo: dict[Any, Any] | None = db.info.get(READ_MEMO)
+    if memo is None:
+        return await _load_thread(db, actor, thread_id)
+    key = ("thread", actor, thread_id)
+    if key not in memo:
+        memo[key] = await _load_thread(db, actor, thread_id)
+    loaded: tuple[Thread, SessionAccess] = memo[key]
+    return loaded
+
+
+async def _load_thread(
     db: AsyncSession, actor: Actor, thread_id: int
 ) -> tuple[Thread, SessionAccess]:
     thread = await db.get(Thread, thread_id)

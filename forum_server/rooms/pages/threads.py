@@ -24,7 +24,7 @@ from forum_server.mail.compose import Target
 from forum_server.notifications import reading as notification_reading
 from forum_server.orm import utcnow
 from forum_server.rooms import preview, queries, reading
-from forum_server.rooms.pages import validators
+from forum_server.rooms.pages import guest_pages, post_fragments, validators
 from forum_server.rooms.pages.shared import (
     REFUSALS,
     accepted_terms,
@@ -41,8 +41,10 @@ from forum_server.rooms.posts_view import PostView
 from forum_server.rooms.schemas import PostCreate, PreviewInput
 from forum_server.rooms.space_views import SessionDetail
 from forum_server.summaries import summary_for_thread
+from forum_server.web import revalidation
 from forum_server.web.auth import actor_of, client_address
 from forum_server.web.context import app_context
+from forum_server.web.csrf import csrf_token
 from forum_server.web.outcomes import Outcome, outcome_from
 from forum_server.web.uploads import read_form_with_files
 
@@ -163,7 +165,10 @@ async def render_thread(
         "polls": polls_here.polls,
         "may_start_poll": polls_here.may_start,
         "outcome": _outcome(request, thread_id, detail.session),
+        "actor": actor,
+        "csrf_token": csrf_token(request, ctx.settings.secret_key),
     }
+    context["post_html"] = post_fragments.post_fragments(ctx.templates, rows, context)
     status = error.status if error else 200
     return await ctx.templates.page(request, "rooms/thread.html", context, status=status)
 
@@ -178,14 +183,29 @@ def _outcome(request: Request, thread_id: int, session: SessionDetail) -> Outcom
 
 async def thread_page(request: Request) -> Response:
     """A guest's page carries an ETag; asked again with it, and nothing it shows has
-    changed, the answer is 304 without a post loaded or a template rendered."""
+    changed, the answer is 304 without a post loaded or a template rendered. A guest's
+    page is kept and served to the next guest while nothing can have changed it."""
     thread_id: int = request.path_params["thread_id"]
-    tag = await validators.thread_validator(request, thread_id, language_filter(request))
-    if tag is not None and validators.matches(request, tag):
-        return validators.not_modified(tag)
+    guest_request = validators.is_guest(request)
+    if guest_request:
+        page_marks = guest_pages.marks(request)
+        kept = guest_pages.lookup(request, thread_id, page_marks)
+        if kept is not None:
+            tag = validators.personal_tag(kept.shared, request)
+            if validators.matches(request, tag):
+                revalidation.allow(request.scope, tag, kept.until)
+                return validators.not_modified(tag)
+            return guest_pages.response(request, kept, validators.guest_headers(tag))
+    guest = await validators.thread_validator(request, thread_id, language_filter(request))
+    if guest is not None and validators.matches(request, guest.tag):
+        # The same revalidation may be answered from memory until something moves.
+        revalidation.allow(request.scope, guest.tag, guest.until)
+        return validators.not_modified(guest.tag)
     response = await render_thread(request, thread_id)
-    if tag is not None and response.status_code == 200:
-        response.headers.update(validators.guest_headers(tag))
+    if guest is not None and response.status_code == 200:
+        response.headers.update(validators.guest_headers(guest.tag))
+        if guest_request:
+            guest_pages.keep(request, thread_id, page_marks, guest.shared, guest.until, response)
     return response
 
 

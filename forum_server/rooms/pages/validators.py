@@ -19,6 +19,8 @@ a page that carries the contribution forms, which are new on every visit."""
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -59,7 +61,20 @@ def is_guest(request: Request) -> bool:
     return not cookie_parser(request.headers.get("cookie", "")).get(SESSION_COOKIE)
 
 
-async def thread_validator(request: Request, thread_id: int, lang: str | None) -> str | None:
+@dataclass(frozen=True)
+class GuestTag:
+    tag: str
+    until: datetime  # the clock alone changes the page then: a deadline, a minute, an hour
+    shared: str  # the digest of all but the visitor's CSRF token: the same for every guest
+
+
+def personal_tag(shared: str, request: Request) -> str:
+    """The visitor's own tag: the shared digest with the CSRF token their forms carry."""
+    token = csrf_token(request, app_context(request).settings.secret_key)
+    return f'W/"{hashlib.sha256(f"{shared}:{token}".encode()).hexdigest()[:32]}"'
+
+
+async def thread_validator(request: Request, thread_id: int, lang: str | None) -> GuestTag | None:
     """The guest's ETag for the thread page, or None (signed in, or a page that is
     refused, which is rendered as usual)."""
     if not is_guest(request):
@@ -92,7 +107,6 @@ async def thread_validator(request: Request, thread_id: int, lang: str | None) -
         access.space.visibility,
         lang,
         current_language.get(),
-        csrf_token(request, ctx.settings.secret_key),
         marks,
         tuple(periods),
         state,
@@ -100,7 +114,20 @@ async def thread_validator(request: Request, thread_id: int, lang: str | None) -
         left,
         now.strftime("%Y%m%d%H"),
     )
-    return f'W/"{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"'
+    shared = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return GuestTag(personal_tag(shared, request), _until(now, change, left is not None), shared)
+
+
+def _until(now: datetime, change: datetime | None, time_left: bool) -> datetime:
+    """When the clock alone changes what the tag names: the next hour, the state's
+    next change, and while a time left is shown, the next instant its whole minutes
+    (see `duration_text`) go down."""
+    until = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    if change is not None:
+        until = min(until, change)
+        if time_left:
+            until = min(until, now + timedelta(seconds=(change - now).total_seconds() % 60))
+    return until
 
 
 def matches(request: Request, tag: str) -> bool:
