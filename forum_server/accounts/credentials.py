@@ -168,7 +168,7 @@ async def actor_for_api_token(db: Database, token: str) -> Actor | None:
     """The user behind an API token, or None if it is unknown, expired or revoked (or
     its account deactivated). Raises Forbidden `suspended` during a site-wide suspension."""
     now = utcnow()
-    async with db.read() as session:
+    async with db.read(inline=True) as session:
         row = (
             await session.execute(
                 select(ApiToken, User)

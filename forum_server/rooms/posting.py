@@ -134,25 +134,24 @@ async def create_post(
         return thread, await _admit(session, lock, access, thread, data, client)
 
     lane = render_lane(actor)
-    async with db.read() as session:
+    async with db.read(inline=True) as session:
         thread, early = await admit(session, None)
         if isinstance(early, Posted) and also is None:
             return early
         rendered = await render_with_mentions(session, thread.session_id, data.body, lane=lane)
 
-    async def write() -> Posted:
-        async with db.write() as uow:
-            thread, admitted = await admit(uow.session, uow)
-            if not isinstance(admitted, Posted):
-                html = await rendered_again_if_changed(
-                    uow.session, thread.session_id, data.body, rendered, lane=lane
-                )
-                admitted = await _insert_post(uow, admitted, thread, data, html)
-            if also is not None:
-                await also(uow, admitted)
-            return admitted
+    async def write(uow: UnitOfWork) -> Posted:
+        thread, admitted = await admit(uow.session, uow)
+        if not isinstance(admitted, Posted):
+            html = await rendered_again_if_changed(
+                uow.session, thread.session_id, data.body, rendered, lane=lane
+            )
+            admitted = await _insert_post(uow, admitted, thread, data, html)
+        if also is not None:
+            await also(uow, admitted)
+        return admitted
 
-    return await _once_per_client_id(write)
+    return await _once_per_client_id(lambda: db.run(write))
 
 
 async def _once_per_client_id(write: Callable[[], Awaitable[T]]) -> T:
@@ -357,32 +356,31 @@ async def create_thread(
         return forum_session, admitted
 
     lane = render_lane(actor)
-    async with db.read() as session:
+    async with db.read(inline=True) as session:
         _, early = await admit(session, None)
         if not isinstance(early, _Admission) and also is None:
             return early
         rendered = await render_with_mentions(session, session_id, data.body, lane=lane)
 
-    async def write() -> tuple[int, Posted]:
-        async with db.write() as uow:
-            forum_session, admitted = await admit(uow.session, uow)
-            if isinstance(admitted, _Admission):
-                html = await rendered_again_if_changed(
-                    uow.session, session_id, data.body, rendered, lane=lane
-                )
-                thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
-                uow.session.add(thread)
-                await uow.flush()
-                posted = await _insert_post(uow, admitted, thread, first, html)
-                await index_topic(uow, thread)
-                if posted.post.status == "published":  # a held one is announced on approval
-                    emit_thread_created(uow, thread, forum_session.space_id)
-                admitted = (thread.id, posted)
-            if also is not None:
-                await also(uow, admitted[1])
-            return admitted
+    async def write(uow: UnitOfWork) -> tuple[int, Posted]:
+        forum_session, admitted = await admit(uow.session, uow)
+        if isinstance(admitted, _Admission):
+            html = await rendered_again_if_changed(
+                uow.session, session_id, data.body, rendered, lane=lane
+            )
+            thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
+            uow.session.add(thread)
+            await uow.flush()
+            posted = await _insert_post(uow, admitted, thread, first, html)
+            await index_topic(uow, thread)
+            if posted.post.status == "published":  # a held one is announced on approval
+                emit_thread_created(uow, thread, forum_session.space_id)
+            admitted = (thread.id, posted)
+        if also is not None:
+            await also(uow, admitted[1])
+        return admitted
 
-    return await _once_per_client_id(write)
+    return await _once_per_client_id(lambda: db.run(write))
 
 
 async def _retried_topic(
