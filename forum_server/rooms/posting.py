@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forum_server.accounts.models import User
 from forum_server.consent.acceptance import check_contribution
 from forum_server.db import Database, UnitOfWork
-from forum_server.errors import Conflict, Invalid
+from forum_server.errors import Conflict, Invalid, NotFound
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -126,22 +126,26 @@ async def create_post(
     A retry with the same client_id returns the original post, even past the limit.
 
     Every rule is checked in a read before the Markdown is rendered (rendering is
-    the costly part: a refused request costs a few queries), and again, as the rule
-    that counts, inside the write transaction. `also` runs in that transaction."""
-
-    async def admit(session: AsyncSession, lock: UnitOfWork | None) -> tuple[Thread, _Admitted]:
-        thread, access = await load_thread(session, actor, thread_id)
-        return thread, await _admit(session, lock, access, thread, data, client)
+    the costly part: a refused request costs a few queries), and every one that
+    depends on state again, as the rule that counts, inside the write transaction
+    (the right to post is decided once, before). `also` runs in that transaction."""
 
     lane = render_lane(actor)
     async with db.read(inline=True) as session:
-        thread, early = await admit(session, None)
+        thread, access = await load_thread(session, actor, thread_id)
+        early = await _admit(session, None, access, thread, data, client)
         if isinstance(early, Posted) and also is None:
             return early
         rendered = await render_with_mentions(session, thread.session_id, data.body, lane=lane)
 
     async def write(uow: UnitOfWork) -> Posted:
-        thread, admitted = await admit(uow.session, uow)
+        # Who posts and their right to post here were decided above; what may have
+        # changed since (the thread, the session's state, suspensions, limits, a retry,
+        # the terms) is checked again, as the rule that counts.
+        thread = await uow.session.get(Thread, thread_id)
+        if thread is None:
+            raise NotFound("No such thread.")
+        admitted = await _admit(uow.session, uow, access, thread, data, client)
         if not isinstance(admitted, Posted):
             html = await rendered_again_if_changed(
                 uow.session, thread.session_id, data.body, rendered, lane=lane
