@@ -122,6 +122,8 @@ class Database:
         # Run at the end of every write transaction, inside it (e.g. queueing mail
         # for the events it emitted): what they add commits with the change or not at all.
         self.before_commit: list[CommitHook] = []
+        # SQLite only: PostgreSQL writers run side by side (posts in one session wait for
+        # its row lock), and a queue there measured slower (each statement a round trip).
         self._queue = (
             WriteQueue(self._queued_transaction, self._queued_unit) if self.is_sqlite else None
         )

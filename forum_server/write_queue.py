@@ -20,8 +20,8 @@ import asyncio
 import contextvars
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -82,8 +82,9 @@ class WriteQueue:
                         if waiting.done.cancelled():  # its caller is gone: nothing to write
                             continue
                         try:
-                            unit = self._run_unit(session, waiting.unit)
-                            done.append((waiting, await in_context(waiting.context, unit)))
+                            with adopted(waiting.context):
+                                result = await self._run_unit(session, waiting.unit)
+                            done.append((waiting, result))
                         except Exception as exc:  # rolled back to its savepoint
                             waiting.done.set_exception(exc)
                         if time.perf_counter() - started > BATCH_SECONDS:
@@ -111,26 +112,14 @@ def _fail(waiting: Sequence[_Waiting[Any]], exc: BaseException) -> None:
             one.done.set_exception(error)
 
 
-async def in_context(context: contextvars.Context, coroutine: Coroutine[Any, Any, T]) -> T:
-    """Awaits `coroutine` with each of its steps run in `context` (its caller's: the
-    language of the request, say), without a task of its own, which would wait for
-    the event loop's next round."""
-    value: Any = None
-    error: BaseException | None = None
-    while True:
-        try:
-            if error is not None:
-                yielded = context.run(coroutine.throw, error)
-            else:
-                yielded = context.run(coroutine.send, value)
-        except StopIteration as stop:
-            result: T = stop.value
-            return result
-        value, error = None, None
-        try:
-            if yielded is None:  # a bare yield: give the loop one round
-                await asyncio.sleep(0)
-            else:  # the future it waits for
-                value = await yielded
-        except BaseException as exc:  # handed to the coroutine, as a task would
-            error = exc
+@contextmanager
+def adopted(context: contextvars.Context) -> Iterator[None]:
+    """The caller's context variables (the language of its request, say) set in the
+    writer task's context for the time of its unit, then set back. A task per unit
+    would give the same without this, but wait for the event loop's next round."""
+    tokens = [(var, var.set(value)) for var, value in context.items()]
+    try:
+        yield
+    finally:
+        for var, token in reversed(tokens):
+            var.reset(token)
