@@ -18,7 +18,10 @@ LABEL: ContextVar[str] = ContextVar("label", default="none")
 
 async def _count(db: Database) -> int:
     async with db.read() as session:
-        return int(await session.scalar(text("SELECT count(*) FROM mail_cursors WHERE name LIKE 'q%'")) or 0)
+        return int(
+            await session.scalar(text("SELECT count(*) FROM mail_cursors WHERE name LIKE 'q%'"))
+            or 0
+        )
 
 
 async def test_units_queued_together_each_get_their_result_or_error(db: Database) -> None:
