@@ -16,19 +16,18 @@ import argparse
 import asyncio
 import json
 import multiprocessing as mp
-import secrets
 import sys
 import time
 from pathlib import Path
 
 import httpx
 import uvloop
-from sqlalchemy import select
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.accounts import accounts  # noqa: E402
 from bench.live import (  # noqa: E402
     MARKER,
     PASSWORD,
@@ -38,40 +37,6 @@ from bench.live import (  # noqa: E402
     peak_rss_mb,
     raise_fd_limit,
 )
-from forum_server.accounts.credentials import API_TOKEN_PREFIX, token_digest  # noqa: E402
-from forum_server.accounts.models import ApiToken, User  # noqa: E402
-from forum_server.db import Database  # noqa: E402
-
-
-async def accounts(server: ForumServer, participants: int) -> list[str]:
-    """`participants` accounts with an API token each, written straight into the
-    server's database: made one by one through the API, each costs a password hash
-    and its check (a minute for 25 on this machine). They share the benchmark
-    account's password hash; their tokens are stored as the server stores any."""
-    db = Database(f"sqlite+aiosqlite:///{Path(server.dir.name) / 'forum.db'}")
-    tokens = [f"{API_TOKEN_PREFIX}{secrets.token_urlsafe(32)}" for _ in range(participants)]
-    try:
-        async with db.write() as uow:
-            admin = await uow.session.scalar(select(User).where(User.email == "bench@example.org"))
-            assert admin is not None
-            users = [
-                User(
-                    email=f"participant{n}@example.org",
-                    password_hash=admin.password_hash,
-                    display_name=f"Participant {n}",
-                    country="KE",
-                )
-                for n in range(participants)
-            ]
-            uow.session.add_all(users)
-            await uow.flush()
-            uow.session.add_all(
-                ApiToken(token_hash=token_digest(token), user_id=user.id)
-                for user, token in zip(users, tokens, strict=True)
-            )
-    finally:
-        await db.dispose()
-    return tokens
 
 
 def setup(server: ForumServer, participants: int) -> tuple[int, list[str]]:

@@ -219,6 +219,10 @@ class ForumServer:
         }
         self.proc: subprocess.Popen[bytes] | None = None
 
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.dir.name)
+
     def cli(self, *args: str) -> None:
         subprocess.run(
             [sys.executable, "-m", "forum_server", *args],

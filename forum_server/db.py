@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
-from typing import Any
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
@@ -26,6 +26,10 @@ from sqlalchemy.ext.asyncio import (
 
 from forum_server.errors import Unavailable
 from forum_server.events import Event, EventRecord, new_event_record
+from forum_server.sqlite_inline import InlineDBAPI, inline_statements
+from forum_server.write_queue import WriteQueue
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +48,8 @@ SQLITE_PRAGMAS = (
 
 
 def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
-    options: dict[str, Any] = {"connect_args": {"timeout": 5}}
+    # The aiosqlite driver, whose connections may run statements inline (sqlite_inline).
+    options: dict[str, Any] = {"connect_args": {"timeout": 5}, "module": InlineDBAPI()}
     if writer:
         options.update(pool_size=1, max_overflow=0, pool_timeout=30)
     engine = create_async_engine(url, **options)
@@ -53,6 +58,7 @@ def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
     def _configure(dbapi_conn: Any, _record: Any) -> None:
         # Take transaction control from the driver so BEGIN is ours to choose.
         dbapi_conn.isolation_level = None
+        dbapi_conn.reader = not writer
         cursor = dbapi_conn.cursor()
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(f"PRAGMA {pragma}")
@@ -60,7 +66,10 @@ def _sqlite_engine(url: str, *, writer: bool) -> AsyncEngine:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+        if writer:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.connection.dbapi_connection.begin_read()
 
     return engine
 
@@ -127,30 +136,43 @@ class Database:
         # Run after every commit, before the write returns (e.g. forgetting the sign-ins
         # it ended): nothing this process does next can see what was there before.
         self.after_commit: list[CommittedHook] = []
+        # SQLite only: PostgreSQL writers run side by side (posts in one session wait for
+        # its row lock), and a queue there measured slower (each statement a round trip).
+        self._queue = (
+            WriteQueue(self._queued_transaction, self._queued_unit) if self.is_sqlite else None
+        )
+
+    def _inline(self, session: AsyncSession, wanted: bool) -> AbstractAsyncContextManager[None]:
+        return inline_statements(session) if wanted and self.is_sqlite else nullcontext()
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncSession]:
-        """A session for reads; nothing it does is committed."""
+    async def read(self, *, inline: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session for reads; nothing it does is committed. `inline`: its statements
+        run on the event loop's thread (SQLite; short lookups only, see sqlite_inline)."""
         async with self._reader() as session:
             # Access worked out once per transaction (policy/loading.py, READ_MEMO).
             session.info["policy_read_memo"] = {}
             try:
-                yield session
+                async with self._inline(session, inline):
+                    yield session
             except OperationalError as exc:
                 _raise_if_busy(exc)
                 raise
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[UnitOfWork]:
-        """A write transaction: commits on success, rolls back on any error, then publishes."""
+    async def write(self, *, inline: bool = False) -> AsyncIterator[UnitOfWork]:
+        """A write transaction: commits on success, rolls back on any error, then publishes.
+        `inline`: its statements between BEGIN and COMMIT run on the event loop's thread
+        (SQLite; for transactions of short statements only, see sqlite_inline)."""
         changes = self._changes
         try:
             async with self._writer() as session, session.begin():
                 uow = UnitOfWork(session, self.write_engine.dialect.name)
-                yield uow
-                for hook in self.before_commit:
-                    await hook(uow)
-                await session.flush()
+                async with self._inline(session, inline):
+                    yield uow
+                    for hook in self.before_commit:
+                        await hook(uow)
+                    await session.flush()
                 events = [Event.from_record(record) for record in uow.pending_events]
         except OperationalError as exc:
             _raise_if_busy(exc)
@@ -158,8 +180,62 @@ class Database:
         finally:
             if self._changes != changes:
                 self.generation += 1
-        for committed in self.after_commit:
-            committed(uow, events)
+        self._committed([uow], events)
+        await self._publish(events)
+
+    async def run(self, unit: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """`unit` in a write transaction; its result once that is committed. On SQLite
+        it is queued with other callers' units and committed with them (write_queue),
+        its statements inline: for short units only. PostgreSQL: a transaction of its own."""
+        if self._queue is None:
+            async with self.write() as uow:
+                return await unit(uow)
+        units: list[UnitOfWork] = []
+
+        async def keeping_its_unit(uow: UnitOfWork) -> T:
+            units.append(uow)
+            return await unit(uow)
+
+        result, events = await self._queue.run(keeping_its_unit)
+        self.generation += 1  # committed: pages read before it may be stale
+        self._committed(units, events)
+        await self._publish(events)
+        return result
+
+    def _committed(self, units: list[UnitOfWork], events: list[Event]) -> None:
+        for uow in units:
+            for committed in self.after_commit:
+                committed(uow, events)
+
+    @asynccontextmanager
+    async def _queued_transaction(self) -> AsyncIterator[AsyncSession]:
+        try:
+            async with (
+                self._writer() as session,
+                session.begin(),
+                inline_statements(session),
+            ):
+                yield session
+        except OperationalError as exc:
+            _raise_if_busy(exc)
+            raise
+
+    async def _queued_unit(
+        self, session: AsyncSession, unit: Callable[[UnitOfWork], Awaitable[T]]
+    ) -> tuple[T, list[Event]]:
+        uow = UnitOfWork(session, self.write_engine.dialect.name)
+        try:
+            async with session.begin_nested():
+                result = await unit(uow)
+                for hook in self.before_commit:
+                    await hook(uow)
+                await session.flush()
+        except OperationalError as exc:
+            _raise_if_busy(exc)
+            raise
+        return result, [Event.from_record(record) for record in uow.pending_events]
+
+    async def _publish(self, events: list[Event]) -> None:
         if events and self.publish is not None:
             # After the commit, outside the transaction: the database already has the
             # events, so a failed publish only delays delivery until the next poll.

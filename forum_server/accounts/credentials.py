@@ -193,7 +193,7 @@ async def actor_for_api_token(db: Database, token: str) -> Actor | None:
 async def api_token_identity(db: Database, token: str) -> tuple[Actor, datetime | None] | None:
     """`actor_for_api_token`, and when the token expires (None: when revoked)."""
     now = utcnow()
-    async with db.read() as session:
+    async with db.read(inline=True) as session:
         row = (
             await session.execute(
                 select(ApiToken, User)

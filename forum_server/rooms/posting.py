@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from forum_server.accounts.models import User
 from forum_server.consent.acceptance import check_contribution
 from forum_server.db import Database, UnitOfWork
-from forum_server.errors import Conflict, Invalid
+from forum_server.errors import Conflict, Invalid, NotFound
 from forum_server.orm import utcnow
 from forum_server.policy import (
     Actor,
@@ -126,33 +126,36 @@ async def create_post(
     A retry with the same client_id returns the original post, even past the limit.
 
     Every rule is checked in a read before the Markdown is rendered (rendering is
-    the costly part: a refused request costs a few queries), and again, as the rule
-    that counts, inside the write transaction. `also` runs in that transaction."""
-
-    async def admit(session: AsyncSession, lock: UnitOfWork | None) -> tuple[Thread, _Admitted]:
-        thread, access = await load_thread(session, actor, thread_id)
-        return thread, await _admit(session, lock, access, thread, data, client)
+    the costly part: a refused request costs a few queries), and every one that
+    depends on state again, as the rule that counts, inside the write transaction
+    (the right to post is decided once, before). `also` runs in that transaction."""
 
     lane = render_lane(actor)
-    async with db.read() as session:
-        thread, early = await admit(session, None)
+    async with db.read(inline=True) as session:
+        thread, access = await load_thread(session, actor, thread_id)
+        early = await _admit(session, None, access, thread, data, client)
         if isinstance(early, Posted) and also is None:
             return early
         rendered = await render_with_mentions(session, thread.session_id, data.body, lane=lane)
 
-    async def write() -> Posted:
-        async with db.write() as uow:
-            thread, admitted = await admit(uow.session, uow)
-            if not isinstance(admitted, Posted):
-                html = await rendered_again_if_changed(
-                    uow.session, thread.session_id, data.body, rendered, lane=lane
-                )
-                admitted = await _insert_post(uow, admitted, thread, data, html)
-            if also is not None:
-                await also(uow, admitted)
-            return admitted
+    async def write(uow: UnitOfWork) -> Posted:
+        # Who posts and their right to post here were decided above; what may have
+        # changed since (the thread, the session's state, suspensions, limits, a retry,
+        # the terms) is checked again, as the rule that counts.
+        thread = await uow.session.get(Thread, thread_id)
+        if thread is None:
+            raise NotFound("No such thread.")
+        admitted = await _admit(uow.session, uow, access, thread, data, client)
+        if not isinstance(admitted, Posted):
+            html = await rendered_again_if_changed(
+                uow.session, thread.session_id, data.body, rendered, lane=lane
+            )
+            admitted = await _insert_post(uow, admitted, thread, data, html)
+        if also is not None:
+            await also(uow, admitted)
+        return admitted
 
-    return await _once_per_client_id(write)
+    return await _once_per_client_id(lambda: db.run(write))
 
 
 async def _once_per_client_id(write: Callable[[], Awaitable[T]]) -> T:
@@ -357,32 +360,31 @@ async def create_thread(
         return forum_session, admitted
 
     lane = render_lane(actor)
-    async with db.read() as session:
+    async with db.read(inline=True) as session:
         _, early = await admit(session, None)
         if not isinstance(early, _Admission) and also is None:
             return early
         rendered = await render_with_mentions(session, session_id, data.body, lane=lane)
 
-    async def write() -> tuple[int, Posted]:
-        async with db.write() as uow:
-            forum_session, admitted = await admit(uow.session, uow)
-            if isinstance(admitted, _Admission):
-                html = await rendered_again_if_changed(
-                    uow.session, session_id, data.body, rendered, lane=lane
-                )
-                thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
-                uow.session.add(thread)
-                await uow.flush()
-                posted = await _insert_post(uow, admitted, thread, first, html)
-                await index_topic(uow, thread)
-                if posted.post.status == "published":  # a held one is announced on approval
-                    emit_thread_created(uow, thread, forum_session.space_id)
-                admitted = (thread.id, posted)
-            if also is not None:
-                await also(uow, admitted[1])
-            return admitted
+    async def write(uow: UnitOfWork) -> tuple[int, Posted]:
+        forum_session, admitted = await admit(uow.session, uow)
+        if isinstance(admitted, _Admission):
+            html = await rendered_again_if_changed(
+                uow.session, session_id, data.body, rendered, lane=lane
+            )
+            thread = Thread(session_id=session_id, title=data.title, author_id=actor.user_id)
+            uow.session.add(thread)
+            await uow.flush()
+            posted = await _insert_post(uow, admitted, thread, first, html)
+            await index_topic(uow, thread)
+            if posted.post.status == "published":  # a held one is announced on approval
+                emit_thread_created(uow, thread, forum_session.space_id)
+            admitted = (thread.id, posted)
+        if also is not None:
+            await also(uow, admitted[1])
+        return admitted
 
-    return await _once_per_client_id(write)
+    return await _once_per_client_id(lambda: db.run(write))
 
 
 async def _retried_topic(
