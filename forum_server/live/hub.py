@@ -343,7 +343,7 @@ class Hub:
             # their connections re-checks its own credential now.
             for connection in self._connections:
                 if connection.actor.user_id == user_id and connection.credential is not None:
-                    connection.recheck_now.set()
+                    connection.request_recheck()
             return
         if not ended or not isinstance(user_id, int):
             return
