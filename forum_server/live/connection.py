@@ -40,8 +40,10 @@ class Subscription:
     """One connection following one session.
 
     `cursor` is the last event id of this session the connection has been handed
-    (or passed over as not visible): the hub never hands it an event at or below it,
-    which is what makes delivery exactly-once however replay and dispatch meet.
+    (or passed over as not visible) when it subscribed: the hub never hands it an
+    event at or below it, which is what makes delivery exactly-once however replay and
+    dispatch meet. (Once the hub dispatched past it, every later event is newer: the
+    hub stops moving it.)
     `access` is the cached answer of the policy module, refreshed by the hub.
     """
 
