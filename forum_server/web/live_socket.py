@@ -11,13 +11,6 @@ frames carry no mask or per-connection state. The app falls back to `send` whene
 the function says no (the socket's buffer is full, or it is closing), and when the
 server is another one.
 
-Frames written that way wait for the end of the loop's current step and go out
-together, one write per socket: when the hub dispatches several events at once (as
-it does when posts come faster than it reads them), each socket costs one system
-call, not one per event. Anything else the protocol writes to the socket (a close
-frame, a ping, a queued frame sent through ASGI) first sends what waits, so nothing
-overtakes.
-
 Through ASGI, a socket also keeps a task and its whole chain of middleware frames
 alive for as long as it is open, most of what an idle viewer costs. With the extension
 `DETACH`, the app takes the socket over once it is set up: its coroutine returns, the
@@ -32,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -124,36 +117,6 @@ class Flag:
                 self._waiters.remove(waiter)
 
 
-# Per event loop, the sockets with frames waiting for the end of the current step.
-_waiting: dict[asyncio.AbstractEventLoop, list[LiveWebSocketProtocol]] = {}
-
-
-def _flush_waiting(loop: asyncio.AbstractEventLoop) -> None:
-    for protocol in _waiting.pop(loop, ()):
-        protocol.flush()
-
-
-class _Transport:
-    """The socket's transport, as the protocol sees it: what it writes, and closing,
-    come after the frames that wait."""
-
-    __slots__ = ("_protocol", "_transport")
-
-    def __init__(self, transport: asyncio.Transport, protocol: LiveWebSocketProtocol) -> None:
-        self._transport, self._protocol = transport, protocol
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)
-
-    def write(self, data: bytes) -> None:
-        self._protocol.flush()
-        self._transport.write(data)
-
-    def close(self) -> None:
-        self._protocol.flush()
-        self._transport.close()
-
-
 class LiveWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's websockets protocol, plus `write_text_now` and `detach` for the app."""
 
@@ -163,11 +126,6 @@ class LiveWebSocketProtocol(WebSocketsSansIOProtocol):
         self.writable = Flag()  # type: ignore[assignment]
         self.writable.set()
         self.detached = False
-        self.unsent: bytes | list[bytes] | None = None  # frames waiting for the step's end
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        wrapped = _Transport(cast(asyncio.Transport, transport), self)
-        super().connection_made(cast(asyncio.Transport, wrapped))
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
@@ -187,30 +145,8 @@ class LiveWebSocketProtocol(WebSocketsSansIOProtocol):
             or self.transport.is_closing()
         ):
             return False
-        data = text_frame(text)
-        unsent = self.unsent
-        if unsent is None:
-            self.unsent = data
-            waiting = _waiting.get(self.loop)
-            if waiting is None:
-                waiting = _waiting[self.loop] = []
-                self.loop.call_soon(_flush_waiting, self.loop)
-            waiting.append(self)
-        elif isinstance(unsent, bytes):
-            self.unsent = [unsent, data]
-        else:
-            unsent.append(data)
+        self.transport.write(text_frame(text))
         return True
-
-    def flush(self) -> None:
-        """Write the frames that wait, in one write."""
-        unsent = self.unsent
-        if unsent is None:
-            return
-        self.unsent = None
-        transport = self.transport._transport  # type: ignore[attr-defined]
-        if not transport.is_closing():
-            transport.write(unsent if isinstance(unsent, bytes) else b"".join(unsent))
 
     def detach(self, wake: Callable[[], None]) -> LiveWebSocketProtocol:
         """Keep the socket open after the app's coroutine returns; `wake` is called
