@@ -14,6 +14,7 @@ choice when it is installed), and so do the viewers.
     .venv/bin/python bench/live.py --viewers 500 --rate 20 --seconds 10
     .venv/bin/python bench/live.py --only forum --viewer-procs 1
     .venv/bin/python bench/live.py --only conference   # 500 participants, 5 messages/s
+    .venv/bin/python bench/live.py --idle 5000         # memory of 5,000 idle viewers
 
 The conference run (bench/conference.py) puts `--viewers` signed-in participants (500
 unless given) in one conference, all present, and sends `--rate` messages a second
@@ -62,11 +63,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def peak_rss_mb(pid: int) -> float:
+def peak_rss_mb(pid: int, field: str = "VmHWM") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    return peak_rss_mb(pid, "VmRSS")
 
 
 # --- viewers: separate processes, so their work does not count as the server's ------
@@ -381,6 +386,66 @@ def run_bare(viewers: int, rate: float, seconds: float, name: str, procs: int) -
         server.kill()
 
 
+# --- idle viewers: what a connection costs while nothing happens ------------------------
+
+IDLE_WAIT = 10.0  # after the last viewer subscribed: heartbeats, timers and GC settle
+
+
+def idle_forum(viewers: int, procs: int) -> tuple[float, float]:
+    """The forum server's RSS before any viewer, and with `viewers` idle subscribers."""
+    server = ForumServer()
+    server.start()
+    try:
+        _token, session_id, _thread_id = server.setup_session()
+        assert server.proc is not None
+        empty = rss_mb(server.proc.pid)
+        subscribe = json.dumps({"type": "subscribe", "session_id": session_id})
+        crowd = Viewers(f"ws://127.0.0.1:{server.port}/api/v1/live", viewers, subscribe, procs)
+        crowd.start()
+        time.sleep(IDLE_WAIT)
+        held = rss_mb(server.proc.pid)
+        crowd.stop()
+        return empty, held
+    finally:
+        server.stop()
+
+
+def idle_bare(viewers: int, procs: int) -> tuple[float, float]:
+    port = free_port()
+    server_ready = mp.Event()
+    server = mp.Process(target=bare_server, args=(port, server_ready), daemon=True)
+    server.start()
+    server_ready.wait(10)
+    try:
+        assert server.pid is not None
+        empty = rss_mb(server.pid)
+        crowd = Viewers(f"ws://127.0.0.1:{port}/", viewers, None, procs)
+        crowd.start()
+        time.sleep(IDLE_WAIT)
+        held = rss_mb(server.pid)
+        crowd.stop()
+        return empty, held
+    finally:
+        server.kill()
+
+
+def run_idle(viewers: int, procs: int) -> None:
+    """Both servers' RSS under `viewers` connected (and, for the forum, subscribed)
+    viewers that receive nothing; printed with what each viewer adds."""
+    results = {
+        "forum_server": idle_forum(viewers, procs),
+        "bare websockets": idle_bare(viewers, procs),
+    }
+    for name, (empty, held) in results.items():
+        print(
+            f"{name + ' idle':<26} viewers={viewers} rss={held:.0f}MB (empty {empty:.0f}MB, "
+            f"{(held - empty) * 1024 / viewers:.1f}KB/viewer)",
+            flush=True,
+        )
+    ratio = results["forum_server"][1] / max(results["bare websockets"][1], 1)
+    print(f"idle RSS ratio forum/bare: {ratio:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--viewers", type=int, default=2000)
@@ -393,8 +458,15 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["forum", "bare", "conference"], help="measure one server only"
     )
+    parser.add_argument(
+        "--idle", type=int, metavar="N", help="only measure the RSS of N idle subscribed viewers"
+    )
     args = parser.parse_args()
     raise_fd_limit()
+    if args.idle:
+        print(f"websockets {websockets.__version__}, {os.cpu_count()} cores", flush=True)
+        run_idle(args.idle, args.viewer_procs)
+        return
     if args.only == "conference":
         sys.path.insert(0, str(ROOT))
         from bench.conference import run_conference

@@ -964,27 +964,36 @@
 
   var socket = null, attempts = 0, failedUpgrades = 0;
   var UPGRADE_TRIES = 2;  // closed before ever opening this many times: use the stream
+  // While on the stream, try a WebSocket again this often (the network may have changed).
+  var WEBSOCKET_AGAIN_MS = window.forumWebSocketAgainMs || 5 * 60 * 1000;
+  var stream = null, probeTimer = null;
+  function socketUrl() {
+    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/v1/live";
+  }
+  function subscribe(ws) {
+    ws.send(JSON.stringify({ type: "subscribe", session_id: sessionId, after: lastEventId }));
+  }
   function connect() {
     if (failedUpgrades >= UPGRADE_TRIES && window.EventSource) { follow(); return; }
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var opened = false;
+    var opened = false, ws;
     try {
-      socket = new WebSocket(scheme + location.host + "/api/v1/live");
+      ws = new WebSocket(socketUrl());
     } catch (err) {
       failedUpgrades = UPGRADE_TRIES;
       follow();
       return;
     }
-    socket.onopen = function () {
+    socket = ws;
+    ws.onopen = function () {
       opened = true;
       failedUpgrades = 0;
-      socket.send(JSON.stringify({ type: "subscribe", session_id: sessionId, after: lastEventId }));
+      subscribe(ws);
     };
-    socket.onmessage = function (message) {
+    ws.onmessage = function (message) {
       var frame = parsed(message.data);
       if (frame) handleFrame(frame);
     };
-    socket.onclose = function (closing) {
+    ws.onclose = function (closing) {
       socket = null;
       if (closing.code === 4403 || closing.code === 4401) return; // not allowed: stay quiet
       if (opened) { retryLater(connect); return; }
@@ -1003,20 +1012,52 @@
   // message says why the server ended it, as a socket's close code would.
   function follow() {
     var url = "/api/v1/live/events?session_id=" + sessionId + "&after=" + lastEventId;
-    var stream = new EventSource(url);
-    stream.onmessage = function (message) {
+    var current = stream = new EventSource(url);
+    function again() { if (stream === current) follow(); }  // unless back on a socket
+    current.onmessage = function (message) {
       var frame = parsed(message.data);
       if (frame) handleFrame(frame);
     };
-    stream.addEventListener("close", function (message) {
-      stream.close();
+    current.addEventListener("close", function (message) {
+      current.close();
       var ending = parsed(message.data) || {};
-      if (ending.code === 4401 || ending.code === 4403 || ending.code === 4404) return;
-      retryLater(follow);  // from the newest event seen, whichever way it came
+      if (ending.code === 4401 || ending.code === 4403 || ending.code === 4404) {
+        stream = null;
+        return;
+      }
+      retryLater(again);  // from the newest event seen, whichever way it came
     });
-    stream.addEventListener("refused", function () { stream.close(); });
-    stream.onerror = function () {
-      if (stream.readyState === EventSource.CLOSED) retryLater(follow);
+    current.addEventListener("refused", function () { current.close(); stream = null; });
+    current.onerror = function () {
+      if (current.readyState === EventSource.CLOSED) retryLater(again);
+    };
+    if (!probeTimer) probeTimer = setTimeout(probe, WEBSOCKET_AGAIN_MS);
+  }
+  // Now and then, from the stream, a WebSocket again: subscribed from the same cursor,
+  // it replaces the stream once its `subscribed` arrives; until then the stream goes
+  // on. An event that comes both ways is applied once (handleFrame keeps the newest id).
+  function probe() {
+    probeTimer = null;
+    if (!stream) return;
+    var trial;
+    try { trial = new WebSocket(socketUrl()); } catch (err) { follow(); return; }
+    trial.onopen = function () { subscribe(trial); };
+    trial.onmessage = function (message) {
+      var frame = parsed(message.data);
+      if (!frame) return;
+      if (frame.type === "subscribed" && stream) {
+        stream.close();
+        stream = null;
+        failedUpgrades = 0;
+        trial.onclose = null;
+        trial.close();  // and open it the ordinary way, with its reconnection rules
+        connect();
+        return;
+      }
+      handleFrame(frame);
+    };
+    trial.onclose = function () {
+      if (stream && !probeTimer) probeTimer = setTimeout(probe, WEBSOCKET_AGAIN_MS);
     };
   }
   connect();

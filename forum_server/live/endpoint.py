@@ -1,10 +1,13 @@
 """GET /api/v1/live: the WebSocket a browser or API client follows sessions with.
 
-Thin transport: the handshake (who is calling, from which site), then three tasks
-per socket — read and answer the client's frames, send what the hub queued, and a
-ticker for heartbeats and re-checking credentials and access — until one side ends.
-Where the server offers it (`SEND_NOW`), frames skip the queue and its task while the
-socket keeps up.
+Thin transport: the handshake (who is calling, from which site), then the socket is
+served until one side ends. Where the server can detach it (`DETACH`), the endpoint
+returns and the socket is served by callbacks and short-lived tasks
+(`live/detached.py`): an idle viewer then costs no task at all. Elsewhere it keeps
+two: one reads and answers the client's frames, one waits for the connection's end.
+Either way, frames skip the queue while the socket keeps up (`SEND_NOW`), a sender
+task lives only while frames wait, and heartbeats and re-checks are timers
+(`live/upkeep.py`).
 """
 
 from __future__ import annotations
@@ -18,18 +21,18 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketState
 
 from forum_server.errors import DomainError
-from forum_server.i18n import N_
 from forum_server.i18n import gettext as _
 from forum_server.live import protocol
 from forum_server.live.connection import Connection, Credential
+from forum_server.live.detached import DetachedSocket
 from forum_server.live.hub import Hub
-from forum_server.live.ratelimit import Verdict
-from forum_server.live.upkeep import tick
+from forum_server.live.incoming import answer
+from forum_server.live.upkeep import Upkeep
 from forum_server.settings import Settings
 from forum_server.throttle import network_of
 from forum_server.web.auth import SESSION_COOKIE, actor_of, bearer_token, client_address
 from forum_server.web.context import app_context
-from forum_server.web.server import SEND_NOW
+from forum_server.web.live_socket import DETACH, SEND_NOW
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +58,17 @@ async def live_endpoint(websocket: WebSocket) -> None:
     await websocket.accept()
     network = network_of(client_address(websocket, settings))
     connection = Connection(actor, credential, hub.config, network)
-    connection.write_now = websocket.scope.get("extensions", {}).get(SEND_NOW)
+    extensions = websocket.scope.get("extensions") or {}
+    connection.write_now = extensions.get(SEND_NOW)
     hub.attach(
         connection,
         per_account=settings.live_connections_per_account,
         per_network=settings.live_connections_per_address,
     )
+    detach = extensions.get(DETACH)
+    if detach is not None:
+        DetachedSocket(hub, connection, settings.session_days).take_over(detach)
+        return
     try:
         await _serve(websocket, hub, connection, settings)
     finally:
@@ -90,24 +98,25 @@ async def _deny(websocket: WebSocket, status: int, code: str, message: str) -> N
 async def _serve(
     websocket: WebSocket, hub: Hub, connection: Connection, settings: Settings
 ) -> None:
+    upkeep = Upkeep(hub, connection, settings.session_days)
+    connection.start_sending(websocket.send_text)
     reader = asyncio.create_task(_read(websocket, hub, connection))
-    sender = asyncio.create_task(connection.pump(websocket.send_text))
-    ticker = asyncio.create_task(tick(hub, connection, settings.session_days))
     closing = asyncio.create_task(connection.wait_closed())
-    tasks = (reader, sender, ticker, closing)
     try:
-        await asyncio.wait((reader, sender, closing), return_when=asyncio.FIRST_COMPLETED)
-        client_left = _client_left(reader, sender)
+        if not connection.closed:
+            upkeep.start()
+        await asyncio.wait((reader, closing), return_when=asyncio.FIRST_COMPLETED)
+        client_left = _client_left(reader) or connection.send_failed
         if client_left:
             connection.close(protocol.CLOSE_NORMAL)
         else:
             connection.close(protocol.CLOSE_INTERNAL, "internal error")  # if nothing asked yet
-        for task in (reader, ticker, closing):
-            task.cancel()
-        if connection.drain and not sender.done():
-            await asyncio.wait([sender], timeout=connection.config.close_timeout)
-        sender.cancel()
-        await asyncio.wait(tasks)
+        upkeep.stop()
+        reader.cancel()
+        if connection.drain:
+            await connection.wait_sent(connection.config.close_timeout)
+        connection.stop_sending()
+        await asyncio.wait((reader, closing))
         if client_left or websocket.application_state != WebSocketState.CONNECTED:
             return
         assert connection.close_code is not None
@@ -118,59 +127,23 @@ async def _serve(
                 connection.config.close_timeout,
             )
     finally:
-        for task in tasks:
+        upkeep.stop()
+        connection.stop_sending()
+        for task in (reader, closing):
             task.cancel()
 
 
-def _client_left(reader: asyncio.Task[bool], sender: asyncio.Task[None]) -> bool:
+def _client_left(reader: asyncio.Task[bool]) -> bool:
     if reader.done() and not reader.cancelled():
         if reader.exception() is None:
             return reader.result()
         log.error("live connection reader failed", exc_info=reader.exception())
-    # Sending failed: the client is gone.
-    return sender.done() and not sender.cancelled() and sender.exception() is not None
+    return False
 
 
 async def _read(websocket: WebSocket, hub: Hub, connection: Connection) -> bool:
     """Answer the client's frames; True when the client left, False when we close."""
-    config = connection.config
     while True:
-        message = await websocket.receive()
-        if message["type"] == "websocket.disconnect":
-            return True
-        verdict = connection.limiter.check()
-        if verdict is Verdict.CLOSE:
-            connection.close(protocol.CLOSE_POLICY, "too many frames", drain=True)
-            return False
-        if verdict is Verdict.REFUSE:
-            connection.offer_error("rate_limited", N_("Too many frames; slow down."))
-            continue
-        text = message.get("text")
-        if text is None:
-            connection.offer_error("bad_frame", N_("Send JSON in text frames."))
-            continue
-        if len(text) > config.max_frame_bytes // 4 and len(text.encode()) > config.max_frame_bytes:
-            connection.offer_error(
-                "too_large",
-                N_("Frames are limited to %(limit)s bytes."),
-                params={"limit": config.max_frame_bytes},
-            )
-            connection.close(protocol.CLOSE_TOO_LARGE, "frame too large", drain=True)
-            return False
-        try:
-            await _handle(hub, connection, protocol.parse(text))
-        except protocol.ProtocolError as exc:
-            connection.offer_error(exc.code, exc.message, field=exc.field, params=exc.params)
-        except DomainError as exc:  # e.g. the database busy
-            connection.offer_error(exc.code, exc.template, params=exc.params)
-        if connection.closed:
-            return False
-
-
-async def _handle(hub: Hub, connection: Connection, request: protocol.Request) -> None:
-    if isinstance(request, protocol.Subscribe):
-        await hub.subscribe(connection, request.session_id, request.after, request.presence)
-    elif isinstance(request, protocol.Unsubscribe):
-        hub.unsubscribe(connection, request.session_id)
-    else:
-        connection.offer(protocol.pong_frame(hub.position))
+        outcome = await answer(hub, connection, await websocket.receive())
+        if outcome is not None:
+            return outcome

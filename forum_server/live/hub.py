@@ -24,6 +24,12 @@ a post hidden or edited since an event was written is never sent as it was.
 Dispatch is per event, not per connection: whether an event may be sent is decided
 once per distinct access (all guests share one, all plain members another…), and the
 one serialized frame is queued on each connection without awaiting.
+
+Nearly every subscription starts at the hub's position, so every later event of its
+session is newer than its cursor: those need no cursor check or update, and a public
+event goes to them in one plain loop over their connections' `offer`. Only a
+subscription that resumed from ahead of the position (its `after` beyond it) is
+checked per event, until an event passes its cursor; it then joins the others.
 """
 
 from __future__ import annotations
@@ -64,7 +70,10 @@ class Hub:
         # Open connections per account and per network, for the per-client caps.
         self._per_account: Counter[int] = Counter()
         self._per_network: Counter[str] = Counter()
-        self._by_session: dict[int, dict[Subscription, None]] = {}  # ordered sets
+        # Per session, its subscriptions and their connections' `offer`.
+        self._by_session: dict[int, dict[Subscription, Callable[[str], bool]]] = {}
+        # Per session, those whose cursor is ahead of what the hub dispatched.
+        self._ahead: dict[int, dict[Subscription, None]] = {}
         # Event id → (the payload it was built from, the frame).
         self._frames: OrderedDict[int, tuple[dict[str, Any], str]] = OrderedDict()
         # Per space, the id of the last event that changed access to it.
@@ -224,7 +233,9 @@ class Hub:
             return
         subscription = Subscription(connection, session_id, access, cursor)
         connection.subscriptions[session_id] = subscription
-        self._by_session.setdefault(session_id, {})[subscription] = None
+        self._by_session.setdefault(session_id, {})[subscription] = connection.offer
+        if cursor > self.position:
+            self._ahead.setdefault(session_id, {})[subscription] = None
         if presence:
             subscription.present = connection.actor
             self.presence.join(session_id, connection.actor)
@@ -243,11 +254,12 @@ class Hub:
         if subscription.present is not None:
             self.presence.leave(session_id, subscription.present)
             subscription.present = None
-        followers = self._by_session.get(session_id)
-        if followers is not None:
-            followers.pop(subscription, None)
-            if not followers:
-                del self._by_session[session_id]
+        for index in (self._by_session, self._ahead):
+            followers = index.get(session_id)
+            if followers is not None:
+                followers.pop(subscription, None)
+                if not followers:
+                    del index[session_id]
 
     async def refresh(self, connection: Connection) -> None:
         """Look up the connection's access to each session again (the TTL backstop).
@@ -347,7 +359,7 @@ class Hub:
             # their connections re-checks its own credential now.
             for connection in self._connections:
                 if connection.actor.user_id == user_id and connection.credential is not None:
-                    connection.recheck_now.set()
+                    connection.request_recheck()
             return
         if not ended or not isinstance(user_id, int):
             return
@@ -367,28 +379,49 @@ class Hub:
         if not followers:
             return
         frame = self._frame_of(event, keep=True)
+        event_id = event.id
+        too_slow: list[Connection] = []
         # Most events go to all who see the session; only posts that are not public
         # depend on who is looking, and then once per distinct access, not per socket.
         public = public_event(event)
-        verdicts: dict[int, bool] = {}
-        too_slow: list[Connection] = []
-        event_id = event.id
-        for subscription in followers:
-            if event_id <= subscription.cursor:
-                continue  # replayed already
-            subscription.cursor = event_id
-            if not public:
-                access = subscription.access
-                verdict = verdicts.get(id(access))
-                if verdict is None:
-                    verdict = verdicts[id(access)] = may_receive(access, event)
-                if not verdict:
-                    continue
-            connection = subscription.connection
-            if not connection.offer(frame):
-                too_slow.append(connection)
+        behind = self._catch_up_cursors(event.session_id, event_id)
+        if public and behind is None:
+            for subscription, offer in followers.items():
+                if not offer(frame):
+                    too_slow.append(subscription.connection)
+        else:
+            verdicts: dict[int, bool] = {}
+            for subscription, offer in followers.items():
+                if behind is not None and subscription in behind:
+                    continue  # replayed already
+                if not public:
+                    access = subscription.access
+                    verdict = verdicts.get(id(access))
+                    if verdict is None:
+                        verdict = verdicts[id(access)] = may_receive(access, event)
+                    if not verdict:
+                        continue
+                if not offer(frame):
+                    too_slow.append(subscription.connection)
         for connection in too_slow:
             self.detach(connection)  # too slow: the endpoint closes it
+
+    def _catch_up_cursors(self, session_id: int, event_id: int) -> set[Subscription] | None:
+        """Of the session's subscriptions ahead of the hub, those that were replayed the
+        event already; the others' cursors move to it, and they join the rest."""
+        ahead = self._ahead.get(session_id)
+        if not ahead:
+            return None
+        replayed = set()
+        for subscription in list(ahead):
+            if event_id <= subscription.cursor:
+                replayed.add(subscription)
+            else:
+                subscription.cursor = event_id
+                del ahead[subscription]
+        if not ahead:
+            del self._ahead[session_id]
+        return replayed or None
 
     def _send_presence(self, session_id: int, present: Present) -> None:
         """Who is here now, to the session's subscribers that asked (serialized once)."""

@@ -28,7 +28,7 @@ from forum_server.i18n import N_
 from forum_server.live import protocol
 from forum_server.live.connection import Connection, Credential
 from forum_server.live.hub import Hub
-from forum_server.live.upkeep import tick
+from forum_server.live.upkeep import Upkeep
 from forum_server.schemas import MAX_EVENT_ID, MAX_ID
 from forum_server.settings import Settings
 from forum_server.throttle import network_of
@@ -117,28 +117,34 @@ class EventStream(Response):
             per_account=self.settings.live_connections_per_account,
             per_network=self.settings.live_connections_per_address,
         )
-        tasks: list[asyncio.Task[object]] = []
+        upkeep = Upkeep(hub, connection, self.settings.session_days)
+        tasks: list[asyncio.Task[None]] = []
         try:
             await write(f"retry: {RETRY_MS}\n\n".encode())
             if not connection.closed:
                 await hub.subscribe(connection, self.session_id, self.after)
+            connection.start_sending(deliver)
+            if not connection.closed:
+                upkeep.start()
             tasks = [
-                asyncio.create_task(connection.pump(deliver)),
                 asyncio.create_task(connection.wait_closed()),
                 asyncio.create_task(_disconnected(receive)),
-                asyncio.create_task(tick(hub, connection, self.settings.session_days)),
             ]
-            done, _ = await asyncio.wait(tasks[:3], return_when=asyncio.FIRST_COMPLETED)
-            if tasks[2] in done:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            if tasks[1] in done or connection.send_failed:
                 return  # the client left: nothing more to write
             connection.close(protocol.CLOSE_NORMAL)  # if nothing asked yet
-            if connection.drain and not tasks[0].done():
-                await asyncio.wait([tasks[0]], timeout=connection.config.close_timeout)
+            upkeep.stop()
+            if connection.drain:
+                await connection.wait_sent(connection.config.close_timeout)
+            connection.stop_sending()
             ending = {"code": connection.close_code, "reason": connection.close_reason}
             with contextlib.suppress(OSError):
                 await write(f"event: close\ndata: {json.dumps(ending)}\n\n".encode())
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
+            upkeep.stop()
+            connection.stop_sending()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

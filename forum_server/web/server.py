@@ -1,19 +1,10 @@
-"""How uvicorn serves the app: one configuration for `forum-server serve` and the tests.
-
-It also gives live sockets a faster way out. Through ASGI, every frame to every viewer
-is an `await send(...)` in that socket's own task: at 2,000 viewers of one session
-that is 2,000 task wake-ups and coroutine chains per event, most of the server's CPU.
-`LiveWebSocketProtocol` offers the app, as the ASGI extension `SEND_NOW`, a plain
-function that writes a text frame at once when the socket can take it, the way
-`websockets.broadcast` does. The frame bytes of an event are built once and written
-to every socket: without permessage-deflate, a server's frames carry no mask or
-per-connection state. The app falls back to `send` whenever the function says no (the
-socket's buffer is full, or it is closing), and when the server is another one.
+"""How uvicorn serves the app: one configuration for `forum-server serve` and the tests,
+with the WebSocket protocol live sockets are fastest and smallest with
+(`web/live_socket.py`).
 """
 
 from __future__ import annotations
 
-import functools
 import socket
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,46 +12,16 @@ from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
-from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.frames import Frame, Opcode
-from websockets.protocol import State
 
 from forum_server.settings import Settings
+from forum_server.web.live_socket import (  # noqa: F401  (re-exported)
+    DETACH,
+    SEND_NOW,
+    LiveWebSocketProtocol,
+    text_frame,
+)
 
-# The scope extension under which a live socket finds `write_text_now`.
-SEND_NOW = "forum.websocket.send_now"
 MAX_INCOMING_FRAME = 64 * 1024
-
-
-@functools.lru_cache(maxsize=64)
-def text_frame(text: str) -> bytes:
-    """A server's (unmasked, uncompressed) text frame; the same for every socket, and
-    cached so one event's frame is encoded once however many sockets it goes to."""
-    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[])
-
-
-class LiveWebSocketProtocol(WebSocketsSansIOProtocol):
-    """uvicorn's websockets protocol, plus `write_text_now` for the app to call."""
-
-    def handle_connect(self, event: Any) -> None:
-        super().handle_connect(event)
-        # The app's task is created but has not run yet: it sees the extension.
-        scope = getattr(self, "scope", None)
-        if scope is not None and not self.conn.extensions:
-            scope["extensions"][SEND_NOW] = self.write_text_now
-
-    def write_text_now(self, text: str) -> bool:
-        """Write a text frame without waiting; False if it must wait (or never go)."""
-        if (
-            self.close_sent
-            or self.disconnected
-            or not self.writable.is_set()  # the transport's buffer is full
-            or self.conn.state is not State.OPEN
-            or self.transport.is_closing()
-        ):
-            return False
-        self.transport.write(text_frame(text))
-        return True
 
 
 def uvicorn_config(app: ASGIApp, **options: Any) -> uvicorn.Config:
