@@ -3,7 +3,8 @@ the SQL conditions that keep listings to what the caller may see."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,18 +77,13 @@ async def _space_access(db: AsyncSession, actor: Actor, space: Space | None) -> 
 # each). Never set on a session that writes, so what it reads is never stale there.
 READ_MEMO = "policy_read_memo"
 
+T = TypeVar("T")
+
 
 async def load_session(
     db: AsyncSession, actor: Actor, session_id: int
 ) -> tuple[ForumSession, SessionAccess]:
-    memo: dict[Any, Any] | None = db.info.get(READ_MEMO)
-    if memo is None:
-        return await _load_session(db, actor, session_id)
-    key = ("session", actor, session_id)
-    if key not in memo:
-        memo[key] = await _load_session(db, actor, session_id)
-    found: tuple[ForumSession, SessionAccess] = memo[key]
-    return found
+    return await _once_per_read(db, ("session", actor, session_id), _load_session)
 
 
 async def _load_session(
@@ -137,14 +133,22 @@ async def _access_within(
 async def load_thread(
     db: AsyncSession, actor: Actor, thread_id: int
 ) -> tuple[Thread, SessionAccess]:
+    return await _once_per_read(db, ("thread", actor, thread_id), _load_thread)
+
+
+async def _once_per_read(
+    db: AsyncSession,
+    key: tuple[str, Actor, int],
+    load: Callable[[AsyncSession, Actor, int], Awaitable[T]],
+) -> T:
+    """`load(db, actor, id)`, once per read transaction (READ_MEMO); each time elsewhere."""
     memo: dict[Any, Any] | None = db.info.get(READ_MEMO)
     if memo is None:
-        return await _load_thread(db, actor, thread_id)
-    key = ("thread", actor, thread_id)
+        return await load(db, key[1], key[2])
     if key not in memo:
-        memo[key] = await _load_thread(db, actor, thread_id)
-    loaded: tuple[Thread, SessionAccess] = memo[key]
-    return loaded
+        memo[key] = await load(db, key[1], key[2])
+    found: T = memo[key]
+    return found
 
 
 async def _load_thread(
