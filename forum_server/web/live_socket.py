@@ -11,6 +11,15 @@ frames carry no mask or per-connection state. The app falls back to `send` whene
 the function says no (the socket's buffer is full, or it is closing), and when the
 server is another one.
 
+Frames written that way wait for the end of the loop's current step and go out
+together, one write per socket: when the hub dispatches several events at once (as
+it does when posts come faster than it reads them), each socket costs one system
+call, not one per event. The first frame a socket buffers in a step schedules the
+step's flush (`loop.call_soon`), so each frame leaves by the end of the step it was
+written in, whatever else happens on the socket; anything else the protocol writes
+(a close frame, a ping, a frame sent through ASGI while the transport was paused)
+and closing the transport send what waits first, so nothing overtakes.
+
 Through ASGI, a socket also keeps a task and its whole chain of middleware frames
 alive for as long as it is open, most of what an idle viewer costs. With the extension
 `DETACH`, the app takes the socket over once it is set up: its coroutine returns, the
@@ -23,9 +32,11 @@ extension (another server), the app keeps its task, as ASGI has it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
@@ -35,6 +46,8 @@ from websockets.protocol import State
 # The scope extensions under which a live socket finds `write_text_now` and `detach`.
 SEND_NOW = "forum.websocket.send_now"
 DETACH = "forum.websocket.detach"
+
+log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=64)
@@ -117,6 +130,70 @@ class Flag:
                 self._waiters.remove(waiter)
 
 
+class StepFlush:
+    """Per event loop, the sockets with frames buffered in the current step, written out
+    by one callback at its end. Scheduled when the step's first socket joins, so a
+    frame never waits for later traffic."""
+
+    __slots__ = ("_loop", "_waiting")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._waiting: list[LiveWebSocketProtocol] | None = None
+
+    def add(self, protocol: LiveWebSocketProtocol) -> None:
+        waiting = self._waiting
+        if waiting is None:
+            waiting = self._waiting = []
+            self._loop.call_soon(self._flush)
+        waiting.append(protocol)
+
+    def _flush(self) -> None:
+        waiting, self._waiting = self._waiting, None
+        for protocol in waiting or ():
+            try:
+                protocol.flush()
+            except Exception:
+                # One socket failing must not keep the others' frames back.
+                log.exception("writing live frames failed")
+                with contextlib.suppress(Exception):
+                    protocol.transport.abort()
+
+
+_step_flushes: dict[asyncio.AbstractEventLoop, StepFlush] = {}
+
+
+def step_flush(loop: asyncio.AbstractEventLoop) -> StepFlush:
+    flush = _step_flushes.get(loop)
+    if flush is None:
+        if len(_step_flushes) > 16:  # loops of the past (tests start many)
+            for old in [old for old in _step_flushes if old.is_closed()]:
+                del _step_flushes[old]
+        flush = _step_flushes[loop] = StepFlush(loop)
+    return flush
+
+
+class _Transport:
+    """The socket's transport, as uvicorn's protocol sees it: whatever it writes, and
+    closing, come after the frames buffered in this step."""
+
+    __slots__ = ("_protocol", "_transport")
+
+    def __init__(self, transport: asyncio.Transport, protocol: LiveWebSocketProtocol) -> None:
+        self._transport, self._protocol = transport, protocol
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+    def write(self, data: bytes) -> None:
+        self._protocol.flush()
+        self._transport.write(data)
+
+    def close(self) -> None:
+        self._protocol.flush()
+        self._transport.close()
+
+
 class LiveWebSocketProtocol(WebSocketsSansIOProtocol):
     """uvicorn's websockets protocol, plus `write_text_now` and `detach` for the app."""
 
@@ -126,6 +203,17 @@ class LiveWebSocketProtocol(WebSocketsSansIOProtocol):
         self.writable = Flag()  # type: ignore[assignment]
         self.writable.set()
         self.detached = False
+        self.unsent: list[bytes] | None = None  # frames waiting for the step's end
+        self.raw: asyncio.Transport | None = None
+        self.step_flush = step_flush(self.loop)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.raw = cast(asyncio.Transport, transport)
+        super().connection_made(cast(asyncio.Transport, _Transport(self.raw, self)))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.unsent = None  # nobody to send them to
+        super().connection_lost(exc)
 
     def handle_connect(self, event: Any) -> None:
         super().handle_connect(event)
@@ -145,8 +233,20 @@ class LiveWebSocketProtocol(WebSocketsSansIOProtocol):
             or self.transport.is_closing()
         ):
             return False
-        self.transport.write(text_frame(text))
+        unsent = self.unsent
+        if unsent is None:
+            self.unsent = [text_frame(text)]
+            self.step_flush.add(self)
+        else:
+            unsent.append(text_frame(text))
         return True
+
+    def flush(self) -> None:
+        """Write the frames buffered in this step, in one write."""
+        unsent, self.unsent = self.unsent, None
+        if unsent is None or self.raw is None or self.raw.is_closing():
+            return
+        self.raw.write(unsent[0] if len(unsent) == 1 else b"".join(unsent))
 
     def detach(self, wake: Callable[[], None]) -> LiveWebSocketProtocol:
         """Keep the socket open after the app's coroutine returns; `wake` is called

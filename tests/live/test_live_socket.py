@@ -268,3 +268,47 @@ async def test_error_frames_speak_the_readers_language(
             "message": "يجب أن تكون قيمة session_id عددًا صحيحًا موجبًا.",
             "field": "session_id",
         }
+
+
+def direct_writer(hub: Hub) -> list[Any]:
+    """The protocols behind the hub's connections (their `write_now` is theirs)."""
+    return [connection.write_now.__self__ for connection in hub.connections]  # type: ignore[union-attr]
+
+
+async def test_a_frame_written_straight_out_leaves_by_the_end_of_the_step(
+    live_url: str, hub: Hub, forum: dict[str, Any]
+) -> None:
+    # Nothing else happens on the socket (no heartbeat, no ping for 20 s, no client
+    # frame): the frame goes out without waiting for other traffic.
+    async with open_socket(live_url) as ws:
+        await subscribe(ws, forum["session_id"])
+        [protocol] = direct_writer(hub)
+        assert protocol.write_text_now('{"type": "one"}')
+        assert protocol.write_text_now('{"type": "two"}')
+        assert json.loads(await asyncio.wait_for(ws.recv(), 1.0)) == {"type": "one"}
+        assert json.loads(await asyncio.wait_for(ws.recv(), 1.0)) == {"type": "two"}
+        await asyncio.sleep(0.2)  # a later step, nothing buffered any more
+        assert protocol.write_text_now('{"type": "three"}')
+        assert json.loads(await asyncio.wait_for(ws.recv(), 1.0)) == {"type": "three"}
+
+
+async def test_a_socket_that_fails_to_write_keeps_no_other_frame_back(
+    live_url: str, hub: Hub, forum: dict[str, Any]
+) -> None:
+    async with open_socket(live_url) as broken, open_socket(live_url) as healthy:
+        await subscribe(broken, forum["session_id"])
+        await subscribe(healthy, forum["session_id"])
+        protocols = {p.client[1]: p for p in direct_writer(hub)}
+        failing = protocols[broken.local_address[1]]
+        working = protocols[healthy.local_address[1]]
+
+        def fail(data: bytes) -> None:
+            raise OSError("the socket failed")
+
+        failing.raw.write = fail
+        # In one step: both wait for the step's end, the failing one first.
+        assert failing.write_text_now('{"type": "lost"}')
+        assert working.write_text_now('{"type": "first"}')
+        assert json.loads(await asyncio.wait_for(healthy.recv(), 1.0)) == {"type": "first"}
+        assert working.write_text_now('{"type": "second"}')
+        assert json.loads(await asyncio.wait_for(healthy.recv(), 1.0)) == {"type": "second"}
