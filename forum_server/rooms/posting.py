@@ -149,9 +149,19 @@ async def create_post(
         # Who posts and their right to post here were decided above; what may have
         # changed since (the thread, the session's state, suspensions, limits, a retry,
         # the terms) is checked again, as the rule that counts.
-        thread = await uow.session.get(Thread, thread_id)
-        if thread is None:
+        # The thread with its session, in one statement: the rate limit, the mentions
+        # and the event find the session in memory.
+        found = (
+            await uow.session.execute(
+                select(Thread, ForumSession)
+                .join(ForumSession, ForumSession.id == Thread.session_id)
+                .where(Thread.id == thread_id)
+            )
+        ).first()
+        if found is None:
             raise NotFound("No such thread.")
+        thread, forum_session = found
+        uow.keep(forum_session)
         admitted = await _admit(uow.session, uow, access, thread, data, client)
         if not isinstance(admitted, Posted):
             html = await rendered_again_if_changed(
