@@ -84,7 +84,15 @@ class UnitOfWork:
         # Accounts whose sign-ins, tokens or standing this write changes: whoever
         # remembers who a credential stands for forgets them once it commits.
         self.accounts_changed: set[int] = set()
+        # Rows this write loaded and uses again (the session's identity map holds them
+        # weakly): kept until it ends, so later steps and the commit hooks find them
+        # there instead of reading them again.
+        self._kept: list[object] = []
         session.info["uow"] = self
+
+    def keep(self, *rows: object) -> None:
+        """Holds `rows` for the rest of this write (see _kept)."""
+        self._kept.extend(rows)
 
     def emit(
         self,

@@ -234,13 +234,20 @@ async def count_post(session: AsyncSession, key: str) -> None:
     await add_hits(session, PostingHit, [key], WINDOW)
 
 
-async def holds_for_review(session: AsyncSession, access: SessionAccess, guest: bool) -> bool:
+async def holds_for_review(
+    session: AsyncSession,
+    access: SessionAccess,
+    guest: bool,
+    settings: ModerationSettings | None = None,
+) -> bool:
     """Whether a new contribution waits for a moderator: guests' where the space holds
     them (the default), an account's first N in the space where the space says so.
-    Moderators are never held."""
+    Moderators are never held. `settings`: the space's, when the caller has read them
+    in this transaction."""
     if access.can_moderate:
         return False
-    settings = await settings_for(session, access.space.space_id)
+    if settings is None:
+        settings = await settings_for(session, access.space.space_id)
     if guest:
         return settings.hold_guest_posts
     if settings.hold_first_posts <= 0 or access.actor.user_id is None:

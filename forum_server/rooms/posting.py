@@ -36,8 +36,15 @@ from forum_server.policy import (
 )
 from forum_server.rooms import admission
 from forum_server.rooms.mentions import render_with_mentions, rendered_again_if_changed
-from forum_server.rooms.models import ForumSession, Post, PostVersion, SessionPeriod, Thread
-from forum_server.rooms.posts_view import PostView, load_post_view
+from forum_server.rooms.models import (
+    ForumSession,
+    ModerationSettings,
+    Post,
+    PostVersion,
+    SessionPeriod,
+    Thread,
+)
+from forum_server.rooms.posts_view import PostView, load_post_view, post_view
 from forum_server.rooms.schemas import PostCreate, ThreadCreate
 from forum_server.rooms.sessions import lock_session, state_of
 from forum_server.rooms.state import CLOSED, CONFERENCE, OPEN
@@ -142,9 +149,19 @@ async def create_post(
         # Who posts and their right to post here were decided above; what may have
         # changed since (the thread, the session's state, suspensions, limits, a retry,
         # the terms) is checked again, as the rule that counts.
-        thread = await uow.session.get(Thread, thread_id)
-        if thread is None:
+        # The thread with its session, in one statement: the rate limit, the mentions
+        # and the event find the session in memory.
+        found = (
+            await uow.session.execute(
+                select(Thread, ForumSession)
+                .join(ForumSession, ForumSession.id == Thread.session_id)
+                .where(Thread.id == thread_id)
+            )
+        ).first()
+        if found is None:
             raise NotFound("No such thread.")
+        thread, forum_session = found
+        uow.keep(forum_session)
         admitted = await _admit(uow.session, uow, access, thread, data, client)
         if not isinstance(admitted, Posted):
             html = await rendered_again_if_changed(
@@ -176,6 +193,7 @@ class _Admission:
     network: str | None
     rate_key: str | None  # None: not counted (moderators)
     terms_version: int | None = None  # the space's terms accepted; None: it has none
+    settings: ModerationSettings | None = None  # the space's, as read with the checks
 
 
 _Admitted = _Admission | Posted
@@ -233,6 +251,8 @@ async def _admit(
     # Moderators steer the discussion (welcomes, summaries, answers): never throttled.
     if not access.can_moderate:
         forum_session = await session.get(ForumSession, thread.session_id)
+        if lock is not None:  # read again by the mentions and the event: from memory
+            lock.keep(forum_session)
         if forum_session is not None and forum_session.format == CONFERENCE:
             rate_key, rate_limit = admission.conference_rate_limit_for(
                 forum_session, access.actor.user_id, client
@@ -246,7 +266,7 @@ async def _admit(
         await admission.check_rate(session, rate_key, rate_limit)
     if network is not None:
         await admission.check_queue_not_full(session, access.space.space_id, network)
-    return _Admission(access, guest, network, rate_key, terms_version)
+    return _Admission(access, guest, network, rate_key, terms_version, settings)
 
 
 async def _insert_post(
@@ -259,7 +279,9 @@ async def _insert_post(
         if parent is None or parent.thread_id != thread_id or parent.status != "published":
             raise Invalid("parent_id: no such post in this thread.", field="parent_id")
         depth = parent.depth + 1
-    held = await admission.holds_for_review(uow.session, access, guest is not None)
+    held = await admission.holds_for_review(
+        uow.session, access, guest is not None, admitted.settings
+    )
     now = utcnow()
     post = Post(
         thread_id=thread_id,
@@ -278,7 +300,7 @@ async def _insert_post(
         client_id=data.client_id,
         created_at=now,
     )
-    await snapshot_author(uow.session, post)
+    author = await snapshot_author(uow.session, post)
     uow.session.add(post)
     if admitted.rate_key is not None:
         await admission.count_post(uow.session, admitted.rate_key)
@@ -286,22 +308,34 @@ async def _insert_post(
         count_published(thread, now)
     await uow.flush()
     await index_post(uow, post, new=True)
-    view = await _view(uow.session, post, access)
+    uow.keep(post)  # the commit hooks (notifications) read it again
+    # The readers' view for the event; the author's differs only where a moderator
+    # sees a hidden post's text, so it is built from the same rows.
+    readers = post_view(post, author)
+    view = post_view(post, author, moderator=True) if access.can_moderate else readers
     # A held post reaches only its author and the moderators (live delivery checks
     # every post event's status against the policy); readers get it on approval.
-    await emit_post(uow, "post.held" if held else "post.created", post)
+    await emit_post(
+        uow,
+        "post.held" if held else "post.created",
+        post,
+        view=readers,
+        space_id=access.space.space_id,
+    )
     return Posted(view, created=True)
 
 
-async def snapshot_author(session: AsyncSession, post: Post) -> None:
+async def snapshot_author(session: AsyncSession, post: Post) -> User | None:
     """Keeps the author's country, region, affiliation and gender on the post as they
-    are now, so that participation figures never change with a later profile edit."""
+    are now, so that participation figures never change with a later profile edit.
+    The author's account (None for a guest), for the post's view."""
     if post.author_id is None:
-        return
+        return None
     author = await session.get(User, post.author_id)
     if author is not None:
         post.author_country, post.author_region = author.country, author.region
         post.author_affiliation, post.author_gender = author.affiliation, author.gender
+    return author
 
 
 def count_published(thread: Thread, at: datetime) -> None:
@@ -315,13 +349,25 @@ async def _view(session: AsyncSession, post: Post, access: SessionAccess) -> Pos
     return await load_post_view(session, post, moderator=access.can_moderate)
 
 
-async def emit_post(uow: UnitOfWork, type: str, post: Post) -> None:
-    """The event carries the post as every reader sees it (never a moderator's view)."""
-    forum_session = await uow.session.get(ForumSession, post.session_id)
+async def emit_post(
+    uow: UnitOfWork,
+    type: str,
+    post: Post,
+    *,
+    view: PostView | None = None,
+    space_id: int | None = None,
+) -> None:
+    """The event carries the post as every reader sees it (never a moderator's view).
+    `view` (that readers' view) and `space_id`, when the caller has them already."""
+    if space_id is None:
+        forum_session = await uow.session.get(ForumSession, post.session_id)
+        space_id = forum_session.space_id if forum_session else None
+    if view is None:
+        view = await load_post_view(uow.session, post)
     uow.emit(
         type,
-        (await load_post_view(uow.session, post)).as_json(),
-        space_id=forum_session.space_id if forum_session else None,
+        view.as_json(),
+        space_id=space_id,
         session_id=post.session_id,
         thread_id=post.thread_id,
     )
