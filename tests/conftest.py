@@ -132,8 +132,8 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    application = create_app(settings)
+async def app(settings: Settings, request: pytest.FixtureRequest) -> AsyncIterator[Starlette]:
+    application = create_app(settings, periodic=request.node.get_closest_marker("quiet") is None)
     async with application.router.lifespan_context(application):
         yield application
 

@@ -5,7 +5,7 @@ once."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import httpx
@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import update
 from starlette.applications import Starlette
 
-from forum_server.app import create_app
 from forum_server.db import Database
 from forum_server.moderation import posts as moderation
 from forum_server.orm import utcnow
@@ -23,20 +22,15 @@ from forum_server.rooms.models import Space
 from forum_server.rooms.pages import validators
 from forum_server.rooms.schemas import PostCreate
 from forum_server.rooms.state import MEMBERS
-from forum_server.settings import Settings
 from tests.conftest import SECRETARIAT, MakeUser
 from tests.helpers import client_for
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[Starlette]:
-    """Without the background jobs, whose writes (a webhook claimed, a session opened
-    on time) would make a kept page or revalidation be made again at random."""
-    application = create_app(settings, periodic=False)
-    async with application.router.lifespan_context(application):
-        yield application
+# Without the background jobs, whose writes (a webhook claimed, a session opened on
+# time) would make a kept page or revalidation be made again at random.
+pytestmark = pytest.mark.quiet
 
 
 @pytest.fixture

@@ -20,6 +20,10 @@ from forum_server.web.language import LANGUAGE_COOKIE
 from tests.conftest import SECRETARIAT, MakeUser
 from tests.helpers import sign_in
 
+# Without the background jobs: a session's opening announced on time, or a webhook
+# claimed, is an event that changes the tag between two requests of a test.
+pytestmark = pytest.mark.quiet
+
 
 async def _thread(db: Database, session_id: int) -> int:
     async with db.read() as session:
